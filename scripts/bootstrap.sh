@@ -1,0 +1,20 @@
+# Sourced by scripts/serve and scripts/test: make .venv with the pinned dependencies, once.
+# Usage: . scripts/bootstrap.sh requirements.txt [more requirement files]
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+PYTHON=${PYTHON:-$(command -v python3.11 || command -v python3)}
+if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+  echo "timeline needs Python 3.11 or newer; found $("$PYTHON" --version 2>&1). Set PYTHON=/path/to/python3.11" >&2
+  exit 1
+fi
+if [ ! -x .venv/bin/python ]; then
+  echo "Creating .venv with $("$PYTHON" --version)" >&2
+  "$PYTHON" -m venv .venv
+fi
+stamp=$(cat "$@" pyproject.toml | sha256sum | cut -c1-16)
+if [ "$(cat .venv/.installed 2>/dev/null)" != "$stamp" ]; then
+  echo "Installing pinned dependencies into .venv" >&2
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check $(printf -- '-r %s ' "$@")
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+  echo "$stamp" > .venv/.installed
+fi

@@ -1,0 +1,98 @@
+import hashlib
+import os
+import pathlib
+import textwrap
+
+import pytest
+
+from timeline import build
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+ARTICLE = (
+    "Officials say the bridge will open next week.\n"
+    "The Harbour Bridge cost $12 million to build, the council said on Monday.\n"
+    "\u201cIt is a great day for the town,\u201d said Mayor Ann Lee.\n"
+    "Work began in 2021 and employed about 300 people.\n"
+)
+ENTITIES = """\
+- id: ann-lee
+  name: Ann Lee
+  type: person
+  description: Mayor of the town
+- id: harbour-bridge
+  name: Harbour Bridge
+  type: facility
+  description: A bridge over the harbour
+"""
+FACT = """\
+- id: bridge-cost
+  kind: figure
+  title: The bridge cost $12 million
+  value: 12000000
+  unit: USD
+  entities: [harbour-bridge]
+  sources:
+    - source: gazette
+      quote: "cost $12 million to build"
+"""
+
+
+class Tree:
+    """A small repository in a temporary folder: one article, its sources.yaml, entities and facts."""
+
+    def __init__(self, path):
+        self.path = pathlib.Path(path)
+        self.facts = self.path / "facts"
+        self.sources = self.path / "sources"
+        self.db = self.path / "timeline.db"
+        self.facts.mkdir()
+        self.sources.mkdir()
+        self.article("gazette", ARTICLE)
+        self.write("facts/entities.yaml", ENTITIES)
+        self.write("facts/facts.yaml", FACT)
+
+    def write(self, name, text):
+        target = self.path / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            target.write_bytes(text)
+        else:
+            target.write_text(textwrap.dedent(text) if text.startswith(" ") else text, encoding="utf-8")
+        return target
+
+    def article(self, source_id, text, published="2025-03-26", **extra):
+        data = text.encode("utf-8") if isinstance(text, str) else text
+        (self.sources / f"{source_id}.txt").write_bytes(data)
+        entries = getattr(self, "_entries", {})
+        entry = {"id": source_id, "path": f"sources/{source_id}.txt", "sha256": hashlib.sha256(data).hexdigest(),
+                 "outlet": "The Gazette", "published": published, **extra}
+        entries[source_id] = entry
+        self._entries = entries
+        lines = []
+        for e in entries.values():
+            lines.append(f"- id: {e['id']}")
+            lines += [f"  {k}: {v if v is not None else 'null'}" for k, v in e.items() if k != "id"]
+        (self.sources / "sources.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    def check(self):
+        return build.check(str(self.facts), str(self.sources), relative_to=str(self.path)).problems
+
+    def codes(self):
+        return [(p.path, p.line, p.code) for p in self.check()]
+
+    def build(self):
+        return build.build(str(self.db), str(self.facts), str(self.sources))
+
+
+@pytest.fixture
+def tree(tmp_path):
+    return Tree(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def real_db(tmp_path_factory):
+    """The real facts and sources, built once."""
+    path = tmp_path_factory.mktemp("real") / "timeline.db"
+    build.build(str(path), str(ROOT / "facts"), str(ROOT / "sources"))
+    return path

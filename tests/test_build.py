@@ -1,0 +1,111 @@
+"""The build: all or nothing, deterministic, checked, with the promised tables."""
+import os
+import sqlite3
+import stat
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import FACT
+from timeline.build import BuildError, lock
+from timeline.cli import cli
+from timeline.problems import InputError
+
+
+def dump(path):
+    return list(sqlite3.connect(path).iterdump())
+
+
+def test_build_writes_the_tables(tree):
+    tree.build()
+    db = sqlite3.connect(tree.db)
+    assert db.execute("select id, kind, title, value, value_qualifier, unit, file, line from facts").fetchall() == [
+        ("bridge-cost", "figure", "The bridge cost $12 million", 12000000, "exact", "USD", "facts/facts.yaml", 1)]
+    assert db.execute("select fact_id, source_id, sentence_id, quote from citations").fetchall() == [
+        ("bridge-cost", "gazette", "gazette:2", "cost $12 million to build")]
+    assert db.execute("select fact_id, entity_id, role from fact_entities").fetchall() == [
+        ("bridge-cost", "harbour-bridge", "subject")]
+    assert db.execute("PRAGMA foreign_keys").fetchone() is not None
+
+
+def test_a_failed_build_leaves_the_old_database_byte_identical(tree):
+    tree.build()
+    before = tree.db.read_bytes()
+    tree.write("facts/facts.yaml", FACT.replace("$12 million to", "$13 million to"))
+    with pytest.raises(InputError):
+        tree.build()
+    assert tree.db.read_bytes() == before
+    assert sorted(os.listdir(tree.path)) == ["facts", "sources", "timeline.db", "timeline.db.lock"]
+
+
+def test_cli_build_failure_says_nothing_was_written(tree, monkeypatch):
+    tree.write("facts/facts.yaml", FACT.replace("kind: figure", "kind: fgure"))
+    monkeypatch.chdir(tree.path)
+    result = CliRunner().invoke(cli, ["build"])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[-1] == "Nothing written: timeline.db is unchanged."
+    assert not tree.db.exists()
+
+
+def test_build_is_deterministic(tree, tmp_path):
+    tree.build()
+    first = tree.db.read_bytes()
+    tree.db.unlink()
+    tree.build()
+    assert tree.db.read_bytes() == first
+
+
+def test_new_database_has_normal_permissions(tree):
+    old = os.umask(0o022)
+    try:
+        tree.build()
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(os.stat(tree.db).st_mode) == 0o644
+
+
+def test_leftovers_of_a_killed_build_are_cleaned(tree):
+    leftover = tree.path / "timeline.db.building-abc123"
+    leftover.write_bytes(b"half a database")
+    tree.build()
+    assert not leftover.exists()
+
+
+def test_a_second_build_waits_then_refuses(tree):
+    with lock(str(tree.db), wait=0):
+        with pytest.raises(BuildError, match="another build of timeline.db is running"):
+            with lock(str(tree.db), wait=0.2):
+                pass
+
+
+def test_unwritable_folder_fails_cleanly(tree, monkeypatch):
+    if os.geteuid() == 0:
+        monkeypatch.setattr(os, "replace", lambda *a: (_ for _ in ()).throw(PermissionError(13, "Permission denied")))
+    else:
+        os.chmod(tree.path, 0o555)
+    monkeypatch.chdir(tree.path)
+    result = CliRunner().invoke(cli, ["build"])
+    os.chmod(tree.path, 0o755)
+    assert result.exit_code == 1
+    assert "permission denied" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_full_text_search_finds_facts_and_sentences(tree):
+    tree.build()
+    db = sqlite3.connect(tree.db)
+    assert db.execute("select rowid from facts_fts where facts_fts match 'bridge'").fetchall() == [(1,)]
+    assert [r[0] for r in db.execute(
+        "select sentences.id from sentences_fts join sentences on sentences.rowid = sentences_fts.rowid"
+        " where sentences_fts match 'mayor'")] == ["gazette:3"]
+
+
+def test_timeline_view_orders_by_date_then_precision(tree):
+    tree.write("facts/facts.yaml", FACT + "".join(
+        f"- id: {i}\n  kind: event\n  title: Event {i}\n  date: {d}\n  sources:\n    - source: gazette\n"
+        f"      quote: Work began in 2021\n" for i, d in (("a-year", "2021"), ("a-month", "2021-01"),
+                                                         ("a-day", "2021-01-01"), ("later", "2021-02"))))
+    tree.build()
+    rows = sqlite3.connect(tree.db).execute("select id, date_label from timeline").fetchall()
+    assert rows == [("a-day", "1 January 2021"), ("a-month", "January 2021"), ("a-year", "2021"),
+                    ("later", "February 2021"), ("bridge-cost", None)]

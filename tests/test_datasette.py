@@ -1,0 +1,87 @@
+"""Datasette serves the real database: pages and every canned query answer 200 with the expected rows."""
+import json
+import sqlite3
+
+import pytest
+from click.testing import CliRunner
+from datasette.cli import cli as datasette_cli
+
+from conftest import ROOT
+
+METADATA = json.loads((ROOT / "metadata.json").read_text())
+QUERIES = METADATA["databases"]["timeline"]["queries"]
+
+
+def get(db, path):
+    args = [str(db), "-m", str(ROOT / "metadata.json"), "--get", path]
+    for option, folder in (("--template-dir", "templates"), ("--plugins-dir", "plugins")):
+        if (ROOT / folder).is_dir() and any((ROOT / folder).iterdir()):
+            args += [option, str(ROOT / folder)]
+    result = CliRunner().invoke(datasette_cli, args)
+    assert result.exit_code == 0, f"{path}: {result.output[:500]}"
+    return result.output
+
+
+def rows(db, path):
+    return json.loads(get(db, path + ("&" if "?" in path else "?") + "_shape=array"))
+
+
+@pytest.fixture(scope="module")
+def db(real_db, tmp_path_factory):
+    path = tmp_path_factory.mktemp("served") / "timeline.db"
+    path.write_bytes(real_db.read_bytes())
+    return path
+
+
+@pytest.mark.parametrize("path", ["/", "/timeline", "/timeline/facts", "/timeline/timeline", "/timeline/figures",
+                                  "/timeline/court_actions", "/timeline/statements", "/timeline/sources",
+                                  "/timeline/sentences", "/timeline/entities", "/timeline/citations"])
+def test_page_answers(db, path):
+    assert "<html" in get(db, path).lower()
+
+
+def test_every_canned_query_is_tested():
+    assert set(QUERIES) <= set(CANNED)
+
+
+CANNED = {
+    "timeline": "/timeline/timeline.json",
+    "source_facts": "/timeline/source_facts.json?source=wapo",
+    "single_source": "/timeline/single_source.json",
+    "search": "/timeline/search.json?q=Boasberg",
+}
+
+
+def test_canned_timeline_is_in_date_order(db):
+    result = rows(db, CANNED["timeline"])
+    count = sqlite3.connect(db).execute("select count(*) from facts").fetchone()[0]
+    assert len(result) == count
+    dated = [r["date_label"] for r in result if r["date_label"]]
+    assert dated[0] in ("1798", "1790s")
+    assert "26 March 2025" in dated
+
+
+def test_canned_source_facts_lists_what_one_source_says(db):
+    result = rows(db, CANNED["source_facts"])
+    assert {"fact", "kind", "date_label", "title", "quote", "sentence_id"} <= set(result[0])
+    assert all(r["sentence_id"].startswith("wapo:") for r in result)
+    assert any("$6 million a year" in r["quote"] for r in result)
+
+
+def test_canned_single_source(db):
+    result = rows(db, CANNED["single_source"])
+    conn = sqlite3.connect(db)
+    expected = conn.execute("select count(*) from (select fact_id from citations group by fact_id"
+                            " having count(distinct source_id) = 1)").fetchone()[0]
+    assert len(result) == expected > 0
+
+
+def test_canned_search_finds_facts_and_sentences(db):
+    result = rows(db, CANNED["search"])
+    kinds = {r["found_in"] for r in result}
+    assert {"fact", "sentence"} <= kinds
+    assert any("Boasberg" in r["text"] for r in result)
+
+
+def test_search_survives_fts_syntax_in_the_query(db):
+    assert rows(db, "/timeline/search.json?q=%22unbalanced") == []

@@ -1,0 +1,364 @@
+"""Examples of how dates and date phrases are read.
+
+Every expectation is a fixed date: the resolver works from the article's
+publication date only, so these pass on any day the suite is run.
+"""
+import datetime
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from timeline.dates import (PRECISIONS, DateError, Resolved, date_label, guess_direction, parse_date,
+                            parse_published, resolve_phrase)
+
+WED = "2025-03-26"  # a Wednesday
+
+
+def d(text):
+    return datetime.date.fromisoformat(text)
+
+
+# (phrase, published, direction, expected_start, expected_end, precision)
+PHRASES = [
+    # weekdays: past = on or before publication, future = on or after; last/next are strict
+    ("Wednesday", WED, "past", "2025-03-26", "2025-03-26", "day"),
+    ("on Wednesday", WED, "future", "2025-03-26", "2025-03-26", "day"),
+    ("On Monday", WED, "past", "2025-03-24", "2025-03-24", "day"),
+    ("on Monday", WED, "future", "2025-03-31", "2025-03-31", "day"),
+    ("Thursday", WED, None, "2025-03-20", "2025-03-20", "day"),
+    ("Sun.", WED, "past", "2025-03-23", "2025-03-23", "day"),
+    ("Friday", WED, "future", "2025-03-28", "2025-03-28", "day"),
+    ("last Monday", WED, None, "2025-03-24", "2025-03-24", "day"),
+    ("last Wednesday", WED, "future", "2025-03-19", "2025-03-19", "day"),
+    ("this past Monday", WED, None, "2025-03-24", "2025-03-24", "day"),
+    ("next Tuesday", WED, None, "2025-04-01", "2025-04-01", "day"),
+    ("next Wednesday", WED, "past", "2025-04-02", "2025-04-02", "day"),
+    ("this coming Monday", WED, None, "2025-03-31", "2025-03-31", "day"),
+    ("this Friday", WED, "future", "2025-03-28", "2025-03-28", "day"),
+    ("this Monday", WED, "past", "2025-03-24", "2025-03-24", "day"),
+    ("Monday night", WED, "past", "2025-03-24", "2025-03-24", "day"),
+    ("late Monday", WED, "past", "2025-03-24", "2025-03-24", "day"),
+    ("Monday", "2025-03-30", "future", "2025-03-31", "2025-03-31", "day"),
+    # days named relative to publication
+    ("today", WED, None, "2025-03-26", "2025-03-26", "day"),
+    ("tonight", WED, None, "2025-03-26", "2025-03-26", "day"),
+    ("this morning", WED, None, "2025-03-26", "2025-03-26", "day"),
+    ("this evening", WED, None, "2025-03-26", "2025-03-26", "day"),
+    ("yesterday", WED, None, "2025-03-25", "2025-03-25", "day"),
+    ("Yesterday afternoon.", WED, None, "2025-03-25", "2025-03-25", "day"),
+    ("last night", WED, None, "2025-03-25", "2025-03-25", "day"),
+    ("tomorrow", WED, None, "2025-03-27", "2025-03-27", "day"),
+    ("the day before yesterday", WED, None, "2025-03-24", "2025-03-24", "day"),
+    ("yesterday", "2025-01-01", None, "2024-12-31", "2024-12-31", "day"),
+    ("tomorrow", "2025-12-31", None, "2026-01-01", "2026-01-01", "day"),
+    # counted from publication
+    ("3 days ago", WED, None, "2025-03-23", "2025-03-23", "day"),
+    ("three days ago", WED, None, "2025-03-23", "2025-03-23", "day"),
+    ("a week ago", WED, None, "2025-03-19", "2025-03-19", "day"),
+    ("two weeks ago", WED, None, "2025-03-12", "2025-03-12", "day"),
+    ("in two days", WED, None, "2025-03-28", "2025-03-28", "day"),
+    ("in a week", WED, None, "2025-04-02", "2025-04-02", "day"),
+    ("10 days from now", WED, None, "2025-04-05", "2025-04-05", "day"),
+    ("two months ago", WED, None, "2025-01-01", "2025-01-31", "month"),
+    ("a year ago", WED, None, "2024-01-01", "2024-12-31", "year"),
+    # weeks run Monday..Sunday
+    ("last week", WED, None, "2025-03-17", "2025-03-23", "week"),
+    ("this week", WED, None, "2025-03-24", "2025-03-30", "week"),
+    ("next week", WED, None, "2025-03-31", "2025-04-06", "week"),
+    ("earlier this week", WED, None, "2025-03-24", "2025-03-26", "week"),
+    ("later this week", WED, None, "2025-03-26", "2025-03-30", "week"),
+    ("during last week", WED, None, "2025-03-17", "2025-03-23", "week"),
+    ("this week", "2025-03-30", None, "2025-03-24", "2025-03-30", "week"),
+    ("next week", "2025-12-31", None, "2026-01-05", "2026-01-11", "week"),
+    # months
+    ("last month", WED, None, "2025-02-01", "2025-02-28", "month"),
+    ("this month", WED, None, "2025-03-01", "2025-03-31", "month"),
+    ("next month", WED, None, "2025-04-01", "2025-04-30", "month"),
+    ("earlier this month", WED, None, "2025-03-01", "2025-03-26", "month"),
+    ("later this month", WED, None, "2025-03-26", "2025-03-31", "month"),
+    ("last month", "2025-01-15", None, "2024-12-01", "2024-12-31", "month"),
+    ("next month", "2025-12-03", None, "2026-01-01", "2026-01-31", "month"),
+    # years
+    ("last year", WED, None, "2024-01-01", "2024-12-31", "year"),
+    ("this year", WED, None, "2025-01-01", "2025-12-31", "year"),
+    ("next year", WED, None, "2026-01-01", "2026-12-31", "year"),
+    ("earlier this year", WED, None, "2025-01-01", "2025-03-26", "year"),
+    ("later this year", WED, None, "2025-03-26", "2025-12-31", "year"),
+    ("last year", "1990-06-15", None, "1989-01-01", "1989-12-31", "year"),
+    # month names
+    ("In January", WED, None, "2025-01-01", "2025-01-31", "month"),
+    ("in December", WED, "past", "2024-12-01", "2024-12-31", "month"),
+    ("in December", WED, "future", "2025-12-01", "2025-12-31", "month"),
+    ("in March", WED, "past", "2025-03-01", "2025-03-31", "month"),
+    ("in March", WED, "future", "2025-03-01", "2025-03-31", "month"),
+    ("in December", "2025-01-02", None, "2024-12-01", "2024-12-31", "month"),
+    ("February", "2024-03-10", None, "2024-02-01", "2024-02-29", "month"),
+    ("last March", WED, None, "2024-03-01", "2024-03-31", "month"),
+    ("last January", WED, None, "2025-01-01", "2025-01-31", "month"),
+    ("next March", WED, None, "2026-03-01", "2026-03-31", "month"),
+    ("this December", WED, None, "2025-12-01", "2025-12-31", "month"),
+    ("January 2019", WED, None, "2019-01-01", "2019-01-31", "month"),
+    ("Jan. 2019", WED, None, "2019-01-01", "2019-01-31", "month"),
+    ("Sept 2001", WED, None, "2001-09-01", "2001-09-30", "month"),
+    ("since March", WED, None, "2025-03-01", "2025-03-31", "month"),
+    ("early March", WED, None, "2025-03-01", "2025-03-10", "month"),
+    ("mid-February", WED, None, "2025-02-11", "2025-02-20", "month"),
+    ("in late February", WED, None, "2025-02-21", "2025-02-28", "month"),
+    # days of a month
+    ("March 15", WED, "past", "2025-03-15", "2025-03-15", "day"),
+    ("March 15", WED, "future", "2026-03-15", "2026-03-15", "day"),
+    ("on March 26", WED, "future", "2025-03-26", "2025-03-26", "day"),
+    ("15 March", WED, None, "2025-03-15", "2025-03-15", "day"),
+    ("March 15th", WED, None, "2025-03-15", "2025-03-15", "day"),
+    ("the 15th of March", WED, None, "2025-03-15", "2025-03-15", "day"),
+    ("Mar. 15", WED, None, "2025-03-15", "2025-03-15", "day"),
+    ("March 15, 2025", WED, None, "2025-03-15", "2025-03-15", "day"),
+    ("15 March 2025", WED, None, "2025-03-15", "2025-03-15", "day"),
+    ("Wednesday, March 26", WED, None, "2025-03-26", "2025-03-26", "day"),
+    ("April 2", WED, "past", "2024-04-02", "2024-04-02", "day"),
+    ("April 2", WED, "future", "2025-04-02", "2025-04-02", "day"),
+    ("February 29", "2024-03-01", None, "2024-02-29", "2024-02-29", "day"),
+    ("February 29", WED, "past", "2024-02-29", "2024-02-29", "day"),
+    ("February 29", WED, "future", "2028-02-29", "2028-02-29", "day"),
+    # ISO forms
+    ("2025-03-15", WED, None, "2025-03-15", "2025-03-15", "day"),
+    ("2025-03", WED, None, "2025-03-01", "2025-03-31", "month"),
+    ("2025", WED, None, "2025-01-01", "2025-12-31", "year"),
+    # years and decades
+    ("in 2023", WED, None, "2023-01-01", "2023-12-31", "year"),
+    ("2019", WED, None, "2019-01-01", "2019-12-31", "year"),
+    ("since 2019", WED, None, "2019-01-01", "2019-12-31", "year"),
+    ("early 2024", WED, None, "2024-01-01", "2024-04-30", "year"),
+    ("late last year", WED, None, "2024-09-01", "2024-12-31", "year"),
+    ("the 1990s", WED, None, "1990-01-01", "1999-12-31", "decade"),
+    ("in the '90s", WED, None, "1990-01-01", "1999-12-31", "decade"),
+    ("in the \u201990s", WED, None, "1990-01-01", "1999-12-31", "decade"),
+    ("the 1790s", WED, None, "1790-01-01", "1799-12-31", "decade"),
+    ("the 1980's", WED, None, "1980-01-01", "1989-12-31", "decade"),
+    ("the '20s", WED, None, "2020-01-01", "2029-12-31", "decade"),
+    ("the '30s", WED, "past", "1930-01-01", "1939-12-31", "decade"),
+    ("the '30s", WED, "future", "2030-01-01", "2039-12-31", "decade"),
+    ("the mid-1990s", WED, None, "1994-01-01", "1996-12-31", "decade"),
+    # tolerant of case, lead words, punctuation and spacing
+    ("  ON   MONDAY, ", WED, None, "2025-03-24", "2025-03-24", "day"),
+    ("since Monday", WED, None, "2025-03-24", "2025-03-24", "day"),
+    ("by Friday", WED, "future", "2025-03-28", "2025-03-28", "day"),
+    ("(last week)", WED, None, "2025-03-17", "2025-03-23", "week"),
+    # publication given as a datetime: its own local date counts, not UTC
+    ("today", "2025-03-26T23:30:00-04:00", None, "2025-03-26", "2025-03-26", "day"),
+    ("yesterday", "2025-03-27T01:00:00+09:00", None, "2025-03-26", "2025-03-26", "day"),
+]
+
+
+@pytest.mark.parametrize("phrase, published, direction, start, end, precision", PHRASES)
+def test_resolve_phrase(phrase, published, direction, start, end, precision):
+    got = resolve_phrase(phrase, published, direction=direction)
+    assert (got.start, got.end, got.precision) == (d(start), d(end), precision)
+    assert got.basis
+
+
+def test_published_may_be_a_date():
+    got = resolve_phrase("last Monday", datetime.date(2025, 3, 26))
+    assert got.start == got.end == datetime.date(2025, 3, 24)
+
+
+def test_basis_says_what_was_resolved_and_how():
+    got = resolve_phrase("On Monday", WED, source_id="wapo")
+    assert got.basis == ("'On Monday' in wapo, published Wed 2025-03-26 -> Mon 2025-03-24"
+                         " (past by default: most recent such day)")
+    got = resolve_phrase("Friday", WED, direction="future")
+    assert got.basis == "'Friday' in the source, published Wed 2025-03-26 -> Fri 2025-03-28 (future: next such day)"
+    # direction did not matter: a Wednesday article's 'Wednesday' is that day either way
+    assert resolve_phrase("Wednesday", WED).basis.endswith("-> Wed 2025-03-26")
+    assert resolve_phrase("last week", WED).basis.endswith("-> week of 17 March 2025")
+    assert resolve_phrase("earlier this month", WED).basis.endswith("-> March 2025 (2025-03-01..2025-03-26)")
+
+
+def test_context_sets_the_direction():
+    got = resolve_phrase("Friday", WED, context="The judge will rule on Friday.")
+    assert got.start == datetime.date(2025, 3, 28)
+    assert "future, from 'will' in the sentence" in got.basis
+    got = resolve_phrase("Friday", WED, context="The hearing was scheduled to take place on Friday.")
+    assert got.start == datetime.date(2025, 3, 21)
+    # an explicit direction wins over the sentence
+    got = resolve_phrase("Friday", WED, direction="past", context="She will speak on Friday.")
+    assert got.start == datetime.date(2025, 3, 21)
+
+
+@pytest.mark.parametrize("context, expected", [
+    ("She is due to meet Salvadorean President Nayib Bukele.", "future"),
+    ("The court will rule on Friday.", "future"),
+    ("The ruling won\u2019t apply until Monday.", "future"),
+    ("Officials are expected to meet next week.", "future"),
+    ("The vote is scheduled to take place in April.", "future"),
+    ("The administration plans to send more migrants.", "future"),
+    ("The upcoming hearing is in April.", "future"),
+    ("Noem visited the prison on Wednesday.", "past"),
+    ("The hearing was scheduled to take place on Friday.", "past"),
+    ("He said the court would rule on Friday.", "past"),
+    ("The next day, the judge ruled against them.", "past"),
+    ("Will Grant reported from San Salvador on Wednesday.", "past"),
+    ("", "past"),
+    (None, "past"),
+])
+def test_guess_direction(context, expected):
+    assert guess_direction(context) == expected
+
+
+# (phrase, published, words the message must contain)
+BAD_PHRASES = [
+    ("sometime soon", WED, ["Cannot resolve date phrase 'sometime soon'", "last Friday", "date:"]),
+    ("next fortnight", WED, ["'next fortnight'", "understood forms"]),
+    ("February 30", WED, ["'february 30' is not a real date", "at most 29 days"]),
+    ("February 29, 2025", WED, ["February 2025 has 28 days"]),
+    ("2025-02-30", WED, ["February 2025 has 28 days"]),
+    ("Tuesday, March 26, 2025", WED, ["26 March 2025 was a Wednesday"]),
+    ("03/04/2025", WED, ["ambiguous: write 2025-03-04 or 2025-04-03"]),
+    ("", WED, ["empty"]),
+    ("   ", WED, ["empty"]),
+    ("the 1995s", WED, ["decade"]),
+    ("early later this month", WED, ["Cannot resolve"]),
+    ("yesterday", "2025-03-26T10:00", ["add the UTC offset, e.g. -04:00"]),
+    ("yesterday", "last spring", ["Cannot read published date 'last spring'"]),
+]
+
+
+@pytest.mark.parametrize("phrase, published, words", BAD_PHRASES)
+def test_resolve_phrase_errors(phrase, published, words):
+    with pytest.raises(DateError) as caught:
+        resolve_phrase(phrase, published)
+    for word in words:
+        assert word in str(caught.value)
+
+
+def test_unknown_direction_is_an_error():
+    with pytest.raises(DateError, match="use past or future"):
+        resolve_phrase("Monday", WED, direction="sideways")
+
+
+@pytest.mark.parametrize("text, start, end, precision", [
+    ("2023", "2023-01-01", "2023-12-31", "year"),
+    ("2025-02", "2025-02-01", "2025-02-28", "month"),
+    ("2024-02", "2024-02-01", "2024-02-29", "month"),
+    ("2025-03-26", "2025-03-26", "2025-03-26", "day"),
+    ("2024-02-29", "2024-02-29", "2024-02-29", "day"),
+    ("1990s", "1990-01-01", "1999-12-31", "decade"),
+    ("  2025-03-26 \n", "2025-03-26", "2025-03-26", "day"),
+    ("1000", "1000-01-01", "1000-12-31", "year"),
+    ("2999", "2999-01-01", "2999-12-31", "year"),
+])
+def test_parse_date(text, start, end, precision):
+    assert parse_date(text) == Resolved(d(start), d(end), precision, "")
+
+
+@pytest.mark.parametrize("text, words", [
+    ("2025-02-30", ["'2025-02-30'", "February 2025 has 28 days"]),
+    ("2023-02-29", ["February 2023 has 28 days"]),
+    ("2025-13", ["no month 13"]),
+    ("03/04/2025", ["ambiguous: write 2025-03-04 or 2025-04-03"]),
+    ("14/03/2025", ["write it as 2025-03-14"]),
+    ("2025/03/04", ["write it as 2025-03-04"]),
+    ("2025-3-5", ["write it as 2025-03-05"]),
+    ("March 2025", ["2025-03", "when:"]),
+    ("March 15, 2025", ["2025-03-15"]),
+    ("March", ["no year", "when:"]),
+    ("25", ["two-digit year", "2025"]),
+    ("'25", ["two-digit year"]),
+    ("03/04/25", ["two-digit year"]),
+    ("'90s", ["1990s"]),
+    ("1990's", ["write the decade as 1990s"]),
+    ("1995s", ["first year", "1990s"]),
+    ("2025-03-26T10:00", ["give the date only", "2025-03-26"]),
+    ("2025-03-26 10:00:00", ["give the date only"]),
+    ("", ["empty"]),
+    ("0999", ["0999", "1000-2999"]),
+    ("3000", ["3000", "1000-2999"]),
+    ("last week", ["when:"]),
+    ("soon", ["'soon'", "YYYY-MM-DD"]),
+])
+def test_parse_date_errors(text, words):
+    with pytest.raises(DateError) as caught:
+        parse_date(text)
+    for word in words:
+        assert word in str(caught.value)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2025-03-26", "2025-03-26"),
+    ("2025-03-26T19:50:00-04:00", "2025-03-26"),
+    ("2025-03-26T23:30-04:00", "2025-03-26"),
+    ("2025-03-27T01:30:00+09:00", "2025-03-27"),
+    ("2025-03-26T10:00:00Z", "2025-03-26"),
+    (" 2025-03-26T19:50:00.123-0400 ", "2025-03-26"),
+])
+def test_parse_published(text, expected):
+    assert parse_published(text) == d(expected)
+
+
+@pytest.mark.parametrize("text, words", [
+    ("2025-03-26T19:50:00", ["add the UTC offset, e.g. -04:00"]),
+    ("2025-02-30", ["February 2025 has 28 days"]),
+    ("2025-03-26T25:00:00-04:00", ["check the time"]),
+    ("March 26, 2025", ["Cannot read published date", "2025-03-26"]),
+    ("", ["Cannot read published date"]),
+])
+def test_parse_published_errors(text, words):
+    with pytest.raises(DateError) as caught:
+        parse_published(text)
+    for word in words:
+        assert word in str(caught.value)
+
+
+@pytest.mark.parametrize("start, precision, expected", [
+    (datetime.date(2025, 3, 26), "day", "26 March 2025"),
+    ("2025-03-05", "day", "5 March 2025"),
+    ("2025-03-24", "week", "week of 24 March 2025"),
+    ("2025-03-01", "month", "March 2025"),
+    ("2023-01-01", "year", "2023"),
+    ("1990-01-01", "decade", "1990s"),
+    ("1994-01-01", "decade", "1990s"),
+    ("2025-03", "month", "March 2025"),
+])
+def test_date_label(start, precision, expected):
+    assert date_label(start, precision) == expected
+
+
+def test_date_label_rejects_unknown_precision():
+    with pytest.raises(DateError, match="use one of day, week, month, year, decade"):
+        date_label("2025-03-26", "fortnight")
+
+
+def test_precisions_run_finest_to_coarsest():
+    assert PRECISIONS == ("day", "week", "month", "year", "decade")
+
+
+WORDS = ["on", "in", "since", "the", "last", "next", "this", "earlier", "later", "early", "mid", "late",
+         "Monday", "Fri.", "March", "Sept", "15", "15th", "2025", "1990s", "'90s", "29", "February", "of",
+         "week", "month", "year", "days", "ago", "a", "three", "999", "0", "yesterday", "night", ",", "-"]
+DIRECTIONS = st.sampled_from([None, "past", "future"])
+
+
+@settings(max_examples=400)
+@given(phrase=st.one_of(st.text(), st.lists(st.sampled_from(WORDS), max_size=5).map(" ".join)),
+       published=st.dates(), direction=DIRECTIONS, context=st.one_of(st.none(), st.text()))
+def test_any_phrase_resolves_or_raises_date_error(phrase, published, direction, context):
+    try:
+        got = resolve_phrase(phrase, published, direction=direction, context=context)
+    except DateError as e:
+        assert str(e)
+    else:
+        assert got.start <= got.end
+        assert got.precision in PRECISIONS
+        assert got.basis
+
+
+@settings(max_examples=400)
+@given(text=st.one_of(st.text(), st.from_regex(r"[0-9'/.: T-]{0,12}", fullmatch=True),
+                      st.lists(st.sampled_from(WORDS), max_size=4).map(" ".join)))
+def test_any_date_text_parses_or_raises_date_error(text):
+    for parse in (parse_date, parse_published):
+        try:
+            parse(text)
+        except DateError as e:
+            assert str(e)

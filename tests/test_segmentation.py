@@ -1,0 +1,48 @@
+"""Sentences of the real articles: abbreviations, quotes, headlines, bylines, captions, embedded posts."""
+import pytest
+
+from conftest import ROOT
+from timeline import sentences
+
+
+def sentences_of(source_id):
+    text = (ROOT / "sources" / f"{source_id}.txt").read_text(encoding="utf-8")
+    return [text[start:end] for _, start, end in sentences.split(text)]
+
+
+@pytest.mark.parametrize("source_id, sentence, why", [
+    ("moneycontrol", "Her visit included an area where Venezuelans deported from the U.S. under the Alien Enemies"
+     " Act are now being held.", "U.S. mid-sentence is an abbreviation, not an end"),
+    ("wapo", "Kristi L. Noem, the U.S. secretary of Homeland Security, threatened Wednesday to send more immigrants"
+     " from the United States to a notorious maximum security prison in El Salvador that has become a black hole"
+     " for Venezuelans spirited out of the United States with no judicial hearing.", "an initial and U.S."),
+    ("wapo", "Asked for comment, the Justice Department responded with Attorney General Pam Bondi\u2019s statement"
+     " after U.S. District Judge James E. Boasberg\u2019s initial order blocking the removal of the Venezuelans.",
+     "a middle initial inside a name"),
+    ("wapo", "\u201cThey are in a legal limbo,\u201d said Enrique Anaya, a Salvadoran constitutional lawyer.",
+     "a curly-quoted quotation with its attribution stays one sentence"),
+    ("bbc", "Trump official visits mega-jail holding deported Venezuelans", "the headline is its own sentence"),
+    ("bbc", "Will Grant", "the byline is its own paragraph"),
+    ("bbc", "Reporting fromSan Salvador", "the dateline"),
+    ("bbc", "Prisoners stand looking out from their cell towards Homeland Security Secretary Kristi Noem",
+     "a photo caption"),
+    ("newsweek", "\u2014 Secretary Kristi Noem (@Sec_Noem) March 26, 2025", "an embedded post's attribution line"),
+    ("newsweek", "Update: 3/25/25, 7:50 p.m. ET: This article has been updated with additional information and"
+     " remarks.", "'p.m. ET' does not end the sentence"),
+    ("moneycontrol", "(With AP Input)", "the wire credit"),
+])
+def test_sentence(source_id, sentence, why):
+    assert sentence in sentences_of(source_id), why
+
+
+def test_sentences_never_cross_a_line():
+    for source_id in ("unknown-outlet", "moneycontrol", "newsweek", "bbc", "wapo"):
+        for s in sentences_of(source_id):
+            assert "\n" not in s and s == s.strip()
+
+
+def test_offsets_hold_for_crlf_and_blank_lines():
+    text = "First line here.\r\n\r\n  Second para. It has two sentences.\r\n"
+    spans = sentences.split(text)
+    assert [(p, text[s:e]) for p, s, e in spans] == [
+        (1, "First line here."), (2, "Second para."), (2, "It has two sentences.")]

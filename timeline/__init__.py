@@ -1,0 +1,1 @@
+"""timeline: a source-linked event timeline and fact database."""

@@ -1,0 +1,333 @@
+"""Read and check the curated facts: entities.yaml, the fact files, and every citation."""
+import os
+
+from . import dates, quotes, yamlfile
+from .validate import Checker
+
+KINDS = ("event", "figure", "court_action", "statement", "claim")
+QUALIFIERS = ("exact", "approx", "at_least", "at_most", "more_than", "less_than", "up_to")
+PERIODS = ("day", "week", "month", "year")
+DIRECTIONS = ("past", "future")
+ENTITY_TYPES = ("person", "organisation", "group", "place", "facility", "law", "court")
+FACT_KEYS = ("id", "kind", "title", "date", "when", "when_source", "direction", "value", "qualifier", "unit",
+             "per", "attributed_to", "entities", "topic", "notes", "sources")
+CITATION_KEYS = ("source", "quote", "occurrence")
+ENTITY_KEYS = ("id", "name", "type", "description")
+ENTITIES_FILE = "entities.yaml"
+SET_ASIDE_FILE = "set-aside.yaml"
+IGNORED_FILES = ("README.md", ".gitkeep")
+
+
+def read_yaml(path, shown, check):
+    """The list in a YAML file, or None after adding a problem."""
+    try:
+        with open(path, "rb") as f:
+            data = yamlfile.load(f.read())
+    except yamlfile.YamlProblem as e:
+        check.add(e.line, e.code, e.message)
+        return None
+    except OSError as e:
+        check.add(1, "unreadable-file", f"cannot read {shown}: {e.strerror}")
+        return None
+    if data is None:
+        check.add(1, "empty-file", f"{os.path.basename(shown)} holds nothing: add entries, or delete the file")
+        return None
+    if not isinstance(data, yamlfile.Sequence):
+        check.add(getattr(data, "line", 1), "not-a-list",
+                  "the file must be a YAML list: each entry starts with '- id: ...'")
+        return None
+    return data
+
+
+def fact_files(facts_dir, check_for):
+    """Sorted fact file names in `facts_dir`; stray files are problems."""
+    names = []
+    for name in sorted(os.listdir(facts_dir)):
+        full = os.path.join(facts_dir, name)
+        if name.startswith(".") or name in IGNORED_FILES or os.path.isdir(full):
+            continue
+        if not name.endswith((".yaml", ".yml")):
+            check_for(full).add(1, "stray-file",
+                                f"{name} is not a .yaml file, so it is not read: move it out of the facts folder,"
+                                " or rename it to .yaml if it holds facts")
+            continue
+        if name not in (ENTITIES_FILE, SET_ASIDE_FILE):
+            names.append(name)
+    return names
+
+
+def load_entities(facts_dir, shown):
+    check = Checker(shown)
+    path = os.path.join(facts_dir, ENTITIES_FILE)
+    if not os.path.exists(path):
+        check.add(1, "missing-file", f"there is no {shown}: list the people, organisations and places there")
+        return {}, check.problems
+    data = read_yaml(path, shown, check) or []
+    entities = {}
+    for item, line in zip(data, getattr(data, "lines", [])):
+        if not isinstance(item, yamlfile.Mapping):
+            check.add(line, "not-a-mapping", "each entity is a mapping with keys " + ", ".join(ENTITY_KEYS))
+            continue
+        check.keys(item, ENTITY_KEYS, ENTITY_KEYS, "entity")
+        values = {k: check.text(item, k) for k in ENTITY_KEYS}
+        eid = check.slug(item, "id", "entity id")
+        if not eid:
+            continue
+        if eid in entities:
+            first = entities[eid]
+            check.add(item.line_of("id"), "duplicate-id",
+                      f"entity id '{eid}' is already used on line {first['line']}: give each entity its own id")
+            continue
+        if values["type"] and values["type"] not in ENTITY_TYPES:
+            check.add(item.line_of("type"), "bad-value",
+                      f"entity type '{values['type']}' is not one of: {', '.join(ENTITY_TYPES)}")
+        entities[eid] = {**values, "file": repo_path(path, facts_dir), "line": item.line}
+    return entities, check.problems
+
+
+def load_facts(facts_dir, sources, entities, relative_to=None):
+    """([fact dict], [Problem]): every fact checked and every quote placed in its source."""
+    checks = {}
+
+    def check_for(path):
+        shown = _display(path, relative_to)
+        return checks.setdefault(shown, Checker(shown))
+
+    facts, seen = [], {}
+    for name in fact_files(facts_dir, check_for):
+        path = os.path.join(facts_dir, name)
+        check = check_for(path)
+        data = read_yaml(path, check.path, check) or []
+        for item, line in zip(data, getattr(data, "lines", [])):
+            if not isinstance(item, yamlfile.Mapping):
+                check.add(line, "not-a-mapping", "each fact is a mapping: '- id: ...' followed by its keys")
+                continue
+            fact = read_fact(item, check, sources, entities)
+            if fact is None:
+                continue
+            fact["file"] = repo_path(path, facts_dir)
+            folded = fact["id"].casefold()
+            if folded in seen:
+                where = seen[folded]
+                check.add(item.line_of("id"), "duplicate-id",
+                          f"fact id '{fact['id']}' is already used at {where[0]}:{where[1]}: ids are unique"
+                          " across all files; rename one (keep the published one stable)")
+                continue
+            seen[folded] = (check.path, item.line)
+            facts.append(fact)
+    problems = [p for c in checks.values() for p in c.problems]
+    return facts, problems
+
+
+def read_fact(item, check, sources, entities):
+    """A checked fact as a dict of column values (plus citations and entities), or None."""
+    check.keys(item, FACT_KEYS, ("id", "kind", "title", "sources"), "fact")
+    fid = check.slug(item, "id", "fact id")
+    if not fid:
+        return None
+    label = f"fact '{fid}'"
+    text = {k: check.text(item, k) for k in ("kind", "title", "date", "when", "when_source", "direction",
+                                             "qualifier", "unit", "per", "attributed_to", "topic", "notes")}
+    ok = True
+    kind = text["kind"]
+    if kind and kind not in KINDS:
+        check.add(item.line_of("kind"), "bad-kind", f"{label}: kind '{kind}' is not one of: {', '.join(KINDS)}")
+        ok = False
+    for key, allowed in (("qualifier", QUALIFIERS), ("per", PERIODS), ("direction", DIRECTIONS)):
+        if text[key] is not None and text[key] not in allowed:
+            check.add(item.line_of(key), "bad-value",
+                      f"{label}: {key} '{text[key]}' is not one of: {', '.join(allowed)}")
+            ok = False
+    value = check.number(item, "value")
+    if kind == "figure":
+        for key in ("value", "unit"):
+            if item.get(key) in (None, ""):
+                check.add(item.line, "missing-key", f"{label}: a figure needs '{key}'"
+                          + (" (a plain number)" if key == "value" else " (what was counted, or a currency code)"))
+                ok = False
+    elif kind in KINDS:
+        for key in ("value", "qualifier", "unit", "per"):
+            if key in item:
+                check.add(item.line_of(key), "figure-only",
+                          f"{label}: '{key}' belongs to figures; use kind: figure, or remove '{key}'")
+                ok = False
+    if kind in ("statement", "claim") and not text["attributed_to"]:
+        check.add(item.line, "missing-key",
+                  f"{label}: a {kind} needs 'attributed_to' (who said or claims it, an entity id; give an"
+                  " unnamed or collective speaker an entity of its own)")
+        ok = False
+    if text["attributed_to"] and text["attributed_to"] not in entities:
+        check.add(item.line_of("attributed_to"), "unknown-entity",
+                  f"{label}: attributed_to '{text['attributed_to']}' is not in entities.yaml: add it there")
+        ok = False
+    if text["topic"] is not None:
+        ok = check.slug(item, "topic", "topic") is not None and ok
+    fact_entities = read_entity_refs(item, check, entities, label)
+    if fact_entities is None:
+        ok = False
+    citations = read_citations(item, check, sources, label)
+    if citations is None:
+        ok = False
+    if not ok or not text["title"] or not kind:
+        return None
+    fact = {
+        "id": fid, "kind": kind, "title": text["title"].strip(),
+        "value": value, "value_qualifier": (text["qualifier"] or "exact") if kind == "figure" else None,
+        "unit": text["unit"], "value_per": text["per"], "attributed_to": text["attributed_to"],
+        "topic": text["topic"], "notes": text["notes"], "file": check.path, "line": item.line,
+        "citations": citations, "entities": fact_entities,
+    }
+    if not date_fact(fact, item, text, check, sources, label):
+        return None
+    return fact
+
+
+def read_entity_refs(item, check, entities, label):
+    refs = item.get("entities")
+    out = []
+    if refs is None:
+        return out
+    if not isinstance(refs, yamlfile.Sequence):
+        check.add(item.line_of("entities"), "wrong-type", f"{label}: entities must be a list, e.g. [cecot, kristi-noem]")
+        return None
+    ok = True
+    for ref, line in zip(refs, refs.lines):
+        if isinstance(ref, yamlfile.Mapping):
+            check.keys(ref, ("id", "role"), ("id",), "entity reference")
+            eid, role = ref.get("id"), ref.get("role") or "subject"
+        else:
+            eid, role = ref, "subject"
+        if not isinstance(eid, str) or not isinstance(role, str):
+            check.add(line, "wrong-type", f"{label}: each entity is an id or {{id: ..., role: ...}}")
+            ok = False
+        elif eid not in entities:
+            check.add(line, "unknown-entity", f"{label}: entity '{eid}' is not in entities.yaml: add it there")
+            ok = False
+        elif (eid, role) not in out:
+            out.append((eid, role))
+    return out if ok else None
+
+
+def read_citations(item, check, sources, label):
+    cites = item.get("sources")
+    if cites is None:
+        return None
+    if not isinstance(cites, yamlfile.Sequence) or not cites:
+        check.add(item.line_of("sources"), "wrong-type",
+                  f"{label}: sources must be a list of '- source: <id>' / 'quote: <exact words>' entries")
+        return None
+    out, ok = [], True
+    for cite, line in zip(cites, cites.lines):
+        if not isinstance(cite, yamlfile.Mapping):
+            check.add(line, "wrong-type", f"{label}: each citation is a mapping with 'source' and 'quote'")
+            ok = False
+            continue
+        check.keys(cite, CITATION_KEYS, ("source", "quote"), "citation")
+        sid, quote = check.text(cite, "source"), check.text(cite, "quote")
+        occurrence = None
+        if "occurrence" in cite:
+            occurrence = check.number(cite, "occurrence")
+            if not isinstance(occurrence, int) or occurrence < 1:
+                check.add(cite.line_of("occurrence"), "bad-value",
+                          f"{label}: occurrence must be 1, 2, ... (which match of the quote to use)")
+                ok = False
+                continue
+        if not sid or not quote:
+            ok = False
+            continue
+        source = sources.get(sid)
+        if source is None:
+            known = ", ".join(sorted(sources)) or "none yet"
+            check.add(cite.line_of("source"), "unknown-source",
+                      f"{label}: source '{sid}' is not in sources.yaml (known: {known})")
+            ok = False
+            continue
+        if not source.text:
+            ok = False  # the source itself has a problem, reported there
+            continue
+        try:
+            match = quotes.find(source.text, quote, occurrence)
+        except quotes.QuoteProblem as e:
+            line = cite.line_of("occurrence" if e.code == "bad-occurrence" else "quote")
+            check.add(line, e.code, f"{label}: in source '{sid}': {e.message}")
+            ok = False
+            continue
+        position = source.sentence_at(match.start)
+        out.append({"source_id": sid, "sentence_id": f"{sid}:{position}", "quote": source.text[match.start:match.end],
+                    "start": match.start, "end": match.end, "line": cite.line})
+    return out if ok else None
+
+
+def date_fact(fact, item, text, check, sources, label):
+    """Fill date_start, date_end, date_precision, date_text, date_basis, date_label; False on a problem."""
+    fact.update(date_start=None, date_end=None, date_precision=None, date_text=None, date_basis=None, date_label=None)
+    given = None
+    if text["date"] is not None:
+        try:
+            given = dates.parse_date(text["date"])
+        except dates.DateError as e:
+            check.add(item.line_of("date"), "bad-date", f"{label}: date: {e}")
+            return False
+    resolved = given
+    if text["when"] is not None:
+        sid = text["when_source"] or fact["citations"][0]["source_id"]
+        if sid not in {c["source_id"] for c in fact["citations"]}:
+            check.add(item.line_of("when_source"), "unknown-source",
+                      f"{label}: when_source '{sid}' is not one of this fact's sources")
+            return False
+        source = sources[sid]
+        if source.published_date is None:
+            check.add(item.line_of("when"), "bad-date",
+                      f"{label}: when: '{text['when']}' needs the publication date of '{sid}', which sources.yaml"
+                      " does not give: add published there, or use date: instead")
+            return False
+        cite = next(c for c in fact["citations"] if c["source_id"] == sid)
+        context = _sentence_text(source, cite)
+        try:
+            resolved = dates.resolve_phrase(text["when"], source.published_date, direction=text["direction"],
+                                            context=context, source_id=sid)
+        except dates.DateError as e:
+            check.add(item.line_of("when"), "bad-date", f"{label}: when: {e}")
+            return False
+        fact["date_text"] = text["when"]
+        if given is not None:
+            within = resolved.start <= given.start <= resolved.end
+            if not within or (given.end > resolved.end and given.precision != resolved.precision):
+                check.add(item.line_of("date"), "date-mismatch",
+                          f"{label}: date: {text['date']} ({given.start}..{given.end}) does not agree with"
+                          f" when: {resolved.basis}: correct one of them")
+                return False
+            if dates.PRECISIONS.index(given.precision) < dates.PRECISIONS.index(resolved.precision):
+                resolved = dates.Resolved(given.start, given.end, given.precision, resolved.basis)
+    if resolved is None:
+        return True
+    fact.update(date_start=resolved.start.isoformat(), date_end=resolved.end.isoformat(),
+                date_precision=resolved.precision, date_basis=resolved.basis or None,
+                date_label=dates.date_label(resolved.start, resolved.precision))
+    if text["direction"] != "future":
+        for cite in fact["citations"]:
+            source = sources[cite["source_id"]]
+            if source.published_date is None or resolved.start <= source.published_date:
+                continue
+            if dates.guess_direction(_sentence_text(source, cite)) == "future":
+                continue
+            check.add(item.line_of("date") if "date" in item else item.line_of("when"), "date-after-source",
+                      f"{label}: dated {fact['date_label']}, after '{source.id}' was published"
+                      f" ({source.published_date}), yet the sentence reports it as past: check the date,"
+                      " or add direction: future if it was announced ahead")
+            return False
+    return True
+
+
+def _sentence_text(source, cite):
+    _, start, end = source.sentences[int(cite["sentence_id"].rsplit(":", 1)[1]) - 1]
+    return source.text[start:max(end, cite["end"])]
+
+
+def repo_path(path, facts_dir):
+    """`path` as the database records it: relative to the folder holding the facts folder."""
+    return os.path.relpath(path, os.path.dirname(os.path.abspath(facts_dir))).replace(os.sep, "/")
+
+
+def _display(path, relative_to):
+    return os.path.relpath(path, relative_to or os.getcwd())

@@ -1,0 +1,172 @@
+"""The SQL schema: a public interface (users write queries against it). Change it on purpose only.
+
+Every table, view and column here is described in metadata.json; a test keeps the two in step.
+"""
+
+TABLE_ORDER = ("sources", "sentences", "entities", "facts", "citations", "fact_entities")
+
+TABLES = [
+    """CREATE TABLE sources (
+    id TEXT PRIMARY KEY,
+    outlet TEXT,
+    title TEXT,
+    author TEXT,
+    published TEXT,
+    url TEXT,
+    path TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    based_on TEXT,
+    notes TEXT
+)""",
+    """CREATE TABLE sentences (
+    id TEXT PRIMARY KEY,
+    source_id TEXT NOT NULL REFERENCES sources(id),
+    position INTEGER NOT NULL,
+    paragraph INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL
+)""",
+    """CREATE TABLE entities (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    type TEXT NOT NULL,
+    description TEXT,
+    file TEXT NOT NULL,
+    line INTEGER NOT NULL
+)""",
+    """CREATE TABLE facts (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    title TEXT NOT NULL,
+    date_start TEXT,
+    date_end TEXT,
+    date_precision TEXT,
+    date_label TEXT,
+    date_text TEXT,
+    date_basis TEXT,
+    value NUMERIC,
+    value_qualifier TEXT,
+    unit TEXT,
+    value_per TEXT,
+    attributed_to TEXT REFERENCES entities(id),
+    topic TEXT,
+    notes TEXT,
+    file TEXT NOT NULL,
+    line INTEGER NOT NULL
+)""",
+    """CREATE TABLE citations (
+    fact_id TEXT NOT NULL REFERENCES facts(id),
+    position INTEGER NOT NULL,
+    source_id TEXT NOT NULL REFERENCES sources(id),
+    sentence_id TEXT NOT NULL REFERENCES sentences(id),
+    quote TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    line INTEGER NOT NULL,
+    PRIMARY KEY (fact_id, position)
+)""",
+    """CREATE TABLE fact_entities (
+    fact_id TEXT NOT NULL REFERENCES facts(id),
+    entity_id TEXT NOT NULL REFERENCES entities(id),
+    role TEXT NOT NULL,
+    PRIMARY KEY (fact_id, entity_id, role)
+)""",
+]
+
+INDEXES = [
+    "CREATE INDEX sentences_source ON sentences(source_id, position)",
+    "CREATE INDEX facts_date ON facts(date_start, date_precision)",
+    "CREATE INDEX facts_kind ON facts(kind, date_start)",
+    "CREATE INDEX facts_topic ON facts(topic)",
+    "CREATE INDEX facts_attributed_to ON facts(attributed_to)",
+    "CREATE INDEX citations_source ON citations(source_id)",
+    "CREATE INDEX citations_sentence ON citations(sentence_id)",
+    "CREATE INDEX fact_entities_entity ON fact_entities(entity_id)",
+]
+
+# Day before week before month before year before decade within the same start date.
+PRECISION_ORDER = ("CASE date_precision WHEN 'day' THEN 1 WHEN 'week' THEN 2 WHEN 'month' THEN 3"
+                   " WHEN 'year' THEN 4 WHEN 'decade' THEN 5 ELSE 6 END")
+CHRONOLOGICAL = f"facts.date_start IS NULL, facts.date_start, {PRECISION_ORDER.replace('date_precision', 'facts.date_precision')}, facts.id"
+
+VIEWS = [
+    f"""CREATE VIEW timeline AS
+SELECT facts.id, facts.date_label, facts.kind, facts.title,
+    entities.name AS attributed_to_name,
+    (SELECT count(DISTINCT citations.source_id) FROM citations WHERE citations.fact_id = facts.id) AS n_sources,
+    facts.date_start, facts.date_end, facts.date_precision, facts.date_text, facts.topic
+FROM facts LEFT JOIN entities ON entities.id = facts.attributed_to
+ORDER BY {CHRONOLOGICAL}""",
+    f"""CREATE VIEW figures AS
+SELECT facts.id, facts.title, facts.value, facts.value_qualifier, facts.unit, facts.value_per,
+    facts.date_label, facts.topic,
+    (SELECT count(DISTINCT citations.source_id) FROM citations WHERE citations.fact_id = facts.id) AS n_sources
+FROM facts WHERE facts.kind = 'figure'
+ORDER BY {CHRONOLOGICAL}""",
+    f"""CREATE VIEW court_actions AS
+SELECT facts.id, facts.date_label, facts.title,
+    (SELECT group_concat(entities.name, '; ') FROM fact_entities JOIN entities ON entities.id = fact_entities.entity_id
+     WHERE fact_entities.fact_id = facts.id AND entities.type = 'court') AS courts,
+    (SELECT group_concat(entities.name, '; ') FROM fact_entities JOIN entities ON entities.id = fact_entities.entity_id
+     WHERE fact_entities.fact_id = facts.id AND fact_entities.role = 'judge') AS judges,
+    (SELECT count(DISTINCT citations.source_id) FROM citations WHERE citations.fact_id = facts.id) AS n_sources,
+    facts.date_start, facts.date_precision
+FROM facts WHERE facts.kind = 'court_action'
+ORDER BY {CHRONOLOGICAL}""",
+    f"""CREATE VIEW statements AS
+SELECT facts.id, facts.kind, entities.name AS speaker, facts.title, facts.date_label,
+    (SELECT group_concat(citations.source_id || ': ' || citations.quote, char(10)) FROM citations
+     WHERE citations.fact_id = facts.id) AS quotes,
+    (SELECT count(DISTINCT citations.source_id) FROM citations WHERE citations.fact_id = facts.id) AS n_sources,
+    facts.attributed_to
+FROM facts JOIN entities ON entities.id = facts.attributed_to
+WHERE facts.kind IN ('statement', 'claim')
+ORDER BY {CHRONOLOGICAL}""",
+]
+
+FTS = {
+    "facts": ["title", "notes", "date_label", "unit"],
+    "sentences": ["text"],
+    "entities": ["name", "description"],
+}
+
+
+def rows(inputs):
+    """{table: [row dict]} for the checked inputs, in a deterministic order."""
+    sources = [inputs.sources[k] for k in sorted(inputs.sources)]
+    facts = sorted(inputs.facts, key=lambda f: f["id"])
+    out = {
+        "sources": [{"id": s.id, "outlet": s.outlet, "title": s.title, "author": s.author,
+                     "published": s.published, "url": s.url, "path": s.path, "sha256": s.sha256,
+                     "based_on": s.based_on, "notes": s.notes} for s in sources],
+        "sentences": [{"id": f"{s.id}:{n}", "source_id": s.id, "position": n, "paragraph": para,
+                       "text": s.text[start:end], "start": start, "end": end}
+                      for s in sources for n, (para, start, end) in enumerate(s.sentences, start=1)],
+        "entities": [{"id": k, **{c: e[c] for c in ("name", "type", "description", "file", "line")}}
+                     for k, e in sorted(inputs.entities.items())],
+        "facts": [{c: f[c] for c in FACT_COLUMNS} for f in facts],
+        "citations": [{"fact_id": f["id"], "position": i, **c} for f in facts
+                      for i, c in enumerate(f["citations"], start=1)],
+        "fact_entities": sorted(_fact_entities(facts)),
+    }
+    out["fact_entities"] = [dict(zip(("fact_id", "entity_id", "role"), r)) for r in out["fact_entities"]]
+    return out
+
+
+FACT_COLUMNS = ("id", "kind", "title", "date_start", "date_end", "date_precision", "date_label", "date_text",
+                "date_basis", "value", "value_qualifier", "unit", "value_per", "attributed_to", "topic", "notes",
+                "file", "line")
+
+
+def _fact_entities(facts):
+    seen = set()
+    for f in facts:
+        pairs = list(f["entities"])
+        if f["attributed_to"]:
+            pairs.append((f["attributed_to"], "speaker" if f["kind"] == "statement" else "claimant"
+                          if f["kind"] == "claim" else "attributed"))
+        for eid, role in pairs:
+            if (f["id"], eid, role) not in seen:
+                seen.add((f["id"], eid, role))
+                yield (f["id"], eid, role)

@@ -1,0 +1,153 @@
+"""The articles: sources.yaml, the texts byte for byte, and their sentences."""
+import hashlib
+import os
+import re
+from dataclasses import dataclass, field
+
+from . import dates, sentences, yamlfile
+from .validate import Checker
+
+SOURCE_KEYS = ("id", "path", "sha256", "outlet", "title", "author", "published", "url", "based_on", "notes")
+REQUIRED = ("id", "path", "sha256")
+SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+@dataclass
+class Source:
+    id: str
+    path: str
+    sha256: str
+    outlet: str = None
+    title: str = None
+    author: str = None
+    published: str = None
+    url: str = None
+    based_on: str = None
+    notes: str = None
+    line: int = 0
+    text: str = ""
+    published_date: object = None  # datetime.date in the article's own time zone
+    sentences: list = field(default_factory=list)  # [(paragraph, start, end)]
+
+    def sentence_at(self, offset):
+        """1-based position of the sentence holding (or next after) `offset`."""
+        import bisect
+
+        starts = [s[1] for s in self.sentences]
+        i = bisect.bisect_right(starts, offset) - 1
+        if i < 0:
+            return 1
+        if offset >= self.sentences[i][2] and i + 1 < len(self.sentences):
+            return i + 2
+        return i + 1
+
+
+def load(sources_dir, relative_to=None, cache=None):
+    """({id: Source}, [Problem]) for `sources_dir`/sources.yaml and the articles it lists."""
+    sources_dir = os.path.abspath(sources_dir)
+    root = os.path.dirname(sources_dir)
+    yaml_path = os.path.join(sources_dir, "sources.yaml")
+    shown = _display(yaml_path, relative_to)
+    check = Checker(shown)
+    try:
+        with open(yaml_path, "rb") as f:
+            data = yamlfile.load(f.read())
+    except FileNotFoundError:
+        check.add(1, "missing-file", f"there is no {shown}: list the articles there (see the README)")
+        return {}, check.problems
+    except yamlfile.YamlProblem as e:
+        check.add(e.line, e.code, e.message)
+        return {}, check.problems
+    if data is None:
+        check.add(1, "empty-file", "sources.yaml lists no sources: add one entry per article")
+        return {}, check.problems
+    if not isinstance(data, yamlfile.Sequence):
+        check.add(getattr(data, "line", 1), "not-a-list", "sources.yaml must be a list of sources (lines starting '- id:')")
+        return {}, check.problems
+    out = {}
+    for item, line in zip(data, data.lines):
+        if not isinstance(item, yamlfile.Mapping):
+            check.add(line, "not-a-mapping", "each source is a mapping with keys " + ", ".join(SOURCE_KEYS))
+            continue
+        source = _source(item, check, out)
+        if source is None:
+            continue
+        _read(source, root, sources_dir, check, cache)
+        out[source.id] = source
+    return out, check.problems
+
+
+def _source(item, check, seen):
+    check.keys(item, SOURCE_KEYS, REQUIRED, "source")
+    values = {k: check.text(item, k) for k in SOURCE_KEYS if k in item}
+    sid = values.get("id")
+    if not sid or not all(values.get(k) for k in REQUIRED):
+        return None
+    if not check.slug(item, "id"):
+        return None
+    if sid in seen:
+        check.add(item.line_of("id"), "duplicate-id",
+                  f"source id '{sid}' is already used on line {seen[sid].line}: give each source its own id")
+        return None
+    sha = values["sha256"].lower()
+    if not SHA256.match(sha):
+        check.add(item.line_of("sha256"), "bad-value",
+                  f"sha256 '{values['sha256']}' is not 64 hex digits: run `sha256sum {values['path']}`")
+        return None
+    source = Source(**{k: v for k, v in values.items() if k != "sha256"}, sha256=sha, line=item.line)
+    if source.published:
+        try:
+            source.published_date = dates.parse_published(source.published)
+        except dates.DateError as e:
+            check.add(item.line_of("published"), "bad-date", f"source '{sid}': published: {e}")
+    return source
+
+
+def _read(source, root, sources_dir, check, cache):
+    line = source.line
+    if os.path.isabs(source.path) or source.path.startswith("~"):
+        check.add(line, "source-path-outside",
+                  f"source '{source.id}': path '{source.path}' must be relative to the repository root,"
+                  " e.g. sources/article.txt")
+        return
+    full = os.path.realpath(os.path.join(root, source.path))
+    if os.path.commonpath([full, os.path.realpath(sources_dir)]) != os.path.realpath(sources_dir):
+        check.add(line, "source-path-outside",
+                  f"source '{source.id}': path '{source.path}' leads outside {os.path.basename(sources_dir)}/:"
+                  " keep the article files inside it (symlinks out are refused too)")
+        return
+    try:
+        with open(full, "rb") as f:
+            data = f.read()
+    except (FileNotFoundError, IsADirectoryError):
+        check.add(line, "source-missing",
+                  f"source '{source.id}': file '{source.path}' does not exist: add the article or fix the path")
+        return
+    except OSError as e:
+        check.add(line, "source-missing", f"source '{source.id}': cannot read '{source.path}': {e.strerror}")
+        return
+    actual = hashlib.sha256(data).hexdigest()
+    if actual != source.sha256:
+        check.add(line, "source-changed",
+                  f"source '{source.id}': '{source.path}' has changed since it was recorded (sha256 was"
+                  f" {source.sha256[:12]}..., now {actual[:12]}...). Articles are immutable: restore the"
+                  " original bytes (git checkout), or add the new version as a new source with its own sha256")
+        return
+    try:
+        source.text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        check.add(line, "bad-encoding",
+                  f"source '{source.id}': '{source.path}' is not UTF-8 (byte {e.start}): store the article as UTF-8")
+        return
+    if cache is not None:
+        source.sentences = cache.sentences(actual, source.text)
+    else:
+        source.sentences = sentences.split(source.text)
+
+
+def _display(path, relative_to):
+    try:
+        return os.path.relpath(path, relative_to or os.getcwd())
+    except ValueError:  # pragma: no cover - different drive on Windows
+        return path
+

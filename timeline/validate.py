@@ -1,0 +1,128 @@
+"""Small checks shared by the readers of sources.yaml, entities.yaml and the facts files."""
+import difflib
+import math
+import re
+import unicodedata
+
+from .problems import Problem
+from .yamlfile import Mapping, Sequence
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+NUMBER = re.compile(r"^(?:0|[1-9][0-9]*)(?:\.[0-9]+)?$")
+MAX_VALUE = 1e15
+_MONEY_WORDS = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+_CURRENCY = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
+
+
+class Checker:
+    """Collects the problems of one file."""
+
+    def __init__(self, path):
+        self.path = path
+        self.problems = []
+
+    def add(self, line, code, message):
+        self.problems.append(Problem(self.path, line, code, message))
+
+    def keys(self, item, allowed, required, what):
+        for key in item:
+            if key not in allowed:
+                close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
+                hint = f"did you mean '{close[0]}'?" if close else "allowed keys: " + ", ".join(allowed)
+                self.add(item.line_of(key), "unknown-key", f"unknown key '{key}' in {what}: {hint}")
+        for key in required:
+            if item.get(key) in (None, ""):
+                if key in item:
+                    self.add(item.line_of(key), "missing-key", f"{what} has an empty '{key}': give it a value")
+                else:
+                    self.add(item.line, "missing-key", f"{what} has no '{key}': add '{key}: ...'")
+
+    def text(self, item, key):
+        """The value of `key` as text, or None (with a problem when it is not text)."""
+        value = item.get(key)
+        if value is None or isinstance(value, str):
+            return value
+        kind = "a list" if isinstance(value, Sequence) else "a mapping"
+        self.add(item.line_of(key), "wrong-type", f"'{key}' must be text, not {kind}")
+        return None
+
+    def slug(self, item, key, what="id"):
+        value = item.get(key)
+        if value is None or SLUG.match(value):
+            return value
+        self.add(item.line_of(key), "bad-id", f"{what} '{value}' {slug_problem(value)}")
+        return None
+
+    def number(self, item, key):
+        """A figure's value as int or float, or None with a problem."""
+        raw = item.get(key)
+        if raw is None:
+            return None
+        line = item.line_of(key)
+        if not isinstance(raw, str):
+            self.add(line, "wrong-type", f"'{key}' must be a number, not a list or mapping")
+            return None
+        text = raw.strip()
+        if NUMBER.match(text):
+            value = float(text) if "." in text else int(text)
+            if value > MAX_VALUE:
+                self.add(line, "bad-number", f"{key}: {raw} is implausibly large: check the digits")
+                return None
+            return value
+        self.add(line, "bad-number", f"{key}: '{raw}' is not a plain number: {number_hint(text)}")
+        return None
+
+
+def slug_problem(value):
+    odd = [c for c in value if not (c.isascii() and (c.islower() or c.isdigit() or c == "-"))]
+    for c in odd:
+        if not c.isascii():
+            name = unicodedata.name(c, "an unnamed character")
+            base = unicodedata.normalize("NFKD", c).encode("ascii", "ignore").decode() or _lookalike(c)
+            like = f", which looks like '{base}'" if base else ""
+            return f"contains '{c}' ({name}){like}: ids use only a-z, 0-9 and '-'"
+    if any(c.isupper() for c in value):
+        return f"has capital letters: ids are lowercase, e.g. '{value.lower()}'"
+    return "is not a slug: use lowercase a-z, 0-9 and single '-' between words, e.g. 'noem-visits-cecot'"
+
+
+def _lookalike(c):
+    name = unicodedata.name(c, "")
+    m = re.search(r"(?:CYRILLIC|GREEK) (SMALL|CAPITAL) LETTER (\w+)", name)
+    if m:
+        table = {"A": "a", "ES": "c", "IE": "e", "O": "o", "ER": "p", "HA": "x", "U": "y", "OMICRON": "o",
+                 "ALPHA": "a", "I": "i", "KA": "k", "EM": "m", "TE": "t", "BE": "b", "EN": "h"}
+        return table.get(m.group(2), "")
+    return ""
+
+
+def number_hint(text):
+    lowered = text.lower()
+    if lowered in ("nan", ".nan", "inf", ".inf", "-inf", "-.inf", "infinity"):
+        return "write the actual figure"
+    if text.startswith("-"):
+        return "figures are magnitudes: write the number without a sign and say 'fell by' in the title"
+    if re.match(r"^0[0-9]+$", text):
+        return f"a leading zero makes YAML tools read it as octal: write {int(text)}"
+    if re.match(r"^[0-9]+(:[0-9]+)+$", text):
+        return "that looks like a time or a sexagesimal number: a time belongs in the date, a figure is one number"
+    if re.match(r"^[0-9.]+[eE][+-]?[0-9]+$", text):
+        try:
+            return f"write it out in full: {float(text):.0f}"
+        except ValueError:
+            pass
+    if re.match(r"^[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?$", text):
+        return f"leave out the thousands separators: {text.replace(',', '')}"
+    money = re.match(r"^([$€£¥])?\s*([0-9][0-9,]*(?:\.[0-9]+)?)\s*(thousand|million|billion|trillion)?\b", lowered)
+    if money and (money.group(1) or money.group(3)):
+        amount = float(money.group(2).replace(",", "")) * _MONEY_WORDS.get(money.group(3), 1)
+        unit = _CURRENCY.get(money.group(1), "the currency code, e.g. USD")
+        return f"write value: {amount:.0f} and unit: {unit}"
+    return "write digits only, e.g. 40000 or 2.5"
+
+
+def is_finite(value):
+    return value is not None and math.isfinite(value)
+
+
+__all__ = ["Checker", "Mapping", "Sequence", "SLUG"]

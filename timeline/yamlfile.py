@@ -1,0 +1,197 @@
+"""Read YAML that guesses nothing.
+
+Every scalar stays text (``NO`` is the text NO, ``2023`` is the text 2023, dates reach the date code
+as text); only an unquoted empty value, ``~`` or ``null`` is None. Anchors, aliases, tags, duplicate
+keys and multiple documents are refused. Every mapping remembers its line and the line of each key.
+
+The tree is built from libyaml's event stream rather than its composer: the composer recurses and
+crashes the process on deeply nested input, while the event parser does not.
+"""
+import yaml
+
+# libyaml's parser when present (fast); only its event stream is used, never its constructor.
+_Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+MAX_BYTES = 50 * 1024 * 1024
+MAX_DEPTH = 20
+NULLS = {"", "~", "null", "Null", "NULL"}
+LINE_SEPARATORS = {"\u2028": "U+2028 LINE SEPARATOR", "\u2029": "U+2029 PARAGRAPH SEPARATOR",
+                   "\x85": "U+0085 NEXT LINE"}
+
+
+class YamlProblem(Exception):
+    """A file that cannot be read as our kind of YAML."""
+
+    def __init__(self, line, code, message):
+        self.line, self.code, self.message = line, code, message
+        super().__init__(message)
+
+
+class Mapping(dict):
+    """A YAML mapping that remembers where it was written."""
+
+    line = 0
+    lines = None  # {key: line of the key}
+
+    def line_of(self, key):
+        return (self.lines or {}).get(key, self.line)
+
+
+class Sequence(list):
+    """A YAML sequence that remembers the line of each item."""
+
+    line = 0
+    lines = None
+
+
+def decode(data):
+    """Bytes to text: UTF-8 (a BOM is tolerated), anything else is a clear error."""
+    if len(data) > MAX_BYTES:
+        raise YamlProblem(1, "file-too-large",
+                          f"file is {len(data) // (1024 * 1024)} MB; the limit is {MAX_BYTES // (1024 * 1024)} MB:"
+                          " split it into several files")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or (len(data) > 1 and (data[0] == 0 or data[1] == 0)):
+        raise YamlProblem(1, "bad-encoding", "file is UTF-16; save it as UTF-8")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    nul = data.find(b"\x00")
+    if nul != -1:
+        raise YamlProblem(data.count(b"\n", 0, nul) + 1, "bad-encoding",
+                          "file contains a NUL byte; it is not a text file, or it is corrupted")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        raise YamlProblem(line, "bad-encoding",
+                          f"byte 0x{data[e.start]:02x} is not UTF-8; save the file as UTF-8") from None
+    for ch, name in LINE_SEPARATORS.items():
+        pos = text.find(ch)
+        if pos != -1:
+            raise YamlProblem(text.count("\n", 0, pos) + 1, "bad-character",
+                              f"{name} would be read as a line break by YAML but not by your editor;"
+                              " replace it with a normal newline or a space")
+    return text
+
+
+def parse(text):
+    """Text to plain data (Mapping, Sequence, str, None); raises YamlProblem."""
+    try:
+        return _build(_events(text))
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line = mark.line + 1 if mark else 1
+        raise YamlProblem(line, "yaml-syntax", _syntax_message(e, text, line)) from None
+    except yaml.YAMLError as e:
+        raise YamlProblem(1, "yaml-syntax", f"not valid YAML: {e}") from None
+
+
+def load(data):
+    """Bytes of a YAML file to plain data; raises YamlProblem."""
+    return parse(decode(data))
+
+
+def _events(text):
+    parser = _Parser(text)
+    try:
+        while parser.check_event():
+            yield parser.get_event()
+    finally:
+        if hasattr(parser, "dispose"):
+            parser.dispose()
+
+
+def _build(events):
+    stack = []  # [container, pending_key, key_line]
+    root = None
+    documents = 0
+    for ev in events:
+        kind = type(ev)
+        line = ev.start_mark.line + 1 if ev.start_mark else 1
+        if kind is yaml.DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                raise YamlProblem(line, "multiple-documents",
+                                  "a file holds one YAML document; remove the '---' line or split the file")
+            continue
+        if kind in (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent):
+            continue
+        if kind is yaml.AliasEvent:
+            raise YamlProblem(line, "yaml-alias",
+                              f"alias '*{ev.anchor}' is not allowed: write the value out in full")
+        if getattr(ev, "anchor", None):
+            raise YamlProblem(line, "yaml-anchor",
+                              f"anchor '&{ev.anchor}' is not allowed: write each value out in full")
+        tag = getattr(ev, "tag", None)
+        if tag is not None and tag != "!":
+            raise YamlProblem(line, "yaml-tag",
+                              f"tag '{tag}' is not allowed: remove it (values are read as plain text)")
+        if kind is yaml.ScalarEvent:
+            value = None if (not ev.style and ev.value in NULLS) else ev.value
+            node = value
+        elif kind in (yaml.MappingStartEvent, yaml.SequenceStartEvent):
+            if len(stack) >= MAX_DEPTH:
+                raise YamlProblem(line, "yaml-too-deep",
+                                  f"nesting deeper than {MAX_DEPTH} levels; facts are shallow lists of mappings")
+            node = Mapping() if kind is yaml.MappingStartEvent else Sequence()
+            node.line, node.lines = line, {} if kind is yaml.MappingStartEvent else []
+            _add(stack, node, line)
+            stack.append([node, _NO_KEY, 0])
+            continue
+        elif kind in (yaml.MappingEndEvent, yaml.SequenceEndEvent):
+            node = stack.pop()[0]
+            if not stack:
+                root = node
+            continue
+        else:  # pragma: no cover
+            continue
+        if not stack:
+            root = node
+        else:
+            _add(stack, node, line)
+    return root
+
+
+_NO_KEY = object()
+
+
+def _add(stack, node, line):
+    if not stack:
+        return
+    top = stack[-1]
+    container = top[0]
+    if isinstance(container, Sequence):
+        container.append(node)
+        container.lines.append(line)
+    elif top[1] is _NO_KEY:
+        if not isinstance(node, (str, type(None))):
+            raise YamlProblem(line, "yaml-syntax", "a mapping key must be plain text")
+        key = node if node is not None else ""
+        if key in container:
+            raise YamlProblem(line, "duplicate-key",
+                              f"key '{key}' appears twice in this mapping (first on line "
+                              f"{container.lines[key]}); YAML would silently keep only the last: remove one")
+        top[1], top[2] = key, line
+    else:
+        container[top[1]] = node
+        container.lines[top[1]] = top[2]
+        top[1] = _NO_KEY
+
+
+def _syntax_message(error, text, line):
+    problem = (error.problem or "").strip()
+    lines = text.splitlines()
+    here = lines[line - 1] if 0 < line <= len(lines) else ""
+    if "\t" in here[: len(here) - len(here.lstrip())] or "found character '\\t'" in problem:
+        return "a tab is used for indentation; YAML needs spaces: replace the tab with spaces"
+    hint = ""
+    if "mapping values are not allowed" in problem:
+        hint = ": a value contains ': ' — put the whole value in quotes"
+    elif "could not find expected ':'" in problem or "expected <block end>" in problem:
+        hint = ": check the indentation of this line and the one before"
+    elif "found undefined alias" in problem or "found unknown escape" in problem:
+        hint = ": quote the value"
+    elif "while scanning a quoted scalar" in (error.context or ""):
+        hint = ": a quoted value is not closed — add the closing quote"
+    return f"not valid YAML: {problem or error.context}{hint}"
+
