@@ -49,7 +49,14 @@ CANNED = {
     "source_facts": "/timeline/source_facts.json?source=wapo",
     "single_source": "/timeline/single_source.json",
     "search": "/timeline/search.json?q=Boasberg",
+    "coverage": "/timeline/coverage.json",
 }
+
+
+def test_canned_coverage_has_nothing_uncovered(db):
+    result = rows(db, CANNED["coverage"])
+    assert len(result) == 5
+    assert all(r["uncovered"] == 0 and r["with_detail"] == r["cited"] + r["set_aside"] for r in result)
 
 
 def test_canned_timeline_is_in_date_order(db):

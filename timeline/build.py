@@ -7,10 +7,11 @@ import os
 import sqlite3
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sqlite_utils
 
+from . import coverage
 from . import facts as facts_module
 from . import schema
 from . import sources as sources_module
@@ -27,6 +28,7 @@ class Inputs:
     entities: dict
     facts: list
     problems: list
+    set_aside: list = field(default_factory=list)
 
 
 def check(facts_dir="facts", sources_dir="sources", relative_to=None):
@@ -43,7 +45,11 @@ def check(facts_dir="facts", sources_dir="sources", relative_to=None):
     problems += more
     facts, more = facts_module.load_facts(facts_dir, sources, entities, relative_to)
     problems += more
-    return Inputs(sources, entities, facts, problems)
+    aside_path = os.path.join(facts_dir, facts_module.SET_ASIDE_FILE)
+    set_aside, more = coverage.load_set_aside(aside_path, os.path.relpath(aside_path, relative_to or os.getcwd()),
+                                              sources, facts_module.repo_path(aside_path, facts_dir))
+    problems += more
+    return Inputs(sources, entities, facts, problems, set_aside)
 
 
 def build(db_path="timeline.db", facts_dir="facts", sources_dir="sources", wait=30.0, progress=None):

@@ -1,4 +1,5 @@
 """The `timeline` command: check, build and serve the fact database."""
+import json
 import os
 import subprocess
 import sys
@@ -6,6 +7,8 @@ import sys
 import click
 
 from . import build as build_module
+from . import coverage as coverage_module
+from . import dates
 from .problems import InputError, report
 
 FACTS = click.option("--facts", "facts_dir", default="facts", show_default=True,
@@ -78,6 +81,75 @@ def serve(facts_dir, sources_dir, db_path, port, metadata):
         sys.exit(subprocess.call(command))
     except KeyboardInterrupt:
         sys.exit(0)
+
+
+@cli.command()
+@click.argument("source_ids", nargs=-1)
+@FACTS
+@SOURCES
+def coverage(source_ids, facts_dir, sources_dir):
+    """What is left to cite: sentences with a number, a date or a quotation that no fact cites.
+
+    Each such sentence must be cited by a fact or set aside in facts/set-aside.yaml with a reason.
+    Prints a line per source, then every uncovered sentence; exits 1 if any is left.
+
+    Example:
+
+        timeline coverage            # every source
+        timeline coverage wapo bbc   # some sources
+    """
+    inputs = build_module.check(facts_dir, sources_dir)
+    if inputs.problems:
+        click.echo(report(inputs.problems), err=True)
+        sys.exit(1)
+    unknown = sorted(set(source_ids) - set(inputs.sources))
+    if unknown:
+        raise click.ClickException(f"unknown source {', '.join(unknown)}; sources are: {', '.join(sorted(inputs.sources))}")
+    result = coverage_module.report(inputs)
+    chosen = source_ids or sorted(result)
+    click.echo(f"{'source':<20} {'with detail':>11} {'cited':>6} {'set aside':>9} {'left':>5}")
+    for sid in chosen:
+        row = result[sid]
+        click.echo(f"{sid:<20} {row['signalled']:>11} {row['cited']:>6} {row['set_aside']:>9} {len(row['uncovered']):>5}")
+    left = [u for sid in chosen for u in result[sid]["uncovered"]]
+    for sentence_id, text, found in left:
+        click.echo(f"{sentence_id}: [{', '.join(found)}] {text}")
+    if left:
+        click.echo(f"{len(left)} sentence{'s' if len(left) != 1 else ''} left: cite them in a fact, or set them aside"
+                   " in facts/set-aside.yaml with a reason", err=True)
+        sys.exit(1)
+    click.echo("Nothing left: every sentence with a number, date or quotation is cited or set aside.")
+
+
+@cli.command(name="date")
+@click.argument("phrase")
+@click.option("--published", required=True, help="The source's publication date (YYYY-MM-DD or datetime with offset)")
+@click.option("--direction", type=click.Choice(["past", "future"]), help="Does the phrase point back or ahead?"
+              " (default: read from --context, else past)")
+@click.option("--context", help="The sentence the phrase comes from (decides the direction)")
+@click.option("--json", "as_json", is_flag=True, help="Print {start, end, precision, basis} as JSON")
+def date_command(phrase, published, direction, context, as_json):
+    """Try a date phrase before writing it: how would the build resolve it?
+
+    Example:
+
+        timeline date "On Monday" --published 2025-03-26
+        timeline date "in December" --published 2025-03-26 --direction future --json
+    """
+    try:
+        resolved = dates.resolve_phrase(phrase, published, direction=direction, context=context)
+    except dates.DateError as e:
+        raise click.ClickException(str(e))
+    if as_json:
+        click.echo(json.dumps({"start": resolved.start.isoformat(), "end": resolved.end.isoformat(),
+                               "precision": resolved.precision, "basis": resolved.basis,
+                               "label": dates.date_label(resolved.start, resolved.precision)}))
+        return
+    click.echo(f"start:     {resolved.start.isoformat()} ({resolved.start:%A})")
+    click.echo(f"end:       {resolved.end.isoformat()} ({resolved.end:%A})")
+    click.echo(f"precision: {resolved.precision}")
+    click.echo(f"label:     {dates.date_label(resolved.start, resolved.precision)}")
+    click.echo(f"basis:     {resolved.basis}")
 
 
 def datasette_command(db_path, metadata, port, host="127.0.0.1"):

@@ -2,8 +2,9 @@
 
 Every table, view and column here is described in metadata.json; a test keeps the two in step.
 """
+from . import coverage
 
-TABLE_ORDER = ("sources", "sentences", "entities", "facts", "citations", "fact_entities")
+TABLE_ORDER = ("sources", "sentences", "entities", "facts", "citations", "fact_entities", "set_aside")
 
 TABLES = [
     """CREATE TABLE sources (
@@ -25,7 +26,8 @@ TABLES = [
     paragraph INTEGER NOT NULL,
     text TEXT NOT NULL,
     start INTEGER NOT NULL,
-    "end" INTEGER NOT NULL
+    "end" INTEGER NOT NULL,
+    signals TEXT NOT NULL
 )""",
     """CREATE TABLE entities (
     id TEXT PRIMARY KEY,
@@ -71,6 +73,17 @@ TABLES = [
     entity_id TEXT NOT NULL REFERENCES entities(id),
     role TEXT NOT NULL,
     PRIMARY KEY (fact_id, entity_id, role)
+)""",
+    """CREATE TABLE set_aside (
+    source_id TEXT NOT NULL REFERENCES sources(id),
+    sentence_id TEXT NOT NULL REFERENCES sentences(id),
+    quote TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    reason TEXT NOT NULL,
+    file TEXT NOT NULL,
+    line INTEGER NOT NULL,
+    PRIMARY KEY (source_id, start, "end")
 )""",
 ]
 
@@ -125,6 +138,16 @@ WHERE facts.kind IN ('statement', 'claim')
 ORDER BY {CHRONOLOGICAL}""",
 ]
 
+VIEWS.append("""CREATE VIEW uncovered_sentences AS
+SELECT sentences.id, sentences.source_id, sentences.position, sentences.text, sentences.signals
+FROM sentences
+WHERE sentences.signals != ''
+    AND NOT EXISTS (SELECT 1 FROM citations WHERE citations.source_id = sentences.source_id
+                    AND citations.start < sentences."end" AND citations."end" > sentences.start)
+    AND NOT EXISTS (SELECT 1 FROM set_aside WHERE set_aside.source_id = sentences.source_id
+                    AND set_aside.start < sentences."end" AND set_aside."end" > sentences.start)
+ORDER BY sentences.source_id, sentences.position""")
+
 FTS = {
     "facts": ["title", "notes", "date_label", "unit"],
     "sentences": ["text"],
@@ -141,7 +164,8 @@ def rows(inputs):
                      "published": s.published, "url": s.url, "path": s.path, "sha256": s.sha256,
                      "based_on": s.based_on, "notes": s.notes} for s in sources],
         "sentences": [{"id": f"{s.id}:{n}", "source_id": s.id, "position": n, "paragraph": para,
-                       "text": s.text[start:end], "start": start, "end": end}
+                       "text": s.text[start:end], "start": start, "end": end,
+                       "signals": ",".join(coverage.signals(s.text[start:end]))}
                       for s in sources for n, (para, start, end) in enumerate(s.sentences, start=1)],
         "entities": [{"id": k, **{c: e[c] for c in ("name", "type", "description", "file", "line")}}
                      for k, e in sorted(inputs.entities.items())],
@@ -149,6 +173,10 @@ def rows(inputs):
         "citations": [{"fact_id": f["id"], "position": i, **c} for f in facts
                       for i, c in enumerate(f["citations"], start=1)],
         "fact_entities": sorted(_fact_entities(facts)),
+        "set_aside": [{"source_id": a["source_id"],
+                       "sentence_id": f"{a['source_id']}:{inputs.sources[a['source_id']].sentence_at(a['start'])}",
+                       **{k: a[k] for k in ("quote", "start", "end", "reason", "file", "line")}}
+                      for a in sorted(inputs.set_aside, key=lambda a: (a["source_id"], a["start"], a["end"]))],
     }
     out["fact_entities"] = [dict(zip(("fact_id", "entity_id", "role"), r)) for r in out["fact_entities"]]
     return out
