@@ -50,6 +50,8 @@ CANNED = {
     "single_source": "/timeline/single_source.json",
     "search": "/timeline/search.json?q=Boasberg",
     "coverage": "/timeline/coverage.json",
+    "unresolved_conflicts": "/timeline/unresolved_conflicts.json",
+    "who_else_reports": "/timeline/who_else_reports.json?fact_id=noem-toolkit",
 }
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import sqlite_utils
 
 from . import coverage
+from . import conflicts
 from . import facts as facts_module
 from . import schema
 from . import sources as sources_module
@@ -29,6 +30,7 @@ class Inputs:
     facts: list
     problems: list
     set_aside: list = field(default_factory=list)
+    resolutions: list = field(default_factory=list)
 
 
 def check(facts_dir="facts", sources_dir="sources", relative_to=None):
@@ -49,7 +51,9 @@ def check(facts_dir="facts", sources_dir="sources", relative_to=None):
     set_aside, more = coverage.load_set_aside(aside_path, os.path.relpath(aside_path, relative_to or os.getcwd()),
                                               sources, facts_module.repo_path(aside_path, facts_dir))
     problems += more
-    return Inputs(sources, entities, facts, problems, set_aside)
+    resolutions, more = conflicts.load_resolutions(facts_dir, facts, relative_to)
+    problems += more
+    return Inputs(sources, entities, facts, problems, set_aside, resolutions)
 
 
 def build(db_path="timeline.db", facts_dir="facts", sources_dir="sources", wait=30.0, progress=None):

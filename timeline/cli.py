@@ -177,3 +177,33 @@ def _build(facts_dir, sources_dir, db_path):
     click.echo(f"Built {db_path}: {len(inputs.facts)} facts, {len(inputs.entities)} entities,"
                f" {len(inputs.sources)} sources", err=True)
     return inputs
+
+
+@cli.command()
+@click.argument("source_id", required=False)
+@FACTS
+@SOURCES
+def suggest(source_id, facts_dir, sources_dir):
+    """List candidate facts in sentences no fact cites yet, as YAML to paste.
+
+    Numbers with what they count, date phrases with their resolved dates, court words and quotations
+    with a likely speaker. Nothing is written: copy what is worth keeping into a facts file, then
+    give it a title and check it.
+
+    Example:
+
+        timeline suggest wapo
+    """
+    from . import suggest as suggest_module
+
+    inputs = build_module.check(facts_dir, sources_dir)
+    if source_id is not None and source_id not in inputs.sources:
+        known = ", ".join(sorted(inputs.sources)) or "none"
+        raise click.ClickException(f"there is no source '{source_id}' in sources.yaml (known: {known})")
+    if inputs.problems:
+        click.echo(report(inputs.problems), err=True)
+        click.echo("Suggestions below skip only what the readable facts cite.", err=True)
+    found = suggest_module.candidates(inputs, source_id)
+    for candidate in found:
+        click.echo(suggest_module.to_yaml(candidate) + "\n")
+    click.echo(f"{len(found)} candidate fact{'s' if len(found) != 1 else ''}", err=True)

@@ -15,6 +15,7 @@ CITATION_KEYS = ("source", "quote", "occurrence")
 ENTITY_KEYS = ("id", "name", "type", "description")
 ENTITIES_FILE = "entities.yaml"
 SET_ASIDE_FILE = "set-aside.yaml"
+RESOLUTIONS_FILE = "resolutions.yaml"  # conflict resolutions, read by conflicts.py
 IGNORED_FILES = ("README.md", ".gitkeep")
 
 
@@ -51,7 +52,7 @@ def fact_files(facts_dir, check_for):
                                 f"{name} is not a .yaml file, so it is not read: move it out of the facts folder,"
                                 " or rename it to .yaml if it holds facts")
             continue
-        if name not in (ENTITIES_FILE, SET_ASIDE_FILE):
+        if name not in (ENTITIES_FILE, SET_ASIDE_FILE, RESOLUTIONS_FILE):
             names.append(name)
     return names
 
@@ -290,6 +291,7 @@ def date_fact(fact, item, text, check, sources, label):
             check.add(item.line_of("when"), "bad-date", f"{label}: when: {e}")
             return False
         fact["date_text"] = text["when"]
+        fact["when_source"] = sid
         if given is not None:
             within = resolved.start <= given.start <= resolved.end
             if not within or (given.end > resolved.end and given.precision != resolved.precision):

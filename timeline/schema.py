@@ -198,3 +198,155 @@ def _fact_entities(facts):
             if (f["id"], eid, role) not in seen:
                 seen.add((f["id"], eid, role))
                 yield (f["id"], eid, role)
+
+
+# ---------------------------------------------------------------- across sources (corroboration)
+# Links between sources, origins, conflicts, quote variants: computed in corroboration.py,
+# conflicts.py and variants.py; described in metadata.json like everything else.
+
+TABLE_ORDER += ("source_links", "shared_sentences", "source_origins", "fact_disagreements", "date_conflicts",
+                "resolutions", "quote_alignments")
+
+TABLES += [
+    """CREATE TABLE source_links (
+    source_a TEXT NOT NULL REFERENCES sources(id),
+    source_b TEXT NOT NULL REFERENCES sources(id),
+    shared_sentences INTEGER NOT NULL,
+    similarity REAL NOT NULL,
+    basis TEXT,
+    evidence TEXT NOT NULL,
+    PRIMARY KEY (source_a, source_b)
+)""",
+    """CREATE TABLE shared_sentences (
+    sentence_a TEXT NOT NULL REFERENCES sentences(id),
+    sentence_b TEXT NOT NULL REFERENCES sentences(id),
+    source_a TEXT NOT NULL REFERENCES sources(id),
+    source_b TEXT NOT NULL REFERENCES sources(id),
+    similarity REAL NOT NULL,
+    PRIMARY KEY (sentence_a, sentence_b)
+)""",
+    """CREATE TABLE source_origins (
+    source_id TEXT PRIMARY KEY REFERENCES sources(id),
+    origin TEXT NOT NULL,
+    members TEXT NOT NULL,
+    n_members INTEGER NOT NULL
+)""",
+    """CREATE TABLE fact_disagreements (
+    topic TEXT NOT NULL,
+    field TEXT NOT NULL,
+    fact_a TEXT NOT NULL REFERENCES facts(id),
+    value_a TEXT,
+    fact_b TEXT NOT NULL REFERENCES facts(id),
+    value_b TEXT,
+    PRIMARY KEY (fact_a, fact_b, field)
+)""",
+    """CREATE TABLE date_conflicts (
+    fact_id TEXT NOT NULL REFERENCES facts(id),
+    source_id TEXT NOT NULL REFERENCES sources(id),
+    kind TEXT NOT NULL,
+    text TEXT NOT NULL,
+    implied_start TEXT NOT NULL,
+    implied_end TEXT NOT NULL,
+    fact_date_start TEXT NOT NULL,
+    fact_date_end TEXT NOT NULL,
+    basis TEXT NOT NULL
+)""",
+    """CREATE TABLE resolutions (
+    topic TEXT PRIMARY KEY,
+    stands TEXT NOT NULL REFERENCES facts(id),
+    reason TEXT NOT NULL,
+    file TEXT NOT NULL,
+    line INTEGER NOT NULL
+)""",
+    """CREATE TABLE quote_alignments (
+    fact_a TEXT NOT NULL REFERENCES facts(id),
+    position_a INTEGER NOT NULL,
+    source_a TEXT NOT NULL REFERENCES sources(id),
+    words_a TEXT NOT NULL,
+    fact_b TEXT NOT NULL REFERENCES facts(id),
+    position_b INTEGER NOT NULL,
+    source_b TEXT NOT NULL REFERENCES sources(id),
+    words_b TEXT NOT NULL,
+    similarity REAL NOT NULL,
+    differences TEXT,
+    PRIMARY KEY (fact_a, position_a, fact_b, position_b)
+)""",
+]
+
+INDEXES += [
+    "CREATE INDEX source_links_b ON source_links(source_b)",
+    "CREATE INDEX source_origins_origin ON source_origins(origin)",
+    "CREATE INDEX fact_disagreements_topic ON fact_disagreements(topic)",
+    "CREATE INDEX date_conflicts_fact ON date_conflicts(fact_id)",
+]
+
+_FACT_SOURCES = "(SELECT group_concat(DISTINCT c.source_id) FROM citations c WHERE c.fact_id = {0})"
+
+VIEWS += [
+    f"""CREATE VIEW fact_corroboration AS
+SELECT facts.id AS fact_id, facts.kind, facts.title,
+    count(DISTINCT citations.source_id) AS n_sources,
+    count(DISTINCT source_origins.origin) AS n_origins,
+    group_concat(DISTINCT citations.source_id) AS sources,
+    group_concat(DISTINCT source_origins.origin) AS origins,
+    facts.topic, facts.date_start
+FROM facts JOIN citations ON citations.fact_id = facts.id
+JOIN source_origins ON source_origins.source_id = citations.source_id
+GROUP BY facts.id
+ORDER BY {CHRONOLOGICAL}""",
+    """CREATE VIEW single_origin_facts AS
+SELECT fact_id, kind, title, n_sources, sources, origins, topic
+FROM fact_corroboration WHERE n_origins = 1
+ORDER BY origins, fact_id""",
+    f"""CREATE VIEW conflicts AS
+SELECT d.topic, d.field,
+    d.fact_a, d.value_a, fa.date_label AS date_a, {_FACT_SOURCES.format('d.fact_a')} AS sources_a,
+    d.fact_b, d.value_b, fb.date_label AS date_b, {_FACT_SOURCES.format('d.fact_b')} AS sources_b,
+    CASE WHEN r.topic IS NULL THEN 0 ELSE 1 END AS resolved, r.stands, r.reason
+FROM fact_disagreements d
+JOIN facts fa ON fa.id = d.fact_a JOIN facts fb ON fb.id = d.fact_b
+LEFT JOIN resolutions r ON r.topic = d.topic
+ORDER BY resolved, d.topic, d.field, d.fact_a, d.fact_b""",
+    """CREATE VIEW source_date_conflicts AS
+SELECT date_conflicts.fact_id, facts.title, date_conflicts.source_id, date_conflicts.kind, date_conflicts.text,
+    date_conflicts.implied_start, date_conflicts.implied_end, facts.date_label AS fact_date, date_conflicts.basis
+FROM date_conflicts JOIN facts ON facts.id = date_conflicts.fact_id
+ORDER BY date_conflicts.source_id, date_conflicts.fact_id""",
+    """CREATE VIEW quote_variants AS
+SELECT q.fact_a, q.source_a, q.words_a, q.fact_b, q.source_b, q.words_b, q.differences, q.similarity,
+    entities.name AS speaker, facts.topic
+FROM quote_alignments q JOIN facts ON facts.id = q.fact_a
+LEFT JOIN entities ON entities.id = facts.attributed_to
+WHERE q.differences IS NOT NULL
+ORDER BY q.fact_a, q.position_a, q.fact_b, q.position_b""",
+    """CREATE VIEW source_coverage AS
+SELECT sources.id AS source_id, sources.outlet, source_origins.origin,
+    (SELECT count(*) FROM sentences s WHERE s.source_id = sources.id) AS n_sentences,
+    (SELECT count(*) FROM sentences s WHERE s.source_id = sources.id AND EXISTS (
+        SELECT 1 FROM citations c WHERE c.source_id = s.source_id AND c.start < s."end" AND s.start < c."end"))
+        AS n_cited_sentences,
+    (SELECT count(DISTINCT c.fact_id) FROM citations c WHERE c.source_id = sources.id) AS n_facts,
+    (SELECT count(*) FROM fact_corroboration fc WHERE fc.n_sources = 1 AND fc.sources = sources.id)
+        AS n_unique_facts,
+    round(1.0 * (SELECT count(*) FROM fact_corroboration fc WHERE fc.n_sources = 1 AND fc.sources = sources.id)
+        / nullif((SELECT count(DISTINCT c.fact_id) FROM citations c WHERE c.source_id = sources.id), 0), 3)
+        AS share_unique
+FROM sources JOIN source_origins ON source_origins.source_id = sources.id
+ORDER BY sources.id""",
+]
+
+
+def _across_sources(inputs):
+    from . import conflicts, corroboration, variants
+
+    out = {}
+    for module in (corroboration, conflicts, variants):
+        out.update(module.rows(inputs))
+    return out
+
+
+_facts_rows = rows
+
+
+def rows(inputs):  # noqa: F811 - extends the rows above with the tables across sources
+    return {**_facts_rows(inputs), **_across_sources(inputs)}

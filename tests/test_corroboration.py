@@ -1,0 +1,142 @@
+"""Across sources: wire copy, origins, conflicts, quote variants, coverage (real articles and small trees)."""
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT
+from timeline import corroboration, variants
+
+
+def query(db, sql, *params):
+    return sqlite3.connect(db).execute(sql, params).fetchall()
+
+
+def test_wire_copy_pairs_in_the_real_articles(real_db):
+    # moneycontrol and newsweek both credit AP; unknown-outlet credits nothing but rewrites the same copy.
+    assert query(real_db, "select source_a, source_b, shared_sentences, basis from source_links"
+                          " where basis is not null order by 1, 2") == [
+        ("moneycontrol", "newsweek", 4, "declared+detected"),
+        ("moneycontrol", "unknown-outlet", 4, "detected"),
+    ]
+    assert query(real_db, "select source_id, origin from source_origins order by 1") == [
+        ("bbc", "bbc"), ("moneycontrol", "AP"), ("newsweek", "AP"), ("unknown-outlet", "AP"), ("wapo", "wapo")]
+
+
+def test_the_threshold_separates_rewrites_from_independent_reporting():
+    from timeline import sources
+
+    loaded, _ = sources.load(str(ROOT / "sources"))
+    best = {pair: found[0][0] for pair, found in corroboration.sentence_pairs(loaded, threshold=0.0001).items()}
+    independent = [s for (a, b), s in best.items() if {a, b} & {"bbc", "wapo"}]
+    assert max(independent) < corroboration.SHARED_SENTENCE  # 0.32 measured
+    assert best[("moneycontrol", "unknown-outlet")] >= corroboration.SHARED_SENTENCE
+
+
+def test_measure_script_prints_every_pair():
+    out = subprocess.run([sys.executable, str(ROOT / "scripts" / "measure_copying.py"), str(ROOT / "sources")],
+                         capture_output=True, text=True, check=True, cwd=ROOT).stdout
+    assert len(out.splitlines()) == 1 + 10
+    assert "moneycontrol unknown-outlet   best overlaps 0.58" in out
+
+
+@pytest.mark.parametrize("fact, n_sources, n_origins", [
+    ("noem-toolkit", 4, 3),                 # moneycontrol + unknown-outlet are one origin (AP), plus wapo and bbc
+    ("noem-do-not-come-illegally", 3, 1),   # three outlets, all the same AP copy
+    ("venezuelans-sent-to-cecot-238", 2, 2),  # BBC and The Washington Post, independent
+])
+def test_n_origins(real_db, fact, n_sources, n_origins):
+    assert query(real_db, "select n_sources, n_origins from fact_corroboration where fact_id = ?", fact) == [
+        (n_sources, n_origins)]
+
+
+def test_single_origin_facts_include_facts_reported_only_by_wire_copies(real_db):
+    ids = {r[0] for r in query(real_db, "select fact_id from single_origin_facts")}
+    assert "noem-do-not-come-illegally" in ids
+    assert "noem-toolkit" not in ids
+
+
+@pytest.mark.parametrize("topic, field, values", [
+    ("deportees-with-lawyers", "qualifier", ("approx", "exact")),              # "approximately 30" vs "30"
+    ("tren-de-aragua-terrorist-designation", "date", ("February 2025", "January 2025")),  # WaPo vs BBC
+])
+def test_real_conflicts(real_db, topic, field, values):
+    rows = query(real_db, "select value_a, value_b, resolved from conflicts where topic = ? and field = ?", topic, field)
+    assert rows == [(*values, 0)]
+
+
+def test_newsweek_stamp_contradicts_what_it_reports(real_db):
+    rows = query(real_db, "select source_id, kind, implied_start from date_conflicts where fact_id = 'noem-x-post-leave-now'")
+    # "Update: 3/25/25": against that stamp, the post's "Wednesday" would be 19 March, not 26 March.
+    assert rows == [("newsweek", "stamp", "2025-03-19")]
+
+
+def test_quote_variants_of_the_toolkit_remark(real_db):
+    rows = query(real_db, "select source_a, source_b, differences from quote_variants where fact_a = 'noem-toolkit'"
+                          " order by 1, 2")
+    assert ("moneycontrol", "wapo", "[-toolkit-]{+tool kit+}") in rows
+    assert ("unknown-outlet", "wapo", "[-toolkit-]{+tool kit+}") in rows
+
+
+@pytest.mark.parametrize("a, b, differences", [
+    ("one of the tools in our toolkit that we will use", 'described the prison as "one of the tools in our toolbox"',
+     "[-toolkit-]{+toolbox+}"),
+    ("If you come to our country illegally, this is one", "if you come to our country illegally, this is one", ""),
+    ("Noem posted Wednesday on X, formerly Twitter", "I toured the CECOT, El Salvador's prison", ""),
+])
+def test_compare_wordings(a, b, differences):
+    assert variants.compare(a, b)[1] == differences
+
+
+def test_source_coverage(real_db):
+    rows = query(real_db, "select source_id, n_sentences, n_cited_sentences, n_facts from source_coverage")
+    assert [r[0] for r in rows] == ["bbc", "moneycontrol", "newsweek", "unknown-outlet", "wapo"]
+    for _, n_sentences, n_cited, n_facts in rows:
+        assert 0 < n_cited <= n_sentences and n_facts > 0
+
+
+TWO = """\
+- id: bridge-cost
+  kind: figure
+  title: The bridge cost $12 million
+  value: 12000000
+  unit: USD
+  topic: bridge-cost
+  sources:
+    - source: gazette
+      quote: "cost $12 million to build"
+- id: bridge-cost-herald
+  kind: figure
+  title: The bridge cost about 1 million dollars a month
+  value: 1000000
+  qualifier: approx
+  unit: dollars
+  per: month
+  topic: bridge-cost
+  sources:
+    - source: herald
+      quote: "about 1 million dollars a month"
+"""
+
+
+def test_conflicts_compare_normalised_units_and_keep_resolutions(tree):
+    tree.article("herald", "The bridge cost about 1 million dollars a month, the herald says.\n")
+    tree.write("facts/facts.yaml", TWO)
+    tree.write("facts/resolutions.yaml", "- topic: bridge-cost\n  stands: bridge-cost\n  reason: the council's figure\n")
+    tree.build()
+    # 1 million USD a month is 12 million USD a year: only the qualifier differs.
+    assert query(tree.db, "select field, value_a, value_b, resolved, stands from conflicts") == [
+        ("qualifier", "exact", "approx", 1, "bridge-cost")]
+
+
+@pytest.mark.parametrize("text, code, line", [
+    ("- topic: no-such-topic\n  stands: bridge-cost\n  reason: x\n", "unknown-topic", 1),
+    ("- topic: bridge-cost\n  stands: no-such-fact\n  reason: x\n", "unknown-fact", 2),
+    ("- topic: bridge-cost\n  stands: bridge-cost\n", "missing-key", 1),
+    ("- topic: bridge-cost\n  stand: bridge-cost\n  reason: x\n", "unknown-key", 2),
+])
+def test_resolutions_are_checked(tree, text, code, line):
+    tree.write("facts/facts.yaml", TWO.split("- id: bridge-cost-herald")[0])
+    tree.write("facts/resolutions.yaml", text)
+    assert (f"facts{'/'}resolutions.yaml", line, code) in tree.codes()

@@ -1,0 +1,200 @@
+"""Who else reports it, and are they independent? Links between sources, and origins.
+
+Two sources are linked when they declare the same wire service (`based_on` in sources.yaml), when
+one declares the other, or when their own narration shares sentences. Quotations are removed
+before comparing (two independent outlets quoting the same speaker share those words honestly);
+what is left is reduced to content words, cut to their first five letters so that "armory" and
+"armory's" match. Two sentences are *shared* when the Jaccard overlap of those words is at least
+SHARED_SENTENCE (each sentence is matched at most once); two sources are linked by detection when
+they share at least MIN_SHARED sentences. scripts/measure_copying.py prints the numbers these
+thresholds come from.
+
+Origins group sources along links (connected components): a source plus everything that copies it
+or shares its wire service counts once.
+"""
+import re
+import unicodedata
+from collections import defaultdict
+
+# Measured on the five articles of the story this project started with (scripts/measure_copying.py):
+# the best one-to-one sentence overlaps between articles with no wire in common are at most 0.32;
+# the rewrite pairs reach 0.40-1.00 on several sentences. A lone shared sentence can be a stock phrase.
+SHARED_SENTENCE = 0.40
+MIN_SHARED = 2
+MIN_CONTENT_WORDS = 4
+SHINGLE = 4
+
+STOPWORDS = frozenset("""a an the of to in on at and or for with by from as is are was were be been being has
+have had do does did that this these those it its their his her hers she he they them who whom which
+what when where while not no nor but if into than then also any some all s so such there here our we
+you your i me my us would could should can will may might about after before over under up out
+""".split())
+_QUOTED = re.compile(r"[\u201c\"][^\u201c\u201d\"]*[\u201d\"]")
+
+
+def narration(text):
+    """The sentence without its quotations, lowercased, apostrophes dropped, punctuation as spaces."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _QUOTED.sub(" ", text).lower()
+    text = re.sub(r"[\u2018\u2019'`]", "", text)
+    return " ".join(re.sub(r"[^\w\s]", " ", text).split())
+
+
+def content_words(text):
+    return frozenset(w[:5] for w in narration(text).split() if w not in STOPWORDS)
+
+
+def jaccard(a, b):
+    return len(a & b) / len(a | b) if a or b else 0.0
+
+
+def source_sentences(source):
+    """[(sentence id, content words)] of the sentences worth comparing."""
+    out = []
+    for n, (_, start, end) in enumerate(source.sentences, start=1):
+        words = content_words(source.text[start:end])
+        if len(words) >= MIN_CONTENT_WORDS:
+            out.append((f"{source.id}:{n}", words))
+    return out
+
+
+def sentence_pairs(sources, threshold=SHARED_SENTENCE):
+    """{(source a, source b): [(similarity, sentence a, sentence b)]}, one-to-one, best first.
+
+    Candidate pairs come from a prefix filter (pairs at or above the Jaccard threshold must share one
+    of the rarest words of each sentence), so the work grows with the matches, not with all pairs."""
+    items = [(sid, s_id, words) for sid in sorted(sources) for s_id, words in source_sentences(sources[sid])]
+    frequency = defaultdict(int)
+    for _, _, words in items:
+        for w in words:
+            frequency[w] += 1
+    index = defaultdict(list)
+    scored = defaultdict(dict)
+    for i, (sid, s_id, words) in enumerate(items):
+        ordered = sorted(words, key=lambda w: (frequency[w], w))
+        prefix = ordered[: len(ordered) - int(threshold * len(ordered) - 1e-9)]
+        seen = set()
+        for w in prefix:
+            for j in index[w]:
+                if j in seen or items[j][0] == sid:
+                    continue
+                seen.add(j)
+                score = jaccard(words, items[j][2])
+                if score >= threshold:
+                    other = items[j]
+                    key = (other[0], sid) if other[0] < sid else (sid, other[0])
+                    pair = (other[1], s_id) if other[0] < sid else (s_id, other[1])
+                    scored[key][pair] = score
+            index[w].append(i)
+    out = {}
+    for key, pairs in scored.items():
+        used_a, used_b, chosen = set(), set(), []
+        for (a, b), score in sorted(pairs.items(), key=lambda kv: (-kv[1], kv[0])):
+            if a not in used_a and b not in used_b:
+                used_a.add(a)
+                used_b.add(b)
+                chosen.append((round(score, 3), a, b))
+        out[key] = chosen
+    return out
+
+
+def shingles(source, n=SHINGLE):
+    out = set()
+    for _, start, end in source.sentences:
+        words = narration(source.text[start:end]).split()
+        out.update(tuple(words[i:i + n]) for i in range(len(words) - n + 1))
+    return out
+
+
+def containment(a, b):
+    """Share of the smaller text's narration 4-word sequences that the other text also has."""
+    return len(a & b) / min(len(a), len(b)) if a and b else 0.0
+
+
+def declared(a, b):
+    """Why a and b are declared dependent (text), or None."""
+    if a.based_on and b.based_on and a.based_on.casefold() == b.based_on.casefold():
+        return f"both credit {a.based_on}"
+    if a.based_on and a.based_on.casefold() == b.id.casefold():
+        return f"{a.id} credits {b.id}"
+    if b.based_on and b.based_on.casefold() == a.id.casefold():
+        return f"{b.id} credits {a.id}"
+    return None
+
+
+def links(sources):
+    """(source_links rows, shared_sentences rows) for every pair that is linked or shares a sentence."""
+    pairs = sentence_pairs(sources)
+    ids = sorted(sources)
+    keys = set(pairs)
+    for i, a in enumerate(ids):
+        for b in ids[i + 1:]:
+            if declared(sources[a], sources[b]):
+                keys.add((a, b))
+    cache = {}
+    link_rows, sentence_rows = [], []
+    for a, b in sorted(keys):
+        shared = pairs.get((a, b), [])
+        why = declared(sources[a], sources[b])
+        detected = len(shared) >= MIN_SHARED
+        basis = "declared+detected" if why and detected else "declared" if why else "detected" if detected else None
+        for s in (a, b):
+            if s not in cache:
+                cache[s] = shingles(sources[s])
+        evidence = []
+        if why:
+            evidence.append(f"declared: {why}")
+        if shared:
+            evidence.append(f"{len(shared)} shared sentence{'s' if len(shared) != 1 else ''} (content-word overlap"
+                            f" >= {SHARED_SENTENCE:.2f}; {MIN_SHARED} or more link two sources)")
+        link_rows.append({"source_a": a, "source_b": b, "shared_sentences": len(shared),
+                          "similarity": round(containment(cache[a], cache[b]), 3), "basis": basis,
+                          "evidence": "; ".join(evidence)})
+        sentence_rows += [{"sentence_a": sa, "sentence_b": sb, "source_a": a, "source_b": b, "similarity": score}
+                          for score, sa, sb in shared]
+    return link_rows, sentence_rows
+
+
+def origins(sources, link_rows):
+    """{source id: origin name}: connected components over linked pairs.
+
+    An origin is named for the wire service its members credit, else for its earliest-published member."""
+    parent = {s: s for s in sources}
+
+    def find(s):
+        while parent[s] != s:
+            parent[s] = parent[parent[s]]
+            s = parent[s]
+        return s
+
+    for row in link_rows:
+        if row["basis"]:
+            ra, rb = find(row["source_a"]), find(row["source_b"])
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+    groups = defaultdict(list)
+    for s in sorted(sources):
+        groups[find(s)].append(s)
+    out = {}
+    for members in groups.values():
+        wires = sorted({sources[m].based_on for m in members if sources[m].based_on
+                        and sources[m].based_on not in sources})
+        if wires:
+            name = " + ".join(wires)
+        else:
+            name = min(members, key=lambda m: (sources[m].published or "9999", m))
+        for m in members:
+            out[m] = name
+    return out
+
+
+def rows(inputs):
+    """The rows of source_links, shared_sentences and source_origins."""
+    link_rows, sentence_rows = links(inputs.sources)
+    named = origins(inputs.sources, link_rows)
+    members = defaultdict(list)
+    for s, origin in named.items():
+        members[origin].append(s)
+    origin_rows = [{"source_id": s, "origin": named[s], "members": ", ".join(sorted(members[named[s]])),
+                    "n_members": len(members[named[s]])} for s in sorted(named)]
+    return {"source_links": link_rows, "shared_sentences": sentence_rows, "source_origins": origin_rows}
