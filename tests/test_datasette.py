@@ -52,6 +52,8 @@ CANNED = {
     "coverage": "/timeline/coverage.json",
     "unresolved_conflicts": "/timeline/unresolved_conflicts.json",
     "who_else_reports": "/timeline/who_else_reports.json?fact_id=noem-toolkit",
+    "calendar": "/timeline/calendar.json",  # the feed itself: tests/test_site.py
+    "facts_feed": "/timeline/facts_feed.json",  # likewise
 }
 
 

@@ -13,6 +13,7 @@ import sqlite_utils
 
 from . import coverage
 from . import conflicts
+from . import excerpts as excerpts_module
 from . import facts as facts_module
 from . import schema
 from . import sources as sources_module
@@ -56,8 +57,11 @@ def check(facts_dir="facts", sources_dir="sources", relative_to=None):
     return Inputs(sources, entities, facts, problems, set_aside, resolutions)
 
 
-def build(db_path="timeline.db", facts_dir="facts", sources_dir="sources", wait=30.0, progress=None):
-    """Check, then replace `db_path` with a complete new database. Raises InputError or BuildError."""
+def build(db_path="timeline.db", facts_dir="facts", sources_dir="sources", wait=30.0, progress=None, excerpts=False):
+    """Check, then replace `db_path` with a complete new database. Raises InputError or BuildError.
+
+    With `excerpts`, the articles keep only their cited sentences and neighbours (for publishing).
+    """
     inputs = check(facts_dir, sources_dir)
     if inputs.problems:
         raise InputError(inputs.problems)
@@ -66,7 +70,7 @@ def build(db_path="timeline.db", facts_dir="facts", sources_dir="sources", wait=
         remove_leftovers(db_path)
         tmp = _temp_path(db_path)
         try:
-            write(tmp, inputs)
+            write(tmp, inputs, excerpts)
             verify(tmp)
             _publish(tmp, db_path)
         except sqlite3.DatabaseError as e:
@@ -79,7 +83,7 @@ def build(db_path="timeline.db", facts_dir="facts", sources_dir="sources", wait=
     return inputs
 
 
-def write(path, inputs):
+def write(path, inputs, excerpts=False):
     """Write every table, index, view and full-text index into a new database at `path`."""
     conn = sqlite3.connect(path, isolation_level=None)
     try:
@@ -90,7 +94,7 @@ def write(path, inputs):
         conn.execute("BEGIN")
         for statement in schema.TABLES:
             conn.execute(statement)
-        insert(db, inputs)
+        insert(db, inputs, excerpts)
         for statement in schema.INDEXES + schema.VIEWS:
             conn.execute(statement)
         for table, columns in schema.FTS.items():
@@ -101,8 +105,10 @@ def write(path, inputs):
         conn.close()
 
 
-def insert(db, inputs):
+def insert(db, inputs, excerpts=False):
     rows = schema.rows(inputs)
+    if excerpts:
+        rows = excerpts_module.apply(rows)
     for table in schema.TABLE_ORDER:
         db[table].insert_all(rows[table], batch_size=1000)
 

@@ -50,14 +50,21 @@ def check(facts_dir, sources_dir):
 @FACTS
 @SOURCES
 @DB
-def build(facts_dir, sources_dir, db_path):
+@click.option("--excerpts", is_flag=True,
+              help="Keep only cited sentences and their neighbours of each article (for a public site)")
+def build(facts_dir, sources_dir, db_path, excerpts):
     """Check everything, then write the database; on any problem write nothing.
+
+    With --excerpts the articles keep only the sentences facts cite and their neighbours: build
+    that one to publish a public site (full article texts are other people's copyright).
 
     Example:
 
         timeline build --db timeline.db
+
+        timeline build --excerpts --db public/timeline.db
     """
-    _build(facts_dir, sources_dir, db_path)
+    _build(facts_dir, sources_dir, db_path, excerpts=excerpts)
 
 
 @cli.command()
@@ -165,17 +172,17 @@ def datasette_command(db_path, metadata, port, host="127.0.0.1"):
     return command
 
 
-def _build(facts_dir, sources_dir, db_path):
+def _build(facts_dir, sources_dir, db_path, excerpts=False):
     try:
-        inputs = build_module.build(db_path, facts_dir, sources_dir)
+        inputs = build_module.build(db_path, facts_dir, sources_dir, excerpts=excerpts)
     except InputError as e:
         click.echo(report(e.problems), err=True)
         click.echo(f"Nothing written: {db_path} is unchanged.", err=True)
         sys.exit(1)
     except build_module.BuildError as e:
         raise click.ClickException(str(e))
-    click.echo(f"Built {db_path}: {len(inputs.facts)} facts, {len(inputs.entities)} entities,"
-               f" {len(inputs.sources)} sources", err=True)
+    click.echo(f"Built {db_path}{' (excerpts)' if excerpts else ''}: {len(inputs.facts)} facts,"
+               f" {len(inputs.entities)} entities, {len(inputs.sources)} sources", err=True)
     return inputs
 
 

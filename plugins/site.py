@@ -1,0 +1,90 @@
+"""Template helpers for the site pages: links to rows, figures in words, highlighted quotes.
+
+Everything returned here is either plain text (Jinja escapes it) or a list of (text, marked) pieces
+that templates print with {{ }} inside <mark> or not: no function builds HTML from data.
+"""
+from datasette import hookimpl
+from datasette.utils import tilde_encode
+
+DATABASE = "timeline"
+
+QUALIFIERS = {
+    "approx": "about",
+    "at_least": "at least",
+    "at_most": "at most",
+    "more_than": "more than",
+    "less_than": "less than",
+    "up_to": "up to",
+}
+
+KINDS = {
+    "event": "Event",
+    "figure": "Figure",
+    "court_action": "Court action",
+    "statement": "Statement",
+    "claim": "Claim",
+}
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December")
+
+
+def row_path(table, key):
+    """The address of one row's page: /timeline/<table>/<tilde-encoded key>."""
+    return f"/{DATABASE}/{table}/{tilde_encode(str(key))}"
+
+
+def figure_text(value, qualifier=None, unit=None, per=None):
+    """A figure as a reader says it: 'up to 40,000 inmates', '6,000,000 USD a year'."""
+    if value is None:
+        return ""
+    number = value
+    if isinstance(value, float) and value.is_integer():
+        number = int(value)
+    shown = f"{number:,}" if isinstance(number, (int, float)) else str(number)
+    words = [QUALIFIERS.get(qualifier or "", ""), shown, unit or ""]
+    text = " ".join(w for w in words if w)
+    return f"{text} a {per}" if per else text
+
+
+def kind_label(kind):
+    """'court_action' -> 'Court action'; unknown kinds are shown as they are."""
+    return KINDS.get(kind, (kind or "").replace("_", " ").capitalize())
+
+
+def pieces(text, text_start, mark_start, mark_end):
+    """Split `text` (which starts at offset `text_start` of its article) around the marked span.
+
+    Returns [(piece, is_marked)], skipping empty pieces; the marked piece is the overlap of
+    [mark_start, mark_end) with the text.
+    """
+    a = max(mark_start, text_start) - text_start
+    b = min(mark_end, text_start + len(text)) - text_start
+    if a >= b:
+        return [(text, False)]
+    return [(piece, marked) for piece, marked in ((text[:a], False), (text[a:b], True), (text[b:], False)) if piece]
+
+
+def group_label(date_start, precision):
+    """(year heading, month heading or '') for grouping the timeline; ('Undated', '') without a date."""
+    if not date_start:
+        return ("Undated", "")
+    year = date_start[:4]
+    if precision == "decade":
+        return (f"{year[:3]}0s", "")
+    if precision in ("day", "week", "month") and len(date_start) >= 7:
+        month = int(date_start[5:7])
+        return (year, f"{MONTHS[month - 1]} {year}")
+    return (year, "")
+
+
+@hookimpl
+def extra_template_vars():
+    return {
+        "row_path": row_path,
+        "figure_text": figure_text,
+        "kind_label": kind_label,
+        "pieces": pieces,
+        "group_label": group_label,
+        "kinds": KINDS,
+    }
