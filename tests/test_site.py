@@ -309,3 +309,11 @@ def test_excerpts_drop_rows_that_refer_to_dropped_sentences():
     assert [s["id"] for s in out["sentences"]] == ["a:1"]
     assert out["set_aside"] == [{"sentence_id": "a:1", "quote": "kept"}]
     assert out["shared_sentences"] == [] and out["citations"] == rows["citations"]
+
+
+def test_home_links_every_view_it_names_that_exists(db):
+    html = get(db, "/")
+    views = {r[0] for r in query(db, "select name from sqlite_master where type in ('table', 'view')")}
+    linked = set(re.findall(r'href="/timeline/([a-z_]+)"', html))
+    assert linked <= views | {"single_source"}
+    assert ("conflicts" in linked) == ("conflicts" in views)
