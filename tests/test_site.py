@@ -166,6 +166,11 @@ def test_fact_page_explains_a_worked_out_date_and_who_said_it(db):
     assert "Said by " + str(escape(speaker)) in page
 
 
+def test_fact_page_counts_independent_origins(db):
+    page = text(get(db, "/timeline/facts/noem-toolkit"))
+    assert "Reported by 4 sources from 3 independent origins (AP,wapo,bbc)" in page
+
+
 def test_source_page_marks_cited_sentences_and_links_their_facts(db):
     html = get(db, "/timeline/sources/wapo")
     (sentences,), = query(db, "select count(*) from sentences where source_id = 'wapo'")
