@@ -126,8 +126,8 @@ def test_check_prints_path_line_code_message_sorted_then_a_count(tree, monkeypat
     result = CliRunner().invoke(cli, ["check"])
     assert result.exit_code == 1
     lines = result.output.splitlines()
-    assert lines[0] == "facts/facts.yaml:2: bad-kind: fact 'bridge-cost': kind 'fgure' is not one of: event, figure," \
-                       " court_action, statement, claim"
+    assert lines[0] == "facts/facts.yaml:2: bad-kind: fact 'bridge-cost': kind 'fgure' is not allowed: did you mean" \
+                       " 'figure'? (one of: event, figure, court_action, statement, claim)"
     assert lines[1].startswith("facts/facts.yaml:9: quote-not-found: fact 'bridge-cost': in source 'gazette': quote"
                                " 'cost $13 million to build' is not in the source; nearest text there: 'cost $12 million to build'")
     assert lines[2] == "2 problems in 1 file"

@@ -9,8 +9,6 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 
-import sqlite_utils
-
 from . import coverage
 from . import conflicts
 from . import excerpts as excerpts_module
@@ -43,11 +41,13 @@ def check(facts_dir="facts", sources_dir="sources", relative_to=None):
 
         problems.append(Problem(os.path.relpath(facts_dir, relative_to or os.getcwd()), 1, "missing-file",
                                 "the facts folder does not exist: create it and add entities.yaml and a facts file"))
-        return Inputs(sources, {}, [], problems)
+        return Inputs(sources or {}, {}, [], problems)
     entities, more = facts_module.load_entities(facts_dir, shown)
     problems += more
+    # None (a file that could not be read) makes the facts skip checks against it: no cascade of errors.
     facts, more = facts_module.load_facts(facts_dir, sources, entities, relative_to)
     problems += more
+    sources, entities = sources or {}, entities or {}
     aside_path = os.path.join(facts_dir, facts_module.SET_ASIDE_FILE)
     set_aside, more = coverage.load_set_aside(aside_path, os.path.relpath(aside_path, relative_to or os.getcwd()),
                                               sources, facts_module.repo_path(aside_path, facts_dir))
@@ -85,6 +85,8 @@ def build(db_path="timeline.db", facts_dir="facts", sources_dir="sources", wait=
 
 def write(path, inputs, excerpts=False):
     """Write every table, index, view and full-text index into a new database at `path`."""
+    import sqlite_utils  # here, not at the top: `timeline check` and failed builds never need it
+
     conn = sqlite3.connect(path, isolation_level=None)
     try:
         conn.execute("PRAGMA journal_mode = OFF")

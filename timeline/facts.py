@@ -1,8 +1,9 @@
 """Read and check the curated facts: entities.yaml, the fact files, and every citation."""
+import difflib
 import os
 
 from . import dates, quotes, yamlfile
-from .validate import Checker
+from .validate import Checker, one_of
 
 KINDS = ("event", "figure", "court_action", "statement", "claim")
 QUALIFIERS = ("exact", "approx", "at_least", "at_most", "more_than", "less_than", "up_to")
@@ -22,8 +23,7 @@ IGNORED_FILES = ("README.md", ".gitkeep")
 def read_yaml(path, shown, check):
     """The list in a YAML file, or None after adding a problem."""
     try:
-        with open(path, "rb") as f:
-            data = yamlfile.load(f.read())
+        data = yamlfile.read(path)
     except yamlfile.YamlProblem as e:
         check.add(e.line, e.code, e.message)
         return None
@@ -62,8 +62,10 @@ def load_entities(facts_dir, shown):
     path = os.path.join(facts_dir, ENTITIES_FILE)
     if not os.path.exists(path):
         check.add(1, "missing-file", f"there is no {shown}: list the people, organisations and places there")
-        return {}, check.problems
-    data = read_yaml(path, shown, check) or []
+        return None, check.problems
+    data = read_yaml(path, shown, check)
+    if data is None:
+        return None, check.problems  # None: nothing is known about the entities (reported here)
     entities = {}
     for item, line in zip(data, getattr(data, "lines", [])):
         if not isinstance(item, yamlfile.Mapping):
@@ -81,7 +83,7 @@ def load_entities(facts_dir, shown):
             continue
         if values["type"] and values["type"] not in ENTITY_TYPES:
             check.add(item.line_of("type"), "bad-value",
-                      f"entity type '{values['type']}' is not one of: {', '.join(ENTITY_TYPES)}")
+                      f"entity type '{values['type']}' is not allowed: {one_of(values['type'], ENTITY_TYPES)}")
         entities[eid] = {**values, "file": repo_path(path, facts_dir), "line": item.line}
     return entities, check.problems
 
@@ -132,12 +134,12 @@ def read_fact(item, check, sources, entities):
     ok = True
     kind = text["kind"]
     if kind and kind not in KINDS:
-        check.add(item.line_of("kind"), "bad-kind", f"{label}: kind '{kind}' is not one of: {', '.join(KINDS)}")
+        check.add(item.line_of("kind"), "bad-kind", f"{label}: kind '{kind}' is not allowed: {one_of(kind, KINDS)}")
         ok = False
     for key, allowed in (("qualifier", QUALIFIERS), ("per", PERIODS), ("direction", DIRECTIONS)):
         if text[key] is not None and text[key] not in allowed:
             check.add(item.line_of(key), "bad-value",
-                      f"{label}: {key} '{text[key]}' is not one of: {', '.join(allowed)}")
+                      f"{label}: {key} '{text[key]}' is not allowed: {one_of(text[key], allowed)}")
             ok = False
     value = check.number(item, "value")
     if kind == "figure":
@@ -157,9 +159,10 @@ def read_fact(item, check, sources, entities):
                   f"{label}: a {kind} needs 'attributed_to' (who said or claims it, an entity id; give an"
                   " unnamed or collective speaker an entity of its own)")
         ok = False
-    if text["attributed_to"] and text["attributed_to"] not in entities:
+    if text["attributed_to"] and entities is not None and text["attributed_to"] not in entities:
         check.add(item.line_of("attributed_to"), "unknown-entity",
-                  f"{label}: attributed_to '{text['attributed_to']}' is not in entities.yaml: add it there")
+                  f"{label}: attributed_to '{text['attributed_to']}' is not in entities.yaml: "
+                  + _known(text["attributed_to"], entities, "add it there"))
         ok = False
     if text["topic"] is not None:
         ok = check.slug(item, "topic", "topic") is not None and ok
@@ -201,8 +204,11 @@ def read_entity_refs(item, check, entities, label):
         if not isinstance(eid, str) or not isinstance(role, str):
             check.add(line, "wrong-type", f"{label}: each entity is an id or {{id: ..., role: ...}}")
             ok = False
+        elif entities is None:
+            ok = False  # entities.yaml could not be read: reported there
         elif eid not in entities:
-            check.add(line, "unknown-entity", f"{label}: entity '{eid}' is not in entities.yaml: add it there")
+            check.add(line, "unknown-entity",
+                      f"{label}: entity '{eid}' is not in entities.yaml: " + _known(eid, entities, "add it there"))
             ok = False
         elif (eid, role) not in out:
             out.append((eid, role))
@@ -236,11 +242,15 @@ def read_citations(item, check, sources, label):
         if not sid or not quote:
             ok = False
             continue
+        if sources is None:
+            ok = False  # sources.yaml could not be read: reported there
+            continue
         source = sources.get(sid)
         if source is None:
-            known = ", ".join(sorted(sources)) or "none yet"
+            known = f"use one of: {', '.join(sorted(sources))}, or add it" if sources else "add it"
             check.add(cite.line_of("source"), "unknown-source",
-                      f"{label}: source '{sid}' is not in sources.yaml (known: {known})")
+                      f"{label}: source '{sid}' is not in sources.yaml: "
+                      + _known(sid, sources, known + " to sources.yaml"))
             ok = False
             continue
         if not source.text:
@@ -273,8 +283,10 @@ def date_fact(fact, item, text, check, sources, label):
     if text["when"] is not None:
         sid = text["when_source"] or fact["citations"][0]["source_id"]
         if sid not in {c["source_id"] for c in fact["citations"]}:
+            cited = ", ".join(dict.fromkeys(c["source_id"] for c in fact["citations"]))
             check.add(item.line_of("when_source"), "unknown-source",
-                      f"{label}: when_source '{sid}' is not one of this fact's sources")
+                      f"{label}: when_source '{sid}' is not one of this fact's sources: use one of this fact's"
+                      f" sources: {cited}")
             return False
         source = sources[sid]
         if source.published_date is None:
@@ -324,6 +336,12 @@ def date_fact(fact, item, text, check, sources, label):
 def _sentence_text(source, cite):
     _, start, end = source.sentences[int(cite["sentence_id"].rsplit(":", 1)[1]) - 1]
     return source.text[start:max(end, cite["end"])]
+
+
+def _known(value, known, otherwise):
+    """`did you mean 'x'?` for a near miss among the `known` ids, then what to do otherwise."""
+    close = difflib.get_close_matches(value, sorted(known), n=1, cutoff=0.8)
+    return f"did you mean '{close[0]}'? Otherwise {otherwise}" if close else otherwise
 
 
 def repo_path(path, facts_dir):

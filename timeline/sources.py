@@ -43,27 +43,29 @@ class Source:
 
 
 def load(sources_dir, relative_to=None, cache=None):
-    """({id: Source}, [Problem]) for `sources_dir`/sources.yaml and the articles it lists."""
+    """({id: Source}, [Problem]) for `sources_dir`/sources.yaml and the articles it lists.
+
+    The dict is None when sources.yaml itself cannot be read (then nothing is known about the sources).
+    """
     sources_dir = os.path.abspath(sources_dir)
     root = os.path.dirname(sources_dir)
     yaml_path = os.path.join(sources_dir, "sources.yaml")
     shown = _display(yaml_path, relative_to)
     check = Checker(shown)
     try:
-        with open(yaml_path, "rb") as f:
-            data = yamlfile.load(f.read())
+        data = yamlfile.read(yaml_path)
     except FileNotFoundError:
         check.add(1, "missing-file", f"there is no {shown}: list the articles there (see the README)")
-        return {}, check.problems
+        return None, check.problems
     except yamlfile.YamlProblem as e:
         check.add(e.line, e.code, e.message)
-        return {}, check.problems
+        return None, check.problems
     if data is None:
         check.add(1, "empty-file", "sources.yaml lists no sources: add one entry per article")
-        return {}, check.problems
+        return None, check.problems
     if not isinstance(data, yamlfile.Sequence):
         check.add(getattr(data, "line", 1), "not-a-list", "sources.yaml must be a list of sources (lines starting '- id:')")
-        return {}, check.problems
+        return None, check.problems
     out = {}
     for item, line in zip(data, data.lines):
         if not isinstance(item, yamlfile.Mapping):
@@ -72,7 +74,8 @@ def load(sources_dir, relative_to=None, cache=None):
         source = _source(item, check, out)
         if source is None:
             continue
-        _read(source, root, sources_dir, check, cache)
+        if source.path and source.sha256:
+            _read(source, root, sources_dir, check, cache)
         out[source.id] = source
     return out, check.problems
 
@@ -81,20 +84,21 @@ def _source(item, check, seen):
     check.keys(item, SOURCE_KEYS, REQUIRED, "source")
     values = {k: check.text(item, k) for k in SOURCE_KEYS if k in item}
     sid = values.get("id")
-    if not sid or not all(values.get(k) for k in REQUIRED):
-        return None
-    if not check.slug(item, "id"):
+    if not sid or not check.slug(item, "id"):
         return None
     if sid in seen:
         check.add(item.line_of("id"), "duplicate-id",
                   f"source id '{sid}' is already used on line {seen[sid].line}: give each source its own id")
         return None
-    sha = values["sha256"].lower()
-    if not SHA256.match(sha):
+    sha = (values.get("sha256") or "").lower()
+    if sha and not SHA256.match(sha):
         check.add(item.line_of("sha256"), "bad-value",
-                  f"sha256 '{values['sha256']}' is not 64 hex digits: run `sha256sum {values['path']}`")
-        return None
-    source = Source(**{k: v for k, v in values.items() if k != "sha256"}, sha256=sha, line=item.line)
+                  f"sha256 '{values['sha256']}' is not 64 hex digits: run `sha256sum {values.get('path')}`")
+        sha = ""
+    # A source with a problem is still known by its id (with no text), so facts citing it are not
+    # reported a second time as citing an unknown source.
+    source = Source(**{k: v for k, v in values.items() if k not in ("sha256", "path")},
+                    path=values.get("path") or "", sha256=sha, line=item.line)
     if source.published:
         try:
             source.published_date = dates.parse_published(source.published)

@@ -60,7 +60,8 @@ class Checker:
             return None
         line = item.line_of(key)
         if not isinstance(raw, str):
-            self.add(line, "wrong-type", f"'{key}' must be a number, not a list or mapping")
+            self.add(line, "wrong-type", f"'{key}' must be a number, not a list or mapping: write one number,"
+                     " e.g. 40000")
             return None
         text = raw.strip()
         if NUMBER.match(text):
@@ -71,6 +72,13 @@ class Checker:
             return value
         self.add(line, "bad-number", f"{key}: '{raw}' is not a plain number: {number_hint(text)}")
         return None
+
+
+def one_of(value, allowed):
+    """What to write instead of `value`: the closest allowed value, or the list of them."""
+    close = difflib.get_close_matches(str(value), list(allowed), n=1, cutoff=0.6)
+    listed = ", ".join(allowed)
+    return f"did you mean '{close[0]}'? (one of: {listed})" if close else f"use one of: {listed}"
 
 
 def slug_problem(value):

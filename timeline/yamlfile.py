@@ -7,13 +7,15 @@ keys and multiple documents are refused. Every mapping remembers its line and th
 The tree is built from libyaml's event stream rather than its composer: the composer recurses and
 crashes the process on deeply nested input, while the event parser does not.
 """
+import os
+
 import yaml
 
 # libyaml's parser when present (fast); only its event stream is used, never its constructor.
 _Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-MAX_BYTES = 50 * 1024 * 1024
+MAX_BYTES = 10 * 1024 * 1024  # ~60,000 facts; parsing that many takes seconds, so larger files are split
 MAX_DEPTH = 20
 NULLS = {"", "~", "null", "Null", "NULL"}
 LINE_SEPARATORS = {"\u2028": "U+2028 LINE SEPARATOR", "\u2029": "U+2029 PARAGRAPH SEPARATOR",
@@ -48,9 +50,7 @@ class Sequence(list):
 def decode(data):
     """Bytes to text: UTF-8 (a BOM is tolerated), anything else is a clear error."""
     if len(data) > MAX_BYTES:
-        raise YamlProblem(1, "file-too-large",
-                          f"file is {len(data) // (1024 * 1024)} MB; the limit is {MAX_BYTES // (1024 * 1024)} MB:"
-                          " split it into several files")
+        raise YamlProblem(1, "file-too-large", _too_large(len(data)))
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or (len(data) > 1 and (data[0] == 0 or data[1] == 0)):
         raise YamlProblem(1, "bad-encoding", "file is UTF-16; save it as UTF-8")
     if data.startswith(b"\xef\xbb\xbf"):
@@ -74,12 +74,19 @@ def decode(data):
     return text
 
 
+def _too_large(size):
+    mb = 1024 * 1024
+    return f"file is {size / mb:.0f} MB; the limit is {MAX_BYTES // mb} MB: split it into several files"
+
+
 def parse(text):
     """Text to plain data (Mapping, Sequence, str, None); raises YamlProblem."""
     try:
         return _build(_events(text))
     except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
+        # An unclosed quote is noticed far away (often at the end of the file): point at where it opened.
+        opened = "quoted scalar" in (e.context or "") and e.context_mark is not None
+        mark = e.context_mark if opened else (e.problem_mark or e.context_mark)
         line = mark.line + 1 if mark else 1
         raise YamlProblem(line, "yaml-syntax", _syntax_message(e, text, line)) from None
     except yaml.YAMLError as e:
@@ -89,6 +96,15 @@ def parse(text):
 def load(data):
     """Bytes of a YAML file to plain data; raises YamlProblem."""
     return parse(decode(data))
+
+
+def read(path):
+    """A YAML file to plain data, reading no more than the size limit; raises YamlProblem or OSError."""
+    with open(path, "rb") as f:
+        size = os.fstat(f.fileno()).st_size
+        if size > MAX_BYTES:
+            raise YamlProblem(1, "file-too-large", _too_large(size))
+        return load(f.read(MAX_BYTES + 1))
 
 
 def _events(text):
@@ -187,11 +203,11 @@ def _syntax_message(error, text, line):
     hint = ""
     if "mapping values are not allowed" in problem:
         hint = ": a value contains ': ' — put the whole value in quotes"
-    elif "could not find expected ':'" in problem or "expected <block end>" in problem:
-        hint = ": check the indentation of this line and the one before"
-    elif "found undefined alias" in problem or "found unknown escape" in problem:
-        hint = ": quote the value"
     elif "while scanning a quoted scalar" in (error.context or ""):
         hint = ": a quoted value is not closed — add the closing quote"
+    elif "found unknown escape" in problem:
+        hint = ": in double quotes a backslash starts an escape — use single quotes, or write \\\\"
+    else:
+        hint = ": check the indentation and quoting of this line and the one before"
     return f"not valid YAML: {problem or error.context}{hint}"
 

@@ -1,0 +1,352 @@
+"""Bad input: every mistake a curator can make gives one clear error, and loses nothing.
+
+Each case is a small fixture tree (tests/conftest.py `Tree`) with a database already built from the
+good version. Then the mistake is made and `python -m timeline build` runs as a real process in the tree.
+Each case asserts: exit code 1, no traceback, exactly the expected `path:line: code` problems, a
+message that tells the user what to do, and a `timeline.db` byte-identical to the one before.
+
+The processes run a few at a time in one module fixture, so the battery stays quick.
+"""
+import concurrent.futures
+import hashlib
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ARTICLE, ENTITIES, FACT, ROOT, Tree
+
+F = "facts/facts.yaml"
+S = "sources/sources.yaml"
+E = "facts/entities.yaml"
+
+
+def fact(old, new):
+    """The good fact file with one edit."""
+    assert old in FACT, old
+    return {F: FACT.replace(old, new, 1)}
+
+
+def add(key_line, before="  unit:"):
+    """The good fact file with a line inserted before `before`."""
+    return fact(before, key_line + "\n" + before)
+
+
+def sources_yaml(old, new):
+    def edit(tree):
+        path = tree.sources / "sources.yaml"
+        text = path.read_text()
+        assert old in text, old
+        path.write_text(text.replace(old, new, 1))
+    return {"*": edit}
+
+
+def article_bytes(data, keep_sha=True):
+    """Replace the article's bytes; with keep_sha the recorded sha256 follows, so only the bytes are wrong."""
+    def edit(tree):
+        if keep_sha:
+            tree.article("gazette", data)
+        else:
+            (tree.sources / "gazette.txt").write_bytes(data)
+    return {"*": edit}
+
+
+def symlink_out(tree):
+    outside = tree.path.parent / (tree.path.name + "-outside.txt")
+    outside.write_text(ARTICLE)
+    (tree.sources / "link.txt").symlink_to(outside)
+    sources_yaml("path: sources/gazette.txt", "path: sources/link.txt")["*"](tree)
+
+
+BOMB = "- &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"- &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(9))
+DEEP_BLOCK = "".join("  " * i + f"k{i}:\n" for i in range(60)) + "  " * 60 + "end\n"
+TWO_QUOTES = "It cost $12 million to build.\nThe tunnel cost $12 million to build too.\n"
+
+# (name, files to change, expected [(path, line, code)], words the message must contain: what to do)
+CASES = [
+    # --- YAML ---------------------------------------------------------------------------------------
+    ("colon in a value", {F: "- id: a\n  title: Mayor: bridge open\n"}, [(F, 2, "yaml-syntax")],
+     "put the whole value in quotes"),
+    ("unclosed quote", fact('quote: "cost $12 million to build"', 'quote: "cost $12 million to build'),
+     [(F, 9, "yaml-syntax")], "add the closing quote"),
+    ("tab indentation", {F: "- id: a\n\ttitle: x\n"}, [(F, 2, "yaml-syntax")], "replace the tab with spaces"),
+    ("bad indentation", {F: "- id: a\n  kind: event\n title: x\n"}, [(F, 3, "yaml-syntax")],
+     "check the indentation"),
+    ("duplicate key", {F: FACT + "  title: again\n"}, [(F, 10, "duplicate-key")], "remove one"),
+    ("duplicate key in entities", {E: "- id: a\n  name: A\n  name: B\n  type: person\n  description: x\n"},
+     [(E, 3, "duplicate-key")], "remove one"),
+    ("two documents", {F: FACT + "---\n" + FACT}, [(F, 10, "multiple-documents")], "remove the '---' line"),
+    ("anchor", {F: FACT.replace("- id: bridge-cost", "- &x id: bridge-cost")}, [(F, 1, "yaml-anchor")],
+     "write each value out in full"),
+    ("alias", {F: FACT.replace("  unit: USD", "  unit: *u")}, [(F, 5, "yaml-alias")], "write the value out in full"),
+    ("alias bomb", {F: BOMB}, [(F, 1, "yaml-anchor")], "write each value out in full"),
+    ("python tag", {F: "- !!python/object/apply:os.system [echo hi]\n"}, [(F, 1, "yaml-tag")], "remove it"),
+    ("str tag", fact("title: The", "title: !!str The"), [(F, 3, "yaml-tag")], "remove it"),
+    ("deep flow nesting", {F: "[" * 5000}, [(F, 1, "yaml-too-deep")], "facts are shallow"),
+    ("deep block nesting", {F: DEEP_BLOCK}, [(F, 21, "yaml-too-deep")], "facts are shallow"),
+    ("very large file", {F: b"# " + b"x" * (60 * 1024 * 1024) + b"\n"}, [(F, 1, "file-too-large")],
+     "split it into several files"),
+    ("empty file", {F: ""}, [(F, 1, "empty-file")], "add entries, or delete the file"),
+    ("comment-only file", {F: "# facts go here\n\n# later\n"}, [(F, 1, "empty-file")],
+     "add entries, or delete the file"),
+    ("latin-1 bytes", {F: FACT.replace("The bridge", "Caf\xe9 bridge").encode("latin-1")},
+     [(F, 3, "bad-encoding")], "save the file as UTF-8"),
+    ("utf-16 with BOM", {F: FACT.encode("utf-16")}, [(F, 1, "bad-encoding")], "save it as UTF-8"),
+    ("utf-16 without BOM", {F: FACT.encode("utf-16-le")}, [(F, 1, "bad-encoding")], "save it as UTF-8"),
+    ("NUL byte", {F: FACT.replace("The bridge", "The\x00bridge").encode()}, [(F, 3, "bad-encoding")],
+     "it is not a text file"),
+    ("line separator", fact("The bridge", "The\u2028bridge"), [(F, 3, "bad-character")],
+     "replace it with a normal newline or a space"),
+    ("next line character", fact("The bridge", "The\x85bridge"), [(F, 3, "bad-character")],
+     "replace it with a normal newline or a space"),
+    ("syntax error in sources.yaml", sources_yaml("outlet: The Gazette", "outlet: The: Gazette"),
+     [(S, 4, "yaml-syntax")], "put the whole value in quotes"),
+    ("file is a mapping", {F: "id: a\nkind: event\n"}, [(F, 1, "not-a-list")], "each entry starts with '- id: ...'"),
+    ("file is a scalar", {F: "just some text\n"}, [(F, 1, "not-a-list")], "each entry starts with '- id: ...'"),
+    ("item is a scalar", {F: FACT + "- just text\n"}, [(F, 10, "not-a-mapping")], "'- id: ...' followed by its keys"),
+    # --- types --------------------------------------------------------------------------------------
+    ("direction yes", add("  direction: yes", before="  value:"), [(F, 4, "bad-value")], "use one of: past, future"),
+    ("kind typo", fact("kind: figure", "kind: figur"), [(F, 2, "bad-kind")], "did you mean 'figure'?"),
+    ("qualifier not allowed", add("  qualifier: roughly"), [(F, 5, "bad-value")], "use one of: exact, approx"),
+    ("per not allowed", add("  per: annually"), [(F, 5, "bad-value")], "use one of: day, week, month, year"),
+    ("impossible date", add("  date: 2025-02-30", before="  value:"), [(F, 4, "bad-date")],
+     "February 2025 has 28 days"),
+    ("ambiguous date", add("  date: 03/04/2025", before="  value:"), [(F, 4, "bad-date")], "write"),
+    ("date as words", add("  date: March 26", before="  value:"), [(F, 4, "bad-date")],
+     "put the phrase in when:"),
+    ("unreadable when", add("  when: at some point", before="  value:"), [(F, 4, "bad-date")], "Rephrase it"),
+    ("octal-looking value", fact("value: 12000000", "value: 010"), [(F, 4, "bad-number")], "write 10"),
+    ("sexagesimal value", fact("value: 12000000", "value: 12:30"), [(F, 4, "bad-number")], "a figure is one number"),
+    ("exponent value", fact("value: 12000000", "value: 1e3"), [(F, 4, "bad-number")], "write it out in full: 1000"),
+    ("NaN value", fact("value: 12000000", "value: .nan"), [(F, 4, "bad-number")], "write the actual figure"),
+    ("infinite value", fact("value: 12000000", "value: .inf"), [(F, 4, "bad-number")], "write the actual figure"),
+    ("negative value", fact("value: 12000000", "value: -5"), [(F, 4, "bad-number")], "without a sign"),
+    ("absurd value", fact("value: 12000000", "value: 10000000000000000"), [(F, 4, "bad-number")],
+     "check the digits"),
+    ("money as text", fact("value: 12000000", "value: $12 million"), [(F, 4, "bad-number")],
+     "write value: 12000000 and unit: USD"),
+    ("thousands separators", fact("value: 12000000", "value: 12,000,000"), [(F, 4, "bad-number")],
+     "leave out the thousands separators: 12000000"),
+    ("value is a list", fact("value: 12000000", "value: [1, 2]"), [(F, 4, "wrong-type")], "write one number"),
+    ("unknown key typo", add("  unti: USD"), [(F, 5, "unknown-key")], "did you mean 'unit'?"),
+    ("unknown key in citation", fact("      quote:", "      qoute: x\n      quote:"),
+     [(F, 9, "unknown-key")], "did you mean 'quote'?"),
+    ("missing kind", fact("  kind: figure\n", ""), [(F, 1, "missing-key")], "add 'kind: ...'"),
+    ("empty title", fact("title: The bridge cost $12 million", "title:"), [(F, 3, "missing-key")], "give it a value"),
+    ("missing quote", fact('      quote: "cost $12 million to build"\n', ""), [(F, 8, "missing-key")],
+     "add 'quote: ...'"),
+    ("figure without unit", fact("  unit: USD\n", ""), [(F, 1, "missing-key")], "a figure needs 'unit'"),
+    ("title is a list", fact("title: The bridge cost $12 million", "title: [a, b]"), [(F, 3, "wrong-type")],
+     "must be text"),
+    ("sources is a mapping", fact("  sources:\n    - source: gazette\n      quote",
+                                  "  sources:\n    source: gazette\n    quote"),
+     [(F, 7, "wrong-type")], "sources must be a list"),
+    ("entities is text", fact("[harbour-bridge]", "harbour-bridge"), [(F, 6, "wrong-type")],
+     "entities must be a list"),
+    ("occurrence zero", {F: FACT + "      occurrence: 0\n"}, [(F, 10, "bad-value")], "occurrence must be 1, 2"),
+    ("value on an event", fact("kind: figure", "kind: event"), [(F, 4, "figure-only"), (F, 5, "figure-only")],
+     "use kind: figure"),
+    ("bad entity type", {E: ENTITIES + "- id: a\n  name: A\n  type: persn\n  description: x\n"},
+     [(E, 11, "bad-value")],
+     "did you mean 'person'?"),
+    ("bad published date", sources_yaml("published: 2025-03-26", "published: 26/03/2025"), [(S, 5, "bad-date")],
+     "write an ISO date"),
+    ("bad sha256", sources_yaml("sha256: ", "sha256: abc"), [(S, 3, "bad-value")], "run `sha256sum"),
+    # --- identity -----------------------------------------------------------------------------------
+    ("duplicate id in one file", {F: FACT + FACT}, [(F, 10, "duplicate-id")], "rename one"),
+    ("duplicate id across files", {"facts/more.yaml": FACT}, [("facts/more.yaml", 1, "duplicate-id")], "rename one"),
+    ("id with capitals", fact("- id: bridge-cost", "- id: Bridge-Cost"), [(F, 1, "bad-id")],
+     "ids are lowercase, e.g. 'bridge-cost'"),
+    ("id differing by case across files", {"facts/more.yaml": FACT.replace("bridge-cost", "BRIDGE-COST")},
+     [("facts/more.yaml", 1, "bad-id")], "ids are lowercase"),
+    ("cyrillic look-alike id", fact("- id: bridge-cost", "- id: bridge-\u0441ost"), [(F, 1, "bad-id")],
+     "looks like 'c'"),
+    ("greek look-alike id", fact("- id: bridge-cost", "- id: bridge-c\u03bfst"), [(F, 1, "bad-id")],
+     "looks like 'o'"),
+    ("id with spaces", fact("- id: bridge-cost", "- id: bridge cost"), [(F, 1, "bad-id")], "use lowercase a-z"),
+    ("duplicate entity id", {E: "- id: ann-lee\n  name: A\n  type: person\n  description: x\n"
+                                "- id: ann-lee\n  name: B\n  type: person\n  description: y\n"
+                                "- id: harbour-bridge\n  name: H\n  type: facility\n  description: z\n"},
+     [(E, 5, "duplicate-id")], "give each entity its own id"),
+    ("duplicate source id", sources_yaml("outlet: The Gazette", "outlet: The Gazette\n- id: gazette\n"
+                                         "  path: sources/other.txt\n  sha256: " + "0" * 64),
+     [(S, 5, "duplicate-id")], "give each source its own id"),
+    ("unknown source", fact("source: gazette", "source: herald"), [(F, 8, "unknown-source")],
+     "use one of: gazette, or add it to sources.yaml"),
+    ("unknown entity", fact("[harbour-bridge]", "[harbor-bridge]"), [(F, 6, "unknown-entity")],
+     "did you mean 'harbour-bridge'?"),
+    ("unknown speaker", {F: FACT.replace("kind: figure", "kind: statement")
+                         .replace("  value: 12000000\n  unit: USD\n", "  attributed_to: ann-le\n")},
+     [(F, 4, "unknown-entity")], "did you mean 'ann-lee'?"),
+    ("when_source not cited", add("  when: on Monday\n  when_source: herald", before="  value:"),
+     [(F, 5, "unknown-source")], "use one of this fact's sources: gazette"),
+    # --- files --------------------------------------------------------------------------------------
+    ("path with ..", sources_yaml("path: sources/gazette.txt", "path: ../gazette.txt"),
+     [(S, 1, "source-path-outside")], "keep the article files inside it"),
+    ("absolute path", sources_yaml("path: sources/gazette.txt", "path: /etc/passwd"),
+     [(S, 1, "source-path-outside")], "must be relative to the repository root"),
+    ("symlink leading out", {"*": symlink_out}, [(S, 1, "source-path-outside")], "keep the article files inside it"),
+    ("missing article", {"sources/gazette.txt": None}, [(S, 1, "source-missing")],
+     "add the article or fix the path"),
+    ("article bytes changed", article_bytes(ARTICLE.replace("300", "400").encode(), keep_sha=False),
+     [(S, 1, "source-changed")], "restore the original bytes"),
+    ("article not UTF-8", article_bytes(ARTICLE.encode() + b"caf\xe9\n"), [(S, 1, "bad-encoding")],
+     "store the article as UTF-8"),
+    ("stray text file", {"facts/notes.txt": "todo\n"}, [("facts/notes.txt", 1, "stray-file")],
+     "move it out of the facts folder"),
+    ("stray json file", {"facts/facts.json": "[]\n"}, [("facts/facts.json", 1, "stray-file")],
+     "move it out of the facts folder"),
+    ("missing sources.yaml", {S: None}, [(S, 1, "missing-file")],
+     "list the articles there"),
+    ("missing entities.yaml", {E: None}, [(E, 1, "missing-file")],
+     "list the people, organisations and places there"),
+    # --- quotes -------------------------------------------------------------------------------------
+    ("quote not in source", fact("cost $12 million to build", "cost $15 million to build"),
+     [(F, 9, "quote-not-found")], "nearest text there: 'cost $12 million to build'"),
+    ("quote in wrong case", fact("cost $12 million to build", "Cost $12 Million To Build"),
+     [(F, 9, "quote-not-found")], "nearest text there: 'cost $12 million to build'"),
+    ("quote occurs twice", article_bytes(TWO_QUOTES.encode()), [(F, 9, "quote-ambiguous")],
+     "quote more words, or add occurrence: N"),
+    ("occurrence too high", {F: FACT + "      occurrence: 2\n"}, [(F, 10, "bad-occurrence")],
+     "the quote occurs 1 time"),
+    ("quote too short", fact("cost $12 million to build", "Mayor"), [(F, 9, "quote-too-short")],
+     "quote at least 3 words"),
+    ("quote spans paragraphs", fact("cost $12 million to build", "on Monday. \u201cIt is a great day"),
+     [(F, 9, "quote-spans-paragraphs")], "cite each paragraph's words as its own quote"),
+    ("quote elided", fact("cost $12 million to build", "The Harbour Bridge ... to build"),
+     [(F, 9, "quote-elided")], "cite each part as its own quote"),
+    ("quote is a list", fact('quote: "cost $12 million to build"', "quote: [cost, million]"),
+     [(F, 9, "wrong-type")], "must be text"),
+]
+
+
+def make_tree(path, files, db=None):
+    """A fixture tree with a database built from the good version (`db`: bytes of one, to save time),
+    then `files` changed."""
+    tree = Tree(path)
+    if db is None:
+        tree.build()
+    else:
+        tree.db.write_bytes(db)
+    for name, content in files.items():
+        if name == "*":
+            content(tree)
+        elif content is None:
+            (tree.path / name).unlink()
+        else:
+            tree.write(name, content)
+    return tree
+
+
+def run_build(tree):
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONDONTWRITEBYTECODE": "1"}
+    return subprocess.run([sys.executable, "-m", "timeline", "build"], cwd=tree.path, env=env,
+                          capture_output=True, text=True, timeout=60)
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    """Every case's tree, its database's sha256 before the build, and the build's result."""
+    good = make_tree(tmp_path_factory.mktemp("good"), {}).db.read_bytes()  # builds are deterministic
+
+    def one(case):
+        name, files = case[0], case[1]
+        tree = make_tree(tmp_path_factory.mktemp(re.sub(r"\W+", "-", name)), files, db=good)
+        before = hashlib.sha256(tree.db.read_bytes()).hexdigest()
+        return name, (tree, before, run_build(tree))
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
+        return dict(pool.map(one, CASES))
+
+
+PROBLEM = re.compile(r"^(\S+):(\d+): ([a-z0-9-]+): (.*)$")
+
+
+def problems(stderr):
+    return [(m[1], int(m[2]), m[3], m[4]) for m in map(PROBLEM.match, stderr.splitlines()) if m]
+
+
+def test_the_battery_is_big_enough():
+    assert len(CASES) >= 50
+    assert len({c[0] for c in CASES}) == len(CASES)
+
+
+@pytest.mark.parametrize("name, files, expected, instruction", CASES, ids=[c[0] for c in CASES])
+def test_bad_input(runs, name, files, expected, instruction):
+    tree, before, result = runs[name]
+    assert "Traceback" not in result.stderr + result.stdout
+    assert result.returncode == 1, result.stderr
+    found = problems(result.stderr)
+    assert sorted((p, line, code) for p, line, code, _ in found) == sorted(expected), result.stderr
+    first = next(message for p, line, code, message in found if (p, line, code) == expected[0])
+    assert instruction in first, first
+    assert result.stderr.splitlines()[-1] == "Nothing written: timeline.db is unchanged."
+    assert hashlib.sha256(tree.db.read_bytes()).hexdigest() == before
+    assert not list(tree.path.glob("timeline.db.building-*"))
+
+
+# --- input that looks wrong but is right: it must build ------------------------------------------------
+
+GOOD = [
+    ("NO as a title", fact("title: The bridge cost $12 million", "title: NO"), "title", "NO"),
+    ("yes and on as text", fact("title: The bridge cost $12 million", "title: yes on off"), "title", "yes on off"),
+    ("unquoted number as text", fact("title: The bridge cost $12 million", "title: 1e3"), "title", "1e3"),
+    ("unquoted date as a date", add("  date: 2021-03-04", before="  value:"), "date_start", "2021-03-04"),
+    ("a BOM", {F: "\ufeff" + FACT}, "title", "The bridge cost $12 million"),
+    ("CRLF line ends", {F: FACT.replace("\n", "\r\n")}, "title", "The bridge cost $12 million"),
+    ("curly quotes typed straight", fact('quote: "cost $12 million to build"',
+                                         "quote: '\"It is a great day for the town,\" said'"), "quote",
+     "\u201cIt is a great day for the town,\u201d said"),
+    ("an em dash typed as --", {"*": lambda t: t.article("gazette", ARTICLE.replace("to build,", "to build \u2014"))}
+     | fact('quote: "cost $12 million to build"', 'quote: "cost $12 million to build -- the"'), "quote",
+     "cost $12 million to build \u2014 the"),
+    ("a non-breaking space", {"*": lambda t: t.article("gazette", ARTICLE.replace("$12 million", "$12\u00a0million"))},
+     "quote", "cost $12\u00a0million to build"),
+    ("an ellipsis as three dots", {"*": lambda t: t.article("gazette", ARTICLE.replace("next week.", "next week\u2026"))}
+     | fact('quote: "cost $12 million to build"', 'quote: "will open next week..."'), "quote",
+     "will open next week\u2026"),
+    ("decomposed accents", {"*": lambda t: t.article("gazette", ARTICLE.replace("Ann Lee", "Ren\u00e9e Lee"))}
+     | fact('quote: "cost $12 million to build"', 'quote: "said Mayor Rene\u0301e Lee"'), "quote",
+     "said Mayor Ren\u00e9e Lee"),
+]
+
+HOSTILE = [
+    "<script>alert('x')</script>",
+    '"><img src=x onerror=alert(1)>',
+    "javascript:alert(1)",
+    "'; DROP TABLE facts; --",
+    "Robert'); DELETE FROM citations WHERE ('1'='1",
+    "{{ 7*7 }} {% raw %}",
+]
+
+
+@pytest.mark.parametrize("name, files, column, value", GOOD, ids=[g[0] for g in GOOD])
+def test_looks_wrong_but_builds(tmp_path, name, files, column, value):
+    tree = make_tree(tmp_path, files)
+    assert tree.check() == []
+    tree.build()
+    db = sqlite3.connect(tree.db)
+    row = db.execute("select facts.*, citations.quote from facts join citations on fact_id = facts.id").fetchone()
+    names = [d[0] for d in db.execute("select facts.*, citations.quote from facts join citations"
+                                      " on fact_id = facts.id").description]
+    assert dict(zip(names, row))[column] == value
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_html_and_sql_looking_text_is_stored_as_is(tmp_path, text):
+    article = ARTICLE + f"The sign read {text} in red letters.\n"
+    tree = make_tree(tmp_path, {"*": lambda t: t.article("gazette", article)})
+    yaml_text = text.replace("'", "''")
+    tree.write(F, FACT.replace("title: The bridge cost $12 million", f"title: '{yaml_text}'")
+               + f"  notes: '{yaml_text}'\n"
+               + f"- id: sign\n  kind: event\n  title: '{yaml_text}'\n  sources:\n    - source: gazette\n"
+                 f"      quote: 'The sign read {yaml_text} in red letters.'\n")
+    tree.build()
+    db = sqlite3.connect(tree.db)
+    assert db.execute("select title, notes from facts where id = 'bridge-cost'").fetchone() == (text, text)
+    assert db.execute("select quote from citations where fact_id = 'sign'").fetchone() == (
+        f"The sign read {text} in red letters.",)
+    assert db.execute("select count(*) from citations").fetchone() == (2,)
