@@ -186,8 +186,14 @@ def _disk_message(error, db_path):
     where = os.path.dirname(db_path)
     code = getattr(error, "errno", None)
     text = str(error)
-    if code == errno.ENOSPC or "full" in text:
+    if code in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT) or "full" in text:
         return f"the disk holding {where} is full; free some space and build again (the old database is untouched)"
+    if "disk I/O error" in text:  # SQLite reports only ENOSPC as "full"; a file size limit or quota looks like this
+        return (f"a disk I/O error while writing in {where}: the disk may be full, over quota or failing;"
+                f" check free space (df -h {where}) and build again (the old database is untouched)")
+    if code in (errno.ENOENT, errno.ENOTDIR):
+        return (f"cannot write in {where}: there is no such folder (or part of the path is a file);"
+                " create the folder or choose another --db PATH")
     if code in (errno.EACCES, errno.EPERM, errno.EROFS) or "readonly" in text or "unable to open" in text:
         return (f"cannot write in {where}: permission denied; build into a folder you can write to"
                 " (--db PATH) or fix its permissions (the old database is untouched)")

@@ -52,7 +52,9 @@ def check(facts_dir, sources_dir):
 @DB
 @click.option("--excerpts", is_flag=True,
               help="Keep only cited sentences and their neighbours of each article (for a public site)")
-def build(facts_dir, sources_dir, db_path, excerpts):
+@click.option("--wait", default=30.0, show_default=True, type=float,
+              help="Seconds to wait for another build of the same database to finish")
+def build(facts_dir, sources_dir, db_path, excerpts, wait):
     """Check everything, then write the database; on any problem write nothing.
 
     With --excerpts the articles keep only the sentences facts cite and their neighbours: build
@@ -64,7 +66,7 @@ def build(facts_dir, sources_dir, db_path, excerpts):
 
         timeline build --excerpts --db public/timeline.db
     """
-    _build(facts_dir, sources_dir, db_path, excerpts=excerpts)
+    _build(facts_dir, sources_dir, db_path, excerpts=excerpts, wait=wait)
 
 
 @cli.command()
@@ -172,9 +174,9 @@ def datasette_command(db_path, metadata, port, host="127.0.0.1"):
     return command
 
 
-def _build(facts_dir, sources_dir, db_path, excerpts=False):
+def _build(facts_dir, sources_dir, db_path, excerpts=False, wait=30.0):
     try:
-        inputs = build_module.build(db_path, facts_dir, sources_dir, excerpts=excerpts)
+        inputs = build_module.build(db_path, facts_dir, sources_dir, excerpts=excerpts, wait=wait)
     except InputError as e:
         click.echo(report(e.problems), err=True)
         click.echo(f"Nothing written: {db_path} is unchanged.", err=True)
