@@ -1,12 +1,12 @@
 """The `timeline` command: check, build and serve the fact database."""
 import json
-import os
-import subprocess
 import sys
 
 import click
 
 from . import build as build_module
+from . import server
+from .server import datasette_command  # noqa: F401 - kept importable from here
 from . import coverage as coverage_module
 from . import dates
 from .problems import InputError, report
@@ -76,18 +76,42 @@ def build(facts_dir, sources_dir, db_path, excerpts, wait):
 @click.option("-p", "--port", default=8001, show_default=True, type=int, help="Port to serve on")
 @click.option("--metadata", default="metadata.json", show_default=True, type=click.Path(dir_okay=False),
               help="Datasette metadata (titles, descriptions, canned queries)")
-def serve(facts_dir, sources_dir, db_path, port, metadata):
+@click.option("--public", is_flag=True,
+              help="Settings for a server anyone can reach: time limit, bounded rows, no download (see README)")
+@click.option("--watch/--no-watch", default=True, show_default=True,
+              help="Rebuild when facts or sources change, then restart Datasette on the new database")
+def serve(facts_dir, sources_dir, db_path, port, metadata, public, watch):
     """Build, then serve the database read-only with Datasette on 127.0.0.1.
+
+    While it runs, a change under the facts or sources folder rebuilds the database and restarts
+    Datasette on it; a rebuild with problems prints them and keeps serving the previous database.
 
     Example:
 
         timeline serve --port 8001
+
+        timeline serve --public --no-watch
     """
     _build(facts_dir, sources_dir, db_path)
-    command = datasette_command(db_path, metadata, port)
-    click.echo(f"Serving on http://127.0.0.1:{port}/ (Ctrl-C to stop)", err=True)
+    command = server.datasette_command(db_path, metadata, port, public=public)
+
+    def rebuild():
+        try:
+            inputs = build_module.build(db_path, facts_dir, sources_dir)
+        except InputError as e:
+            click.echo(report(e.problems), err=True)
+            click.echo(f"Still serving the previous {db_path}: fix the problems and save again.", err=True)
+            return False
+        except build_module.BuildError as e:
+            click.echo(f"Error: {e}. Still serving the previous {db_path}.", err=True)
+            return False
+        click.echo(f"Rebuilt {db_path}: {len(inputs.facts)} facts; restarting Datasette", err=True)
+        return True
+
+    click.echo(f"Serving on http://127.0.0.1:{port}/{' (public settings)' if public else ''}"
+               f"{'; watching ' + facts_dir + ' and ' + sources_dir if watch else ''} (Ctrl-C to stop)", err=True)
     try:
-        sys.exit(subprocess.call(command))
+        sys.exit(server.serve(command, rebuild, watch=(facts_dir, sources_dir) if watch else ()))
     except KeyboardInterrupt:
         sys.exit(0)
 
@@ -159,19 +183,6 @@ def date_command(phrase, published, direction, context, as_json):
     click.echo(f"precision: {resolved.precision}")
     click.echo(f"label:     {dates.date_label(resolved.start, resolved.precision)}")
     click.echo(f"basis:     {resolved.basis}")
-
-
-def datasette_command(db_path, metadata, port, host="127.0.0.1"):
-    """The Datasette command line that serves `db_path` read-only (immutable)."""
-    here = os.path.dirname(os.path.abspath(metadata))
-    command = [sys.executable, "-m", "datasette", "serve", "-i", db_path, "-h", host, "-p", str(port)]
-    if os.path.exists(metadata):
-        command += ["-m", metadata]
-    for option, folder in (("--template-dir", "templates"), ("--plugins-dir", "plugins"), ("--static", "static")):
-        path = os.path.join(here, folder)
-        if os.path.isdir(path) and os.listdir(path):
-            command += [option, f"static:{path}" if option == "--static" else path]
-    return command
 
 
 def _build(facts_dir, sources_dir, db_path, excerpts=False, wait=30.0):

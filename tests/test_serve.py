@@ -1,0 +1,97 @@
+"""`timeline serve` while the data changes: a rebuilt database is really served; a broken edit is not.
+
+End to end on 127.0.0.1: the real command on a small fixture tree, a fact added on disk, and the new
+fact seen over HTTP within a bounded wait.
+"""
+import os
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+
+from conftest import FACT, ROOT
+from test_public import free_port, wait_until_up
+from timeline import server
+
+NEW_FACT = """\
+- id: work-began
+  kind: event
+  title: Work on the bridge began
+  date: 2021
+  sources:
+    - source: gazette
+      quote: "Work began in 2021"
+"""
+
+
+def fact_ids(base):
+    return sorted(r["id"] for r in httpx.get(base + "/timeline/facts.json?_shape=array&_col=id", timeout=5).json())
+
+
+def wait_for(predicate, seconds=30):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if predicate():
+                return True
+        except httpx.HTTPError:
+            pass  # Datasette is restarting
+        time.sleep(0.2)
+    return False
+
+
+@pytest.fixture
+def serving(tree):
+    port = free_port()
+    log = tree.path / "serve.log"
+    with open(log, "wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "timeline", "serve", "--port", str(port), "--metadata", str(ROOT / "metadata.json")],
+            cwd=tree.path, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(base, process, log)
+        yield base, tree, log
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+    assert process.returncode is not None
+
+
+def test_a_changed_fact_is_served_after_the_rebuild(serving):
+    base, tree, log = serving
+    assert fact_ids(base) == ["bridge-cost"]
+    tree.write("facts/facts.yaml", FACT + NEW_FACT)
+    assert wait_for(lambda: fact_ids(base) == ["bridge-cost", "work-began"]), log.read_text()[-2000:]
+    assert "Rebuilt timeline.db: 2 facts; restarting Datasette" in log.read_text()
+
+
+def test_a_broken_edit_keeps_serving_the_old_database_and_says_why(serving):
+    base, tree, log = serving
+    tree.write("facts/facts.yaml", FACT + NEW_FACT.replace("Work began in 2021", "Work began in 2022"))
+    assert wait_for(lambda: "Still serving the previous timeline.db" in log.read_text()), log.read_text()[-2000:]
+    text = log.read_text()
+    assert "facts/facts.yaml:16: quote-not-found: fact 'work-began'" in text
+    assert "Traceback" not in text
+    assert fact_ids(base) == ["bridge-cost"]
+    tree.write("facts/facts.yaml", FACT + NEW_FACT)  # fixed: now it is served
+    assert wait_for(lambda: fact_ids(base) == ["bridge-cost", "work-began"]), log.read_text()[-2000:]
+
+
+def test_fingerprint_sees_a_changed_file(tree):
+    before = server.fingerprint(tree.facts, tree.sources)
+    assert before == server.fingerprint(tree.facts, tree.sources)
+    tree.write("facts/more.yaml", NEW_FACT)
+    assert server.fingerprint(tree.facts, tree.sources) != before
+
+
+def test_public_settings_reach_the_command_line():
+    command = server.datasette_command("timeline.db", str(ROOT / "metadata.json"), 8001, public=True)
+    assert command[command.index("-i") + 1] == "timeline.db"
+    assert command[command.index("-h") + 1] == "127.0.0.1"
+    settings = {command[i + 1]: command[i + 2] for i, part in enumerate(command) if part == "--setting"}
+    assert settings["sql_time_limit_ms"] == "1000"
+    assert settings["allow_download"] == "off"
+    assert "--setting" not in server.datasette_command("timeline.db", str(ROOT / "metadata.json"), 8001)
