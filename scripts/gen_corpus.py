@@ -1,0 +1,178 @@
+#!/usr/bin/env python3
+"""Write a deterministic synthetic corpus: articles, sources.yaml, entities and facts that all check.
+
+    python scripts/gen_corpus.py /tmp/corpus-100k --facts 100000
+
+Articles (one per 10 facts unless --articles is given) have a headline, a byline and about 40
+sentences in 7 paragraphs, with abbreviations (U.S., Sec., Jr.), curly-quoted speech, figures and
+weekday phrases. Each fact cites 1-3 articles with words that really occur there once; kinds, absolute
+and relative dates (`when: on Monday`) and entity references are mixed. The same arguments always
+write the same bytes. Facts go 1,000 to a file (facts/facts-0001.yaml, ...), so "one facts file
+changed" means 1,000 facts to read again.
+"""
+import argparse
+import datetime
+import hashlib
+import os
+import random
+
+FACTS_PER_FILE = 1000
+SYLLABLES = ("ka", "lo", "mi", "ren", "ta", "vo", "sel", "dan", "ri", "mu", "pe", "gor", "sha", "tin", "bel",
+             "ko", "ar", "nu", "vis", "el", "dro", "fa", "ly", "zen", "ham", "qui", "bo", "ter", "ga", "us")
+COMMON = ("the", "of", "and", "a", "to", "in", "for", "on", "that", "with", "as", "by", "from", "at", "officials",
+          "council", "report", "said", "city", "program", "court", "police", "budget", "plan", "vote", "agency")
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+UNITS = ("people", "USD", "inmates", "homes", "votes", "jobs")
+KINDS = ("event", "event", "figure", "statement", "claim", "court_action")
+TYPES = ("person", "organisation", "group", "place", "facility", "law", "court")
+
+
+def words(rng, n):
+    return [rng.choice(SYLLABLES) + rng.choice(SYLLABLES) + rng.choice(("", "s", "n", rng.choice(SYLLABLES)))
+            if rng.random() < 0.55 else rng.choice(COMMON) for _ in range(n)]
+
+
+def name(rng):
+    return " ".join(w.capitalize() for w in words(rng, 2) if w)
+
+
+class Article:
+    def __init__(self, rng, index, published, people):
+        self.id = f"a{index:05d}"
+        self.published = published
+        self.figures, self.weekdays, self.plain = [], [], []
+        paragraphs = [name(rng) + " " + " ".join(words(rng, 6)), "By " + rng.choice(people)]
+        for p in range(7):
+            sentences = []
+            for s in range(rng.randint(5, 6)):
+                roll = rng.random()
+                body = words(rng, rng.randint(9, 18))
+                if roll < 0.12:
+                    value, unit = rng.randint(2, 90000), rng.choice(UNITS)
+                    text = f"{body[0].capitalize()} {' '.join(body[1:5])} counted {value} {unit} {' '.join(body[5:])}."
+                    self.figures.append((text, value, unit))
+                elif roll < 0.22:
+                    day = rng.choice(WEEKDAYS)
+                    text = f"{rng.choice(people)} said on {day} that {' '.join(body)}."
+                    self.weekdays.append((text, day))
+                elif roll < 0.30:
+                    text = f"\u201c{' '.join(body).capitalize()},\u201d said Sec. {rng.choice(people)}."
+                elif roll < 0.36:
+                    text = f"The U.S. {' '.join(body)} in {name(rng)}, Jr. said."
+                else:
+                    text = " ".join(body).capitalize() + "."
+                    self.plain.append(text)
+                sentences.append(text)
+            paragraphs.append(" ".join(sentences))
+        self.text = "\n\n".join(paragraphs) + "\n"
+
+    def quote(self, rng, sentence):
+        """A run of 4-8 words of `sentence` that occurs exactly once in the article (or None)."""
+        tokens = sentence.rstrip(".").split(" ")
+        for _ in range(6):
+            n = min(len(tokens), rng.randint(4, 8))
+            start = rng.randint(0, len(tokens) - n)
+            quote = " ".join(tokens[start:start + n]).strip("\u201c\u201d,")
+            if len(quote.split()) >= 3 and self.text.count(quote) == 1:
+                return quote
+        return None
+
+
+def generate(out, n_facts, n_articles=None, seed=1):
+    rng = random.Random(seed)
+    n_articles = n_articles or max(1, n_facts // 10)
+    n_entities = max(20, n_facts // 20)
+    os.makedirs(os.path.join(out, "sources"), exist_ok=True)
+    os.makedirs(os.path.join(out, "facts"), exist_ok=True)
+    people = [name(rng) for _ in range(200)]
+    first = datetime.date(2001, 1, 1)
+    articles = []
+    for i in range(n_articles):
+        published = first + datetime.timedelta(days=i * 8000 // n_articles)
+        articles.append(Article(rng, i + 1, published, people))
+    with open(os.path.join(out, "sources", "sources.yaml"), "w", encoding="utf-8") as y:
+        for a in articles:
+            data = a.text.encode("utf-8")
+            with open(os.path.join(out, "sources", a.id + ".txt"), "wb") as f:
+                f.write(data)
+            y.write(f"- id: {a.id}\n  path: sources/{a.id}.txt\n  sha256: {hashlib.sha256(data).hexdigest()}\n"
+                    f"  outlet: Outlet {int(a.id[1:]) % 40}\n  title: Article {a.id}\n  published: {a.published}\n")
+    entity_ids = [f"e{i:05d}" for i in range(1, n_entities + 1)]
+    with open(os.path.join(out, "facts", "entities.yaml"), "w", encoding="utf-8") as f:
+        for eid in entity_ids:
+            f.write(f"- id: {eid}\n  name: {name(rng)}\n  type: {rng.choice(TYPES)}\n"
+                    f"  description: {' '.join(words(rng, 8))}\n")
+    files = {}
+    made = 0
+    while made < n_facts:
+        fact = _fact(rng, made + 1, articles, entity_ids)
+        if fact is None:
+            continue
+        files.setdefault(made // FACTS_PER_FILE, []).append(fact)
+        made += 1
+    for number, facts in files.items():
+        with open(os.path.join(out, "facts", f"facts-{number + 1:04d}.yaml"), "w", encoding="utf-8") as f:
+            f.write("".join(facts))
+    return {"facts": n_facts, "articles": n_articles, "entities": n_entities, "fact_files": len(files)}
+
+
+def _fact(rng, n, articles, entity_ids):
+    kind = rng.choice(KINDS)
+    i = rng.randrange(len(articles))
+    main = articles[i]
+    lines = [f"- id: fact-{n:06d}", f"  kind: {kind}"]
+    date = None
+    if kind == "figure" and main.figures:
+        sentence, value, unit = rng.choice(main.figures)
+        lines += [f"  title: {' '.join(sentence.split()[:8])}", f"  value: {value}", f"  unit: {unit}"]
+        if rng.random() < 0.3:
+            lines.append("  qualifier: approx")
+    else:
+        if kind == "figure":
+            kind = "event"
+            lines[1] = "  kind: event"
+        if main.weekdays and rng.random() < 0.3:
+            sentence, day = rng.choice(main.weekdays)
+            date = f"  when: on {day}"
+        else:
+            sentence = rng.choice(main.plain)
+        title = " ".join(sentence.rstrip(".").split()[:9]).strip("\u201c\u201d,")
+        lines.append(f"  title: \"{title[0].upper() + title[1:]}\"")
+    if date is None and rng.random() < 0.8:
+        back = main.published - datetime.timedelta(days=rng.randint(0, 900))
+        date = "  date: " + rng.choice((back.isoformat(), back.isoformat()[:7], back.isoformat()[:4]))
+    if date:
+        lines.append(date)
+    if kind in ("statement", "claim"):
+        lines.append(f"  attributed_to: {rng.choice(entity_ids)}")
+    refs = rng.sample(entity_ids, rng.randint(0, 3))
+    if refs:
+        lines.append(f"  entities: [{', '.join(refs)}]")
+    if rng.random() < 0.2:
+        lines.append(f"  topic: topic-{rng.randint(1, 500)}")
+    quote = main.quote(rng, sentence)
+    if quote is None:
+        return None
+    lines += ["  sources:", f"    - source: {main.id}", f"      quote: \"{quote}\""]
+    for _ in range(rng.choice((0, 0, 1, 2))):  # later articles that report it too
+        other = articles[min(len(articles) - 1, i + rng.randint(1, 30))]
+        if other is main or not other.plain:
+            continue
+        q = other.quote(rng, rng.choice(other.plain))
+        if q and f"source: {other.id}\n" not in "\n".join(lines) + "\n":
+            lines += [f"    - source: {other.id}", f"      quote: \"{q}\""]
+    return "\n".join(lines) + "\n"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", help="folder to write (facts/ and sources/ inside)")
+    parser.add_argument("--facts", type=int, default=1000)
+    parser.add_argument("--articles", type=int, default=None, help="default: one per 10 facts")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    print(generate(args.out, args.facts, args.articles, args.seed))
+
+
+if __name__ == "__main__":
+    main()
