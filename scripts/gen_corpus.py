@@ -78,7 +78,7 @@ class Article:
         return None
 
 
-def generate(out, n_facts, n_articles=None, seed=1):
+def generate(out, n_facts, n_articles=None, seed=1, facts_per_file=FACTS_PER_FILE):
     rng = random.Random(seed)
     n_articles = n_articles or max(1, n_facts // 10)
     n_entities = max(20, n_facts // 20)
@@ -108,7 +108,7 @@ def generate(out, n_facts, n_articles=None, seed=1):
         fact = _fact(rng, made + 1, articles, entity_ids)
         if fact is None:
             continue
-        files.setdefault(made // FACTS_PER_FILE, []).append(fact)
+        files.setdefault(made // facts_per_file, []).append(fact)
         made += 1
     for number, facts in files.items():
         with open(os.path.join(out, "facts", f"facts-{number + 1:04d}.yaml"), "w", encoding="utf-8") as f:

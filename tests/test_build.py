@@ -35,7 +35,7 @@ def test_a_failed_build_leaves_the_old_database_byte_identical(tree):
     with pytest.raises(InputError):
         tree.build()
     assert tree.db.read_bytes() == before
-    assert sorted(os.listdir(tree.path)) == ["facts", "sources", "timeline.db", "timeline.db.lock"]
+    assert sorted(os.listdir(tree.path)) == [".timeline-cache", "facts", "sources", "timeline.db", "timeline.db.lock"]
 
 
 def test_cli_build_failure_says_nothing_was_written(tree, monkeypatch):

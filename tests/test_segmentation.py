@@ -46,3 +46,26 @@ def test_offsets_hold_for_crlf_and_blank_lines():
     spans = sentences.split(text)
     assert [(p, text[s:e]) for p, s, e in spans] == [
         (1, "First line here."), (2, "Second para."), (2, "It has two sentences.")]
+
+
+@pytest.mark.parametrize("source_id", ["unknown-outlet", "moneycontrol", "newsweek", "bbc", "wapo"])
+def test_cutting_at_undisputed_boundaries_first_gives_pysbd_own_sentences(source_id, monkeypatch):
+    text = (ROOT / "sources" / f"{source_id}.txt").read_text(encoding="utf-8")
+    fast = sentences.split(text)
+    monkeypatch.setattr(sentences, "_segments", lambda para: sentences._segmenter().segment(para))
+    assert fast == sentences.split(text)
+
+
+@pytest.mark.parametrize("para", [
+    "He left. She stayed. They argued about it.",
+    "\u201cWe are here. We will stay,\u201d said Sen. Ann Lee. Then she left.",
+    "The U.S. Army came. Officials (who spoke. Anonymously) agreed. It ended.",
+    "Gov. Smith spoke at 7 p.m. Monday. Dr. Jones replied. He is in Washington D.C. The end.",
+    "She said \"no. never\" twice. Fine.",
+    "An unbalanced \u201cquote. Here. And there.",
+    "Is it? Yes! It is... Maybe. Done.",
+])
+def test_cutting_first_agrees_with_pysbd_on_awkward_lines(para, monkeypatch):
+    fast = sentences.split(para)
+    monkeypatch.setattr(sentences, "_segments", lambda p: sentences._segmenter().segment(p))
+    assert fast == sentences.split(para)

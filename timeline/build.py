@@ -9,6 +9,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 
+from . import cache as cache_module
 from . import coverage
 from . import conflicts
 from . import excerpts as excerpts_module
@@ -30,11 +31,13 @@ class Inputs:
     problems: list
     set_aside: list = field(default_factory=list)
     resolutions: list = field(default_factory=list)
+    unchanged: bool = False  # the database already held exactly these inputs: nothing was written
+    counts: dict = None  # {"facts": n, "entities": n, "sources": n}
 
 
-def check(facts_dir="facts", sources_dir="sources", relative_to=None):
+def check(facts_dir="facts", sources_dir="sources", relative_to=None, cache=None, progress=None):
     """Read and check every input; problems are collected, never raised."""
-    sources, problems = sources_module.load(sources_dir, relative_to)
+    sources, problems = sources_module.load(sources_dir, relative_to, cache=cache, progress=progress)
     shown = os.path.relpath(os.path.join(facts_dir, facts_module.ENTITIES_FILE), relative_to or os.getcwd())
     if not os.path.isdir(facts_dir):
         from .problems import Problem
@@ -45,7 +48,7 @@ def check(facts_dir="facts", sources_dir="sources", relative_to=None):
     entities, more = facts_module.load_entities(facts_dir, shown)
     problems += more
     # None (a file that could not be read) makes the facts skip checks against it: no cascade of errors.
-    facts, more = facts_module.load_facts(facts_dir, sources, entities, relative_to)
+    facts, more = facts_module.load_facts(facts_dir, sources, entities, relative_to, cache=cache, progress=progress)
     problems += more
     sources, entities = sources or {}, entities or {}
     aside_path = os.path.join(facts_dir, facts_module.SET_ASIDE_FILE)
@@ -57,37 +60,88 @@ def check(facts_dir="facts", sources_dir="sources", relative_to=None):
     return Inputs(sources, entities, facts, problems, set_aside, resolutions)
 
 
-def build(db_path="timeline.db", facts_dir="facts", sources_dir="sources", wait=30.0, progress=None, excerpts=False):
+def build(db_path="timeline.db", facts_dir="facts", sources_dir="sources", wait=30.0, progress=None,
+          use_cache=True, excerpts=False):
     """Check, then replace `db_path` with a complete new database. Raises InputError or BuildError.
 
-    With `excerpts`, the articles keep only their cited sentences and neighbours (for publishing).
+    With `use_cache`, results of earlier builds are reused from .timeline-cache/ next to the database
+    (see timeline.cache): when no input changed and the database is the one the last build wrote,
+    nothing is done (`inputs.unchanged`). The database is always the one a full build would write.
+    `progress(phase, done, total)` is called as the build goes. With `excerpts`, the articles keep
+    only their cited sentences and neighbours (for publishing).
     """
-    inputs = check(facts_dir, sources_dir)
-    if inputs.problems:
-        raise InputError(inputs.problems)
     db_path = os.path.abspath(db_path)
-    with lock(db_path, wait):
-        remove_leftovers(db_path)
-        tmp = _temp_path(db_path)
+    cache = cache_module.Cache(cache_module.folder_for(db_path)) if use_cache else None
+    try:
+        fingerprint = cache_module.fingerprint(facts_dir, sources_dir) + (":excerpts" if excerpts else "") \
+            if cache else None
+        unchanged = _unchanged(cache, db_path, fingerprint)
+        if unchanged:
+            cache.close(prune=False)
+            return unchanged
+        inputs = check(facts_dir, sources_dir, cache=cache, progress=progress)
+        if inputs.problems:
+            raise InputError(inputs.problems)
+        inputs.counts = {"facts": len(inputs.facts), "entities": len(inputs.entities), "sources": len(inputs.sources)}
+        with lock(db_path, wait):
+            remove_leftovers(db_path)
+            tmp = _temp_path(db_path)
+            try:
+                write(tmp, inputs, progress, excerpts)
+                verify(tmp)
+                _publish(tmp, db_path)
+            except sqlite3.DatabaseError as e:
+                raise BuildError(_disk_message(e, db_path)) from None
+            except OSError as e:
+                raise BuildError(_disk_message(e, db_path)) from None
+            finally:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(tmp)
+            if cache:
+                cache.put_manifest(db_path, {"inputs": fingerprint, "db": cache_module.file_state(db_path),
+                                             "counts": inputs.counts})
+        return inputs
+    finally:
+        if cache:
+            cache.close()
+
+
+def _unchanged(cache, db_path, fingerprint):
+    """Inputs(unchanged=True) when `db_path` is the intact database the last build wrote from these inputs."""
+    if cache is None:
+        return None
+    manifest = cache.manifest(db_path)
+    if not manifest or manifest.get("inputs") != fingerprint or not isinstance(manifest.get("counts"), dict):
+        return None
+    try:
+        if cache_module.file_state(db_path) != manifest.get("db"):
+            return None
+        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
         try:
-            write(tmp, inputs, excerpts)
-            verify(tmp)
-            _publish(tmp, db_path)
-        except sqlite3.DatabaseError as e:
-            raise BuildError(_disk_message(e, db_path)) from None
-        except OSError as e:
-            raise BuildError(_disk_message(e, db_path)) from None
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         finally:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-    return inputs
+            conn.close()
+    except (OSError, sqlite3.Error):
+        return None
+    if not set(schema.TABLE_ORDER) <= tables:
+        return None
+    return Inputs({}, {}, [], [], unchanged=True, counts=manifest["counts"])
 
 
-def write(path, inputs, excerpts=False):
+def write(path, inputs, progress=None, excerpts=False):
     """Write every table, index, view and full-text index into a new database at `path`."""
     import sqlite_utils  # here, not at the top: `timeline check` and failed builds never need it
 
     conn = sqlite3.connect(path, isolation_level=None)
+    steps = len(schema.TABLE_ORDER) + len(schema.FTS) + 2
+    step = 0
+
+    def done(phase):
+        nonlocal step
+        step += 1
+        if progress:
+            progress(phase, step, steps)
+
     try:
         conn.execute("PRAGMA journal_mode = OFF")
         conn.execute("PRAGMA synchronous = OFF")
@@ -96,23 +150,24 @@ def write(path, inputs, excerpts=False):
         conn.execute("BEGIN")
         for statement in schema.TABLES:
             conn.execute(statement)
-        insert(db, inputs, excerpts)
+        rows = schema.rows(inputs)
+        if excerpts:
+            rows = excerpts_module.apply(rows)
+        for table in schema.TABLE_ORDER:
+            db[table].insert_all(rows[table], batch_size=1000)
+            done("writing")
+        del rows
         for statement in schema.INDEXES + schema.VIEWS:
             conn.execute(statement)
+        done("indexing")
         for table, columns in schema.FTS.items():
             db[table].enable_fts(columns, create_triggers=False, tokenize="porter", replace=True)
+            done("indexing")
         conn.execute("COMMIT")
         conn.execute("VACUUM")
+        done("compacting")
     finally:
         conn.close()
-
-
-def insert(db, inputs, excerpts=False):
-    rows = schema.rows(inputs)
-    if excerpts:
-        rows = excerpts_module.apply(rows)
-    for table in schema.TABLE_ORDER:
-        db[table].insert_all(rows[table], batch_size=1000)
 
 
 def verify(path):

@@ -1,6 +1,7 @@
 """The `timeline` command: check, build and serve the fact database."""
 import json
 import sys
+import time
 
 import click
 
@@ -185,18 +186,48 @@ def date_command(phrase, published, direction, context, as_json):
     click.echo(f"basis:     {resolved.basis}")
 
 
-def _build(facts_dir, sources_dir, db_path, excerpts=False, wait=30.0):
+def _build(facts_dir, sources_dir, db_path, excerpts=False, wait=30.0, use_cache=True):
+    progress = Progress()
     try:
-        inputs = build_module.build(db_path, facts_dir, sources_dir, excerpts=excerpts, wait=wait)
+        inputs = build_module.build(db_path, facts_dir, sources_dir, excerpts=excerpts, wait=wait,
+                                     progress=progress, use_cache=use_cache)
     except InputError as e:
+        progress.clear()
         click.echo(report(e.problems), err=True)
         click.echo(f"Nothing written: {db_path} is unchanged.", err=True)
         sys.exit(1)
     except build_module.BuildError as e:
+        progress.clear()
         raise click.ClickException(str(e))
-    click.echo(f"Built {db_path}{' (excerpts)' if excerpts else ''}: {len(inputs.facts)} facts,"
-               f" {len(inputs.entities)} entities, {len(inputs.sources)} sources", err=True)
+    progress.clear()
+    n = inputs.counts
+    what = "Up to date" if inputs.unchanged else "Built"
+    click.echo(f"{what} {db_path}{' (excerpts)' if excerpts else ''}: {n['facts']} facts, {n['entities']} entities, {n['sources']} sources", err=True)
     return inputs
+
+
+class Progress:
+    """A one-line progress report on stderr, shown only on a terminal and only once a build has run 2 s."""
+
+    def __init__(self, after=2.0):
+        self.start = time.monotonic()
+        self.after = after
+        self.shown = False
+        self.tty = sys.stderr.isatty()
+
+    def __call__(self, phase, done, total):
+        if not self.tty or time.monotonic() - self.start < self.after:
+            return
+        width = 30
+        filled = width * done // max(total, 1)
+        line = f"\r{phase:<10} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}"
+        click.echo(line, nl=False, err=True)
+        self.shown = True
+
+    def clear(self):
+        if self.shown:
+            click.echo("\r\x1b[K", nl=False, err=True)
+            self.shown = False
 
 
 @cli.command()

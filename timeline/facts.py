@@ -88,38 +88,80 @@ def load_entities(facts_dir, shown):
     return entities, check.problems
 
 
-def load_facts(facts_dir, sources, entities, relative_to=None):
-    """([fact dict], [Problem]): every fact checked and every quote placed in its source."""
+def load_facts(facts_dir, sources, entities, relative_to=None, cache=None, progress=None):
+    """([fact dict], [Problem]): every fact checked and every quote placed in its source.
+
+    With a `cache` (timeline.cache.Cache), a facts file whose bytes, sources, entities and code are
+    those of an earlier build that found no problem in it is not read again.
+    """
     checks = {}
 
     def check_for(path):
         shown = _display(path, relative_to)
         return checks.setdefault(shown, Checker(shown))
 
+    depends = _dependencies(sources, entities) if cache is not None and sources is not None \
+        and entities is not None else None
     facts, seen = [], {}
-    for name in fact_files(facts_dir, check_for):
+    names = fact_files(facts_dir, check_for)
+    for number, name in enumerate(names, start=1):
         path = os.path.join(facts_dir, name)
         check = check_for(path)
-        data = read_yaml(path, check.path, check) or []
-        for item, line in zip(data, getattr(data, "lines", [])):
-            if not isinstance(item, yamlfile.Mapping):
-                check.add(line, "not-a-mapping", "each fact is a mapping: '- id: ...' followed by its keys")
-                continue
-            fact = read_fact(item, check, sources, entities)
-            if fact is None:
-                continue
+        pairs = None
+        key = _file_key(path, depends) if depends else None
+        if key:
+            pairs = cache.facts(key)
+        if pairs is None:
+            before = len(check.problems)
+            pairs = list(_read_file(path, check, sources, entities))
+            if key and len(check.problems) == before:
+                cache.put_facts(key, pairs)
+        for fact, id_line in pairs:
             fact["file"] = repo_path(path, facts_dir)
             folded = fact["id"].casefold()
             if folded in seen:
                 where = seen[folded]
-                check.add(item.line_of("id"), "duplicate-id",
+                check.add(id_line, "duplicate-id",
                           f"fact id '{fact['id']}' is already used at {where[0]}:{where[1]}: ids are unique"
                           " across all files; rename one (keep the published one stable)")
                 continue
-            seen[folded] = (check.path, item.line)
+            seen[folded] = (check.path, fact["line"])
             facts.append(fact)
+        if progress:
+            progress("facts", number, len(names))
     problems = [p for c in checks.values() for p in c.problems]
     return facts, problems
+
+
+def _read_file(path, check, sources, entities):
+    """(fact, line of its id) for every fact of one file that passes its checks."""
+    data = read_yaml(path, check.path, check) or []
+    for item, line in zip(data, getattr(data, "lines", [])):
+        if not isinstance(item, yamlfile.Mapping):
+            check.add(line, "not-a-mapping", "each fact is a mapping: '- id: ...' followed by its keys")
+            continue
+        fact = read_fact(item, check, sources, entities)
+        if fact is not None:
+            yield fact, item.line_of("id")
+
+
+def _dependencies(sources, entities):
+    """What a fact's validity depends on besides its own file: sources (ids, bytes, dates) and entity ids."""
+    import hashlib
+    import json
+
+    described = [[s.id, s.sha256, s.published, bool(s.text)] for _, s in sorted(sources.items())]
+    return hashlib.sha256(json.dumps([described, sorted(entities)]).encode()).hexdigest()
+
+
+def _file_key(path, depends):
+    import hashlib
+
+    try:
+        with open(path, "rb") as f:
+            return hashlib.sha256(f.read()).hexdigest() + ":" + depends
+    except OSError:
+        return None
 
 
 def read_fact(item, check, sources, entities):

@@ -42,7 +42,7 @@ class Source:
         return i + 1
 
 
-def load(sources_dir, relative_to=None, cache=None):
+def load(sources_dir, relative_to=None, cache=None, progress=None):
     """({id: Source}, [Problem]) for `sources_dir`/sources.yaml and the articles it lists.
 
     The dict is None when sources.yaml itself cannot be read (then nothing is known about the sources).
@@ -67,7 +67,9 @@ def load(sources_dir, relative_to=None, cache=None):
         check.add(getattr(data, "line", 1), "not-a-list", "sources.yaml must be a list of sources (lines starting '- id:')")
         return None, check.problems
     out = {}
-    for item, line in zip(data, data.lines):
+    for number, (item, line) in enumerate(zip(data, data.lines), start=1):
+        if progress and number % 100 == 0:
+            progress("articles", number, len(data))
         if not isinstance(item, yamlfile.Mapping):
             check.add(line, "not-a-mapping", "each source is a mapping with keys " + ", ".join(SOURCE_KEYS))
             continue

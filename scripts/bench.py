@@ -1,0 +1,328 @@
+#!/usr/bin/env python3
+"""Benchmark the build and the site against the floor, at 1k, 10k and 100k facts, on this machine.
+
+    python scripts/bench.py                      # 1k, 10k, 100k facts (the 100k build takes minutes)
+    python scripts/bench.py --sizes 1000,10000   # a quicker look
+
+For each size it generates a corpus (scripts/gen_corpus.py, cached under --work) and prints, in one
+run: the full `timeline build` as a separate process (wall time, CPU, peak memory) with an empty
+cache and with the articles already segmented; the floor for the same rows (YAML parsed with
+PyYAML's C loader, rows inserted with plain sqlite3.executemany in one transaction, the full-text
+indexes built, every quote found with str.find); rebuilds with nothing changed and with one facts
+file changed; and, at the largest size, Datasette's latency (p50/p95, sequential and 10 concurrent
+clients) on 127.0.0.1 for the pages a reader opens. Then how each cost grows from size to size.
+Nothing here is a pass/fail test: it prints numbers.
+"""
+import argparse
+import concurrent.futures
+import glob
+import json
+import math
+import os
+import platform
+import shutil
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+
+import gen_corpus  # noqa: E402
+
+
+def run_measured(command, env=None):
+    """(wall s, cpu s, peak MB) of one process, or raise on failure."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    out, err = process.stdout.read(), process.stderr.read()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{err.decode()[-3000:]}")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def corpus(work, size):
+    path = os.path.join(work, f"corpus-{size}")
+    if not os.path.exists(os.path.join(path, "done")):
+        shutil.rmtree(path, ignore_errors=True)
+        gen_corpus.generate(path, size)
+        open(os.path.join(path, "done"), "w").close()
+    return path
+
+
+def build_command(path):
+    return [sys.executable, "-m", "timeline", "build", "--facts", os.path.join(path, "facts"),
+            "--sources", os.path.join(path, "sources"), "--db", os.path.join(path, "timeline.db")]
+
+
+def forget_facts(path):
+    """Keep the segmented articles in the cache, forget the checked facts and the manifest."""
+    conn = sqlite3.connect(os.path.join(path, ".timeline-cache", "cache.db"))
+    conn.execute("DELETE FROM entries WHERE kind != 'sentences'")
+    conn.commit()
+    conn.close()
+
+
+def edit_one_file(path, n):
+    """Change the title of the first fact of facts-0001.yaml (one file of 1,000 facts)."""
+    name = os.path.join(path, "facts", "facts-0001.yaml")
+    with open(name, encoding="utf-8") as f:
+        text = f.read()
+    with open(name, "w", encoding="utf-8") as f:
+        f.write(text.replace("  title: ", f"  title: Edit {n} - ", 1))
+
+
+def builds(path):
+    shutil.rmtree(os.path.join(path, ".timeline-cache"), ignore_errors=True)
+    for leftover in glob.glob(os.path.join(path, "timeline.db*")):
+        os.unlink(leftover)
+    command = build_command(path)
+    result = {"cold": run_measured(command)}
+    forget_facts(path)
+    result["full"] = run_measured(command)
+    result["unchanged"] = run_measured(command)
+    edit_one_file(path, 1)
+    result["one_file"] = run_measured(command)
+    edit_one_file(path, 2)
+    return result
+
+
+def floor(path):
+    """Seconds for the least work that turns these inputs into the same tables (run in a child process)."""
+    code = f"import sys; sys.path.insert(0, {os.path.join(ROOT, 'scripts')!r}); import bench;" \
+           f" print(bench._floor({path!r}))"
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def _floor(path):
+    import yaml
+
+    built = sqlite3.connect(os.path.join(path, "timeline.db"))
+    tables = {}
+    for table in ("sources", "sentences", "entities", "facts", "citations", "fact_entities"):
+        cursor = built.execute(f"SELECT * FROM {table}")
+        tables[table] = ([d[0] for d in cursor.description], cursor.fetchall())
+    quotes = built.execute("SELECT citations.quote, sources.path FROM citations"
+                           " JOIN sources ON sources.id = citations.source_id").fetchall()
+    schema = [r[0] for r in built.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE"
+                                          " 'CREATE VIRTUAL%' AND name NOT LIKE '%_fts%' AND name IN"
+                                          " ('sources','sentences','entities','facts','citations','fact_entities')")]
+    built.close()
+    times = {}
+    start = time.perf_counter()
+    for name in sorted(glob.glob(os.path.join(path, "facts", "*.yaml"))) + [os.path.join(path, "sources",
+                                                                                          "sources.yaml")]:
+        with open(name, "rb") as f:
+            yaml.load(f, Loader=yaml.CSafeLoader)
+    times["parse"] = time.perf_counter() - start
+    start = time.perf_counter()
+    texts = {}
+    for quote, source_path in quotes:
+        if source_path not in texts:
+            with open(os.path.join(path, source_path), encoding="utf-8") as f:
+                texts[source_path] = f.read()
+        assert texts[source_path].find(quote) != -1
+    times["quotes"] = time.perf_counter() - start
+    target = os.path.join(path, "floor.db")
+    if os.path.exists(target):
+        os.unlink(target)
+    conn = sqlite3.connect(target, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = OFF")
+    conn.execute("PRAGMA synchronous = OFF")
+    start = time.perf_counter()
+    conn.execute("BEGIN")
+    for statement in schema:
+        conn.execute(statement)
+    rows = 0
+    for table, (columns, values) in tables.items():
+        marks = ", ".join("?" for _ in columns)
+        conn.executemany(f"INSERT INTO {table} VALUES ({marks})", values)
+        rows += len(values)
+    conn.execute("COMMIT")
+    times["insert"] = time.perf_counter() - start
+    start = time.perf_counter()
+    conn.execute("BEGIN")
+    for table, columns in (("facts", "title, notes, date_label, unit"), ("sentences", "text"),
+                           ("entities", "name, description")):
+        conn.execute(f"CREATE VIRTUAL TABLE {table}_fts USING fts5({columns}, content={table}, tokenize='porter')")
+        conn.execute(f"INSERT INTO {table}_fts (rowid, {columns}) SELECT rowid, {columns} FROM {table}")
+    conn.execute("COMMIT")
+    times["fts"] = time.perf_counter() - start
+    conn.close()
+    os.unlink(target)
+    times["rows"] = rows
+    times["total"] = times["parse"] + times["quotes"] + times["insert"] + times["fts"]
+    return json.dumps(times)
+
+
+# ---------------------------------------------------------------- latency
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def pages(db):
+    conn = sqlite3.connect(db)
+    fact = conn.execute("SELECT id FROM facts ORDER BY id LIMIT 1 OFFSET (SELECT count(*) / 2 FROM facts)").fetchone()[0]
+    source = conn.execute("SELECT source_id FROM citations WHERE fact_id = ?", (fact,)).fetchone()[0]
+    word = conn.execute("SELECT title FROM facts WHERE id = ?", (fact,)).fetchone()[0].split()[-1]
+    conn.close()
+    found = [
+        ("home", "/"),
+        ("database", "/timeline"),
+        ("timeline view", "/timeline/timeline"),
+        ("facts table", "/timeline/facts"),
+        ("fact row", f"/timeline/facts/{fact}"),
+        ("source row", f"/timeline/sources/{source}"),
+        ("search (canned)", f"/timeline/search?q={word}"),
+        ("source_facts (canned)", f"/timeline/source_facts?source={source}"),
+        ("fact JSON", f"/timeline/facts/{fact}.json"),
+        ("facts JSON page", "/timeline/facts.json?_size=50"),
+        ("search JSON", f"/timeline/search.json?q={word}"),
+    ]
+    for page in ("fact", "source", "entity", "timeline"):  # custom pages, when templates/pages has them
+        if os.path.exists(os.path.join(ROOT, "templates", "pages", f"{page}.html")):
+            arg = {"fact": f"?id={fact}", "source": f"?id={source}", "entity": "?id=e00001"}.get(page, "")
+            found.append((f"/{page} page", f"/{page}{arg}"))
+    return found
+
+
+def fetch(url):
+    start = time.perf_counter()
+    with urllib.request.urlopen(url, timeout=30) as response:
+        response.read()
+        status = response.status
+    return time.perf_counter() - start, status
+
+
+def percentile(values, p):
+    values = sorted(values)
+    return values[min(len(values) - 1, math.ceil(p / 100 * len(values)) - 1)]
+
+
+def latency(db, requests=40, clients=10):
+    from timeline.cli import datasette_command
+
+    port = free_port()
+    command = datasette_command(db, os.path.join(ROOT, "metadata.json"), port)
+    server = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                fetch(base + "/-/versions.json")
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise SystemExit("Datasette did not start: " + server.stderr.read().decode()[-2000:])
+                time.sleep(0.2)
+        results = []
+        for name, path in pages(db):
+            url = base + path
+            try:
+                fetch(url)  # warm
+                sequential = [fetch(url)[0] for _ in range(requests)]
+                with concurrent.futures.ThreadPoolExecutor(clients) as pool:
+                    concurrent_ = [t for t, _ in pool.map(lambda _: fetch(url), range(requests))]
+            except OSError as e:
+                results.append((name, path, None, None, None, None, str(e)))
+                continue
+            results.append((name, path, percentile(sequential, 50), percentile(sequential, 95),
+                            percentile(concurrent_, 50), percentile(concurrent_, 95), ""))
+        return results
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+# ---------------------------------------------------------------- report
+
+def machine():
+    cpu = "?"
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    with open("/proc/meminfo") as f:
+        memory = int(f.readline().split()[1]) // (1024 * 1024)
+    import sqlite3 as s
+
+    return (f"{os.cpu_count()} cores ({cpu}), {memory} GB RAM, {platform.system()} {platform.release()},"
+            f" Python {platform.python_version()}, SQLite {s.sqlite_version}")
+
+
+def growth(a, b, factor=10):
+    """The exponent k in cost ~ size^k between two sizes (1 = linear)."""
+    if not a or not b or a <= 0 or b <= 0:
+        return "-"
+    return f"{math.log(b / a) / math.log(factor):.2f}"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000,100000", help="numbers of facts, comma-separated")
+    parser.add_argument("--work", default="/tmp/timeline-bench", help="where corpora and databases go")
+    parser.add_argument("--requests", type=int, default=40, help="requests per page for latency")
+    parser.add_argument("--no-latency", action="store_true")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    os.makedirs(args.work, exist_ok=True)
+    print(f"Machine: {machine()}\n", flush=True)
+    rows = {}
+    for size in sizes:
+        path = corpus(args.work, size)
+        print(f"{size} facts: building...", file=sys.stderr, flush=True)
+        b = builds(path)
+        f = floor(path)
+        db_mb = os.path.getsize(os.path.join(path, "timeline.db")) / 1e6
+        rows[size] = (b, f, db_mb)
+        print(f"{size} facts: full {b['full'][0]:.1f} s, floor {f['total']:.1f} s", file=sys.stderr, flush=True)
+    print("| facts | articles | rows | db MB | build, empty cache | build, articles cached | floor"
+          " (parse + quotes + insert + FTS) | build / floor | no change | one facts file changed | peak MB |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for size, (b, f, db_mb) in rows.items():
+        print(f"| {size:,} | {size // 10:,} | {f['rows']:,} | {db_mb:.0f} | {b['cold'][0]:.1f} s (CPU {b['cold'][1]:.1f})"
+              f" | {b['full'][0]:.1f} s (CPU {b['full'][1]:.1f}) | {f['total']:.1f} s ({f['parse']:.1f} +"
+              f" {f['quotes']:.2f} + {f['insert']:.1f} + {f['fts']:.1f}) | {b['full'][0] / f['total']:.1f}x"
+              f" | {b['unchanged'][0]:.2f} s | {b['one_file'][0]:.2f} s"
+              f" | {max(v[2] for v in b.values()):.0f} |")
+    if len(sizes) > 1:
+        print("\nGrowth exponent k (cost ~ size^k; 1 = linear) per tenfold step:\n")
+        print("| step | build, empty cache | build, articles cached | floor | no change | one file | peak memory |")
+        print("|---|---|---|---|---|---|---|")
+        for small, big in zip(sizes, sizes[1:]):
+            (b1, f1, _), (b2, f2, _) = rows[small], rows[big]
+            factor = big / small
+            print(f"| {small:,} -> {big:,} | {growth(b1['cold'][0], b2['cold'][0], factor)}"
+                  f" | {growth(b1['full'][0], b2['full'][0], factor)} | {growth(f1['total'], f2['total'], factor)}"
+                  f" | {growth(b1['unchanged'][0], b2['unchanged'][0], factor)}"
+                  f" | {growth(b1['one_file'][0], b2['one_file'][0], factor)}"
+                  f" | {growth(b1['full'][2], b2['full'][2], factor)} |")
+    if not args.no_latency:
+        size = sizes[-1]
+        db = os.path.join(corpus(args.work, size), "timeline.db")
+        print(f"\nDatasette latency at {size:,} facts, {args.requests} requests per page (ms):\n")
+        print("| page | path | sequential p50 | p95 | 10 clients p50 | p95 |")
+        print("|---|---|---|---|---|---|")
+        for name, path, p50, p95, c50, c95, error in latency(db, args.requests):
+            if error:
+                print(f"| {name} | `{path}` | error: {error} | | | |")
+            else:
+                print(f"| {name} | `{path}` | {p50 * 1000:.0f} | {p95 * 1000:.0f} | {c50 * 1000:.0f} | {c95 * 1000:.0f} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,151 @@
+"""Incremental builds: reusing earlier work never changes the database, and the cache is never trusted blindly."""
+import importlib.util
+import os
+import sqlite3
+
+import pytest
+
+from conftest import ROOT
+from timeline import build, cache, facts, sentences
+
+spec = importlib.util.spec_from_file_location("gen_corpus", ROOT / "scripts" / "gen_corpus.py")
+gen_corpus = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(gen_corpus)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    """200 synthetic facts in 4 files, 10 articles."""
+    path = tmp_path_factory.mktemp("corpus")
+    gen_corpus.generate(str(path), 200, n_articles=10, facts_per_file=50)
+    return path
+
+
+@pytest.fixture
+def work(corpus, tmp_path):
+    """A copy of the corpus to change, and a folder to build into."""
+    import shutil
+
+    shutil.copytree(corpus / "facts", tmp_path / "facts")
+    shutil.copytree(corpus / "sources", tmp_path / "sources")
+    (tmp_path / "out").mkdir()
+    return tmp_path
+
+
+def run(work, db="out/timeline.db", **options):
+    return build.build(str(work / db), str(work / "facts"), str(work / "sources"), **options)
+
+
+def full_build_bytes(work):
+    """What a build from nothing (no cache) writes for the inputs as they are now."""
+    (work / "full").mkdir(exist_ok=True)
+    run(work, "full/timeline.db", use_cache=False)
+    assert not (work / "full" / cache.FOLDER).exists()
+    return (work / "full" / "timeline.db").read_bytes()
+
+
+def change_one_file(work):
+    path = work / "facts" / "facts-0002.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("  title: ", "  title: Changed - ", 1), encoding="utf-8")
+
+
+def test_the_generated_corpus_builds(corpus, work):
+    inputs = run(work)
+    assert inputs.counts == {"facts": 200, "entities": 20, "sources": 10}
+    db = sqlite3.connect(work / "out" / "timeline.db")
+    assert db.execute("select count(*) from citations").fetchone()[0] >= 200
+    assert db.execute("select count(distinct kind) from facts").fetchone()[0] == 5
+    assert db.execute("select count(*) from facts where date_text like 'on %day'").fetchone()[0] > 0
+
+
+def test_the_corpus_generator_is_deterministic(corpus, tmp_path):
+    gen_corpus.generate(str(tmp_path), 200, n_articles=10, facts_per_file=50)
+    for name in ("facts/facts-0001.yaml", "facts/entities.yaml", "sources/sources.yaml", "sources/a00007.txt"):
+        assert (tmp_path / name).read_bytes() == (corpus / name).read_bytes()
+
+
+def test_rebuild_after_one_changed_file_equals_a_full_build(work, monkeypatch):
+    run(work)
+    change_one_file(work)
+    read = []
+    real_read = facts._read_file
+    monkeypatch.setattr(facts, "_read_file", lambda path, *a: read.append(os.path.basename(path)) or real_read(path, *a))
+    monkeypatch.setattr(sentences, "split", lambda text: pytest.fail("an unchanged article was split again"))
+    inputs = run(work)
+    assert not inputs.unchanged
+    assert read == ["facts-0002.yaml"]
+    monkeypatch.undo()
+    assert (work / "out" / "timeline.db").read_bytes() == full_build_bytes(work)
+
+
+def test_rebuild_with_nothing_changed_does_nothing(work):
+    run(work)
+    db = work / "out" / "timeline.db"
+    before = (os.stat(db).st_ino, os.stat(db).st_mtime_ns, db.read_bytes())
+    assert run(work).unchanged
+    assert (os.stat(db).st_ino, os.stat(db).st_mtime_ns, db.read_bytes()) == before
+
+
+@pytest.mark.parametrize("damage, why", [
+    (lambda db: db.write_bytes(b"\x00garbage" * 100), "the database was replaced by other bytes"),
+    (lambda db: db.unlink(), "the database was deleted"),
+    (lambda db: db.write_bytes(db.read_bytes()[:4096]), "the database was truncated"),
+])
+def test_nothing_changed_but_the_database_is_not_the_one_built_rebuilds(work, damage, why):
+    run(work)
+    db = work / "out" / "timeline.db"
+    damage(db)
+    assert not run(work).unchanged, why
+    assert db.read_bytes() == full_build_bytes(work), why
+
+
+def test_a_changed_article_is_not_hidden_by_the_cache(work):
+    run(work)
+    article = work / "sources" / "a00003.txt"
+    article.write_bytes(article.read_bytes().replace(b"By ", b"BY ", 1))
+    with pytest.raises(build.InputError) as e:
+        run(work)
+    assert [p.code for p in e.value.problems] == ["source-changed"]
+
+
+@pytest.mark.parametrize("tamper, why", [
+    ("UPDATE entries SET value = '[[1, 0, 99999999]]' WHERE kind = 'sentences'", "spans beyond the article"),
+    ("UPDATE entries SET value = '[[1, 5, 3]]' WHERE kind = 'sentences'", "a span that ends before it starts"),
+    ("UPDATE entries SET value = '{\"not\": \"spans\"}' WHERE kind = 'sentences'", "not a list"),
+    ("UPDATE entries SET value = 'not json' WHERE kind = 'facts'", "facts that are not JSON"),
+    ("UPDATE entries SET value = '[[{\"id\": \"x\"}, 1]]' WHERE kind = 'facts'", "facts missing their columns"),
+    ("DELETE FROM entries WHERE kind = 'manifest'", "no manifest"),
+])
+def test_damaged_cache_entries_are_recomputed(work, tamper, why):
+    run(work)
+    change_one_file(work)  # so that the build cannot take the nothing-changed path
+    conn = sqlite3.connect(work / "out" / cache.FOLDER / "cache.db")
+    conn.execute(tamper)
+    conn.commit()
+    conn.close()
+    run(work)
+    assert (work / "out" / "timeline.db").read_bytes() == full_build_bytes(work), why
+
+
+def test_a_cache_file_sqlite_cannot_read_is_started_afresh(work):
+    run(work)
+    cache_db = work / "out" / cache.FOLDER / "cache.db"
+    for leftover in cache_db.parent.iterdir():
+        if leftover != cache_db:
+            leftover.unlink()
+    cache_db.write_bytes(b"SQLite format 3\x00" + b"\xff" * 5000)
+    change_one_file(work)
+    run(work)
+    assert (work / "out" / "timeline.db").read_bytes() == full_build_bytes(work)
+    assert run(work).unchanged  # and the fresh cache works
+
+
+def test_a_new_version_of_the_code_does_not_reuse_entries(work, monkeypatch):
+    run(work)
+    monkeypatch.setattr(cache, "code_version", lambda: "another version")
+    split = []
+    real_split = sentences.split
+    monkeypatch.setattr(sentences, "split", lambda text: split.append(1) or real_split(text))
+    assert not run(work).unchanged
+    assert len(split) == 10

@@ -1,0 +1,218 @@
+"""What a build may reuse from the last one, keyed by content hashes: never trusted blindly.
+
+The cache is one SQLite file, `.timeline-cache/cache.db` next to the database. It holds
+
+- the sentences of each article, keyed by the article's sha256 (articles never change);
+- the checked facts of each facts file, keyed by the file's sha256 and everything a fact's validity
+  depends on (the sources' ids, hashes and dates, the entity ids, the code);
+- a manifest per database: the fingerprint of every input file and the database file it produced,
+  so that a build with nothing changed has nothing to do.
+
+Every key includes a hash of the package's own code, so a new version never reads an old entry.
+A cached value is checked before use (sentences must be sane spans of the article; facts must have
+the expected shape); anything unreadable is recomputed, and a cache file SQLite cannot open is
+deleted and started afresh. Deleting the folder is always safe: the next build is a full one.
+"""
+import contextlib
+import functools
+import hashlib
+import json
+import os
+import sqlite3
+import sys
+
+from . import sentences as sentences_module
+
+FOLDER = ".timeline-cache"
+FACT_KEYS = frozenset(("id", "kind", "title", "value", "value_qualifier", "unit", "value_per", "attributed_to",
+                       "topic", "notes", "file", "line", "citations", "entities", "date_start", "date_end",
+                       "date_precision", "date_text", "date_basis", "date_label"))
+
+
+@functools.lru_cache(maxsize=1)
+def code_version():
+    """A hash of the package's code, pysbd's version and Python's: any change makes every entry stale."""
+    import pysbd
+
+    digest = hashlib.sha256(f"{sys.version_info[:2]} pysbd {getattr(pysbd, '__version__', '?')}".encode())
+    here = os.path.dirname(os.path.abspath(__file__))
+    for name in sorted(os.listdir(here)):
+        if name.endswith(".py"):
+            with open(os.path.join(here, name), "rb") as f:
+                digest.update(name.encode() + b"\0" + f.read())
+    return digest.hexdigest()
+
+
+def folder_for(db_path):
+    return os.path.join(os.path.dirname(os.path.abspath(db_path)), FOLDER)
+
+
+class Cache:
+    """Reusable results of earlier builds; use as a context manager, or call close()."""
+
+    def __init__(self, folder):
+        self.path = os.path.join(folder, "cache.db")
+        self.version = code_version()
+        self.used = set()
+        self.hits = self.misses = 0
+        self.conn = None
+        try:
+            if not os.path.isdir(folder):
+                os.mkdir(folder)  # never creates the database's folder: a missing folder is the build's error
+            self.conn = self._open()
+        except (OSError, sqlite3.Error):
+            with contextlib.suppress(OSError):
+                os.unlink(self.path)
+            try:
+                self.conn = self._open()
+            except (OSError, sqlite3.Error):
+                self.conn = None  # no cache: every build is a full one
+
+    def _open(self):
+        conn = sqlite3.connect(self.path, isolation_level=None, timeout=5)
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("CREATE TABLE IF NOT EXISTS entries (kind TEXT, key TEXT, value TEXT, PRIMARY KEY (kind, key))")
+        if conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+            conn.close()
+            raise sqlite3.DatabaseError("cache file is damaged")
+        conn.execute("BEGIN")
+        return conn
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close(save=exc[0] is None)
+
+    def get(self, kind, key):
+        if self.conn is None:
+            return None
+        try:
+            row = self.conn.execute("SELECT value FROM entries WHERE kind = ? AND key = ?",
+                                    (kind, self.version + ":" + key)).fetchone()
+            return json.loads(row[0]) if row else None
+        except (sqlite3.Error, ValueError, TypeError):
+            return None
+
+    def put(self, kind, key, value):
+        if self.conn is None:
+            return
+        with contextlib.suppress(sqlite3.Error):
+            self.conn.execute("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)",
+                              (kind, self.version + ":" + key, json.dumps(value, separators=(",", ":"))))
+
+    def sentences(self, sha256, text):
+        """The sentences of an article: from the cache when they are sane spans of `text`, else split now."""
+        key = sha256
+        self.used.add(("sentences", key))
+        spans = self.get("sentences", key)
+        if spans is not None and _sane_spans(spans, text):
+            self.hits += 1
+            return [tuple(s) for s in spans]
+        self.misses += 1
+        spans = sentences_module.split(text)
+        self.put("sentences", key, spans)
+        return spans
+
+    def facts(self, key):
+        """The checked facts of one facts file ([fact, id line] pairs), or None."""
+        self.used.add(("facts", key))
+        value = self.get("facts", key)
+        if value is None or not _sane_facts(value):
+            self.misses += 1
+            return None
+        self.hits += 1
+        for fact, _ in value:
+            fact["entities"] = [tuple(e) for e in fact["entities"]]
+        return value
+
+    def put_facts(self, key, pairs):
+        self.used.add(("facts", key))
+        self.put("facts", key, pairs)
+
+    def manifest(self, db_path):
+        value = self.get("manifest", os.path.abspath(db_path))
+        return value if isinstance(value, dict) else None
+
+    def put_manifest(self, db_path, value):
+        self.used.add(("manifest", os.path.abspath(db_path)))
+        self.put("manifest", os.path.abspath(db_path), value)
+
+    def close(self, save=True, prune=True):
+        """Commit, dropping entries this build did not use (other databases' manifests are kept)."""
+        if self.conn is None:
+            return
+        try:
+            if save and not prune:
+                self.conn.execute("COMMIT")
+            elif save:
+                self.conn.execute("CREATE TEMP TABLE used (kind TEXT, key TEXT)")
+                self.conn.executemany("INSERT INTO used VALUES (?, ?)",
+                                      [(k, self.version + ":" + key) for k, key in self.used])
+                self.conn.execute("DELETE FROM entries WHERE kind != 'manifest' AND (kind, key) NOT IN"
+                                  " (SELECT kind, key FROM used)")
+                self.conn.execute("COMMIT")
+            else:
+                self.conn.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
+        finally:
+            self.conn.close()
+            self.conn = None
+
+
+def _sane_spans(spans, text):
+    if not isinstance(spans, list):
+        return False
+    previous_end, previous_para = 0, 1
+    try:
+        for para, start, end in spans:
+            if not (type(para) is int and type(start) is int and type(end) is int):
+                return False
+            if para < previous_para or start < previous_end or end <= start or end > len(text):
+                return False
+            if text[start].isspace() or text[end - 1].isspace() or "\n" in text[start:end]:
+                return False
+            previous_end, previous_para = end, para
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def _sane_facts(value):
+    if not isinstance(value, list):
+        return False
+    try:
+        for fact, id_line in value:
+            if type(id_line) is not int or not isinstance(fact, dict) or set(fact) != FACT_KEYS:
+                return False
+            if not isinstance(fact["citations"], list) or not isinstance(fact["entities"], list):
+                return False
+            for e in fact["entities"]:
+                if not (isinstance(e, list) and len(e) == 2):
+                    return False
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def fingerprint(facts_dir, sources_dir):
+    """A hash of every file under the facts and sources folders (names and bytes) and of the code."""
+    digest = hashlib.sha256(code_version().encode())
+    for label, folder in (("facts", facts_dir), ("sources", sources_dir)):
+        folder = os.path.abspath(folder)
+        digest.update(f"\0{label}\0{os.path.basename(folder)}\0".encode())
+        for dirpath, dirnames, filenames in os.walk(folder):
+            dirnames.sort()
+            for name in sorted(filenames):
+                full = os.path.join(dirpath, name)
+                digest.update(os.path.relpath(full, folder).encode() + b"\0")
+                with open(full, "rb") as f:
+                    digest.update(hashlib.sha256(f.read()).digest())
+    return digest.hexdigest()
+
+
+def file_state(path):
+    """What identifies one written database file: its size, modification time and inode."""
+    st = os.stat(path)
+    return [st.st_size, st.st_mtime_ns, st.st_ino]
