@@ -17,23 +17,41 @@ import os
 import random
 
 FACTS_PER_FILE = 1000
-SYLLABLES = ("ka", "lo", "mi", "ren", "ta", "vo", "sel", "dan", "ri", "mu", "pe", "gor", "sha", "tin", "bel",
-             "ko", "ar", "nu", "vis", "el", "dro", "fa", "ly", "zen", "ham", "qui", "bo", "ter", "ga", "us")
+CONSONANTS, VOWELS = "bcdfghklmnprstvz", "aeiou"
 COMMON = ("the", "of", "and", "a", "to", "in", "for", "on", "that", "with", "as", "by", "from", "at", "officials",
           "council", "report", "said", "city", "program", "court", "police", "budget", "plan", "vote", "agency")
+VOCABULARY = 60000  # made-up words, drawn with Zipf's law like the words of real news copy
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 UNITS = ("people", "USD", "inmates", "homes", "votes", "jobs")
 KINDS = ("event", "event", "figure", "statement", "claim", "court_action")
 TYPES = ("person", "organisation", "group", "place", "facility", "law", "court")
 
 
-def words(rng, n):
-    return [rng.choice(SYLLABLES) + rng.choice(SYLLABLES) + rng.choice(("", "s", "n", rng.choice(SYLLABLES)))
-            if rng.random() < 0.55 else rng.choice(COMMON) for _ in range(n)]
+class Words:
+    """A vocabulary of made-up words and their Zipf weights (the 10th most common word is 10x rarer than
+    the first), so that full-text search and sentence comparison see the spread of real text."""
+
+    def __init__(self, rng):
+        made = set()
+        while len(made) < VOCABULARY:
+            made.add("".join(rng.choice(CONSONANTS) + rng.choice(VOWELS) for _ in range(rng.randint(2, 4))))
+        made = sorted(made)
+        rng.shuffle(made)
+        self.words = COMMON + tuple(made)
+        total, self.cumulative = 0.0, []
+        for rank in range(len(self.words)):
+            total += 1.0 / (rank + 1)
+            self.cumulative.append(total)
+
+    def __call__(self, rng, n):
+        return rng.choices(self.words, cum_weights=self.cumulative, k=n)
+
+
+words = None
 
 
 def name(rng):
-    return " ".join(w.capitalize() for w in words(rng, 2) if w)
+    return " ".join(w.capitalize() for w in rng.sample(words.words[len(COMMON):], 2))
 
 
 class Article:
@@ -79,7 +97,9 @@ class Article:
 
 
 def generate(out, n_facts, n_articles=None, seed=1, facts_per_file=FACTS_PER_FILE):
+    global words
     rng = random.Random(seed)
+    words = Words(rng)
     n_articles = n_articles or max(1, n_facts // 10)
     n_entities = max(20, n_facts // 20)
     os.makedirs(os.path.join(out, "sources"), exist_ok=True)

@@ -64,6 +64,8 @@ def test_cutting_at_undisputed_boundaries_first_gives_pysbd_own_sentences(source
     "She said \"no. never\" twice. Fine.",
     "An unbalanced \u201cquote. Here. And there.",
     "Is it? Yes! It is... Maybe. Done.",
+    "Homeland Security Sec. Kristi Noem arrived. Mr. Smith and Dr. Jones left. SEC. Lee spoke. Sec.",
+    "He met the Gen. The end. A prof. Went home. Rep. Lee said Capt. Hook sailed.",
 ])
 def test_cutting_first_agrees_with_pysbd_on_awkward_lines(para, monkeypatch):
     fast = sentences.split(para)

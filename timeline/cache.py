@@ -24,6 +24,7 @@ import sys
 from . import sentences as sentences_module
 
 FOLDER = ".timeline-cache"
+# Every cached fact has at least these keys.
 FACT_KEYS = frozenset(("id", "kind", "title", "value", "value_qualifier", "unit", "value_per", "attributed_to",
                        "topic", "notes", "file", "line", "citations", "entities", "date_start", "date_end",
                        "date_precision", "date_text", "date_basis", "date_label"))
@@ -184,7 +185,7 @@ def _sane_facts(value):
         return False
     try:
         for fact, id_line in value:
-            if type(id_line) is not int or not isinstance(fact, dict) or set(fact) != FACT_KEYS:
+            if type(id_line) is not int or not isinstance(fact, dict) or not FACT_KEYS <= set(fact):
                 return False
             if not isinstance(fact["citations"], list) or not isinstance(fact["entities"], list):
                 return False

@@ -202,7 +202,8 @@ def _build(facts_dir, sources_dir, db_path, excerpts=False, wait=30.0, use_cache
     progress.clear()
     n = inputs.counts
     what = "Up to date" if inputs.unchanged else "Built"
-    click.echo(f"{what} {db_path}{' (excerpts)' if excerpts else ''}: {n['facts']} facts, {n['entities']} entities, {n['sources']} sources", err=True)
+    click.echo(f"{what} {db_path}{' (excerpts)' if excerpts else ''}: {n['facts']} facts, {n['entities']} entities,"
+               f" {n['sources']} sources", err=True)
     return inputs
 
 

@@ -12,9 +12,11 @@ thresholds come from.
 Origins group sources along links (connected components): a source plus everything that copies it
 or shares its wire service counts once.
 """
+import datetime
+import itertools
 import re
 import unicodedata
-from collections import defaultdict
+from collections import defaultdict, deque
 
 # Measured on the five articles of the story this project started with (scripts/measure_copying.py):
 # the best one-to-one sentence overlaps between articles with no wire in common are at most 0.32;
@@ -23,6 +25,8 @@ SHARED_SENTENCE = 0.40
 MIN_SHARED = 2
 MIN_CONTENT_WORDS = 4
 SHINGLE = 4
+# Sentences are compared only between sources published at most this many days apart (None: all).
+WINDOW_DAYS = 31
 
 STOPWORDS = frozenset("""a an the of to in on at and or for with by from as is are was were be been being has
 have had do does did that this these those it its their his her hers she he they them who whom which
@@ -58,24 +62,36 @@ def source_sentences(source):
     return out
 
 
-def sentence_pairs(sources, threshold=SHARED_SENTENCE):
+def sentence_pairs(sources, threshold=SHARED_SENTENCE, window_days=WINDOW_DAYS):
     """{(source a, source b): [(similarity, sentence a, sentence b)]}, one-to-one, best first.
 
     Candidate pairs come from a prefix filter (pairs at or above the Jaccard threshold must share one
-    of the rarest words of each sentence), so the work grows with the matches, not with all pairs."""
-    items = [(sid, s_id, words) for sid in sorted(sources) for s_id, words in source_sentences(sources[sid])]
+    of the rarest words of each sentence), so the work grows with the matches, not with all pairs.
+    Sources published more than `window_days` apart are not compared (copying happens within days;
+    without the window the work grows with the square of the archive); undated sources are compared
+    with every source."""
+    order = sorted(sources, key=lambda sid: (sources[sid].published_date is not None,
+                                             sources[sid].published_date or datetime.date.min, sid))
+    items = [(sid, s_id, words) for sid in order for s_id, words in source_sentences(sources[sid])]
+    day = [sources[sid].published_date for sid, _, _ in items]
     frequency = defaultdict(int)
     for _, _, words in items:
         for w in words:
             frequency[w] += 1
-    index = defaultdict(list)
+    undated = defaultdict(list)  # never expire
+    recent = defaultdict(deque)  # dated, in date order; older than the window fall off the front
+    window = datetime.timedelta(days=window_days) if window_days is not None else None
     scored = defaultdict(dict)
     for i, (sid, s_id, words) in enumerate(items):
         ordered = sorted(words, key=lambda w: (frequency[w], w))
         prefix = ordered[: len(ordered) - int(threshold * len(ordered) - 1e-9)]
         seen = set()
         for w in prefix:
-            for j in index[w]:
+            postings = recent[w]
+            if window is not None and day[i] is not None:
+                while postings and day[postings[0]] < day[i] - window:
+                    postings.popleft()
+            for j in itertools.chain(undated[w], postings):
                 if j in seen or items[j][0] == sid:
                     continue
                 seen.add(j)
@@ -85,7 +101,7 @@ def sentence_pairs(sources, threshold=SHARED_SENTENCE):
                     key = (other[0], sid) if other[0] < sid else (sid, other[0])
                     pair = (other[1], s_id) if other[0] < sid else (s_id, other[1])
                     scored[key][pair] = score
-            index[w].append(i)
+            (undated[w] if day[i] is None else postings).append(i)
     out = {}
     for key, pairs in scored.items():
         used_a, used_b, chosen = set(), set(), []
@@ -122,15 +138,26 @@ def declared(a, b):
     return None
 
 
+def declared_pairs(sources):
+    """Every (a, b), a < b, that `declared` links, found without comparing every pair of sources."""
+    by_wire, by_id = defaultdict(list), {s.casefold(): s for s in sources}
+    for sid, source in sources.items():
+        if source.based_on:
+            by_wire[source.based_on.casefold()].append(sid)
+    keys = set()
+    for wire, members in by_wire.items():
+        members = sorted(members)
+        keys.update((a, b) for i, a in enumerate(members) for b in members[i + 1:])
+        credited = by_id.get(wire)
+        if credited:
+            keys.update((min(m, credited), max(m, credited)) for m in members if m != credited)
+    return {k for k in keys if declared(sources[k[0]], sources[k[1]])}
+
+
 def links(sources):
     """(source_links rows, shared_sentences rows) for every pair that is linked or shares a sentence."""
     pairs = sentence_pairs(sources)
-    ids = sorted(sources)
-    keys = set(pairs)
-    for i, a in enumerate(ids):
-        for b in ids[i + 1:]:
-            if declared(sources[a], sources[b]):
-                keys.add((a, b))
+    keys = set(pairs) | declared_pairs(sources)
     cache = {}
     link_rows, sentence_rows = [], []
     for a, b in sorted(keys):

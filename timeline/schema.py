@@ -103,6 +103,12 @@ PRECISION_ORDER = ("CASE date_precision WHEN 'day' THEN 1 WHEN 'week' THEN 2 WHE
                    " WHEN 'year' THEN 4 WHEN 'decade' THEN 5 ELSE 6 END")
 CHRONOLOGICAL = f"facts.date_start IS NULL, facts.date_start, {PRECISION_ORDER.replace('date_precision', 'facts.date_precision')}, facts.id"
 
+# Indexes whose order is the views' ORDER BY, so a page of the timeline reads 100 rows, not sorts them all.
+INDEXES += [
+    f"CREATE INDEX facts_chronological ON facts(date_start IS NULL, date_start, {PRECISION_ORDER}, id)",
+    f"CREATE INDEX facts_kind_chronological ON facts(kind, date_start IS NULL, date_start, {PRECISION_ORDER}, id)",
+]
+
 VIEWS = [
     f"""CREATE VIEW timeline AS
 SELECT facts.id, facts.date_label, facts.kind, facts.title,
@@ -134,7 +140,7 @@ SELECT facts.id, facts.kind, entities.name AS speaker, facts.title, facts.date_l
     (SELECT count(DISTINCT citations.source_id) FROM citations WHERE citations.fact_id = facts.id) AS n_sources,
     facts.attributed_to
 FROM facts JOIN entities ON entities.id = facts.attributed_to
-WHERE facts.kind IN ('statement', 'claim')
+WHERE +facts.kind IN ('statement', 'claim')  -- '+': read facts_chronological in order, skip other kinds
 ORDER BY {CHRONOLOGICAL}""",
 ]
 

@@ -60,14 +60,51 @@ def _abbreviations():
     return frozenset(English.Abbreviation.ABBREVIATIONS)
 
 
+@lru_cache(maxsize=1)
+def _titles():
+    """"Sec. ", "Mr. ", "Dr. ": pysbd never ends a sentence at a title's full stop before a space."""
+    from pysbd.lang.english import English
+
+    words = "|".join(sorted(map(re.escape, English.Abbreviation.PREPOSITIVE_ABBREVIATIONS), key=len, reverse=True))
+    return re.compile(rf"(?:(?<=\s)|^)(?i:{words})\.(?= )")
+
+
+def _pysbd(text):
+    """What pysbd's Segmenter(clean=False).segment(text) returns, without its slow last step.
+
+    pysbd places each sentence back in the text by compiling a regular expression per sentence and
+    scanning the whole text with it; this does the same search with str.find (first non-overlapping
+    occurrence, plus the whitespace after it, that ends after the previous one).
+    """
+    segmenter = _segmenter()
+    found, prior_end = [], 0
+    for sentence in segmenter.processor(text).process():
+        if not sentence:
+            return segmenter.segment(text)
+        pos = 0
+        while True:
+            start = text.find(sentence, pos)
+            if start == -1:
+                break
+            end = start + len(sentence)
+            while end < len(text) and text[end].isspace():
+                end += 1
+            if end > prior_end:
+                found.append(text[start:end])
+                prior_end = end
+                break
+            pos = end
+    return found
+
+
 def _segments(para):
     """pysbd's segments of `para`, asking pysbd only about the pieces between undisputed boundaries."""
     if "--" in para or "'" in para and re.search(r"\s'", para):
-        return _segmenter().segment(para)
+        return _pysbd(para)
     protected = [m.span() for m in _PROTECTED.finditer(para)]
     outside = _PROTECTED.sub("", para)
     if any(c in outside for c in _OPENERS):  # an unbalanced quotation or bracket: let pysbd judge
-        return _segmenter().segment(para)
+        return _pysbd(para)
     abbreviations = _abbreviations()
     cuts = []
     for m in _SURE.finditer(para):
@@ -78,8 +115,8 @@ def _segments(para):
     out, start = [], 0
     for end in cuts + [len(para)]:
         piece = para[start:end]
-        if _INNER.search(piece.rstrip(".!?\u2026\"\u201d\u2019') \t")):
-            out += _segmenter().segment(piece)
+        if _INNER.search(_titles().sub("", piece.rstrip(".!?\u2026\"\u201d\u2019') \t"))):
+            out += _pysbd(piece)
         elif piece.strip():
             out.append(piece)
         start = end

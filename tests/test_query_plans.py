@@ -1,0 +1,38 @@
+"""Pages stay quick at 100,000 facts because their queries read a page of rows, not the whole table.
+
+These check query plans, not timings: a plan that sorts every fact to show the first 100 is a bug.
+"""
+import sqlite3
+
+import pytest
+
+from timeline.server import datasette_command
+
+
+def plan(db, sql):
+    return [row[3] for row in sqlite3.connect(db).execute("EXPLAIN QUERY PLAN " + sql)]
+
+
+@pytest.mark.parametrize("view", ["timeline", "figures", "statements", "court_actions"])
+def test_a_page_of_a_chronological_view_is_read_in_index_order(real_db, view):
+    steps = plan(real_db, f"SELECT * FROM {view} LIMIT 101")
+    assert "USE TEMP B-TREE FOR ORDER BY" not in steps, steps
+    assert any("_chronological" in step for step in steps), steps
+
+
+@pytest.mark.parametrize("sql", [
+    "SELECT * FROM facts WHERE id = 'x'",
+    "SELECT * FROM citations WHERE source_id = 'x'",
+    "SELECT * FROM sentences WHERE source_id = 'x' ORDER BY position",
+    "SELECT * FROM fact_entities WHERE entity_id = 'x'",
+])
+def test_the_lookups_behind_fact_source_and_entity_pages_use_an_index(real_db, sql):
+    steps = plan(real_db, sql)
+    assert not any(step.startswith("SCAN") for step in steps), steps
+
+
+@pytest.mark.parametrize("public", [False, True])
+def test_served_without_facet_suggestions(public):
+    command = datasette_command("timeline.db", "metadata.json", 8001, public=public)
+    assert command[command.index("suggest_facets") - 1:command.index("suggest_facets") + 2] == [
+        "--setting", "suggest_facets", "off"]
