@@ -212,7 +212,7 @@ def percentile(values, p):
 
 
 def latency(db, requests=40, clients=10):
-    from timeline.cli import datasette_command
+    from timeline.server import datasette_command
 
     port = free_port()
     command = datasette_command(db, os.path.join(ROOT, "metadata.json"), port)

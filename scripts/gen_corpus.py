@@ -15,6 +15,10 @@ import datetime
 import hashlib
 import os
 import random
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from timeline import dates  # noqa: E402
 
 FACTS_PER_FILE = 1000
 CONSONANTS, VOWELS = "bcdfghklmnprstvz", "aeiou"
@@ -72,7 +76,8 @@ class Article:
                 elif roll < 0.22:
                     day = rng.choice(WEEKDAYS)
                     text = f"{rng.choice(people)} said on {day} that {' '.join(body)}."
-                    self.weekdays.append((text, day))
+                    if dates.guess_direction(text) == "past":  # "... plan to ..." would point ahead
+                        self.weekdays.append((text, day))
                 elif roll < 0.30:
                     text = f"\u201c{' '.join(body).capitalize()},\u201d said Sec. {rng.choice(people)}."
                 elif roll < 0.36:
@@ -91,7 +96,8 @@ class Article:
             n = min(len(tokens), rng.randint(4, 8))
             start = rng.randint(0, len(tokens) - n)
             quote = " ".join(tokens[start:start + n]).strip("\u201c\u201d,")
-            if len(quote.split()) >= 3 and self.text.count(quote) == 1:
+            first = self.text.find(quote)
+            if len(quote.split()) >= 3 and self.text.find(quote, first + 1) == -1:  # once, overlaps counted
                 return quote
         return None
 

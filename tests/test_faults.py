@@ -125,7 +125,7 @@ def test_a_full_disk_fails_cleanly_and_keeps_the_old_database(repo, small_disk):
     assert f"the disk holding {small_disk} is full; free some space and build again" \
            " (the old database is untouched)" in output
     assert (small_disk / "timeline.db").read_bytes() == old
-    assert sorted(p.name for p in small_disk.iterdir()) == ["timeline.db", "timeline.db.lock"]
+    assert sorted(p.name for p in small_disk.iterdir()) == [".timeline-cache", "timeline.db", "timeline.db.lock"]
 
 
 def test_a_file_size_limit_fails_cleanly_and_keeps_the_old_database(repo):
