@@ -167,6 +167,7 @@ CASES = [
      "looks like 'c'"),
     ("greek look-alike id", fact("- id: bridge-cost", "- id: bridge-c\u03bfst"), [(F, 1, "bad-id")],
      "looks like 'o'"),
+    ("id is a list", fact("- id: bridge-cost", "- id: [bridge, cost]"), [(F, 1, "wrong-type")], "must be text"),
     ("id with spaces", fact("- id: bridge-cost", "- id: bridge cost"), [(F, 1, "bad-id")], "use lowercase a-z"),
     ("duplicate entity id", {E: "- id: ann-lee\n  name: A\n  type: person\n  description: x\n"
                                 "- id: ann-lee\n  name: B\n  type: person\n  description: y\n"

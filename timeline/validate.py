@@ -48,7 +48,12 @@ class Checker:
 
     def slug(self, item, key, what="id"):
         value = item.get(key)
-        if value is None or SLUG.match(value):
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            self.add(item.line_of(key), "wrong-type", f"{what} must be text, e.g. 'noem-visits-cecot'")
+            return None
+        if SLUG.match(value):
             return value
         self.add(item.line_of(key), "bad-id", f"{what} '{value}' {slug_problem(value)}")
         return None

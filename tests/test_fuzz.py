@@ -1,0 +1,140 @@
+"""Fuzzing: random and mutated YAML, facts and date phrases either load or give a clean problem.
+
+Nothing may raise anything else: not a RecursionError, a UnicodeError, a KeyError or a TypeError.
+Example counts are kept moderate so the suite stays quick; raise them locally with
+`--hypothesis-seed` and `settings(max_examples= * SCALE...)` when hunting.
+"""
+import datetime
+import re
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import FACT, ROOT, Tree
+from timeline import dates, yamlfile
+from timeline.facts import FACT_KEYS
+
+FACT_FILES = sorted((ROOT / "facts").glob("*.yaml"))
+SPECIAL = [b":", b": ", b"-", b"- ", b"\t", b"'", b'"', b"&a ", b"*a", b"!!python/object ", b"!x ", b"[", b"]", b"{",
+           b"}", b"\n", b"\n  ", b"#", b"%YAML 1.1\n", b"---\n", b"...\n", b"\x00", b"\xff", b"\xef\xbb\xbf", b" ",
+           b"?", b"|", b">", b"\\", "\u2028".encode(), b"\xe2\x80\xa8", b"\r", b"~",
+           b"null", b"010", b"1e3", b".nan", b"2025-02-30", b"<script>"]
+CODE = re.compile(r"^[a-z]+(-[a-z]+)*$")
+SCALE = int(__import__("os").environ.get("FUZZ_SCALE", "1"))  # FUZZ_SCALE=20 for a long hunt
+SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+
+
+@st.composite
+def mutated(draw, original):
+    """`original` bytes with a few insertions, deletions and replacements of YAML-significant bytes."""
+    data = bytearray(original)
+    for _ in range(draw(st.integers(1, 6))):
+        at = draw(st.integers(0, len(data)))
+        op = draw(st.sampled_from(["insert", "delete", "replace"]))
+        piece = draw(st.sampled_from(SPECIAL) | st.binary(min_size=1, max_size=4))
+        if op == "insert":
+            data[at:at] = piece
+        elif op == "delete":
+            del data[at:at + draw(st.integers(1, 20))]
+        else:
+            data[at:at + len(piece)] = piece
+    return bytes(data)
+
+
+def loads_or_clean_problem(data):
+    try:
+        result = yamlfile.load(data)
+    except yamlfile.YamlProblem as e:
+        assert CODE.match(e.code), e.code
+        assert isinstance(e.line, int) and e.line >= 1
+        assert e.message
+        return None
+    assert result is None or isinstance(result, (str, yamlfile.Mapping, yamlfile.Sequence))
+    return result
+
+
+@settings(max_examples=300 * SCALE, **SETTINGS)
+@given(st.binary(max_size=300))
+def test_random_bytes(data):
+    loads_or_clean_problem(data)
+
+
+@settings(max_examples=200 * SCALE, **SETTINGS)
+@given(st.text(alphabet=st.sampled_from(list(":-'\"&*!|>[]{}#%?,\t\n x1\u2028\x85\ufeff")), max_size=200))
+def test_random_yaml_punctuation(text):
+    loads_or_clean_problem(text.encode("utf-8"))
+
+
+@settings(max_examples=150 * SCALE, **SETTINGS)
+@given(st.data())
+def test_mutated_real_fact_files(data):
+    original = data.draw(st.sampled_from(FACT_FILES)).read_bytes()
+    loads_or_clean_problem(data.draw(mutated(original)))
+
+
+@pytest.fixture(scope="module")
+def fuzz_tree(tmp_path_factory):
+    return Tree(tmp_path_factory.mktemp("fuzz"))
+
+
+def only_clean_problems(tree):
+    for problem in tree.check():
+        assert CODE.match(problem.code), problem
+        assert problem.line >= 1 and problem.message, problem
+        assert "Traceback" not in problem.message
+
+
+@settings(max_examples=120 * SCALE, **SETTINGS)
+@given(mutated(FACT.encode()))
+def test_mutated_fact_through_the_whole_check(fuzz_tree, data):
+    fuzz_tree.write("facts/facts.yaml", data)
+    only_clean_problems(fuzz_tree)
+
+
+SCALARS = st.one_of(st.none(), st.text(max_size=30), st.integers(), st.floats(), st.booleans(),
+                    st.sampled_from(["2025-03-26", "2025-02-30", "03/04/2025", "on Monday", "gazette", "figure",
+                                     "harbour-bridge", "NO", "010", "12:30", "$6 million", "-5", ".inf"]))
+VALUES = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+    st.sampled_from(["id", "role", "source", "quote", "occurrence", "x"]), inner, max_size=3), max_leaves=8)
+
+
+@settings(max_examples=150 * SCALE, **SETTINGS)
+@given(st.lists(st.dictionaries(st.sampled_from(list(FACT_KEYS) + ["unti", "Id", ""]), VALUES, max_size=10),
+                max_size=3))
+def test_random_facts_through_the_whole_check(fuzz_tree, facts):
+    fuzz_tree.write("facts/facts.yaml", yaml.safe_dump(facts, allow_unicode=True))
+    only_clean_problems(fuzz_tree)
+
+
+PHRASES = ["on Monday", "last Friday", "next Tuesday", "three days ago", "in two weeks", "earlier this month",
+           "March 15", "15 March 2025", "Jan. 2019", "the '90s", "the 1990s", "late 2019", "since 2010",
+           "yesterday", "tonight", "last night", "this March", "2025-03-15"]
+DAYS = st.dates(datetime.date(1000, 1, 1), datetime.date(2999, 12, 31))
+
+
+@settings(max_examples=300 * SCALE, **SETTINGS)
+@given(st.one_of(st.text(max_size=40), st.sampled_from(PHRASES).flatmap(
+    lambda p: st.tuples(st.just(p), st.text(max_size=5), st.integers(0, len(p))).map(
+        lambda t: t[0][:t[2]] + t[1] + t[0][t[2]:]))),
+    DAYS, st.sampled_from([None, "past", "future"]), st.one_of(st.none(), st.text(max_size=60)))
+def test_date_phrases_resolve_or_explain(phrase, published, direction, context):
+    try:
+        resolved = dates.resolve_phrase(phrase, published.isoformat(), direction=direction, context=context)
+    except dates.DateError as e:
+        assert str(e)
+        return
+    assert resolved.start <= resolved.end
+    assert resolved.precision in dates.PRECISIONS
+
+
+@settings(max_examples=300 * SCALE, **SETTINGS)
+@given(st.one_of(st.text(max_size=20), st.from_regex(r"\A[0-9]{1,5}(-[0-9]{1,3}){0,2}s?\Z")))
+def test_date_fields_parse_or_explain(text):
+    try:
+        resolved = dates.parse_date(text)
+    except dates.DateError as e:
+        assert str(e)
+        return
+    assert resolved.start <= resolved.end
