@@ -6,7 +6,7 @@ import sqlite3
 import pytest
 
 from conftest import ROOT
-from timeline import build, cache, facts, sentences
+from timeline import build, cache, corroboration, coverage, facts, sentences
 
 spec = importlib.util.spec_from_file_location("gen_corpus", ROOT / "scripts" / "gen_corpus.py")
 gen_corpus = importlib.util.module_from_spec(spec)
@@ -72,6 +72,8 @@ def test_rebuild_after_one_changed_file_equals_a_full_build(work, monkeypatch):
     real_read = facts._read_file
     monkeypatch.setattr(facts, "_read_file", lambda path, *a: read.append(os.path.basename(path)) or real_read(path, *a))
     monkeypatch.setattr(sentences, "split", lambda text: pytest.fail("an unchanged article was split again"))
+    monkeypatch.setattr(coverage, "signals", lambda text: pytest.fail("an unchanged article was read for signals"))
+    monkeypatch.setattr(corroboration, "rows", lambda inputs: pytest.fail("unchanged articles were compared again"))
     inputs = run(work)
     assert not inputs.unchanged
     assert read == ["facts-0002.yaml"]
@@ -116,6 +118,10 @@ def test_a_changed_article_is_not_hidden_by_the_cache(work):
     ("UPDATE entries SET value = 'not json' WHERE kind = 'facts'", "facts that are not JSON"),
     ("UPDATE entries SET value = '[[{\"id\": \"x\"}, 1]]' WHERE kind = 'facts'", "facts missing their columns"),
     ("DELETE FROM entries WHERE kind = 'manifest'", "no manifest"),
+    ("UPDATE entries SET value = '[\"x\"]' WHERE kind = 'signals'", "signals for the wrong number of sentences"),
+    ("UPDATE entries SET value = '{\"source_links\": []}' WHERE kind = 'source_rows'", "corroboration tables missing"),
+    ("UPDATE entries SET value = '{\"source_links\": 1, \"shared_sentences\": [], \"source_origins\": []}'"
+     " WHERE kind = 'source_rows'", "corroboration rows that are not rows"),
 ])
 def test_damaged_cache_entries_are_recomputed(work, tamper, why):
     run(work)

@@ -33,6 +33,7 @@ class Inputs:
     resolutions: list = field(default_factory=list)
     unchanged: bool = False  # the database already held exactly these inputs: nothing was written
     counts: dict = None  # {"facts": n, "entities": n, "sources": n}
+    reused_rows: dict = field(default_factory=dict)  # {module name: rows} taken from the build cache
 
 
 def check(facts_dir="facts", sources_dir="sources", relative_to=None, cache=None, progress=None):
@@ -83,6 +84,8 @@ def build(db_path="timeline.db", facts_dir="facts", sources_dir="sources", wait=
         if inputs.problems:
             raise InputError(inputs.problems)
         inputs.counts = {"facts": len(inputs.facts), "entities": len(inputs.entities), "sources": len(inputs.sources)}
+        if cache:
+            _reuse(cache, inputs)
         with lock(db_path, wait):
             remove_leftovers(db_path)
             tmp = _temp_path(db_path)
@@ -104,6 +107,18 @@ def build(db_path="timeline.db", facts_dir="facts", sources_dir="sources", wait=
     finally:
         if cache:
             cache.close()
+
+
+def _reuse(cache, inputs):
+    """Take from the cache what depends on the articles alone: sentence signals and corroboration."""
+    from . import corroboration
+
+    for source in inputs.sources.values():
+        if source.text:
+            source.signals = cache.signals(source.sha256, source.text, source.sentences)
+    tables = ("source_links", "shared_sentences", "source_origins")
+    inputs.reused_rows[corroboration.__name__] = cache.source_rows(inputs.sources, tables,
+                                                                   lambda: corroboration.rows(inputs))
 
 
 def _unchanged(cache, db_path, fingerprint):

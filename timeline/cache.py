@@ -115,6 +115,31 @@ class Cache:
         self.put("sentences", key, spans)
         return spans
 
+    def signals(self, sha256, text, spans):
+        """The coverage signals of each sentence of an article (as the sentences table stores them)."""
+        from . import coverage
+
+        self.used.add(("signals", sha256))
+        value = self.get("signals", sha256)
+        if isinstance(value, list) and len(value) == len(spans) and all(isinstance(v, str) for v in value):
+            return value
+        value = [",".join(coverage.signals(text[start:end])) for _, start, end in spans]
+        self.put("signals", sha256, value)
+        return value
+
+    def source_rows(self, sources, tables, compute):
+        """Rows that depend on the sources alone (corroboration): reused while no source changes."""
+        described = [[s.id, s.sha256, s.published, s.based_on] for _, s in sorted(sources.items())]
+        key = hashlib.sha256(json.dumps(described).encode()).hexdigest()
+        self.used.add(("source_rows", key))
+        value = self.get("source_rows", key)
+        if isinstance(value, dict) and set(value) == set(tables) and all(
+                isinstance(rows, list) and all(isinstance(r, dict) for r in rows) for rows in value.values()):
+            return value
+        value = compute()
+        self.put("source_rows", key, value)
+        return value
+
     def facts(self, key):
         """The checked facts of one facts file ([fact, id line] pairs), or None."""
         self.used.add(("facts", key))

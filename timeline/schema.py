@@ -171,7 +171,7 @@ def rows(inputs):
                      "based_on": s.based_on, "notes": s.notes} for s in sources],
         "sentences": [{"id": f"{s.id}:{n}", "source_id": s.id, "position": n, "paragraph": para,
                        "text": s.text[start:end], "start": start, "end": end,
-                       "signals": ",".join(coverage.signals(s.text[start:end]))}
+                       "signals": s.signals[n - 1] if s.signals else ",".join(coverage.signals(s.text[start:end]))}
                       for s in sources for n, (para, start, end) in enumerate(s.sentences, start=1)],
         "entities": [{"id": k, **{c: e[c] for c in ("name", "type", "description", "file", "line")}}
                      for k, e in sorted(inputs.entities.items())],
@@ -347,7 +347,8 @@ def _across_sources(inputs):
 
     out = {}
     for module in (corroboration, conflicts, variants):
-        out.update(module.rows(inputs))
+        reused = getattr(inputs, "reused_rows", {}).get(module.__name__)  # from the build cache
+        out.update(reused if reused is not None else module.rows(inputs))
     return out
 
 

@@ -28,6 +28,7 @@ class Source:
     text: str = ""
     published_date: object = None  # datetime.date in the article's own time zone
     sentences: list = field(default_factory=list)  # [(paragraph, start, end)]
+    signals: list = None  # per sentence, the coverage signals as stored (filled from the build cache)
 
     def sentence_at(self, offset):
         """1-based position of the sentence holding (or next after) `offset`."""
