@@ -264,3 +264,12 @@ def test_no_script_runs_and_no_page_script_is_blocked_in_a_browser(public, brows
     assert browser.execute_script("return window.__xss === undefined")
     messages = [e["message"] for e in browser.get_log("browser")]
     assert not [m for m in messages if "Content Security Policy" in m], messages
+
+
+def test_the_home_page_is_the_site_and_the_instance_json_is_still_datasettes(public):
+    base, _ = public
+    home = httpx.get(base + "/")
+    assert home.status_code == 200
+    assert 'href="/chronology"' in home.text and "Datasette v0." in home.text
+    assert 'rel="alternate" type="application/json+datasette"' in home.text
+    assert "timeline" in httpx.get(base + "/.json").json()
