@@ -351,3 +351,37 @@ def test_html_and_sql_looking_text_is_stored_as_is(tmp_path, text):
     assert db.execute("select quote from citations where fact_id = 'sign'").fetchone() == (
         f"The sign read {text} in red letters.",)
     assert db.execute("select count(*) from citations").fetchone() == (2,)
+
+
+# --- one mistake in the real data: exactly one problem, not a cascade --------------------------------
+
+def break_first(path, old, new):
+    def edit(root):
+        text = (root / path).read_text(encoding="utf-8")
+        assert old in text, old
+        (root / path).write_text(text.replace(old, new, 1), encoding="utf-8")
+    return edit
+
+
+REAL_MISTAKES = [
+    ("sources.yaml unreadable", break_first(S, "outlet: ", "outlet: a: "), S, "yaml-syntax"),
+    ("entities.yaml unreadable", lambda root: open(root / E, "a").write("- id: x\n  id: y\n"), E, "duplicate-key"),
+    ("a fact file unreadable", break_first("facts/visit.yaml", "  topic: noem-cecot-visit-date",
+                                           "  topic: noem-cecot-visit-date\n\ttopic: x"),
+     "facts/visit.yaml", "yaml-syntax"),
+    ("a typo in a quote of a fact with a resolved topic",
+     break_first("facts/visit.yaml", 'quote: "', 'quote: "zz '), "facts/visit.yaml", "quote-not-found"),
+]
+
+
+@pytest.mark.parametrize("name, edit, path, code", REAL_MISTAKES, ids=[m[0] for m in REAL_MISTAKES])
+def test_one_mistake_in_the_real_data_is_one_problem(tmp_path, name, edit, path, code):
+    import shutil
+
+    from timeline import build
+
+    for folder in ("facts", "sources"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    edit(tmp_path)
+    problems = build.check(str(tmp_path / "facts"), str(tmp_path / "sources"), relative_to=str(tmp_path)).problems
+    assert [(p.path, p.code) for p in problems] == [(path, code)], [str(p) for p in problems]

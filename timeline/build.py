@@ -51,14 +51,18 @@ def check(facts_dir="facts", sources_dir="sources", relative_to=None, cache=None
     # None (a file that could not be read) makes the facts skip checks against it: no cascade of errors.
     facts, more = facts_module.load_facts(facts_dir, sources, entities, relative_to, cache=cache, progress=progress)
     problems += more
-    sources, entities = sources or {}, entities or {}
-    aside_path = os.path.join(facts_dir, facts_module.SET_ASIDE_FILE)
-    set_aside, more = coverage.load_set_aside(aside_path, os.path.relpath(aside_path, relative_to or os.getcwd()),
-                                              sources, facts_module.repo_path(aside_path, facts_dir))
-    problems += more
-    resolutions, more = conflicts.load_resolutions(facts_dir, facts, relative_to)
-    problems += more
-    return Inputs(sources, entities, facts, problems, set_aside, resolutions)
+    # Cross-checks wait for the inputs they need to be whole: otherwise a broken sources.yaml, or one
+    # fact with a typo, would be reported again as every set-aside source or resolved topic it hides.
+    set_aside, resolutions = [], []
+    if sources is not None:
+        aside_path = os.path.join(facts_dir, facts_module.SET_ASIDE_FILE)
+        set_aside, more = coverage.load_set_aside(aside_path, os.path.relpath(aside_path, relative_to or os.getcwd()),
+                                                  sources, facts_module.repo_path(aside_path, facts_dir))
+        problems += more
+    if not problems:
+        resolutions, more = conflicts.load_resolutions(facts_dir, facts, relative_to)
+        problems += more
+    return Inputs(sources or {}, entities or {}, facts, problems, set_aside, resolutions)
 
 
 def build(db_path="timeline.db", facts_dir="facts", sources_dir="sources", wait=30.0, progress=None,
