@@ -155,3 +155,16 @@ def test_a_new_version_of_the_code_does_not_reuse_entries(work, monkeypatch):
     monkeypatch.setattr(sentences, "split", lambda text: split.append(1) or real_split(text))
     assert not run(work).unchanged
     assert len(split) == 10
+
+
+def test_cli_says_when_nothing_changed_and_can_skip_the_cache(work, monkeypatch):
+    from click.testing import CliRunner
+
+    from timeline.cli import cli
+
+    monkeypatch.chdir(work)
+    args = ["build", "--db", "out/timeline.db"]
+    assert CliRunner().invoke(cli, args).output == "Built out/timeline.db: 200 facts, 20 entities, 10 sources\n"
+    assert CliRunner().invoke(cli, args).output == "Up to date out/timeline.db: 200 facts, 20 entities, 10 sources\n"
+    result = CliRunner().invoke(cli, args + ["--no-cache"])
+    assert result.output == "Built out/timeline.db: 200 facts, 20 entities, 10 sources\n"

@@ -55,11 +55,16 @@ def check(facts_dir, sources_dir):
               help="Keep only cited sentences and their neighbours of each article (for a public site)")
 @click.option("--wait", default=30.0, show_default=True, type=float,
               help="Seconds to wait for another build of the same database to finish")
-def build(facts_dir, sources_dir, db_path, excerpts, wait):
+@click.option("--no-cache", is_flag=True,
+              help="Reuse nothing from earlier builds (.timeline-cache/ next to the database)")
+def build(facts_dir, sources_dir, db_path, excerpts, wait, no_cache):
     """Check everything, then write the database; on any problem write nothing.
 
     With --excerpts the articles keep only the sentences facts cite and their neighbours: build
     that one to publish a public site (full article texts are other people's copyright).
+
+    Work of earlier builds is reused from .timeline-cache/ next to the database (the result is the
+    same database a build from nothing writes); with nothing changed, nothing is written.
 
     Example:
 
@@ -67,7 +72,7 @@ def build(facts_dir, sources_dir, db_path, excerpts, wait):
 
         timeline build --excerpts --db public/timeline.db
     """
-    _build(facts_dir, sources_dir, db_path, excerpts=excerpts, wait=wait)
+    _build(facts_dir, sources_dir, db_path, excerpts=excerpts, wait=wait, use_cache=not no_cache)
 
 
 @cli.command()
