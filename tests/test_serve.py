@@ -68,6 +68,17 @@ def test_a_changed_fact_is_served_after_the_rebuild(serving):
     assert "Rebuilt timeline.db: 2 facts; restarting Datasette" in log.read_text()
 
 
+def test_saving_without_a_change_does_not_restart(serving):
+    base, tree, log = serving
+    tree.write("facts/facts.yaml", FACT + NEW_FACT)
+    assert wait_for(lambda: fact_ids(base) == ["bridge-cost", "work-began"]), log.read_text()[-2000:]
+    restarts = log.read_text().count("restarting Datasette")
+    tree.write("facts/facts.yaml", FACT + NEW_FACT)  # same bytes, new modification time
+    time.sleep(3)
+    assert log.read_text().count("restarting Datasette") == restarts
+    assert fact_ids(base) == ["bridge-cost", "work-began"]
+
+
 def test_a_broken_edit_keeps_serving_the_old_database_and_says_why(serving):
     base, tree, log = serving
     tree.write("facts/facts.yaml", FACT + NEW_FACT.replace("Work began in 2021", "Work began in 2022"))

@@ -111,6 +111,8 @@ def serve(facts_dir, sources_dir, db_path, port, metadata, public, watch):
         except build_module.BuildError as e:
             click.echo(f"Error: {e}. Still serving the previous {db_path}.", err=True)
             return False
+        if inputs.unchanged:  # saved without a change: the served database is already this one
+            return False
         click.echo(f"Rebuilt {db_path}: {len(inputs.facts)} facts; restarting Datasette", err=True)
         return True
 
