@@ -286,6 +286,21 @@ INDEXES += [
     "CREATE INDEX date_conflicts_fact ON date_conflicts(fact_id)",
 ]
 
+# Every foreign key column leads an index: a row page counts the rows that point at it ("links from
+# other tables") in each referencing table, which is a scan of that table without one.
+INDEXES += [
+    "CREATE INDEX set_aside_sentence ON set_aside(sentence_id)",
+    "CREATE INDEX shared_sentences_sentence_b ON shared_sentences(sentence_b)",
+    "CREATE INDEX shared_sentences_source_a ON shared_sentences(source_a)",
+    "CREATE INDEX shared_sentences_source_b ON shared_sentences(source_b)",
+    "CREATE INDEX fact_disagreements_fact_b ON fact_disagreements(fact_b)",
+    "CREATE INDEX date_conflicts_source ON date_conflicts(source_id)",
+    "CREATE INDEX resolutions_stands ON resolutions(stands)",
+    "CREATE INDEX quote_alignments_fact_b ON quote_alignments(fact_b)",
+    "CREATE INDEX quote_alignments_source_a ON quote_alignments(source_a)",
+    "CREATE INDEX quote_alignments_source_b ON quote_alignments(source_b)",
+]
+
 _FACT_SOURCES = "(SELECT group_concat(DISTINCT c.source_id) FROM citations c WHERE c.fact_id = {0})"
 
 VIEWS += [
