@@ -169,13 +169,15 @@ def write(path, inputs, progress=None, excerpts=False):
         conn.execute("BEGIN")
         for statement in schema.TABLES:
             conn.execute(statement)
-        rows = schema.rows(inputs)
         if excerpts:
-            rows = excerpts_module.apply(rows)
-        for table in schema.TABLE_ORDER:
-            db[table].insert_all(rows[table], batch_size=1000)
+            applied = excerpts_module.apply(schema.rows(inputs))
+            tables = ((table, applied.pop(table)) for table in schema.TABLE_ORDER)
+        else:
+            tables = schema.table_rows(inputs)  # one table's rows at a time: less memory
+        for table, rows in tables:
+            insert(conn, table, rows)
             done("writing")
-        del rows
+        del rows, tables
         for statement in schema.INDEXES + schema.VIEWS:
             conn.execute(statement)
         done("indexing")
@@ -183,10 +185,18 @@ def write(path, inputs, progress=None, excerpts=False):
             db[table].enable_fts(columns, create_triggers=False, tokenize="porter", replace=True)
             done("indexing")
         conn.execute("COMMIT")
-        conn.execute("VACUUM")
+        # No VACUUM: a new file written in one transaction, with nothing ever deleted, has no free pages.
         done("compacting")
     finally:
         conn.close()
+
+
+def insert(conn, table, rows):
+    """Insert row dicts into `table` with one prepared statement (a missing key is NULL)."""
+    columns = [r[1] for r in conn.execute(f'PRAGMA table_info("{table}")')]
+    sql = f'INSERT INTO "{table}" ({", ".join(chr(34) + c + chr(34) for c in columns)})' \
+          f' VALUES ({", ".join("?" * len(columns))})'
+    conn.executemany(sql, (tuple(map(row.get, columns)) for row in rows))
 
 
 def verify(path):

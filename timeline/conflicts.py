@@ -165,6 +165,7 @@ def date_conflicts(facts, sources):
     differs from its publication date, and the fact's phrase resolved against the stamp gives
     another date than the fact has (or the article reports events dated after its stamp)."""
     out = []
+    stamps, phrases = {}, {}  # per source, per cited sentence: many facts cite the same ones
     for f in sorted(facts, key=lambda f: f["id"]):
         if not f["date_start"]:
             continue
@@ -174,7 +175,10 @@ def date_conflicts(facts, sources):
             if source.published_date is None:
                 continue
             sentence = _sentence(source, cite)
-            for phrase in mentions.date_phrases(sentence[0], source.published, source.id):
+            key = (source.id, sentence[1])
+            if key not in phrases:
+                phrases[key] = mentions.date_phrases(sentence[0], source.published, source.id)
+            for phrase in phrases[key]:
                 if not (sentence[1] + phrase.start >= cite["start"] and sentence[1] + phrase.end <= cite["end"]):
                     continue
                 r = phrase.resolved
@@ -189,7 +193,9 @@ def date_conflicts(facts, sources):
                     out.append(_date_row(f, source.id, "phrase", phrase.text, r.start, r.end, r.basis))
         for sid in sorted({c["source_id"] for c in f["citations"]}):
             source = sources[sid]
-            found = stamp(source)
+            if sid not in stamps:
+                stamps[sid] = stamp(source)
+            found = stamps[sid]
             if not found or source.published_date is None or found[0] == source.published_date:
                 continue
             day, text = found

@@ -371,4 +371,14 @@ _facts_rows = rows
 
 
 def rows(inputs):  # noqa: F811 - extends the rows above with the tables across sources
-    return {**_facts_rows(inputs), **_across_sources(inputs)}
+    return dict(table_rows(inputs))
+
+
+def table_rows(inputs):
+    """(table, [row dict]) for each table in TABLE_ORDER, built one group at a time: a build that
+    writes each table as it comes never holds every row of every table in memory at once."""
+    group = _facts_rows(inputs)
+    for table in TABLE_ORDER:
+        if table not in group:
+            group = _across_sources(inputs)
+        yield table, group.pop(table)
