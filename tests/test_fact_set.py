@@ -134,3 +134,25 @@ def test_set_aside_entries_are_checked(tree):
     assert sorted(tree.codes()) == [("facts/set-aside.yaml", 2, "quote-not-found"),
                                     ("facts/set-aside.yaml", 4, "unknown-source"),
                                     ("facts/set-aside.yaml", 7, "missing-key")]
+
+
+def _signals_by_the_patterns_alone(text):
+    """What coverage.signals answered before its fast paths: every pattern searched."""
+    found = []
+    for name, pattern in coverage.SIGNALS.items():
+        match = pattern.search(text)
+        if name == "date" and match and coverage._is_lowercase_month(match.group(0)):
+            match = next((m for m in pattern.finditer(text) if not coverage._is_lowercase_month(m.group(0))), None)
+        if match:
+            found.append(name)
+    return found
+
+
+@pytest.mark.parametrize("sentence", [
+    "Two days ago", "TWICE as many", "hundreds_of them", "x_2", "the 1990s were", "on Mondays", "Sundays off",
+    "earlier this spring", "later this Week", "recently", "two centuries", "Sept. 3", "may be in may", "May I",
+    "the march on March 4", "a 3-day trip", "weekends", "Café today", "thou\u017fands", "nothing here at all",
+    "the past decade", "in the coming months", "Dozens said \"no\"", "",
+])
+def test_signals_fast_paths_answer_as_the_patterns_do(sentence):
+    assert coverage.signals(sentence) == _signals_by_the_patterns_alone(sentence)

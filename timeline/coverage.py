@@ -31,10 +31,34 @@ SIGNALS = {
 _CASED_MONTH = re.compile(rf"\b(?:{_MONTHS})\b")
 
 
+# Fast paths for ASCII text (the same answers as the patterns, a few times faster): a number word or a
+# date pattern can only match where a whole word is one of these (or a digit is present).
+_WORD = re.compile(r"\w+")
+_NUMBER_TOKENS = frozenset(_NUMBER_WORDS.replace("s?", "").split("|")) | frozenset(
+    w + "s" for w in ("hundred", "thousand", "million", "billion", "trillion", "dozen"))
+_DATE_FIRST_TOKENS = frozenset(
+    [w.lower() + s for w in _WEEKDAYS.split("|") for s in ("", "s")]
+    + _MONTHS.replace("Sept?", "Sep|Sept").lower().split("|")
+    + "today yesterday tomorrow tonight weekend last this next past coming earlier later century centuries"
+      " recent recently".split())
+
+
 def signals(text):
     """The kinds of checkable detail a sentence carries: number, date, quotation."""
+    if text.isascii():
+        words = set(_WORD.findall(text.lower()))
+        digit = any(c.isdigit() for c in text)
+        skip = {"number": not digit and words.isdisjoint(_NUMBER_TOKENS),
+                "date": not digit and words.isdisjoint(_DATE_FIRST_TOKENS)}
+    else:
+        skip = {}
     found = []
     for name, pattern in SIGNALS.items():
+        if skip.get(name):
+            continue
+        if name == "number" and skip:  # ASCII: a digit or a number word is there
+            found.append(name)
+            continue
         match = pattern.search(text)
         if name == "date" and match and _is_lowercase_month(match.group(0)):
             match = next((m for m in pattern.finditer(text) if not _is_lowercase_month(m.group(0))), None)

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import functools
 import re
 from dataclasses import dataclass
 
@@ -455,6 +456,7 @@ def _narrow(hit, part):
     return (lo, hi, precision, note) if lo <= hi else None
 
 
+@functools.lru_cache(maxsize=65536)  # a pure function; a build meets the same phrases and dates again and again
 def _resolve(text, pub, direction):
     while True:
         for matcher in _MATCHERS:

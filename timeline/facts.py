@@ -116,8 +116,9 @@ def load_facts(facts_dir, sources, entities, relative_to=None, cache=None, progr
             pairs = list(_read_file(path, check, sources, entities))
             if key and len(check.problems) == before:
                 cache.put_facts(key, pairs)
+        file = repo_path(path, facts_dir)
         for fact, id_line in pairs:
-            fact["file"] = repo_path(path, facts_dir)
+            fact["file"] = file
             folded = fact["id"].casefold()
             if folded in seen:
                 where = seen[folded]
