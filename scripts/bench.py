@@ -191,7 +191,7 @@ def pages(db):
         ("facts JSON page", "/timeline/facts.json?_size=50"),
         ("search JSON", f"/timeline/search.json?q={word}"),
     ]
-    for page in ("fact", "source", "entity", "timeline"):  # custom pages, when templates/pages has them
+    for page in ("fact", "source", "entity", "timeline", "chronology"):  # custom pages, when templates/pages has them
         if os.path.exists(os.path.join(ROOT, "templates", "pages", f"{page}.html")):
             arg = {"fact": f"?id={fact}", "source": f"?id={source}", "entity": "?id=e00001"}.get(page, "")
             found.append((f"/{page} page", f"/{page}{arg}"))
