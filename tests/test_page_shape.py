@@ -135,3 +135,28 @@ def test_home_lists_the_latest_sources_and_links_to_all(big_db):
     assert len(re.findall(r'<li><a href="/timeline/sources/', html)) == 25
     assert "Extra Outlet 27<" in html and "Extra Outlet 0<" not in html  # 1999-01-28 is among the latest, -01 not
     assert f'<a href="/timeline/sources">All {total} sources</a>' in html
+
+
+def test_table_permissions_are_cached_and_still_enforced(db):
+    """A table with an `allow` block stays hidden from everyone else, request after request."""
+    metadata = json.loads((ROOT / "metadata.json").read_text())
+    metadata["databases"]["timeline"]["tables"]["sources"]["allow"] = {"id": "curator"}
+    path = db.parent / "metadata-allow.json"
+    path.write_text(json.dumps(metadata))
+    spec = importlib.util.spec_from_file_location("permission_cache_plugin", ROOT / "plugins" / "permission_cache.py")
+    permission_cache = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(permission_cache)
+    from datasette.app import Datasette
+
+    ds = Datasette([str(db)], metadata=metadata)
+    original = ds._table_permission_allows
+    expected = {table: original("timeline", table) for table in ("sources", "facts", "timeline")}
+    cache = permission_cache.cached_table_permission_allows(ds)
+    for _ in range(2):
+        assert {table: ds._table_permission_allows("timeline", table) for table in expected} == expected
+    assert expected["sources"] == [{"id": "curator"}] and len(cache) == 3
+    for _ in range(2):
+        args = [str(db), "-m", str(path), "--plugins-dir", str(ROOT / "plugins"), "--get"]
+        assert CliRunner().invoke(datasette_cli, args + ["/timeline/sources.json"]).exit_code != 0
+        listed = {t["name"] for t in json.loads(CliRunner().invoke(datasette_cli, args + ["/timeline.json"]).output)["tables"]}
+        assert "sources" not in listed and "facts" in listed
