@@ -128,6 +128,10 @@ def test_timeline_groups_by_year_and_month_and_filters(browser, server):
 
     Select(browser.find_element("id", "kind")).select_by_value("court_action")
     browser.find_element("css selector", "form.filters button").click()
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(browser, 10).until(lambda b: "kind=court_action" in b.current_url
+                                     and b.execute_script("return document.readyState") == "complete")
     kinds = {e.text for e in browser.find_elements("css selector", "li.entry .kind")}
     assert kinds == {"COURT ACTION"}  # shown in capitals by the style sheet
     assert 0 < len(browser.find_elements("css selector", "li.entry")) < everything
