@@ -173,7 +173,7 @@ def write(path, inputs, progress=None, excerpts=False):
             applied = excerpts_module.apply(schema.rows(inputs))
             tables = ((table, applied.pop(table)) for table in schema.TABLE_ORDER)
         else:
-            tables = schema.table_rows(inputs)  # one table's rows at a time: less memory
+            tables = schema.all_rows(inputs)  # row by row: less memory
         for table, rows in tables:
             insert(conn, table, rows)
             done("writing")

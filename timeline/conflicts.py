@@ -23,6 +23,9 @@ _STAMP = re.compile(r"^\s*(?:Update[d]?|Published|Posted|Last updated)\s*:?\s*"
 _RELATIVE = re.compile(r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tonight|yesterday|"
                        r"tomorrow|ago|this|last|next|earlier|later)\b", re.I)
 
+# The words of _RELATIVE anywhere, even inside other words: a quick test that a quote holds none.
+_RELATIVE_ANYWHERE = re.compile(_RELATIVE.pattern.replace(r"\b", ""), re.I)
+
 
 def load_resolutions(facts_dir, facts, relative_to=None):
     """([resolution dict], [Problem]) from facts/resolutions.yaml, checked against the facts."""
@@ -174,6 +177,8 @@ def date_conflicts(facts, sources):
             source = sources[cite["source_id"]]
             if source.published_date is None:
                 continue
+            if not _RELATIVE_ANYWHERE.search(source.text, cite["start"], cite["end"]):
+                continue  # no phrase inside this quote can be relative: skip looking for date phrases
             sentence = _sentence(source, cite)
             key = (source.id, sentence[1])
             if key not in phrases:

@@ -16,6 +16,7 @@ import datetime
 import itertools
 import re
 import unicodedata
+import sys
 from collections import defaultdict, deque
 
 # Measured on the five articles of the story this project started with (scripts/measure_copying.py):
@@ -45,7 +46,8 @@ def narration(text):
 
 
 def content_words(text):
-    return frozenset(w[:5] for w in narration(text).split() if w not in STOPWORDS)
+    # Interned: the same few thousand prefixes recur in every article (less memory at scale).
+    return frozenset(sys.intern(w[:5]) for w in narration(text).split() if w not in STOPWORDS)
 
 
 def jaccard(a, b):
@@ -72,7 +74,8 @@ def sentence_pairs(sources, threshold=SHARED_SENTENCE, window_days=WINDOW_DAYS):
     with every source."""
     order = sorted(sources, key=lambda sid: (sources[sid].published_date is not None,
                                              sources[sid].published_date or datetime.date.min, sid))
-    items = [(sid, s_id, words) for sid in order for s_id, words in source_sentences(sources[sid])]
+    # Each sentence's words kept as a tuple (a fifth of a frozenset's memory); made a set when compared.
+    items = [(sid, s_id, tuple(words)) for sid in order for s_id, words in source_sentences(sources[sid])]
     day = [sources[sid].published_date for sid, _, _ in items]
     frequency = defaultdict(int)
     for _, _, words in items:
@@ -83,6 +86,7 @@ def sentence_pairs(sources, threshold=SHARED_SENTENCE, window_days=WINDOW_DAYS):
     window = datetime.timedelta(days=window_days) if window_days is not None else None
     scored = defaultdict(dict)
     for i, (sid, s_id, words) in enumerate(items):
+        words = frozenset(words)
         ordered = sorted(words, key=lambda w: (frequency[w], w))
         prefix = ordered[: len(ordered) - int(threshold * len(ordered) - 1e-9)]
         seen = set()
@@ -95,7 +99,9 @@ def sentence_pairs(sources, threshold=SHARED_SENTENCE, window_days=WINDOW_DAYS):
                 if j in seen or items[j][0] == sid:
                     continue
                 seen.add(j)
-                score = jaccard(words, items[j][2])
+                other_words = items[j][2]  # distinct words: |a | b| = |a| + |b| - |a & b|
+                common = len(words.intersection(other_words))
+                score = common / (len(words) + len(other_words) - common)
                 if score >= threshold:
                     other = items[j]
                     key = (other[0], sid) if other[0] < sid else (sid, other[0])
@@ -159,8 +165,11 @@ def links(sources):
     pairs = sentence_pairs(sources)
     keys = set(pairs) | declared_pairs(sources)
     cache = {}
+    last_use = {}  # a source's shingles are dropped after the last pair that needs them (memory)
+    for n, key in enumerate(sorted(keys)):
+        last_use[key[0]] = last_use[key[1]] = n
     link_rows, sentence_rows = [], []
-    for a, b in sorted(keys):
+    for n, (a, b) in enumerate(sorted(keys)):
         shared = pairs.get((a, b), [])
         why = declared(sources[a], sources[b])
         detected = len(shared) >= MIN_SHARED
@@ -177,6 +186,9 @@ def links(sources):
         link_rows.append({"source_a": a, "source_b": b, "shared_sentences": len(shared),
                           "similarity": round(containment(cache[a], cache[b]), 3), "basis": basis,
                           "evidence": "; ".join(evidence)})
+        for s in (a, b):
+            if last_use[s] == n:
+                cache.pop(s, None)
         sentence_rows += [{"sentence_a": sa, "sentence_b": sb, "source_a": a, "source_b": b, "similarity": score}
                           for score, sa, sb in shared]
     return link_rows, sentence_rows

@@ -34,6 +34,7 @@ _CASED_MONTH = re.compile(rf"\b(?:{_MONTHS})\b")
 # Fast paths for ASCII text (the same answers as the patterns, a few times faster): a number word or a
 # date pattern can only match where a whole word is one of these (or a digit is present).
 _WORD = re.compile(r"\w+")
+_DIGIT = re.compile(r"\d")
 _NUMBER_TOKENS = frozenset(_NUMBER_WORDS.replace("s?", "").split("|")) | frozenset(
     w + "s" for w in ("hundred", "thousand", "million", "billion", "trillion", "dozen"))
 _DATE_FIRST_TOKENS = frozenset(
@@ -47,7 +48,7 @@ def signals(text):
     """The kinds of checkable detail a sentence carries: number, date, quotation."""
     if text.isascii():
         words = set(_WORD.findall(text.lower()))
-        digit = any(c.isdigit() for c in text)
+        digit = _DIGIT.search(text) is not None
         skip = {"number": not digit and words.isdisjoint(_NUMBER_TOKENS),
                 "date": not digit and words.isdisjoint(_DATE_FIRST_TOKENS)}
     else:

@@ -161,31 +161,28 @@ FTS = {
 }
 
 
-def rows(inputs):
-    """{table: [row dict]} for the checked inputs, in a deterministic order."""
+def _lazy_rows(inputs):
+    """(table, iterator of row dicts) for the tables of facts and sources, in TABLE_ORDER; each
+    iterator is to be used up before the next table is asked for."""
     sources = [inputs.sources[k] for k in sorted(inputs.sources)]
     facts = sorted(inputs.facts, key=lambda f: f["id"])
-    out = {
-        "sources": [{"id": s.id, "outlet": s.outlet, "title": s.title, "author": s.author,
-                     "published": s.published, "url": s.url, "path": s.path, "sha256": s.sha256,
-                     "based_on": s.based_on, "notes": s.notes} for s in sources],
-        "sentences": [{"id": f"{s.id}:{n}", "source_id": s.id, "position": n, "paragraph": para,
-                       "text": s.text[start:end], "start": start, "end": end,
-                       "signals": s.signals[n - 1] if s.signals else ",".join(coverage.signals(s.text[start:end]))}
-                      for s in sources for n, (para, start, end) in enumerate(s.sentences, start=1)],
-        "entities": [{"id": k, **{c: e[c] for c in ("name", "type", "description", "file", "line")}}
-                     for k, e in sorted(inputs.entities.items())],
-        "facts": [{c: f[c] for c in FACT_COLUMNS} for f in facts],
-        "citations": [{"fact_id": f["id"], "position": i, **c} for f in facts
-                      for i, c in enumerate(f["citations"], start=1)],
-        "fact_entities": sorted(_fact_entities(facts)),
-        "set_aside": [{"source_id": a["source_id"],
-                       "sentence_id": f"{a['source_id']}:{inputs.sources[a['source_id']].sentence_at(a['start'])}",
-                       **{k: a[k] for k in ("quote", "start", "end", "reason", "file", "line")}}
-                      for a in sorted(inputs.set_aside, key=lambda a: (a["source_id"], a["start"], a["end"]))],
-    }
-    out["fact_entities"] = [dict(zip(("fact_id", "entity_id", "role"), r)) for r in out["fact_entities"]]
-    return out
+    yield "sources", ({"id": s.id, "outlet": s.outlet, "title": s.title, "author": s.author,
+                       "published": s.published, "url": s.url, "path": s.path, "sha256": s.sha256,
+                       "based_on": s.based_on, "notes": s.notes} for s in sources)
+    yield "sentences", ({"id": f"{s.id}:{n}", "source_id": s.id, "position": n, "paragraph": para,
+                         "text": s.text[start:end], "start": start, "end": end,
+                         "signals": s.signals[n - 1] if s.signals else ",".join(coverage.signals(s.text[start:end]))}
+                        for s in sources for n, (para, start, end) in enumerate(s.sentences, start=1))
+    yield "entities", ({"id": k, **{c: e[c] for c in ("name", "type", "description", "file", "line")}}
+                       for k, e in sorted(inputs.entities.items()))
+    yield "facts", ({c: f[c] for c in FACT_COLUMNS} for f in facts)
+    yield "citations", ({"fact_id": f["id"], "position": i, **c} for f in facts
+                        for i, c in enumerate(f["citations"], start=1))
+    yield "fact_entities", (dict(zip(("fact_id", "entity_id", "role"), r)) for r in sorted(_fact_entities(facts)))
+    yield "set_aside", ({"source_id": a["source_id"],
+                         "sentence_id": f"{a['source_id']}:{inputs.sources[a['source_id']].sentence_at(a['start'])}",
+                         **{k: a[k] for k in ("quote", "start", "end", "reason", "file", "line")}}
+                        for a in sorted(inputs.set_aside, key=lambda a: (a["source_id"], a["start"], a["end"])))
 
 
 FACT_COLUMNS = ("id", "kind", "title", "date_start", "date_end", "date_precision", "date_label", "date_text",
@@ -367,18 +364,19 @@ def _across_sources(inputs):
     return out
 
 
-_facts_rows = rows
+def rows(inputs):
+    """{table: [row dict]} for the checked inputs, in a deterministic order."""
+    return {table: list(table_rows) for table, table_rows in all_rows(inputs)}
 
 
-def rows(inputs):  # noqa: F811 - extends the rows above with the tables across sources
-    return dict(table_rows(inputs))
-
-
-def table_rows(inputs):
-    """(table, [row dict]) for each table in TABLE_ORDER, built one group at a time: a build that
-    writes each table as it comes never holds every row of every table in memory at once."""
-    group = _facts_rows(inputs)
-    for table in TABLE_ORDER:
-        if table not in group:
-            group = _across_sources(inputs)
+def all_rows(inputs):
+    """(table, iterable of row dicts) for each table in TABLE_ORDER; use each iterable up before asking
+    for the next. The tables of facts and sources are made row by row as they are written, so a
+    build never holds every row of every table in memory at once."""
+    names = iter(TABLE_ORDER)
+    for (table, table_rows), name in zip(_lazy_rows(inputs), names):
+        assert table == name
+        yield table, table_rows
+    group = _across_sources(inputs)
+    for table in names:
         yield table, group.pop(table)
