@@ -160,3 +160,24 @@ def test_table_permissions_are_cached_and_still_enforced(db):
         assert CliRunner().invoke(datasette_cli, args + ["/timeline/sources.json"]).exit_code != 0
         listed = {t["name"] for t in json.loads(CliRunner().invoke(datasette_cli, args + ["/timeline.json"]).output)["tables"]}
         assert "sources" not in listed and "facts" in listed
+
+
+@pytest.mark.parametrize("sql, index", [
+    ("SELECT * FROM fact_corroboration LIMIT 101", "facts_chronological"),
+    ("SELECT * FROM single_origin_facts LIMIT 101", "fact_origins_single_origin"),
+    ("SELECT * FROM source_coverage LIMIT 101", "fact_origins_unique"),
+])
+def test_a_page_of_a_corroboration_view_reads_one_row_per_fact(real_db, sql, index):
+    """Sources and origins per fact come from fact_origins (built once), not from grouping every citation."""
+    steps = [row[3] for row in sqlite3.connect(real_db).execute("EXPLAIN QUERY PLAN " + sql)]
+    assert "USE TEMP B-TREE FOR ORDER BY" not in steps and not any("GROUP BY" in s for s in steps), steps
+    assert any(index in step for step in steps), steps
+    assert not any(step.startswith("SCAN citations") or step.startswith("SCAN fact_origins") for step in steps), steps
+
+
+def test_fact_origins_agree_with_the_citations(real_db):
+    conn = sqlite3.connect(real_db)
+    grouped = conn.execute("""select citations.fact_id, count(distinct citations.source_id),
+        count(distinct source_origins.origin) from citations
+        join source_origins on source_origins.source_id = citations.source_id group by citations.fact_id""").fetchall()
+    assert grouped and conn.execute("select fact_id, n_sources, n_origins from fact_origins order by fact_id").fetchall() == grouped

@@ -178,7 +178,7 @@ def write(path, inputs, progress=None, excerpts=False):
             insert(conn, table, rows)
             done("writing")
         del rows, tables
-        for statement in schema.INDEXES + schema.VIEWS:
+        for statement in schema.DERIVED + schema.INDEXES + schema.VIEWS:
             conn.execute(statement)
         done("indexing")
         for table, columns in schema.FTS.items():

@@ -303,19 +303,16 @@ _FACT_SOURCES = "(SELECT group_concat(DISTINCT c.source_id) FROM citations c WHE
 VIEWS += [
     f"""CREATE VIEW fact_corroboration AS
 SELECT facts.id AS fact_id, facts.kind, facts.title,
-    count(DISTINCT citations.source_id) AS n_sources,
-    count(DISTINCT source_origins.origin) AS n_origins,
-    group_concat(DISTINCT citations.source_id) AS sources,
-    group_concat(DISTINCT source_origins.origin) AS origins,
+    fact_origins.n_sources, fact_origins.n_origins, fact_origins.sources, fact_origins.origins,
     facts.topic, facts.date_start
-FROM facts JOIN citations ON citations.fact_id = facts.id
-JOIN source_origins ON source_origins.source_id = citations.source_id
-GROUP BY facts.id
+FROM facts JOIN fact_origins ON fact_origins.fact_id = facts.id
 ORDER BY {CHRONOLOGICAL}""",
     """CREATE VIEW single_origin_facts AS
-SELECT fact_id, kind, title, n_sources, sources, origins, topic
-FROM fact_corroboration WHERE n_origins = 1
-ORDER BY origins, fact_id""",
+SELECT fact_origins.fact_id, facts.kind, facts.title, fact_origins.n_sources, fact_origins.sources,
+    fact_origins.origins, facts.topic
+FROM fact_origins JOIN facts ON facts.id = fact_origins.fact_id
+WHERE fact_origins.n_origins = 1
+ORDER BY fact_origins.origins, fact_origins.fact_id""",
     f"""CREATE VIEW conflicts AS
 SELECT d.topic, d.field,
     d.fact_a, d.value_a, fa.date_label AS date_a, {_FACT_SOURCES.format('d.fact_a')} AS sources_a,
@@ -344,9 +341,9 @@ SELECT sources.id AS source_id, sources.outlet, source_origins.origin,
         SELECT 1 FROM citations c WHERE c.source_id = s.source_id AND c.start < s."end" AND s.start < c."end"))
         AS n_cited_sentences,
     (SELECT count(DISTINCT c.fact_id) FROM citations c WHERE c.source_id = sources.id) AS n_facts,
-    (SELECT count(*) FROM fact_corroboration fc WHERE fc.n_sources = 1 AND fc.sources = sources.id)
+    (SELECT count(*) FROM fact_origins fo WHERE fo.n_sources = 1 AND fo.sources = sources.id)
         AS n_unique_facts,
-    round(1.0 * (SELECT count(*) FROM fact_corroboration fc WHERE fc.n_sources = 1 AND fc.sources = sources.id)
+    round(1.0 * (SELECT count(*) FROM fact_origins fo WHERE fo.n_sources = 1 AND fo.sources = sources.id)
         / nullif((SELECT count(DISTINCT c.fact_id) FROM citations c WHERE c.source_id = sources.id), 0), 3)
         AS share_unique
 FROM sources JOIN source_origins ON source_origins.source_id = sources.id
@@ -380,3 +377,32 @@ def all_rows(inputs):
     group = _across_sources(inputs)
     for table in names:
         yield table, group.pop(table)
+
+
+# ---------------------------------------------------------------- computed in SQL at build time
+# Per-fact sources and origins, computed once when the database is written (from citations and
+# source_origins), so the views above read one row per fact instead of grouping every citation.
+
+TABLES += [
+    """CREATE TABLE fact_origins (
+    fact_id TEXT PRIMARY KEY REFERENCES facts(id),
+    n_sources INTEGER NOT NULL,
+    n_origins INTEGER NOT NULL,
+    sources TEXT NOT NULL,
+    origins TEXT NOT NULL
+)""",
+]
+
+# Run after every table is written and before the indexes and views.
+DERIVED = [
+    """INSERT INTO fact_origins (fact_id, n_sources, n_origins, sources, origins)
+SELECT citations.fact_id, count(DISTINCT citations.source_id), count(DISTINCT source_origins.origin),
+    group_concat(DISTINCT citations.source_id), group_concat(DISTINCT source_origins.origin)
+FROM citations JOIN source_origins ON source_origins.source_id = citations.source_id
+GROUP BY citations.fact_id""",
+]
+
+INDEXES += [
+    "CREATE INDEX fact_origins_single_origin ON fact_origins(n_origins, origins, fact_id)",
+    "CREATE INDEX fact_origins_unique ON fact_origins(n_sources, sources)",
+]
