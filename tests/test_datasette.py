@@ -45,6 +45,7 @@ def test_every_canned_query_is_tested():
 
 
 CANNED = {
+    "timeline_between": "/timeline/timeline_between.json?from_date=2025-03-01&to_date=2025-03-31",
     "source_facts": "/timeline/source_facts.json?source=wapo",
     "single_source": "/timeline/single_source.json",
     "search": "/timeline/search.json?q=Boasberg",
@@ -95,3 +96,13 @@ def test_canned_search_finds_facts_and_sentences(db):
 
 def test_search_survives_fts_syntax_in_the_query(db):
     assert rows(db, "/timeline/search.json?q=%22unbalanced") == []
+
+
+def test_canned_timeline_between_two_dates(db):
+    result = rows(db, CANNED["timeline_between"])
+    starts = [r["date_start"] for r in result]
+    assert starts == sorted(starts) and starts[0] >= "2025-03-01" and starts[-1] <= "2025-03-31"
+    assert "noem-visits-cecot" in [r["id"] for r in result]
+    everything = rows(db, "/timeline/timeline_between.json?from_date=&to_date=")
+    dated = sqlite3.connect(db).execute("select count(*) from facts where date_start is not null").fetchone()[0]
+    assert len(everything) == dated
