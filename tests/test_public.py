@@ -89,7 +89,8 @@ def public(tmp_path_factory):
         process = subprocess.Popen(
             [sys.executable, "-m", "timeline", "serve", "--public", "--no-watch", "--port", str(port),
              "--metadata", str(ROOT / "metadata.json")],
-            cwd=repo, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+            cwd=repo, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+            start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(base, process, log)
@@ -97,6 +98,10 @@ def public(tmp_path_factory):
     finally:
         process.terminate()
         process.wait(timeout=20)
+        try:
+            os.killpg(process.pid, 9)  # a safety net: nothing of the server outlives the tests
+        except ProcessLookupError:
+            pass
 
 
 def sql(base, query):

@@ -49,19 +49,63 @@ def serving(tree):
     with open(log, "wb") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "timeline", "serve", "--port", str(port), "--metadata", str(ROOT / "metadata.json")],
-            cwd=tree.path, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+            cwd=tree.path, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+            start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(base, process, log)
-        yield base, tree, log
+        yield base, tree, log, process
     finally:
         process.terminate()
         process.wait(timeout=20)
+        stop_group(process)
     assert process.returncode is not None
 
 
+def children(pid):
+    """Process ids whose parent is `pid` (from /proc)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry))
+    return found
+
+
+def alive(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def stop_group(process):
+    """Whatever the test leaves, nothing of the server outlives it."""
+    try:
+        os.killpg(process.pid, 9)
+    except ProcessLookupError:
+        pass
+
+
+def test_sigterm_stops_datasette_too(serving):
+    base, tree, log, process = serving
+    [datasette] = children(process.pid)
+    process.terminate()
+    process.wait(timeout=20)
+    deadline = time.monotonic() + 15
+    while alive(datasette) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not alive(datasette), "Datasette outlived timeline serve"
+
+
 def test_a_changed_fact_is_served_after_the_rebuild(serving):
-    base, tree, log = serving
+    base, tree, log, _ = serving
     assert fact_ids(base) == ["bridge-cost"]
     tree.write("facts/facts.yaml", FACT + NEW_FACT)
     assert wait_for(lambda: fact_ids(base) == ["bridge-cost", "work-began"]), log.read_text()[-2000:]
@@ -69,7 +113,7 @@ def test_a_changed_fact_is_served_after_the_rebuild(serving):
 
 
 def test_saving_without_a_change_does_not_restart(serving):
-    base, tree, log = serving
+    base, tree, log, _ = serving
     tree.write("facts/facts.yaml", FACT + NEW_FACT)
     assert wait_for(lambda: fact_ids(base) == ["bridge-cost", "work-began"]), log.read_text()[-2000:]
     restarts = log.read_text().count("restarting Datasette")
@@ -80,7 +124,7 @@ def test_saving_without_a_change_does_not_restart(serving):
 
 
 def test_a_broken_edit_keeps_serving_the_old_database_and_says_why(serving):
-    base, tree, log = serving
+    base, tree, log, _ = serving
     tree.write("facts/facts.yaml", FACT + NEW_FACT.replace("Work began in 2021", "Work began in 2022"))
     assert wait_for(lambda: "Still serving the previous timeline.db" in log.read_text()), log.read_text()[-2000:]
     text = log.read_text()

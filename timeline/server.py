@@ -6,8 +6,10 @@ rebuilds on a change, and restarts Datasette only after a build that succeeded. 
 the old database and the old server.
 """
 import os
+import signal
 import subprocess
 import sys
+import threading
 import time
 
 # `timeline serve --public`: chosen for a server anyone can reach. Every value is explained in README.
@@ -75,6 +77,7 @@ def serve(command, rebuild, watch=(), interval=1.0, on_event=lambda kind, detail
     process = subprocess.Popen(command)
     on_event("started", process.pid)
     last = fingerprint(*watch)
+    _exit_on_sigterm()
     try:
         while True:
             try:
@@ -99,6 +102,12 @@ def serve(command, rebuild, watch=(), interval=1.0, on_event=lambda kind, detail
             on_event("rebuilt", process.pid)
     finally:
         stop(process)
+
+
+def _exit_on_sigterm():
+    """SIGTERM (`kill`, a service manager) ends serving like Ctrl-C: Datasette is stopped too, never orphaned."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 
 
 def stop(process, grace=10):
