@@ -20,6 +20,12 @@ def test_a_page_of_a_chronological_view_is_read_in_index_order(real_db, view):
     assert any("_chronological" in step for step in steps), steps
 
 
+def test_a_page_of_conflicts_is_read_in_index_order(real_db):
+    steps = plan(real_db, "SELECT * FROM conflicts LIMIT 51")
+    assert "USE TEMP B-TREE FOR ORDER BY" not in steps, steps
+    assert "SCAN d USING INDEX fact_disagreements_topic" in steps, steps
+
+
 @pytest.mark.parametrize("sql", [
     "SELECT * FROM facts WHERE id = 'x'",
     "SELECT * FROM citations WHERE source_id = 'x'",
