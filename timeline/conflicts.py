@@ -7,7 +7,7 @@ import os
 import re
 
 from . import dates, mentions
-from .facts import RESOLUTIONS_FILE, read_yaml
+from .facts import RESOLUTIONS_FILE, read_yaml, repo_path
 from .validate import Checker
 
 RESOLUTION_KEYS = ("topic", "stands", "reason")
@@ -65,13 +65,9 @@ def load_resolutions(facts_dir, facts, relative_to=None):
                       f"topic '{topic}' is already resolved on line {seen[topic]}: keep one resolution per topic")
             continue
         seen[topic] = item.line
-        out.append({"topic": topic, "stands": stands, "reason": reason.strip(), "file": _repo_path(facts_dir),
+        out.append({"topic": topic, "stands": stands, "reason": reason.strip(), "file": repo_path(os.path.join(facts_dir, RESOLUTIONS_FILE), facts_dir),
                     "line": item.line})
     return out, check.problems
-
-
-def _repo_path(facts_dir):
-    return os.path.join(os.path.basename(os.path.abspath(facts_dir)), RESOLUTIONS_FILE)
 
 
 def normal_unit(unit):

@@ -3,7 +3,7 @@ import difflib
 import os
 
 from . import dates, quotes, yamlfile
-from .validate import Checker, one_of
+from .validate import Checker, display_path, one_of
 
 KINDS = ("event", "figure", "court_action", "statement", "claim")
 QUALIFIERS = ("exact", "approx", "at_least", "at_most", "more_than", "less_than", "up_to")
@@ -97,7 +97,7 @@ def load_facts(facts_dir, sources, entities, relative_to=None, cache=None, progr
     checks = {}
 
     def check_for(path):
-        shown = _display(path, relative_to)
+        shown = display_path(path, relative_to)
         return checks.setdefault(shown, Checker(shown))
 
     depends = _dependencies(sources, entities) if cache is not None and sources is not None \
@@ -391,6 +391,3 @@ def repo_path(path, facts_dir):
     """`path` as the database records it: relative to the folder holding the facts folder."""
     return os.path.relpath(path, os.path.dirname(os.path.abspath(facts_dir))).replace(os.sep, "/")
 
-
-def _display(path, relative_to):
-    return os.path.relpath(path, relative_to or os.getcwd())

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import dates, sentences, yamlfile
-from .validate import Checker
+from .validate import Checker, display_path
 
 SOURCE_KEYS = ("id", "path", "sha256", "outlet", "title", "author", "published", "url", "based_on", "notes")
 REQUIRED = ("id", "path", "sha256")
@@ -51,7 +51,7 @@ def load(sources_dir, relative_to=None, cache=None, progress=None):
     sources_dir = os.path.abspath(sources_dir)
     root = os.path.dirname(sources_dir)
     yaml_path = os.path.join(sources_dir, "sources.yaml")
-    shown = _display(yaml_path, relative_to)
+    shown = display_path(yaml_path, relative_to)
     check = Checker(shown)
     try:
         data = yamlfile.read(yaml_path)
@@ -151,10 +151,4 @@ def _read(source, root, sources_dir, check, cache):
     else:
         source.sentences = sentences.split(source.text)
 
-
-def _display(path, relative_to):
-    try:
-        return os.path.relpath(path, relative_to or os.getcwd())
-    except ValueError:  # pragma: no cover - different drive on Windows
-        return path
 

@@ -1,6 +1,7 @@
 """Small checks shared by the readers of sources.yaml, entities.yaml and the facts files."""
 import difflib
 import math
+import os
 import re
 import unicodedata
 
@@ -12,6 +13,14 @@ NUMBER = re.compile(r"^(?:0|[1-9][0-9]*)(?:\.[0-9]+)?$")
 MAX_VALUE = 1e15
 _MONEY_WORDS = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 _CURRENCY = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
+
+
+def display_path(path, relative_to=None):
+    """`path` as a person typed it: relative to `relative_to` (default: the current folder)."""
+    try:
+        return os.path.relpath(path, relative_to or os.getcwd())
+    except ValueError:  # pragma: no cover - another drive on Windows
+        return path
 
 
 class Checker:
