@@ -20,6 +20,17 @@ def test_a_page_of_a_chronological_view_is_read_in_index_order(real_db, view):
     assert any("_chronological" in step for step in steps), steps
 
 
+def test_the_coverage_query_streams_sources_in_index_order(real_db):
+    import json
+
+    from conftest import ROOT
+
+    sql = json.loads((ROOT / "metadata.json").read_text())["databases"]["timeline"]["queries"]["coverage"]["sql"]
+    steps = plan(real_db, sql)
+    assert "SCAN sentences USING INDEX sentences_source" in steps, steps
+    assert not any("TEMP B-TREE" in step for step in steps), steps
+
+
 def test_a_page_of_conflicts_is_read_in_index_order(real_db):
     steps = plan(real_db, "SELECT * FROM conflicts LIMIT 51")
     assert "USE TEMP B-TREE FOR ORDER BY" not in steps, steps
