@@ -23,7 +23,6 @@ import platform
 import shutil
 import socket
 import sqlite3
-import statistics
 import subprocess
 import sys
 import time
@@ -42,7 +41,7 @@ def run_measured(command, env=None):
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - start
-    out, err = process.stdout.read(), process.stderr.read()
+    err = process.stderr.read()
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{err.decode()[-3000:]}")

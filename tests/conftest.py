@@ -1,5 +1,4 @@
 import hashlib
-import os
 import pathlib
 import textwrap
 
@@ -95,4 +94,12 @@ def real_db(tmp_path_factory):
     """The real facts and sources, built once."""
     path = tmp_path_factory.mktemp("real") / "timeline.db"
     build.build(str(path), str(ROOT / "facts"), str(ROOT / "sources"))
+    return path
+
+
+@pytest.fixture(scope="module")
+def db(real_db, tmp_path_factory):
+    """A copy of the real database for one test module to serve with Datasette."""
+    path = tmp_path_factory.mktemp("served") / "timeline.db"
+    path.write_bytes(real_db.read_bytes())
     return path

@@ -8,14 +8,13 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 
 import pytest
 
 from conftest import ROOT
-from timeline.cli import datasette_command
+from timeline.server import datasette_command
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"

@@ -26,13 +26,6 @@ def rows(db, path):
     return json.loads(get(db, path + ("&" if "?" in path else "?") + "_shape=array"))
 
 
-@pytest.fixture(scope="module")
-def db(real_db, tmp_path_factory):
-    path = tmp_path_factory.mktemp("served") / "timeline.db"
-    path.write_bytes(real_db.read_bytes())
-    return path
-
-
 @pytest.mark.parametrize("path", ["/", "/timeline", "/timeline/facts", "/timeline/timeline", "/timeline/figures",
                                   "/timeline/court_actions", "/timeline/statements", "/timeline/sources",
                                   "/timeline/sentences", "/timeline/entities", "/timeline/citations"])

@@ -10,15 +10,15 @@ from timeline.cli import cli
 
 
 @pytest.fixture(scope="module")
-def db(real_db):
+def conn(real_db):
     return sqlite3.connect(real_db)
 
 
-def fact(db, fact_id):
-    row = db.execute("select kind, date_start, date_end, date_precision, value, value_qualifier, unit, value_per,"
+def fact(conn, fact_id):
+    row = conn.execute("select kind, date_start, date_end, date_precision, value, value_qualifier, unit, value_per,"
                      " attributed_to from facts where id = ?", [fact_id]).fetchone()
     assert row is not None, f"fact {fact_id} is missing"
-    sources = [r[0] for r in db.execute("select distinct source_id from citations where fact_id = ? order by 1",
+    sources = [r[0] for r in conn.execute("select distinct source_id from citations where fact_id = ? order by 1",
                                         [fact_id])]
     return row, sources
 
@@ -54,31 +54,31 @@ def fact(db, fact_id):
     ("families-deny-gang-membership", ("claim", None, None, None, None, None, None, None, "deportees-families"),
      ["bbc", "newsweek", "unknown-outlet", "wapo"]),
 ])
-def test_fact(db, fact_id, expected, sources):
-    assert fact(db, fact_id) == (expected, sources)
+def test_fact(conn, fact_id, expected, sources):
+    assert fact(conn, fact_id) == (expected, sources)
 
 
-def test_every_kind_is_represented(db):
-    kinds = dict(db.execute("select kind, count(*) from facts group by kind"))
+def test_every_kind_is_represented(conn):
+    kinds = dict(conn.execute("select kind, count(*) from facts group by kind"))
     assert set(kinds) == {"event", "figure", "court_action", "statement", "claim"}
     assert sum(kinds.values()) >= 100
 
 
-def test_every_statement_and_claim_is_attributed(db):
-    assert db.execute("select id from facts where kind in ('statement', 'claim') and"
+def test_every_statement_and_claim_is_attributed(conn):
+    assert conn.execute("select id from facts where kind in ('statement', 'claim') and"
                       " (attributed_to is null or attributed_to not in (select id from entities))").fetchall() == []
 
 
-def test_court_actions_name_their_court_or_judge(db):
-    unnamed = db.execute(
+def test_court_actions_name_their_court_or_judge(conn):
+    unnamed = conn.execute(
         "select id from facts where kind = 'court_action' and id not in (select fact_id from fact_entities"
         " join entities on entities.id = fact_entities.entity_id where entities.type = 'court'"
         " or fact_entities.role = 'judge')").fetchall()
     assert unnamed == []
 
 
-def test_every_entity_has_a_type_and_description(db):
-    assert db.execute("select id from entities where description is null or trim(description) = ''").fetchall() == []
+def test_every_entity_has_a_type_and_description(conn):
+    assert conn.execute("select id from entities where description is null or trim(description) = ''").fetchall() == []
 
 
 def test_coverage_is_complete():
@@ -90,9 +90,9 @@ def test_coverage_is_complete():
     assert sum(row["set_aside"] for row in report.values()) >= 1
 
 
-def test_uncovered_sentences_view_is_empty_and_coverage_query_counts(db):
-    assert db.execute("select count(*) from uncovered_sentences").fetchone() == (0,)
-    assert db.execute("select count(*) from set_aside").fetchone()[0] == 7
+def test_uncovered_sentences_view_is_empty_and_coverage_query_counts(conn):
+    assert conn.execute("select count(*) from uncovered_sentences").fetchone() == (0,)
+    assert conn.execute("select count(*) from set_aside").fetchone()[0] == 7
 
 
 def test_coverage_command_on_the_real_data():

@@ -36,13 +36,6 @@ def traced_sql(db, path):
 
 
 @pytest.fixture(scope="module")
-def db(real_db, tmp_path_factory):
-    path = tmp_path_factory.mktemp("shape") / "timeline.db"
-    path.write_bytes(real_db.read_bytes())
-    return path
-
-
-@pytest.fixture(scope="module")
 def big_db(real_db, tmp_path_factory):
     """The real database plus 450 dated facts and 30 sources: more than a page of each."""
     path = tmp_path_factory.mktemp("big") / "timeline.db"

@@ -23,13 +23,6 @@ site = plugin("site")
 
 
 @pytest.fixture(scope="module")
-def db(real_db, tmp_path_factory):
-    path = tmp_path_factory.mktemp("site") / "timeline.db"
-    path.write_bytes(real_db.read_bytes())
-    return path
-
-
-@pytest.fixture(scope="module")
 def excerpt_db(tmp_path_factory):
     path = tmp_path_factory.mktemp("excerpts") / "timeline.db"
     build.build(str(path), str(ROOT / "facts"), str(ROOT / "sources"), excerpts=True)

@@ -7,7 +7,6 @@ import click
 
 from . import build as build_module
 from . import server
-from .server import datasette_command  # noqa: F401 - kept importable from here
 from . import coverage as coverage_module
 from . import dates
 from .problems import InputError, report

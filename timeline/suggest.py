@@ -37,7 +37,6 @@ def uncited_sentences(inputs, source_id=None):
             continue
         source = inputs.sources[sid]
         for n, (_, start, end) in enumerate(source.sentences, start=1):
-            text = source.text[start:end]
             if any(s < end and start < e for s, e in spans.get(sid, [])):
                 continue
             out.append((source, n, start, end))

@@ -1,12 +1,11 @@
 """Small checks shared by the readers of sources.yaml, entities.yaml and the facts files."""
 import difflib
-import math
 import os
 import re
 import unicodedata
 
 from .problems import Problem
-from .yamlfile import Mapping, Sequence
+from .yamlfile import Sequence
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 NUMBER = re.compile(r"^(?:0|[1-9][0-9]*)(?:\.[0-9]+)?$")
@@ -141,10 +140,3 @@ def number_hint(text):
         unit = _CURRENCY.get(money.group(1), "the currency code, e.g. USD")
         return f"write value: {amount:.0f} and unit: {unit}"
     return "write digits only, e.g. 40000 or 2.5"
-
-
-def is_finite(value):
-    return value is not None and math.isfinite(value)
-
-
-__all__ = ["Checker", "Mapping", "Sequence", "SLUG"]
