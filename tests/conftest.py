@@ -103,3 +103,47 @@ def db(real_db, tmp_path_factory):
     path = tmp_path_factory.mktemp("served") / "timeline.db"
     path.write_bytes(real_db.read_bytes())
     return path
+
+
+def database_content(path):
+    """What a reader can get out of a database: its schema, every table's rows (in primary key order:
+    rowids are SQLite's own), every view's rows in the view's order, and the full-text answers for
+    every word of the indexed text. Two databases with the same content serve the same pages."""
+    import re
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    try:
+        content = {"schema": sorted(conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master"
+                                                 " WHERE name NOT LIKE 'sqlite_%'"))}
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'"
+                                             " AND name NOT LIKE '%_fts%' AND name NOT LIKE 'sqlite_%'")]
+        for table in tables:
+            columns = [r[1] for r in conn.execute(f"PRAGMA table_info([{table}])")]
+            order = ", ".join(f"[{c}]" for c in columns)
+            content[table] = conn.execute(f"SELECT {order} FROM [{table}] ORDER BY {order}").fetchall()
+        for (view,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'view'").fetchall():
+            content[view] = conn.execute(f"SELECT * FROM [{view}]").fetchall()
+        for (fts,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE '%_fts'"
+                                   " AND sql LIKE 'CREATE VIRTUAL%'").fetchall():
+            conn.execute(f"INSERT INTO [{fts}]([{fts}]) VALUES ('integrity-check')")
+            base = fts[:-len("_fts")]
+            key = "id" if "id" in [r[1] for r in conn.execute(f"PRAGMA table_info([{base}])")] else "rowid"
+            words = set()
+            for row in conn.execute(f"SELECT * FROM [{fts}]"):
+                for text in row:
+                    words.update(re.findall(r"[a-z]{3,}", (text or "").lower()))
+            content[fts] = {w: conn.execute(f"SELECT [{base}].{key} FROM [{fts}] JOIN [{base}] ON [{base}].rowid ="
+                                            f" [{fts}].rowid WHERE [{fts}] MATCH ? ORDER BY 1", (f'"{w}"',)).fetchall()
+                            for w in sorted(words)}
+        return content
+    finally:
+        conn.close()
+
+
+def assert_same_content(a, b):
+    """Databases `a` and `b` hold the same content (see database_content); says where they differ."""
+    first, second = database_content(a), database_content(b)
+    assert first.keys() == second.keys()
+    for part in first:
+        assert first[part] == second[part], f"{part} differs"

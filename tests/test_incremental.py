@@ -5,7 +5,7 @@ import sqlite3
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, assert_same_content
 from timeline import build, cache, corroboration, coverage, facts, sentences
 
 spec = importlib.util.spec_from_file_location("gen_corpus", ROOT / "scripts" / "gen_corpus.py")
@@ -38,10 +38,14 @@ def run(work, db="out/timeline.db", **options):
 
 def full_build_bytes(work):
     """What a build from nothing (no cache) writes for the inputs as they are now."""
+    return full_build(work).read_bytes()
+
+
+def full_build(work):
     (work / "full").mkdir(exist_ok=True)
     run(work, "full/timeline.db", use_cache=False)
     assert not (work / "full" / cache.FOLDER).exists()
-    return (work / "full" / "timeline.db").read_bytes()
+    return work / "full" / "timeline.db"
 
 
 def change_one_file(work):
@@ -76,9 +80,10 @@ def test_rebuild_after_one_changed_file_equals_a_full_build(work, monkeypatch):
     monkeypatch.setattr(corroboration, "rows", lambda inputs: pytest.fail("unchanged articles were compared again"))
     inputs = run(work)
     assert not inputs.unchanged
+    assert inputs.patched == ["facts-0002.yaml"]
     assert read == ["facts-0002.yaml"]
     monkeypatch.undo()
-    assert (work / "out" / "timeline.db").read_bytes() == full_build_bytes(work)
+    assert_same_content(work / "out" / "timeline.db", full_build(work))
 
 
 def test_rebuild_with_nothing_changed_does_nothing(work):
@@ -131,7 +136,7 @@ def test_damaged_cache_entries_are_recomputed(work, tamper, why):
     conn.commit()
     conn.close()
     run(work)
-    assert (work / "out" / "timeline.db").read_bytes() == full_build_bytes(work), why
+    assert_same_content(work / "out" / "timeline.db", full_build(work))
 
 
 def test_a_cache_file_sqlite_cannot_read_is_started_afresh(work):
@@ -142,7 +147,7 @@ def test_a_cache_file_sqlite_cannot_read_is_started_afresh(work):
             leftover.unlink()
     cache_db.write_bytes(b"SQLite format 3\x00" + b"\xff" * 5000)
     change_one_file(work)
-    run(work)
+    assert not run(work).patched  # without the last build's manifest, a full build
     assert (work / "out" / "timeline.db").read_bytes() == full_build_bytes(work)
     assert run(work).unchanged  # and the fresh cache works
 
@@ -168,3 +173,34 @@ def test_cli_says_when_nothing_changed_and_can_skip_the_cache(work, monkeypatch)
     assert CliRunner().invoke(cli, args).output == "Up to date out/timeline.db: 200 facts, 20 entities, 10 sources\n"
     result = CliRunner().invoke(cli, args + ["--no-cache"])
     assert result.output == "Built out/timeline.db: 200 facts, 20 entities, 10 sources\n"
+    assert CliRunner().invoke(cli, args).output.startswith("Built")  # the cache did not see that file written
+    change_one_file(work)
+    assert CliRunner().invoke(cli, args).output == \
+        "Updated out/timeline.db: 200 facts, 20 entities, 10 sources (changed: facts-0002.yaml)\n"
+
+
+def test_a_file_whose_state_is_unchanged_is_not_read_again(work):
+    folder = work / "facts"
+    hashes, states = cache.input_hashes(folder, work / "sources", now=os.stat(folder / "facts-0001.yaml").st_ctime + 60)
+    path = str(folder / "facts-0001.yaml")
+    assert states[path][4] == hashes["facts"]["facts-0001.yaml"]
+    known = dict(states)
+    known[path] = states[path][:4] + ["f" * 64]  # what the last build recorded for this size, times and inode
+    assert cache.input_hashes(folder, work / "sources", known=known)[0]["facts"]["facts-0001.yaml"] == "f" * 64
+
+
+def test_a_changed_file_is_read_again_even_with_the_same_size_and_mtime(work):
+    folder = work / "facts"
+    path = folder / "facts-0001.yaml"
+    _, states = cache.input_hashes(folder, work / "sources", now=os.stat(path).st_ctime + 60)
+    before = os.stat(path)
+    path.write_bytes(path.read_bytes().replace(b"title: ", b"title; ", 1))  # same size
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # mtime put back; ctime cannot be
+    hashes, _ = cache.input_hashes(folder, work / "sources", known=states)
+    assert hashes["facts"]["facts-0001.yaml"] != states[str(path)][4]
+
+
+def test_a_file_changed_just_before_its_state_was_taken_is_not_trusted(work):
+    path = work / "facts" / "facts-0001.yaml"
+    _, states = cache.input_hashes(work / "facts", work / "sources", now=os.stat(path).st_ctime + 0.5)
+    assert str(path) not in states

@@ -4,6 +4,7 @@ import errno
 import fcntl
 import glob
 import os
+import shutil
 import sqlite3
 import tempfile
 import time
@@ -32,6 +33,7 @@ class Inputs:
     set_aside: list = field(default_factory=list)
     resolutions: list = field(default_factory=list)
     unchanged: bool = False  # the database already held exactly these inputs: nothing was written
+    patched: list = None  # the facts files whose facts were replaced in a copy of the last database
     counts: dict = None  # {"facts": n, "entities": n, "sources": n}
     reused_rows: dict = field(default_factory=dict)  # {module name: rows} taken from the build cache
 
@@ -78,12 +80,20 @@ def build(db_path="timeline.db", facts_dir="facts", sources_dir="sources", wait=
     db_path = os.path.abspath(db_path)
     cache = cache_module.Cache(cache_module.folder_for(db_path)) if use_cache else None
     try:
-        fingerprint = cache_module.fingerprint(facts_dir, sources_dir) + (":excerpts" if excerpts else "") \
-            if cache else None
+        hashes = states = fingerprint = None
+        if cache:
+            hashes, states = cache_module.input_hashes(facts_dir, sources_dir,
+                                                       known=(cache.manifest(db_path) or {}).get("states"))
+            fingerprint = cache_module.fingerprint_of(hashes) + (":excerpts" if excerpts else "")
         unchanged = _unchanged(cache, db_path, fingerprint)
         if unchanged:
             cache.close(prune=False)
             return unchanged
+        if cache and not excerpts:
+            patched = _patch(cache, db_path, facts_dir, sources_dir, hashes, states, fingerprint, wait)
+            if patched:
+                cache.close(prune=False)  # the other files' entries were not looked at, but still hold
+                return patched
         inputs = check(facts_dir, sources_dir, cache=cache, progress=progress)
         if inputs.problems:
             raise InputError(inputs.problems)
@@ -105,12 +115,56 @@ def build(db_path="timeline.db", facts_dir="facts", sources_dir="sources", wait=
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(tmp)
             if cache:
+                depends = facts_module._dependencies(inputs.sources, inputs.entities)
                 cache.put_manifest(db_path, {"inputs": fingerprint, "db": cache_module.file_state(db_path),
-                                             "counts": inputs.counts})
+                                             "counts": inputs.counts, "hashes": hashes, "states": states,
+                                             "depends": depends, "excerpts": excerpts})
         return inputs
     finally:
         if cache:
             cache.close()
+
+
+def _patch(cache, db_path, facts_dir, sources_dir, hashes, states, fingerprint, wait):
+    """Inputs(patched=[names]) when the new database could be made by patching a copy of the old one
+    (see timeline.patch), or None: then a full build runs (and reports any problem)."""
+    from . import patch
+
+    manifest = cache.manifest(db_path)
+    if not manifest or manifest.get("excerpts") is not False or not isinstance(manifest.get("counts"), dict) \
+            or not isinstance(manifest.get("depends"), str):
+        return None
+    names = patch.changed_files(manifest, hashes)
+    if not names:
+        return None
+    files = [facts_module.repo_path(os.path.join(facts_dir, name), facts_dir) for name in names]
+    try:
+        if cache_module.file_state(db_path) != manifest.get("db"):
+            return None
+        with lock(db_path, wait):
+            if cache_module.file_state(db_path) != manifest.get("db"):
+                return None  # another build replaced it meanwhile
+            remove_leftovers(db_path)
+            conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+            try:
+                new, sources = patch.read_changed(conn, facts_dir, sources_dir, names, cache, manifest["depends"])
+                patch.check_across(conn, facts_dir, files, new)
+            finally:
+                conn.close()
+            tmp = _temp_path(db_path)
+            try:
+                shutil.copyfile(db_path, tmp)
+                n_facts = patch.apply(tmp, new, files, sources)
+                _publish(tmp, db_path)
+            finally:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(tmp)
+            counts = dict(manifest["counts"], facts=n_facts)
+            cache.put_manifest(db_path, dict(manifest, inputs=fingerprint, db=cache_module.file_state(db_path),
+                                             counts=counts, hashes=hashes, states=states))
+    except (patch.Fallback, sqlite3.Error, OSError):
+        return None
+    return Inputs({}, {}, [], [], counts=counts, patched=names)
 
 
 def _reuse(cache, inputs):

@@ -20,6 +20,7 @@ import json
 import os
 import sqlite3
 import sys
+import time
 
 from . import sentences as sentences_module
 
@@ -224,18 +225,56 @@ def _sane_facts(value):
 
 def fingerprint(facts_dir, sources_dir):
     """A hash of every file under the facts and sources folders (names and bytes) and of the code."""
-    digest = hashlib.sha256(code_version().encode())
+    return fingerprint_of(input_hashes(facts_dir, sources_dir)[0])
+
+
+def fingerprint_of(hashes):
+    return hashlib.sha256(json.dumps([code_version(), hashes], sort_keys=True).encode()).hexdigest()
+
+
+# A file changed less than this long before its state was recorded may change again within the same
+# tick of the file system's clock without its times moving: its state is not trusted (as git does).
+RACY_SECONDS = 2.0
+
+
+def input_hashes(facts_dir, sources_dir, known=None, now=None):
+    """({"facts": {name: sha256}, "sources": sha256, "facts_folder": name}, states).
+
+    Each file under the facts folder is hashed by its path inside it, everything under the sources
+    folder (names and bytes) into one hash. `known` is the `states` of the last build:
+    {path: [size, mtime_ns, ctime_ns, inode, sha256]}; a file whose size, times and inode are still
+    those is not read again (a change of content always moves ctime, which no program can set back).
+    Files changed in the RACY_SECONDS before `now` are left out of the states returned."""
+    known = known if isinstance(known, dict) else {}
+    now = time.time() if now is None else now
+    states, out = {}, {}
     for label, folder in (("facts", facts_dir), ("sources", sources_dir)):
         folder = os.path.abspath(folder)
-        digest.update(f"\0{label}\0{os.path.basename(folder)}\0".encode())
+        files = {}
         for dirpath, dirnames, filenames in os.walk(folder):
             dirnames.sort()
+            inside = os.path.relpath(dirpath, folder)
+            prefix = "" if inside == "." else inside + os.sep
             for name in sorted(filenames):
                 full = os.path.join(dirpath, name)
-                digest.update(os.path.relpath(full, folder).encode() + b"\0")
-                with open(full, "rb") as f:
-                    digest.update(hashlib.sha256(f.read()).digest())
-    return digest.hexdigest()
+                st = os.stat(full)
+                state = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+                before = known.get(full)
+                if isinstance(before, list) and len(before) == 5 and before[:4] == state:
+                    sha = before[4]
+                else:
+                    with open(full, "rb") as f:
+                        sha = hashlib.sha256(f.read()).hexdigest()
+                files[prefix + name] = sha
+                if max(st.st_mtime_ns, st.st_ctime_ns) < (now - RACY_SECONDS) * 1e9:
+                    states[full] = state + [sha]
+        out[label] = files
+    digest = hashlib.sha256(os.path.basename(os.path.abspath(sources_dir)).encode())
+    for name, sha in sorted(out["sources"].items()):
+        digest.update(f"\0{name}\0{sha}".encode())
+    out["sources"] = digest.hexdigest()
+    out["facts_folder"] = os.path.basename(os.path.abspath(facts_dir))
+    return out, states
 
 
 def file_state(path):

@@ -112,7 +112,7 @@ def serve(facts_dir, sources_dir, db_path, port, metadata, public, watch):
             return False
         if inputs.unchanged:  # saved without a change: the served database is already this one
             return False
-        click.echo(f"Rebuilt {db_path}: {len(inputs.facts)} facts; restarting Datasette", err=True)
+        click.echo(f"Rebuilt {db_path}: {inputs.counts['facts']} facts; restarting Datasette", err=True)
         return True
 
     click.echo(f"Serving on http://127.0.0.1:{port}/{' (public settings)' if public else ''}"
@@ -208,8 +208,12 @@ def _build(facts_dir, sources_dir, db_path, excerpts=False, wait=30.0, use_cache
     progress.clear()
     n = inputs.counts
     what = "Up to date" if inputs.unchanged else "Built"
+    changed = ""
+    if inputs.patched:
+        what = "Updated"
+        changed = f" (changed: {', '.join(inputs.patched)})"
     click.echo(f"{what} {db_path}{' (excerpts)' if excerpts else ''}: {n['facts']} facts, {n['entities']} entities,"
-               f" {n['sources']} sources", err=True)
+               f" {n['sources']} sources{changed}", err=True)
     return inputs
 
 

@@ -99,15 +99,34 @@ def _overlap(a, b):
     return a["date_start"] <= b["date_end"] and b["date_start"] <= a["date_end"]
 
 
-def disagreements(facts):
-    """[row]: every pair of facts of a topic that differ on value, unit, qualifier or date."""
+def pairs_involving(items, involving, fact_id):
+    """The pairs of itertools.combinations(items, 2), in its order; with `involving` (a set of fact ids),
+    only the pairs where at least one item's fact_id(item) is in it, found without trying the others."""
+    if involving is None:
+        yield from itertools.combinations(items, 2)
+        return
+    marked = [n for n, item in enumerate(items) if fact_id(item) in involving]
+    for n, a in enumerate(items):
+        if fact_id(a) in involving:
+            for b in items[n + 1:]:
+                yield a, b
+        else:
+            for m in marked:
+                if m > n:
+                    yield a, items[m]
+
+
+def disagreements(facts, involving=None):
+    """[row]: every pair of facts of a topic that differ on value, unit, qualifier or date.
+
+    With `involving` (a set of fact ids), only the pairs with at least one of those facts."""
     by_topic = {}
     for f in sorted(facts, key=lambda f: f["id"]):
         if f["topic"]:
             by_topic.setdefault(f["topic"], []).append(f)
     out = []
     for topic, group in sorted(by_topic.items()):
-        for a, b in itertools.combinations(group, 2):
+        for a, b in pairs_involving(group, involving, lambda f: f["id"]):
             both_figures = a["kind"] == b["kind"] == "figure"
             checks = []
             if both_figures:

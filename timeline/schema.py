@@ -175,14 +175,19 @@ def _lazy_rows(inputs):
                         for s in sources for n, (para, start, end) in enumerate(s.sentences, start=1))
     yield "entities", ({"id": k, **{c: e[c] for c in ("name", "type", "description", "file", "line")}}
                        for k, e in sorted(inputs.entities.items()))
-    yield "facts", ({c: f[c] for c in FACT_COLUMNS} for f in facts)
-    yield "citations", ({"fact_id": f["id"], "position": i, **c} for f in facts
-                        for i, c in enumerate(f["citations"], start=1))
-    yield "fact_entities", (dict(zip(("fact_id", "entity_id", "role"), r)) for r in sorted(_fact_entities(facts)))
+    yield from fact_tables(facts)
     yield "set_aside", ({"source_id": a["source_id"],
                          "sentence_id": f"{a['source_id']}:{inputs.sources[a['source_id']].sentence_at(a['start'])}",
                          **{k: a[k] for k in ("quote", "start", "end", "reason", "file", "line")}}
                         for a in sorted(inputs.set_aside, key=lambda a: (a["source_id"], a["start"], a["end"])))
+
+
+def fact_tables(facts):
+    """(table, iterator of row dicts) for facts, citations and fact_entities; `facts` sorted by id."""
+    yield "facts", ({c: f[c] for c in FACT_COLUMNS} for f in facts)
+    yield "citations", ({"fact_id": f["id"], "position": i, **c} for f in facts
+                        for i, c in enumerate(f["citations"], start=1))
+    yield "fact_entities", (dict(zip(("fact_id", "entity_id", "role"), r)) for r in sorted(_fact_entities(facts)))
 
 
 FACT_COLUMNS = ("id", "kind", "title", "date_start", "date_end", "date_precision", "date_label", "date_text",
@@ -252,7 +257,8 @@ TABLES += [
     implied_end TEXT NOT NULL,
     fact_date_start TEXT NOT NULL,
     fact_date_end TEXT NOT NULL,
-    basis TEXT NOT NULL
+    basis TEXT NOT NULL,
+    PRIMARY KEY (fact_id, source_id, kind, text)
 )""",
     """CREATE TABLE resolutions (
     topic TEXT PRIMARY KEY,
@@ -281,7 +287,6 @@ INDEXES += [
     "CREATE INDEX source_origins_origin ON source_origins(origin)",
     # The conflicts view's order: its pages read the first rows straight from this index.
     "CREATE INDEX fact_disagreements_topic ON fact_disagreements(topic, field, fact_a, fact_b)",
-    "CREATE INDEX date_conflicts_fact ON date_conflicts(fact_id)",
 ]
 
 # Every foreign key column leads an index: a row page counts the rows that point at it ("links from
@@ -394,14 +399,16 @@ TABLES += [
 )""",
 ]
 
-# Run after every table is written and before the indexes and views.
-DERIVED = [
-    """INSERT INTO fact_origins (fact_id, n_sources, n_origins, sources, origins)
+# CROSS JOIN keeps citations the outer loop, read in (fact_id, position) order: the lists come out
+# in citation order whether all facts are computed (a build) or a few (a patched rebuild).
+FACT_ORIGINS = """INSERT INTO fact_origins (fact_id, n_sources, n_origins, sources, origins)
 SELECT citations.fact_id, count(DISTINCT citations.source_id), count(DISTINCT source_origins.origin),
     group_concat(DISTINCT citations.source_id), group_concat(DISTINCT source_origins.origin)
-FROM citations JOIN source_origins ON source_origins.source_id = citations.source_id
-GROUP BY citations.fact_id""",
-]
+FROM citations CROSS JOIN source_origins ON source_origins.source_id = citations.source_id
+{where}GROUP BY citations.fact_id"""
+
+# Run after every table is written and before the indexes and views.
+DERIVED = [FACT_ORIGINS.format(where="")]
 
 INDEXES += [
     "CREATE INDEX fact_origins_single_origin ON fact_origins(n_origins, origins, fact_id)",

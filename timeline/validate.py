@@ -79,6 +79,8 @@ class Checker:
         text = raw.strip()
         if NUMBER.match(text):
             value = float(text) if "." in text else int(text)
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)  # 6.0 is the number 6, as the database stores it
             if value > MAX_VALUE:
                 self.add(line, "bad-number", f"{key}: {raw} is implausibly large: check the digits")
                 return None

@@ -12,6 +12,8 @@ import unicodedata
 
 from rapidfuzz import fuzz
 
+from .conflicts import pairs_involving
+
 # "one of the tools in our toolbox" against "... one of the tools in our toolkit that ..." scores 90;
 # an attribution such as "Noem posted Wednesday on X" against the post itself stays below 60.
 SAME_WORDS = 80
@@ -59,8 +61,10 @@ def compare(a, b):
     return round(score, 1), " ".join(marks)
 
 
-def pairs(facts):
-    """[row]: each aligned pair of citations (different sources) of a statement or its topic."""
+def pairs(facts, involving=None):
+    """[row]: each aligned pair of citations (different sources) of a statement or its topic.
+
+    With `involving` (a set of fact ids), only the pairs with at least one of those facts."""
     groups = {}
     for f in sorted(facts, key=lambda f: f["id"]):
         if f["kind"] in ("statement", "claim"):
@@ -68,17 +72,16 @@ def pairs(facts):
     out = []
     for group in groups.values():
         cites = [(f, i, c) for f in group for i, c in enumerate(f["citations"], start=1)]
-        for n, (fa, ia, ca) in enumerate(cites):
-            for fb, ib, cb in cites[n + 1:]:
-                if ca["source_id"] == cb["source_id"]:
-                    continue
-                score, differences = compare(ca["quote"], cb["quote"])
-                if score < SAME_WORDS:
-                    continue
-                out.append({"fact_a": fa["id"], "position_a": ia, "source_a": ca["source_id"],
-                            "words_a": spoken_words(ca["quote"]), "fact_b": fb["id"], "position_b": ib,
-                            "source_b": cb["source_id"], "words_b": spoken_words(cb["quote"]),
-                            "similarity": score, "differences": differences or None})
+        for (fa, ia, ca), (fb, ib, cb) in pairs_involving(cites, involving, lambda cite: cite[0]["id"]):
+            if ca["source_id"] == cb["source_id"]:
+                continue
+            score, differences = compare(ca["quote"], cb["quote"])
+            if score < SAME_WORDS:
+                continue
+            out.append({"fact_a": fa["id"], "position_a": ia, "source_a": ca["source_id"],
+                        "words_a": spoken_words(ca["quote"]), "fact_b": fb["id"], "position_b": ib,
+                        "source_b": cb["source_id"], "words_b": spoken_words(cb["quote"]),
+                        "similarity": score, "differences": differences or None})
     return out
 
 

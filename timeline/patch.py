@@ -1,0 +1,226 @@
+"""A rebuild after a few facts files changed: patch a copy of the last database instead of writing it all.
+
+Used by `timeline build` when only facts files changed since the last build of this database (the
+same sources, entities.yaml, set-aside.yaml, resolutions.yaml and code, no --excerpts) and the
+database is the intact file that build wrote (timeline.cache's manifest). Then:
+
+- the changed files are read and checked exactly as in a full build, against the sources and entities
+  the old database records (they did not change); an article is read only when a changed fact cites it;
+- fact ids across files and the resolutions are checked against the other files' facts in the old
+  database;
+- in a copy of the old database, the changed files' facts leave and come back: their rows in facts,
+  citations, fact_entities, fact_origins, date_conflicts and the facts' full-text index; conflicts and
+  quote alignments are recomputed for the pairs that involve a changed fact (a pair of two unchanged
+  facts cannot have changed), the others' data read from the old database;
+- SQLite checks every foreign key when the patch commits, `PRAGMA quick_check` checks the structure
+  of every table it wrote to and their indexes (the other pages are byte for byte those of the file
+  the last build checked), and the copy replaces the old file as a full build's file does.
+
+Anything out of the ordinary (a problem in a changed file, an id used twice, a resolution that no
+longer holds, a cited article that is not as recorded) returns None: the full build then runs and
+reports it exactly as it always has. The patched database holds the same rows as a full build
+(tests/test_patch.py compares every table and view, and full-text answers, after many kinds of edit);
+only SQLite's internal rowids of the changed rows differ, and no page or view shows those.
+"""
+import collections.abc
+import hashlib
+import os
+import sqlite3
+
+from . import conflicts
+from . import dates
+from . import facts as facts_module
+from . import schema
+from . import sources as sources_module
+from . import variants
+from .validate import Checker, display_path
+
+# Past this share of the facts files, a full build is about as quick and is the simpler path.
+MAX_SHARE = 0.25
+
+# The tables a patch writes to (and the facts' full-text index).
+PATCHED_TABLES = ("facts", "citations", "fact_entities", "fact_origins", "date_conflicts", "fact_disagreements",
+                  "quote_alignments")
+
+FACT_FIELDS = ("id", "kind", "title", "value", "value_qualifier", "unit", "value_per", "topic",
+               "date_start", "date_end", "date_label")
+
+
+class Fallback(Exception):
+    """The patch cannot be made safely: do a full build."""
+
+
+def changed_files(manifest, hashes):
+    """Names of the facts files that changed (added, edited or removed) since the manifest's build, or
+    None when something else changed or too much did."""
+    old = manifest.get("hashes")
+    if not isinstance(old, dict) or old.get("sources") != hashes["sources"] \
+            or old.get("facts_folder") != hashes["facts_folder"] or not isinstance(old.get("facts"), dict):
+        return None
+    before, now = old["facts"], hashes["facts"]
+    changed = sorted(name for name in set(before) | set(now) if before.get(name) != now.get(name))
+    if not changed or len(changed) > max(1, MAX_SHARE * len(now)):
+        return None
+    for name in changed:
+        if os.sep in name or name.startswith(".") or not name.endswith((".yaml", ".yml")) or name in (
+                facts_module.ENTITIES_FILE, facts_module.SET_ASIDE_FILE, facts_module.RESOLUTIONS_FILE):
+            return None
+    return changed
+
+
+class RecordedSources(collections.abc.Mapping):
+    """The sources as the old database records them; an article's text and sentences are read (and its
+    bytes checked against its sha256) only when asked for."""
+
+    def __init__(self, conn, sources_dir, cache):
+        self.root = os.path.dirname(os.path.abspath(sources_dir))  # source paths start from here
+        self.cache = cache
+        self.rows = {row[0]: row for row in conn.execute(
+            "SELECT id, outlet, title, author, published, url, path, sha256, based_on, notes FROM sources")}
+        self.loaded = {}
+
+    def __getitem__(self, sid):
+        if sid not in self.loaded:
+            values = dict(zip(("id", "outlet", "title", "author", "published", "url", "path", "sha256", "based_on",
+                               "notes"), self.rows[sid]))
+            source = sources_module.Source(**values)
+            try:
+                if source.published:
+                    source.published_date = dates.parse_published(source.published)
+                # The last build checked this path (inside the sources folder) and nothing there changed since.
+                with open(os.path.join(self.root, source.path), "rb") as f:
+                    data = f.read()
+                if hashlib.sha256(data).hexdigest() != source.sha256:
+                    raise Fallback(f"source {sid} is not as recorded")
+                source.text = data.decode("utf-8")
+            except (OSError, UnicodeDecodeError, dates.DateError):
+                raise Fallback(f"source {sid} cannot be read as recorded") from None
+            source.sentences = self.cache.sentences(source.sha256, source.text)
+            self.loaded[sid] = source
+        return self.loaded[sid]
+
+    def __iter__(self):
+        return iter(sorted(self.rows))
+
+    def __len__(self):
+        return len(self.rows)
+
+
+def read_changed(conn, facts_dir, sources_dir, names, cache, depends, relative_to=None):
+    """(new facts, sources) for the changed files, checked as a full build checks them; raises Fallback."""
+    sources = RecordedSources(conn, sources_dir, cache)
+    entities = {row[0]: dict(zip(("id", "name", "type", "description", "file", "line"), row)) for row in conn.execute(
+        "SELECT id, name, type, description, file, line FROM entities")}
+    new = []
+    for name in names:
+        path = os.path.join(facts_dir, name)
+        if not os.path.exists(path):
+            continue  # removed: its facts only leave
+        check = Checker(display_path(path, relative_to))
+        pairs = list(facts_module._read_file(path, check, sources, entities))
+        if check.problems:
+            raise Fallback(f"{name} has problems")
+        key = facts_module._file_key(path, depends)
+        if key:
+            cache.put_facts(key, pairs)
+        file = facts_module.repo_path(path, facts_dir)
+        for fact, _ in pairs:
+            fact["file"] = file
+            new.append(fact)
+    return new, sources
+
+
+def check_across(conn, facts_dir, files, new, relative_to=None):
+    """Fact ids are unique across files and every resolution still holds; raises Fallback otherwise."""
+    marks = ", ".join("?" * len(files))
+    others = conn.execute(f"SELECT id, topic FROM facts WHERE file NOT IN ({marks})", files).fetchall()
+    seen = {fid.casefold() for fid, _ in others}
+    for fact in new:
+        folded = fact["id"].casefold()
+        if folded in seen:
+            raise Fallback(f"fact id {fact['id']} is used twice")
+        seen.add(folded)
+    if os.path.exists(os.path.join(facts_dir, facts_module.RESOLUTIONS_FILE)):
+        everything = [{"id": fid, "topic": topic} for fid, topic in others] + new
+        resolutions, problems = conflicts.load_resolutions(facts_dir, everything, relative_to)
+        recorded = [dict(zip(("topic", "stands", "reason", "file", "line"), row)) for row in conn.execute(
+            "SELECT topic, stands, reason, file, line FROM resolutions ORDER BY rowid")]
+        if problems or resolutions != recorded:
+            raise Fallback("the resolutions no longer hold")
+
+
+def apply(path, new, files, sources):
+    """Patch the database copy at `path`: the facts of `files` (repository paths) leave, `new` come in."""
+    new = sorted(new, key=lambda f: f["id"])
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute("PRAGMA journal_mode = OFF")  # a failed patch deletes the copy: nothing to roll back
+        conn.execute("PRAGMA synchronous = OFF")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("BEGIN")
+        conn.execute("PRAGMA defer_foreign_keys = ON")  # checked at COMMIT: a fact may leave and come back
+        conn.execute("CREATE TEMP TABLE gone (id TEXT PRIMARY KEY)")
+        conn.execute(f"INSERT INTO gone SELECT id FROM facts WHERE file IN ({', '.join('?' * len(files))})", files)
+        conn.execute("CREATE TEMP TABLE added (id TEXT PRIMARY KEY)")
+        conn.executemany("INSERT INTO added VALUES (?)", [(f["id"],) for f in new])
+        topics = {t for (t,) in conn.execute("SELECT DISTINCT topic FROM facts WHERE id IN (SELECT id FROM gone)")}
+        for table, column in (("quote_alignments", "fact_a"), ("quote_alignments", "fact_b"),
+                              ("fact_disagreements", "fact_a"), ("fact_disagreements", "fact_b"),
+                              ("date_conflicts", "fact_id"), ("fact_origins", "fact_id"),
+                              ("fact_entities", "fact_id"), ("citations", "fact_id")):
+            conn.execute(f"DELETE FROM {table} WHERE {column} IN (SELECT id FROM gone)")  # each by its index
+        columns = ", ".join(schema.FTS["facts"])
+        conn.execute(f"INSERT INTO facts_fts (facts_fts, rowid, {columns}) SELECT 'delete', rowid, {columns}"
+                     " FROM facts WHERE id IN (SELECT id FROM gone)")
+        conn.execute("DELETE FROM facts WHERE id IN (SELECT id FROM gone)")
+        topics |= {f["topic"] for f in new}
+        topics.discard(None)
+        others = _facts_of_topics(conn, topics)  # the unchanged facts that share a topic with a changed one
+
+        from .build import insert
+
+        for table, rows in schema.fact_tables(new):
+            insert(conn, table, rows)
+        conn.execute(f"INSERT INTO facts_fts (rowid, {columns}) SELECT rowid, {columns}"
+                     " FROM facts WHERE id IN (SELECT id FROM added)")
+        conn.execute(schema.FACT_ORIGINS.format(where="WHERE citations.fact_id IN (SELECT id FROM temp.added)\n"))
+        insert(conn, "date_conflicts", conflicts.date_conflicts(new, sources))
+
+        involving = {f["id"] for f in new}
+        insert(conn, "fact_disagreements", conflicts.disagreements(others + new, involving))
+        insert(conn, "quote_alignments", variants.pairs(
+            [f for f in others if f["kind"] in ("statement", "claim")] + new, involving))
+        conn.execute("DROP TABLE gone")
+        conn.execute("DROP TABLE added")
+        conn.execute("COMMIT")
+        # The pages of the other tables are byte for byte those of the file the last build checked.
+        for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND"
+                                     " (name IN (%s) OR name LIKE 'facts^_fts%%' ESCAPE '^')" % ", ".join(
+                                         f"'{t}'" for t in PATCHED_TABLES)).fetchall():
+            result = conn.execute(f"PRAGMA quick_check([{table}])").fetchone()[0]
+            if result != "ok":
+                raise sqlite3.DatabaseError(f"the patched database failed its check ({table}: {result})")
+        return conn.execute("SELECT count(*) FROM facts").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def _facts_of_topics(conn, topics):
+    """The facts of these topics as the database holds them (the fields conflicts and variants read)."""
+    if not topics:
+        return []
+    conn.execute("CREATE TEMP TABLE topics (topic TEXT PRIMARY KEY)")
+    conn.executemany("INSERT INTO topics VALUES (?)", [(t,) for t in sorted(topics)])
+    found = {}
+    for row in conn.execute(f"SELECT {', '.join(FACT_FIELDS)} FROM facts WHERE topic IN (SELECT topic FROM topics)"):
+        fact = dict(zip(FACT_FIELDS, row))
+        fact["citations"] = []
+        found[fact["id"]] = fact
+    for fact_id, source_id, quote in conn.execute(
+            "SELECT citations.fact_id, citations.source_id, citations.quote FROM citations"
+            " JOIN facts ON facts.id = citations.fact_id"
+            " WHERE facts.topic IN (SELECT topic FROM topics) AND facts.kind IN ('statement', 'claim')"
+            " ORDER BY citations.fact_id, citations.position"):
+        found[fact_id]["citations"].append({"source_id": source_id, "quote": quote})
+    conn.execute("DROP TABLE topics")
+    return list(found.values())
