@@ -326,3 +326,44 @@ def test_a_patch_that_would_break_a_reference_is_refused_by_sqlite(real):
     shutil.copy(db, real / "copy.db")
     with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
         patch.apply(str(real / "copy.db"), new, ["facts/statements.yaml"], sources)
+
+
+def test_rounds_of_random_edits_patch_to_what_a_full_build_writes(tmp_path):
+    """Many kinds of edit at once, in a corpus whose facts crowd into a few topics (so every edit meets
+    conflicts and quote alignments with unchanged facts in other files)."""
+    import random
+
+    synthetic = tmp_path
+    gen_corpus.generate(str(synthetic), 200, n_articles=10, facts_per_file=20)
+    (synthetic / "out").mkdir()
+    rng = random.Random(8)
+    files = sorted((synthetic / "facts").glob("facts-*.yaml"))
+    for path in files:
+        path.write_text(re.sub(r"(?m)^  topic: topic-(\d+)$", lambda m: f"  topic: topic-{int(m.group(1)) % 6}",
+                               path.read_text(encoding="utf-8")), encoding="utf-8")
+    run(synthetic)
+
+    def retitle(parts, n):
+        parts[n] = set_key(parts[n], "title", f"Retitled {rng.randint(0, 999)}")
+
+    def retopic(parts, n):
+        parts[n] = set_key(parts[n], "topic", f"topic-{rng.randint(0, 5)}")
+
+    def remove(parts, n):
+        del parts[n]
+
+    def copy(parts, n):
+        parts.append(renamed(parts[n], f"copy-{rng.randint(0, 10 ** 6)}"))
+
+    def revalue(parts, n):
+        parts[n] = re.sub(r"(?m)^  value: \d+", f"  value: {rng.randint(1, 99)}", parts[n])
+
+    for round in range(5):
+        changed = rng.sample(files, 2)
+        for path in changed:
+            header, parts = blocks(path)
+            for _ in range(3):
+                rng.choice([retitle, retopic, remove, copy, revalue])(parts, rng.randrange(len(parts)))
+            write(path, header, parts)
+        assert run(synthetic).patched == sorted(p.name for p in changed), f"round {round}"
+        assert_same_content(synthetic / "out" / "timeline.db", full_build(synthetic))
