@@ -22,6 +22,7 @@ A response is kept, and a kept one sent, only when all of these hold:
 The key also holds the Host header and scheme (the page links its JSON by absolute URL), the metadata
 object and the names and times of the files in the template folder (Datasette re-reads an edited
 template). At most KEEP responses are kept per server, the oldest dropped first.
+The page's footer ("Queries took") and the JSON's `query_ms` tell the time of the render kept.
 
 Under a server (after the ASGI lifespan startup), the first plain request from a new host warms that
 host's database pages in the background, so a reader's first visit is quick too; at most WARM_HOSTS
