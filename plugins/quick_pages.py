@@ -7,16 +7,22 @@
   the time limit on every page view). The page says "more" and links the next page instead.
 - `cached_sql(sql, params)` in templates runs a query once and keeps its rows while the database is
   served immutable (`timeline serve` opens it with -i and restarts Datasette after a rebuild), so the
-  home page's counts and the timeline's filter choices cost nothing after the first request. A
-  mutable database is queried every time. Only a bounded number of distinct queries are kept.
+  home page's counts and the timeline's filter choices cost nothing after the first request. That
+  first run may take up to CACHED_TIME_LIMIT_MS (a fixed summary of the whole archive, not a reader's
+  query: under load at 100,000 facts it could pass the 1 s limit, and the page failed). A mutable
+  database is queried every time, within the usual limit. Only a bounded number of distinct queries
+  are kept.
 """
 import os
+import sqlite3
 from urllib.parse import parse_qsl, urlencode
 
 from datasette import hookimpl
-from datasette.utils import tilde_decode
+from datasette.database import QueryInterrupted
+from datasette.utils import sqlite_timelimit, tilde_decode
 
 KEEP = 256  # distinct (database, sql, params) results kept per server
+CACHED_TIME_LIMIT_MS = 10_000  # for a query cached_sql runs once per served immutable file
 _cache = {}
 _views = {}
 
@@ -78,6 +84,17 @@ def asgi_wrapper(datasette):
     return wrap
 
 
+def _run_with_limit(conn, sql, params, ms):
+    """Rows of `sql`, stopped after `ms` as Datasette stops a query (Database.execute only lowers its limit)."""
+    with sqlite_timelimit(conn, ms):
+        try:
+            return conn.execute(sql, params).fetchall()
+        except sqlite3.OperationalError as e:
+            if e.args == ("interrupted",):
+                raise QueryInterrupted(e, sql, params) from None
+            raise
+
+
 @hookimpl
 def extra_template_vars(datasette):
     async def cached_sql(sql, params=None, database=None):
@@ -85,7 +102,10 @@ def extra_template_vars(datasette):
         key = (db.name, _file(db), sql, tuple(sorted((params or {}).items())))
         if key in _cache and not db.is_mutable:
             return _cache[key]
-        rows = list((await db.execute(sql, params or {})).rows)
+        if db.is_mutable:
+            rows = list((await db.execute(sql, params or {})).rows)
+        else:  # run once per served file: a summary of the whole archive gets more time than a reader's query
+            rows = await db.execute_fn(lambda conn: _run_with_limit(conn, sql, params or {}, CACHED_TIME_LIMIT_MS))
         if not db.is_mutable and len(_cache) < KEEP:
             _cache[key] = rows
         return rows

@@ -37,6 +37,18 @@ def test_a_page_of_conflicts_is_read_in_index_order(real_db):
     assert "SCAN d USING INDEX fact_disagreements_topic" in steps, steps
 
 
+def test_the_busiest_entities_are_counted_from_an_index_alone(real_db):
+    """The timeline page's "who or what" choice: 0.5 s at 100,000 facts reading every row, 0.06 s from the index."""
+    import re
+
+    from conftest import ROOT
+
+    page = (ROOT / "templates" / "pages" / "chronology.html").read_text()
+    sql = re.search(r'set top = cached_sql\("([^"]+)"\)', page).group(1)
+    steps = plan(real_db, sql)
+    assert "SCAN fact_entities USING COVERING INDEX fact_entities_entity" in steps, steps
+
+
 @pytest.mark.parametrize("sql", [
     "SELECT * FROM facts WHERE id = 'x'",
     "SELECT * FROM citations WHERE source_id = 'x'",

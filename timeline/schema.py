@@ -95,7 +95,7 @@ INDEXES = [
     "CREATE INDEX facts_attributed_to ON facts(attributed_to)",
     "CREATE INDEX citations_source ON citations(source_id)",
     "CREATE INDEX citations_sentence ON citations(sentence_id)",
-    "CREATE INDEX fact_entities_entity ON fact_entities(entity_id)",
+    "CREATE INDEX fact_entities_entity ON fact_entities(entity_id, fact_id)",  # covers facts-per-entity counts
 ]
 
 # Day before week before month before year before decade within the same start date.
