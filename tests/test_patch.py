@@ -367,3 +367,11 @@ def test_rounds_of_random_edits_patch_to_what_a_full_build_writes(tmp_path):
             write(path, header, parts)
         assert run(synthetic).patched == sorted(p.name for p in changed), f"round {round}"
         assert_same_content(synthetic / "out" / "timeline.db", full_build(synthetic))
+
+
+def test_when_most_files_changed_a_full_build_runs(synthetic):
+    run(synthetic)
+    for path in sorted((synthetic / "facts").glob("facts-*.yaml"))[:3]:  # 3 of 4 files
+        edit(path, lambda parts: [set_key(parts[0], "title", "Changed")] + parts[1:])
+    inputs = run(synthetic)
+    assert not inputs.patched and not inputs.unchanged

@@ -35,8 +35,8 @@ from . import sources as sources_module
 from . import variants
 from .validate import Checker, display_path
 
-# Past this share of the facts files, a full build is about as quick and is the simpler path.
-MAX_SHARE = 0.25
+# Past this share of the facts files changed, a full build is about as quick and is the simpler path.
+MAX_SHARE = 0.5
 
 # The tables a patch writes to (and the facts' full-text index).
 PATCHED_TABLES = ("facts", "citations", "fact_entities", "fact_origins", "date_conflicts", "fact_disagreements",
@@ -59,13 +59,17 @@ def changed_files(manifest, hashes):
         return None
     before, now = old["facts"], hashes["facts"]
     changed = sorted(name for name in set(before) | set(now) if before.get(name) != now.get(name))
-    if not changed or len(changed) > max(1, MAX_SHARE * len(now)):
+    if not changed or not all(_facts_file(name) for name in changed):
         return None
-    for name in changed:
-        if os.sep in name or name.startswith(".") or not name.endswith((".yaml", ".yml")) or name in (
-                facts_module.ENTITIES_FILE, facts_module.SET_ASIDE_FILE, facts_module.RESOLUTIONS_FILE):
-            return None
+    if len(changed) > max(1, MAX_SHARE * sum(1 for name in now if _facts_file(name))):
+        return None
     return changed
+
+
+def _facts_file(name):
+    """True for a name in the facts folder that a build reads as a file of facts."""
+    return os.sep not in name and not name.startswith(".") and name.endswith((".yaml", ".yml")) and name not in (
+        facts_module.ENTITIES_FILE, facts_module.SET_ASIDE_FILE, facts_module.RESOLUTIONS_FILE)
 
 
 class RecordedSources(collections.abc.Mapping):
