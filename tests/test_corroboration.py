@@ -4,6 +4,8 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import ROOT
 from timeline import corroboration, variants
@@ -92,6 +94,23 @@ def test_quote_variants_of_the_toolkit_remark(real_db):
 ])
 def test_compare_wordings(a, b, differences):
     assert variants.compare(a, b)[1] == differences
+
+
+VOCABULARY = ["one", "of", "the", "tools", "in", "our", "toolkit", "toolbox", "we", "will", "use", "if", "you",
+              "come", "to", "country", "illegally", "this", "is", "\u201cone", "tools\u201d", "don\u2019t", "Don't"]
+
+
+@settings(max_examples=1500)
+@given(st.lists(st.sampled_from(VOCABULARY), min_size=1, max_size=14).map(" ".join),
+       st.lists(st.sampled_from(VOCABULARY), min_size=1, max_size=14).map(" ".join))
+def test_the_quick_rejection_of_pairs_keeps_every_pair_compare_keeps(a, b):
+    """pairs() compares prepared words with a score cutoff: it must keep exactly what compare() keeps."""
+    score, differences = variants.compare(a, b)
+    quick = variants._compare(variants._prepare(a), variants._prepare(b), variants.SAME_WORDS - 1)
+    if score >= variants.SAME_WORDS:
+        assert quick == (score, differences)
+    else:
+        assert quick[0] < variants.SAME_WORDS
 
 
 def test_source_coverage(real_db):

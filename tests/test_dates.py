@@ -362,3 +362,52 @@ def test_any_date_text_parses_or_raises_date_error(text):
             parse(text)
         except DateError as e:
             assert str(e)
+
+
+# ---------------------------------------------------------------- fast paths agree with the plain rules
+
+MARKER_PIECES = ["will", "Will", "WILL", "won't", "we'll", "they'LL", "shall", "SHALL", "is", "are", "'s", "'re",
+                 "'m", "still", "not", "scheduled", "due", "set", "expected", "slated", "poised", "going",
+                 "planning", "preparing", "to", "plan", "plans", "intends", "upcoming", "the coming", "later this",
+                 "tomorrow", "next", "day", "night", "\u0130NTEND", "\u017fhall", "wi\u0131l", "\u212a", "x", ".",
+                 "\u2019ll", "upcoming", "  ", "\n"]
+
+
+@settings(max_examples=1000)
+@given(st.lists(st.one_of(st.sampled_from(MARKER_PIECES), st.text(max_size=3)), max_size=8))
+def test_marker_prefilter_never_hides_a_future_marker(pieces):
+    from timeline.dates import _FUTURE_MARKERS, _may_hold_marker
+
+    for sep in (" ", ""):
+        context = sep.join(pieces)
+        if _FUTURE_MARKERS.search(context):
+            assert _may_hold_marker(context), context
+
+
+def test_marker_prefilter_folds_every_character_that_regex_case_folds_to_ascii():
+    import re
+    import string
+
+    from timeline.dates import _ASCII_FOLD
+
+    everything = "".join(map(chr, range(0x110000)))
+    for letter in string.ascii_lowercase:
+        for c in re.findall(letter, everything, re.IGNORECASE):
+            assert letter in c.translate(_ASCII_FOLD).lower(), (letter, hex(ord(c)))
+
+
+@pytest.mark.parametrize("how, direction", [("last", None), ("next", None), (None, "past"), (None, "future")])
+def test_weekday_arithmetic_is_dateutils(how, direction):
+    from dateutil.relativedelta import FR, MO, SA, SU, TH, TU, WE, relativedelta
+
+    from timeline.dates import _weekday
+
+    wd = (MO, TU, WE, TH, FR, SA, SU)
+    one = datetime.timedelta(days=1)
+    for pub in (datetime.date(2025, 3, 20) + datetime.timedelta(days=n) for n in range(14)):
+        for weekday in range(7):
+            expected = {"last": pub - one + relativedelta(weekday=wd[weekday](-1)),
+                        "next": pub + one + relativedelta(weekday=wd[weekday](+1)),
+                        "past": pub + relativedelta(weekday=wd[weekday](-1)),
+                        "future": pub + relativedelta(weekday=wd[weekday](+1))}[how or direction]
+            assert _weekday(pub, weekday, how, direction)[0] == expected

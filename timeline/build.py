@@ -247,10 +247,21 @@ def write(path, inputs, progress=None, excerpts=False):
 
 def insert(conn, table, rows):
     """Insert row dicts into `table` with one prepared statement (a missing key is NULL)."""
+    import operator
+
     columns = [r[1] for r in conn.execute(f'PRAGMA table_info("{table}")')]
     sql = f'INSERT INTO "{table}" ({", ".join(chr(34) + c + chr(34) for c in columns)})' \
           f' VALUES ({", ".join("?" * len(columns))})'
-    conn.executemany(sql, (tuple(map(row.get, columns)) for row in rows))
+    values = operator.itemgetter(*columns) if len(columns) > 1 else lambda row: (row[columns[0]],)
+
+    def tuples():
+        for row in rows:
+            try:
+                yield values(row)  # every column given (the usual case): one C call
+            except KeyError:
+                yield tuple(map(row.get, columns))
+
+    conn.executemany(sql, tuples())
 
 
 def verify(path):

@@ -20,11 +20,10 @@ _STAMP = re.compile(r"^\s*(?:Update[d]?|Published|Posted|Last updated)\s*:?\s*"
                     r"(?:(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})|(\w+\.? \d{1,2},? \d{4})|(\d{4}-\d{2}-\d{2}))", re.I)
 
 
-_RELATIVE = re.compile(r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tonight|yesterday|"
-                       r"tomorrow|ago|this|last|next|earlier|later)\b", re.I)
-
-# The words of _RELATIVE anywhere, even inside other words: a quick test that a quote holds none.
-_RELATIVE_ANYWHERE = re.compile(_RELATIVE.pattern.replace(r"\b", ""), re.I)
+_RELATIVE_WORDS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today", "tonight",
+                   "yesterday", "tomorrow", "ago", "this", "last", "next", "earlier", "later")
+_RELATIVE = re.compile(r"\b(?:" + "|".join(_RELATIVE_WORDS) + r")\b", re.I)
+# A quote that holds none of _RELATIVE_WORDS, even inside other words, has no relative phrase.
 
 
 def load_resolutions(facts_dir, facts, relative_to=None):
@@ -192,7 +191,7 @@ def date_conflicts(facts, sources):
             source = sources[cite["source_id"]]
             if source.published_date is None:
                 continue
-            if not _RELATIVE_ANYWHERE.search(source.text, cite["start"], cite["end"]):
+            if not dates.may_contain(source.text, _RELATIVE_WORDS, cite["start"], cite["end"]):
                 continue  # no phrase inside this quote can be relative: skip looking for date phrases
             sentence = _sentence(source, cite)
             key = (source.id, sentence[1])

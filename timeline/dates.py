@@ -30,7 +30,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from dateutil.relativedelta import FR, MO, SA, SU, TH, TU, WE, relativedelta
+from dateutil.relativedelta import relativedelta
 
 PRECISIONS = ("day", "week", "month", "year", "decade")  # finest to coarsest
 
@@ -65,7 +65,6 @@ _MONTHS["sept"] = 9
 _WEEKDAYS = {"monday": 0, "mon": 0, "tuesday": 1, "tue": 1, "tues": 1, "wednesday": 2, "wed": 2,
              "thursday": 3, "thu": 3, "thur": 3, "thurs": 3, "friday": 4, "fri": 4,
              "saturday": 5, "sat": 5, "sunday": 6, "sun": 6}
-_WD = (MO, TU, WE, TH, FR, SA, SU)
 _NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
             "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
 
@@ -96,6 +95,25 @@ _FUTURE_MARKERS = re.compile(
     r"(?:scheduled|due|set|expected|slated|poised|going|planning|preparing)\s+to\b"
     r"|\bplans?\s+to\b|\bintends?\s+to\b|\bupcoming\b|\bthe\s+coming\b|\blater\s+this\b|\btomorrow\b"
     r"|\bnext\b(?!\s+(?:to|day|morning|afternoon|evening|night)\b)", re.IGNORECASE)
+
+
+# Patterns of the hot path, compiled once (re's own cache would hash each long pattern on every call).
+_EXACT = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?|([0-9]{3}0)s")
+_PUBLISHED = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[T ]([0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,6})?)?)"
+                        r"(Z|[+-][0-9]{2}:?[0-9]{2})?)?", re.IGNORECASE)
+_COUNT = re.compile(rf"{_NUM}\s+{_UNIT}\s+(ago|from now)|in\s+{_NUM}\s+{_UNIT}(?:'s?\s+time|\s+time)?")
+_WEEKDAY_PHRASE = re.compile(rf"{_REL}{_WDAY}(?:\s+(?:morning|afternoon|evening|night))?")
+_PERIOD = re.compile(r"(last|this|next|earlier this|later this)\s+(week|month|year)")
+_MONTH_PHRASE = re.compile(rf"{_REL}{_MON}|{_MON},?\s+(?:of\s+)?{_YEAR}")
+_MONTH_DAY = re.compile(rf"(?:{_WDAY},?\s+)?{_MON}\s+{_DAY}(?:,?\s+{_YEAR})?")
+_DAY_MONTH = re.compile(rf"(?:{_WDAY},?\s+)?(?:the\s+)?{_DAY}(?:\s+of)?\s+{_MON},?(?:\s+{_YEAR})?")
+_SHORT_DECADE = re.compile(r"'?([0-9])0'?s")
+_DECADE_APOSTROPHE = re.compile(r"^([0-9]{3}0)'s$")
+_PART = re.compile(r"(early|mid|late)(?:-|\s+)(?:in\s+)?(.+)")
+_PREPOSITION = re.compile(r"^(?:on|in|since|by|during|from|the)\s+")
+_PHRASE_APOSTROPHES = re.compile(r"[\u2018\u2019\u02bc\u2032`]")
+_SPACES = re.compile(r"\s+")
+_CONTEXT_APOSTROPHES = re.compile(r"[\u2018\u2019\u02bc]")
 
 
 # ---------------------------------------------------------------- plain dates
@@ -132,7 +150,7 @@ def _real_date(year, month, day, text):
 
 def _exact(text):
     """Resolved for an exact YYYY / YYYY-MM / YYYY-MM-DD / YYYYs text, else None."""
-    m = re.fullmatch(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?|([0-9]{3}0)s", text)
+    m = _EXACT.fullmatch(text)
     if not m:
         return None
     if m[4]:
@@ -227,8 +245,7 @@ def parse_published(text: str) -> datetime.date:
     if not isinstance(text, str):
         raise DateError(f"Cannot read published date {text!r}: write it as text, e.g. 2025-03-26")
     text = text.strip()
-    m = re.fullmatch(r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[T ]([0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,6})?)?)"
-                     r"(Z|[+-][0-9]{2}:?[0-9]{2})?)?", text, re.IGNORECASE)
+    m = _PUBLISHED.fullmatch(text)
     if not m:
         raise DateError(f"Cannot read published date '{text}': write an ISO date (2025-03-26) or a datetime"
                         " with its UTC offset (2025-03-26T19:50:00-04:00)")
@@ -306,7 +323,7 @@ def _shift(pub, n, unit):
 
 
 def _match_count(text, pub, direction):
-    m = re.fullmatch(rf"{_NUM}\s+{_UNIT}\s+(ago|from now)|in\s+{_NUM}\s+{_UNIT}(?:'s?\s+time|\s+time)?", text)
+    m = _COUNT.fullmatch(text)
     if not m:
         return None
     if m[1]:
@@ -321,18 +338,26 @@ def _match_day_word(text, pub, direction):
     return None
 
 
+def _on_or_before(day, weekday):
+    return day - datetime.timedelta(days=(day.weekday() - weekday) % 7)
+
+
+def _on_or_after(day, weekday):
+    return day + datetime.timedelta(days=(weekday - day.weekday()) % 7)
+
+
 def _weekday(pub, weekday, how, direction):
     if how == "last":
-        return pub - datetime.timedelta(days=1) + relativedelta(weekday=_WD[weekday](-1)), ""
+        return _on_or_before(pub - datetime.timedelta(days=1), weekday), ""
     if how == "next":
-        return pub + datetime.timedelta(days=1) + relativedelta(weekday=_WD[weekday](+1)), ""
+        return _on_or_after(pub + datetime.timedelta(days=1), weekday), ""
     if direction == "future":
-        return pub + relativedelta(weekday=_WD[weekday](+1)), "next such day"
-    return pub + relativedelta(weekday=_WD[weekday](-1)), "most recent such day"
+        return _on_or_after(pub, weekday), "next such day"
+    return _on_or_before(pub, weekday), "most recent such day"
 
 
 def _match_weekday(text, pub, direction):
-    m = re.fullmatch(rf"{_REL}{_WDAY}(?:\s+(?:morning|afternoon|evening|night))?", text)
+    m = _WEEKDAY_PHRASE.fullmatch(text)
     if not m:
         return None
     day, note = _weekday(pub, _WEEKDAYS[m[2]], _RELATIVE.get(m[1]), direction)
@@ -340,7 +365,7 @@ def _match_weekday(text, pub, direction):
 
 
 def _match_period(text, pub, direction):
-    m = re.fullmatch(r"(last|this|next|earlier this|later this)\s+(week|month|year)", text)
+    m = _PERIOD.fullmatch(text)
     if not m:
         return None
     which, unit = m[1], m[2]
@@ -374,7 +399,7 @@ def _month_year(pub, month, how, direction):
 
 
 def _match_month(text, pub, direction):
-    m = re.fullmatch(rf"{_REL}{_MON}|{_MON},?\s+(?:of\s+)?{_YEAR}", text)
+    m = _MONTH_PHRASE.fullmatch(text)
     if not m:
         return None
     if m[4]:
@@ -387,8 +412,7 @@ def _match_month(text, pub, direction):
 
 
 def _match_month_day(text, pub, direction):
-    m = (re.fullmatch(rf"(?:{_WDAY},?\s+)?{_MON}\s+{_DAY}(?:,?\s+{_YEAR})?", text)
-         or re.fullmatch(rf"(?:{_WDAY},?\s+)?(?:the\s+)?{_DAY}(?:\s+of)?\s+{_MON},?(?:\s+{_YEAR})?", text))
+    m = _MONTH_DAY.fullmatch(text) or _DAY_MONTH.fullmatch(text)
     if not m:
         return None
     month_first = not m[2].isdigit()
@@ -418,7 +442,7 @@ def _match_month_day(text, pub, direction):
 
 
 def _match_year(text, pub, direction):
-    m = re.fullmatch(r"'?([0-9])0'?s", text)
+    m = _SHORT_DECADE.fullmatch(text)
     if m:
         first = pub.year // 100 * 100 + int(m[1]) * 10
         if direction == "future":
@@ -427,7 +451,7 @@ def _match_year(text, pub, direction):
             first -= 100 if first > pub.year else 0
         note = "next such decade" if direction == "future" else "most recent such decade"
         return datetime.date(first, 1, 1), datetime.date(first + 9, 12, 31), "decade", note
-    found = _exact(re.sub(r"^([0-9]{3}0)'s$", r"\1s", text))
+    found = _exact(_DECADE_APOSTROPHE.sub(r"\1s", text))
     return found and (found.start, found.end, found.precision, "")
 
 
@@ -463,27 +487,54 @@ def _resolve(text, pub, direction):
             hit = matcher(text, pub, direction)
             if hit:
                 return hit
-        m = re.fullmatch(r"(early|mid|late)(?:-|\s+)(?:in\s+)?(.+)", text)
+        m = _PART.fullmatch(text)
         if m:
             hit = _resolve(m[2], pub, direction)
             return hit and _narrow(hit, m[1])
-        shorter = re.sub(r"^(?:on|in|since|by|during|from|the)\s+", "", text)
+        shorter = _PREPOSITION.sub("", text)
         if shorter == text:
             return None
         text = shorter
 
 
 def _clean(phrase):
-    text = re.sub(r"[\u2018\u2019\u02bc\u2032`]", "'", phrase)
-    text = re.sub(r"\s+", " ", text).strip().lower()
+    text = _PHRASE_APOSTROPHES.sub("'", phrase)
+    text = _SPACES.sub(" ", text).strip().lower()
     return text.strip(" .,;:!?\"()[]\u201c\u201d").strip()
 
 
 def _direction_and_reason(context):
     if not context:
         return "past", None
-    m = _FUTURE_MARKERS.search(re.sub(r"[\u2018\u2019\u02bc]", "'", context))
+    context = _CONTEXT_APOSTROPHES.sub("'", context)
+    if not _may_hold_marker(context):
+        return "past", None
+    m = _FUTURE_MARKERS.search(context)
     return ("future", m[0]) if m else ("past", None)
+
+
+# Every match of _FUTURE_MARKERS holds one of these words, in any case: a sentence with none of them
+# has no future marker, and most sentences are ruled out without running that (slow) expression.
+_MARKER_WORDS = ("will", "won't", "'ll", "shall", "scheduled", "due", "set", "expected", "slated", "poised",
+                 "going", "planning", "preparing", "plan", "intend", "coming", "later", "tomorrow", "next")
+# The only characters that re.IGNORECASE matches to an ASCII letter that str.lower() does not turn
+# into that letter: dotted capital I, dotless i, long s, Kelvin sign (tests/test_dates.py checks all).
+_ASCII_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+
+
+def may_contain(text, words, start=0, end=None):
+    """False only when no word of `words` (lower-case ASCII) is in text[start:end] in any case that
+    re.IGNORECASE would match: a quick test before running a slow case-insensitive expression."""
+    text = text[start:end] if start or end is not None else text
+    lower = text.lower() if text.isascii() else text.translate(_ASCII_FOLD).lower()
+    for word in words:
+        if word in lower:
+            return True
+    return False
+
+
+def _may_hold_marker(context):
+    return may_contain(context, _MARKER_WORDS)
 
 
 def guess_direction(context: str | None) -> str:

@@ -12,6 +12,8 @@ DIRECTIONS = ("past", "future")
 ENTITY_TYPES = ("person", "organisation", "group", "place", "facility", "law", "court")
 FACT_KEYS = ("id", "kind", "title", "date", "when", "when_source", "direction", "value", "qualifier", "unit",
              "per", "attributed_to", "entities", "topic", "notes", "sources")
+TEXT_KEYS = ("kind", "title", "date", "when", "when_source", "direction", "qualifier", "unit", "per",
+             "attributed_to", "topic", "notes")  # the fact keys whose values are text
 CITATION_KEYS = ("source", "quote", "occurrence")
 ENTITY_KEYS = ("id", "name", "type", "description")
 ENTITIES_FILE = "entities.yaml"
@@ -172,8 +174,10 @@ def read_fact(item, check, sources, entities):
     if not fid:
         return None
     label = f"fact '{fid}'"
-    text = {k: check.text(item, k) for k in ("kind", "title", "date", "when", "when_source", "direction",
-                                             "qualifier", "unit", "per", "attributed_to", "topic", "notes")}
+    text = {}
+    for k in TEXT_KEYS:
+        value = item.get(k)
+        text[k] = value if value is None or isinstance(value, str) else check.text(item, k)  # reports it
     ok = True
     kind = text["kind"]
     if kind and kind not in KINDS:

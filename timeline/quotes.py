@@ -79,7 +79,7 @@ def find(text, quote, occurrence=None):
         raise QuoteProblem("quote-too-short",
                            f"quote {_show(quote)} is too short to show where the fact comes from:"
                            f" quote at least {MIN_WORDS} words of the sentence")
-    matches = _exact(text, quote) or [Match(m.start(), m.end()) for m in pattern(quote).finditer(text)]
+    matches = _exact(text, quote) or [(m.start(), m.end()) for m in pattern(quote).finditer(text)]
     if not matches:
         if "..." in quote or "\u2026" in quote:
             raise QuoteProblem("quote-elided",
@@ -92,26 +92,27 @@ def find(text, quote, occurrence=None):
             raise QuoteProblem("bad-occurrence",
                                f"occurrence: {occurrence} asked for, but the quote occurs {len(matches)}"
                                f" time{'s' if len(matches) != 1 else ''} in the source")
-        match = matches[occurrence - 1]
+        start, end = matches[occurrence - 1]
     elif len(matches) > 1:
         raise QuoteProblem("quote-ambiguous",
                            f"quote {_show(quote)} occurs {len(matches)} times in the source (lines "
-                           + ", ".join(str(text.count("\n", 0, m.start) + 1) for m in matches)
+                           + ", ".join(str(text.count("\n", 0, m[0]) + 1) for m in matches)
                            + "): quote more words, or add occurrence: N")
     else:
-        match = matches[0]
-    if "\n" in text[match.start:match.end]:
+        start, end = matches[0]
+    if text.find("\n", start, end) != -1:
         raise QuoteProblem("quote-spans-paragraphs",
                            f"quote {_show(quote)} runs across a paragraph break: cite each paragraph's words"
                            " as its own quote")
-    return match
+    return Match(start, end)
 
 
 def _exact(text, quote):
+    """(start, end) of each place `quote` occurs in `text` as written."""
     quote = quote.strip()
     found, i = [], text.find(quote)
     while i != -1:
-        found.append(Match(i, i + len(quote)))
+        found.append((i, i + len(quote)))
         i = text.find(quote, i + 1)
     return found
 

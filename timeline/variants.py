@@ -7,6 +7,7 @@ words when the shorter one lines up with part of the longer one (rapidfuzz parti
 least SAME_WORDS); within that stretch the words that differ are marked: [-theirs-]{+ours+}.
 """
 import difflib
+import functools
 import re
 import unicodedata
 
@@ -18,6 +19,8 @@ from .conflicts import pairs_involving
 # an attribution such as "Noem posted Wednesday on X" against the post itself stays below 60.
 SAME_WORDS = 80
 _QUOTED = re.compile(r"[\u201c\"]([^\u201c\u201d\"]+)[\u201d\"]")
+_APOSTROPHES = re.compile(r"[\u2018\u2019'`]")
+_PUNCTUATION = re.compile(r"[^\w\s]")
 
 
 def spoken_words(quote):
@@ -28,17 +31,29 @@ def spoken_words(quote):
 
 def words(text):
     text = unicodedata.normalize("NFKC", text).casefold()
-    text = re.sub(r"[\u2018\u2019'`]", "", text)
-    return re.sub(r"[^\w\s]", " ", text).split()
+    text = _APOSTROPHES.sub("", text)
+    return _PUNCTUATION.sub(" ", text).split()
 
 
 def compare(a, b):
     """(similarity, differences) of two wordings; differences is '' when the words agree."""
-    wa, wb = words(spoken_words(a)), words(spoken_words(b))
+    return _compare(_prepare(a), _prepare(b))
+
+
+@functools.lru_cache(maxsize=16384)  # pairs() meets each citation once per other citation of its group
+def _prepare(quote):
+    """What comparing needs of one wording: its spoken words, and those words joined by spaces."""
+    found = tuple(words(spoken_words(quote)))
+    return found, " ".join(found)
+
+
+def _compare(a, b, cutoff=0):
+    """compare() of two _prepare()d wordings; a score below `cutoff` may be given as 0 (rapidfuzz then
+    skips the alignments that cannot reach it)."""
+    (wa, ta), (wb, tb) = a, b
     if not wa or not wb:
         return 0.0, ""
-    ta, tb = " ".join(wa), " ".join(wb)
-    score = fuzz.partial_ratio(ta, tb)
+    score = fuzz.partial_ratio(ta, tb, score_cutoff=cutoff)
     if score < SAME_WORDS:
         return round(score, 1), ""
     matcher = difflib.SequenceMatcher(a=wa, b=wb, autojunk=False)
@@ -75,7 +90,7 @@ def pairs(facts, involving=None):
         for (fa, ia, ca), (fb, ib, cb) in pairs_involving(cites, involving, lambda cite: cite[0]["id"]):
             if ca["source_id"] == cb["source_id"]:
                 continue
-            score, differences = compare(ca["quote"], cb["quote"])
+            score, differences = _compare(_prepare(ca["quote"]), _prepare(cb["quote"]), SAME_WORDS - 1)
             if score < SAME_WORDS:
                 continue
             out.append({"fact_a": fa["id"], "position_a": ia, "source_a": ca["source_id"],

@@ -81,8 +81,9 @@ def _too_large(size):
 
 def parse(text):
     """Text to plain data (Mapping, Sequence, str, None); raises YamlProblem."""
+    parser = _Parser(text)
     try:
-        return _build(_events(text))
+        return _build(parser.get_event)
     except yaml.MarkedYAMLError as e:
         # An unclosed quote is noticed far away (often at the end of the file): point at where it opened.
         opened = "quoted scalar" in (e.context or "") and e.context_mark is not None
@@ -91,6 +92,9 @@ def parse(text):
         raise YamlProblem(line, "yaml-syntax", _syntax_message(e, text, line)) from None
     except yaml.YAMLError as e:
         raise YamlProblem(1, "yaml-syntax", f"not valid YAML: {e}") from None
+    finally:
+        if hasattr(parser, "dispose"):
+            parser.dispose()
 
 
 def load(data):
@@ -107,91 +111,106 @@ def read(path):
         return load(f.read(MAX_BYTES + 1))
 
 
-def _events(text):
-    parser = _Parser(text)
-    try:
-        while parser.check_event():
-            yield parser.get_event()
-    finally:
-        if hasattr(parser, "dispose"):
-            parser.dispose()
-
-
-def _build(events):
-    stack = []  # [container, pending_key, key_line]
-    root = None
-    documents = 0
-    for ev in events:
-        kind = type(ev)
-        line = ev.start_mark.line + 1 if ev.start_mark else 1
-        if kind is yaml.DocumentStartEvent:
-            documents += 1
-            if documents > 1:
-                raise YamlProblem(line, "multiple-documents",
-                                  "a file holds one YAML document; remove the '---' line or split the file")
-            continue
-        if kind in (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent):
-            continue
-        if kind is yaml.AliasEvent:
-            raise YamlProblem(line, "yaml-alias",
-                              f"alias '*{ev.anchor}' is not allowed: write the value out in full")
-        if getattr(ev, "anchor", None):
-            raise YamlProblem(line, "yaml-anchor",
-                              f"anchor '&{ev.anchor}' is not allowed: write each value out in full")
-        tag = getattr(ev, "tag", None)
-        if tag is not None and tag != "!":
-            raise YamlProblem(line, "yaml-tag",
-                              f"tag '{tag}' is not allowed: remove it (values are read as plain text)")
-        if kind is yaml.ScalarEvent:
-            value = None if (not ev.style and ev.value in NULLS) else ev.value
-            node = value
-        elif kind in (yaml.MappingStartEvent, yaml.SequenceStartEvent):
-            if len(stack) >= MAX_DEPTH:
-                raise YamlProblem(line, "yaml-too-deep",
-                                  f"nesting deeper than {MAX_DEPTH} levels; facts are shallow lists of mappings")
-            node = Mapping() if kind is yaml.MappingStartEvent else Sequence()
-            node.line, node.lines = line, {} if kind is yaml.MappingStartEvent else []
-            _add(stack, node, line)
-            stack.append([node, _NO_KEY, 0])
-            continue
-        elif kind in (yaml.MappingEndEvent, yaml.SequenceEndEvent):
-            node = stack.pop()[0]
-            if not stack:
-                root = node
-            continue
-        else:  # pragma: no cover
-            continue
-        if not stack:
-            root = node
-        else:
-            _add(stack, node, line)
-    return root
-
-
+_Scalar, _MappingStart, _SequenceStart = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+_MappingEnd, _SequenceEnd, _StreamEnd = yaml.MappingEndEvent, yaml.SequenceEndEvent, yaml.StreamEndEvent
 _NO_KEY = object()
 
 
-def _add(stack, node, line):
-    if not stack:
-        return
-    top = stack[-1]
-    container = top[0]
-    if isinstance(container, Sequence):
-        container.append(node)
-        container.lines.append(line)
-    elif top[1] is _NO_KEY:
-        if not isinstance(node, (str, type(None))):
-            raise YamlProblem(line, "yaml-syntax", "a mapping key must be plain text")
-        key = node if node is not None else ""
-        if key in container:
-            raise YamlProblem(line, "duplicate-key",
-                              f"key '{key}' appears twice in this mapping (first on line "
-                              f"{container.lines[key]}); YAML would silently keep only the last: remove one")
-        top[1], top[2] = key, line
-    else:
-        container[top[1]] = node
-        container.lines[top[1]] = top[2]
-        top[1] = _NO_KEY
+def _line(ev):
+    return ev.start_mark.line + 1 if ev.start_mark else 1
+
+
+def _build(next_event):
+    """The tree of the events `next_event()` returns, up to the end of the stream.
+
+    One flat loop (this is the hot path of every build): the open collection and its pending key are
+    kept in local variables, the collections around it on `stack`.
+    """
+    stack = []  # (container, lines, is_sequence, pending key, key line) of each enclosing collection
+    container = lines = None  # the innermost open collection, None at the top level
+    is_sequence, key, key_line = False, _NO_KEY, 0
+    root = None
+    documents = 0
+    while True:
+        ev = next_event()
+        if ev is None:
+            break
+        kind = ev.__class__
+        if kind is _Scalar:
+            if ev.anchor:
+                raise YamlProblem(_line(ev), "yaml-anchor",
+                                  f"anchor '&{ev.anchor}' is not allowed: write each value out in full")
+            tag = ev.tag
+            if tag is not None and tag != "!":
+                raise YamlProblem(_line(ev), "yaml-tag",
+                                  f"tag '{tag}' is not allowed: remove it (values are read as plain text)")
+            value = ev.value
+            if not ev.style and value in NULLS:
+                value = None
+            if container is None:
+                root = value
+            elif is_sequence:
+                container.append(value)
+                lines.append(ev.start_mark.line + 1)  # a parser's events always have marks
+            elif key is _NO_KEY:
+                key = value if value is not None else ""
+                if key in container:
+                    raise YamlProblem(_line(ev), "duplicate-key",
+                                      f"key '{key}' appears twice in this mapping (first on line "
+                                      f"{lines[key]}); YAML would silently keep only the last: remove one")
+                key_line = ev.start_mark.line + 1
+            else:
+                container[key] = value
+                lines[key] = key_line
+                key = _NO_KEY
+        elif kind is _MappingEnd or kind is _SequenceEnd:
+            node = container
+            if stack:
+                container, lines, is_sequence, key, key_line = stack.pop()
+            else:
+                container = None
+                root = node
+        elif kind is _MappingStart or kind is _SequenceStart:
+            line = _line(ev)
+            if ev.anchor:
+                raise YamlProblem(line, "yaml-anchor",
+                                  f"anchor '&{ev.anchor}' is not allowed: write each value out in full")
+            tag = ev.tag
+            if tag is not None and tag != "!":
+                raise YamlProblem(line, "yaml-tag",
+                                  f"tag '{tag}' is not allowed: remove it (values are read as plain text)")
+            depth = len(stack) + (container is not None)
+            if depth >= MAX_DEPTH:
+                raise YamlProblem(line, "yaml-too-deep",
+                                  f"nesting deeper than {MAX_DEPTH} levels; facts are shallow lists of mappings")
+            if kind is _MappingStart:
+                node, node_lines = Mapping(), {}
+            else:
+                node, node_lines = Sequence(), []
+            node.line, node.lines = line, node_lines
+            if container is not None:
+                if is_sequence:
+                    container.append(node)
+                    lines.append(line)
+                elif key is _NO_KEY:
+                    raise YamlProblem(line, "yaml-syntax", "a mapping key must be plain text")
+                else:
+                    container[key] = node
+                    lines[key] = key_line
+                    key = _NO_KEY
+                stack.append((container, lines, is_sequence, key, key_line))
+            container, lines, is_sequence, key, key_line = node, node_lines, kind is _SequenceStart, _NO_KEY, 0
+        elif kind is yaml.DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                raise YamlProblem(_line(ev), "multiple-documents",
+                                  "a file holds one YAML document; remove the '---' line or split the file")
+        elif kind is _StreamEnd:
+            break
+        elif kind is yaml.AliasEvent:
+            raise YamlProblem(_line(ev), "yaml-alias",
+                              f"alias '*{ev.anchor}' is not allowed: write the value out in full")
+    return root
 
 
 def _syntax_message(error, text, line):
