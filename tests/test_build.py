@@ -109,3 +109,20 @@ def test_timeline_view_orders_by_date_then_precision(tree):
     rows = sqlite3.connect(tree.db).execute("select id, date_label from timeline").fetchall()
     assert rows == [("a-day", "1 January 2021"), ("a-month", "January 2021"), ("a-year", "2021"),
                     ("later", "February 2021"), ("bridge-cost", None)]
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_checking_facts_leaves_the_cycle_collector_as_it_was(tree, enabled):
+    """Reading facts pauses Python's cycle collector (for speed); it must come back as it was, problems or not."""
+    import gc
+
+    was = gc.isenabled()
+    try:
+        (gc.enable if enabled else gc.disable)()
+        assert tree.check() == []
+        assert gc.isenabled() is enabled
+        tree.write("facts/facts.yaml", "- id: [broken\n")
+        assert tree.check()
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
