@@ -34,8 +34,10 @@ class Source:
         """1-based position of the sentence holding (or next after) `offset`."""
         import bisect
 
-        starts = [s[1] for s in self.sentences]
-        i = bisect.bisect_right(starts, offset) - 1
+        known = self.__dict__.get("_starts")
+        if known is None or known[0] is not self.sentences or len(known[1]) != len(self.sentences):
+            known = self.__dict__["_starts"] = (self.sentences, [s[1] for s in self.sentences])
+        i = bisect.bisect_right(known[1], offset) - 1
         if i < 0:
             return 1
         if offset >= self.sentences[i][2] and i + 1 < len(self.sentences):
