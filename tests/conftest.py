@@ -1,4 +1,5 @@
 import hashlib
+import importlib.util
 import pathlib
 import textwrap
 
@@ -7,6 +8,18 @@ import pytest
 from timeline import build
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+_spec = importlib.util.spec_from_file_location("gen_corpus", ROOT / "scripts" / "gen_corpus.py")
+gen_corpus = importlib.util.module_from_spec(_spec)  # the benchmark's corpus generator
+_spec.loader.exec_module(gen_corpus)
+
+
+@pytest.fixture(scope="session")
+def corpus(tmp_path_factory):
+    """200 synthetic facts in 4 files, 10 articles (scripts/gen_corpus.py). Copy it before changing it."""
+    path = tmp_path_factory.mktemp("corpus")
+    gen_corpus.generate(str(path), 200, n_articles=10, facts_per_file=50)
+    return path
 
 ARTICLE = (
     "Officials say the bridge will open next week.\n"

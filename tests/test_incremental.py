@@ -1,24 +1,11 @@
 """Incremental builds: reusing earlier work never changes the database, and the cache is never trusted blindly."""
-import importlib.util
 import os
 import sqlite3
 
 import pytest
 
-from conftest import ROOT, assert_same_content
+from conftest import assert_same_content, gen_corpus
 from timeline import build, cache, corroboration, coverage, facts, sentences
-
-spec = importlib.util.spec_from_file_location("gen_corpus", ROOT / "scripts" / "gen_corpus.py")
-gen_corpus = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(gen_corpus)
-
-
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory):
-    """200 synthetic facts in 4 files, 10 articles."""
-    path = tmp_path_factory.mktemp("corpus")
-    gen_corpus.generate(str(path), 200, n_articles=10, facts_per_file=50)
-    return path
 
 
 @pytest.fixture

@@ -4,25 +4,13 @@ Each edit below is made after a build; the rebuild must take the patch path (or,
 mistake, report exactly what a full build reports), and the database must hold what a build from
 nothing writes (conftest.database_content: schema, every table's rows, every view, full-text answers).
 """
-import importlib.util
 import re
 import shutil
 
 import pytest
 
-from conftest import ROOT, assert_same_content
+from conftest import ROOT, assert_same_content, gen_corpus
 from timeline import build
-
-spec = importlib.util.spec_from_file_location("gen_corpus", ROOT / "scripts" / "gen_corpus.py")
-gen_corpus = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(gen_corpus)
-
-
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory):
-    path = tmp_path_factory.mktemp("corpus")
-    gen_corpus.generate(str(path), 200, n_articles=10, facts_per_file=50)
-    return path
 
 
 def copy_of(facts, sources, tmp_path):
