@@ -194,11 +194,21 @@ def pages(db):
         ("fact JSON", f"/timeline/facts/{fact}.json"),
         ("facts JSON page", "/timeline/facts.json?_size=50"),
         ("search JSON", f"/timeline/search.json?q={word}"),
+        ("database JSON", "/timeline.json"),
+        ("figures view", "/timeline/figures"),
+        ("statements view", "/timeline/statements"),
+        ("fact_corroboration view", "/timeline/fact_corroboration"),
+        ("single_origin_facts view", "/timeline/single_origin_facts"),
+        ("source_coverage view", "/timeline/source_coverage"),
+        ("conflicts view", "/timeline/conflicts"),
+        ("conflicts JSON", "/timeline/conflicts.json"),
     ]
     for page in ("fact", "source", "entity", "timeline", "chronology"):  # custom pages, when templates/pages has them
         if os.path.exists(os.path.join(ROOT, "templates", "pages", f"{page}.html")):
             arg = {"fact": f"?id={fact}", "source": f"?id={source}", "entity": "?id=e00001"}.get(page, "")
             found.append((f"/{page} page", f"/{page}{arg}"))
+            if page == "chronology":
+                found += [("timeline page 2", "/chronology?page=2"), ("timeline, one kind", "/chronology?kind=figure")]
     return found
 
 
