@@ -363,3 +363,15 @@ def test_when_most_files_changed_a_full_build_runs(synthetic):
         edit(path, lambda parts: [set_key(parts[0], "title", "Changed")] + parts[1:])
     inputs = run(synthetic)
     assert not inputs.patched and not inputs.unchanged
+
+
+def test_a_patch_waits_for_another_build_like_a_full_build(real):
+    run(real)
+    retitle(real)
+    db = real / "out" / "timeline.db"
+    before = db.read_bytes()
+    with build.lock(str(db), 0):  # another build is running
+        with pytest.raises(build.BuildError, match="another build"):
+            run(real, wait=0.3)
+    assert db.read_bytes() == before
+    assert run(real).patched == ["statements.yaml"]

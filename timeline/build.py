@@ -163,7 +163,9 @@ def _patch(cache, db_path, facts_dir, sources_dir, hashes, states, fingerprint, 
             counts = dict(manifest["counts"], facts=n_facts)
             cache.put_manifest(db_path, dict(manifest, inputs=fingerprint, db=cache_module.file_state(db_path),
                                              counts=counts, hashes=hashes, states=states))
-    except (patch.Fallback, sqlite3.Error, OSError):
+    except BuildError:
+        raise  # another build holds the lock: say so, as a full build would
+    except Exception:  # noqa: BLE001 - anything unforeseen: the full build is always right, and says what is wrong
         return None
     return Inputs({}, {}, [], [], counts=counts, patched=names)
 

@@ -17,8 +17,8 @@ database is the intact file that build wrote (timeline.cache's manifest). Then:
   the last build checked), and the copy replaces the old file as a full build's file does.
 
 Anything out of the ordinary (a problem in a changed file, an id used twice, a resolution that no
-longer holds, a cited article that is not as recorded) returns None: the full build then runs and
-reports it exactly as it always has. The patched database holds the same rows as a full build
+longer holds, a cited article that is not as recorded) raises Fallback, and timeline.build then runs
+the full build, which reports it exactly as it always has. The patched database holds the same rows as a full build
 (tests/test_patch.py compares every table and view, and full-text answers, after many kinds of edit);
 only SQLite's internal rowids of the changed rows differ, and no page or view shows those.
 """
