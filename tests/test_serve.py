@@ -109,7 +109,7 @@ def test_a_changed_fact_is_served_after_the_rebuild(serving):
     assert fact_ids(base) == ["bridge-cost"]
     tree.write("facts/facts.yaml", FACT + NEW_FACT)
     assert wait_for(lambda: fact_ids(base) == ["bridge-cost", "work-began"]), log.read_text()[-2000:]
-    assert "Rebuilt timeline.db: 2 facts; restarting Datasette" in log.read_text()
+    assert "Rebuilt timeline.db: 2 facts (changed: facts.yaml); restarting Datasette" in log.read_text()
 
 
 def test_saving_without_a_change_does_not_restart(serving):

@@ -112,7 +112,8 @@ def serve(facts_dir, sources_dir, db_path, port, metadata, public, watch):
             return False
         if inputs.unchanged:  # saved without a change: the served database is already this one
             return False
-        click.echo(f"Rebuilt {db_path}: {inputs.counts['facts']} facts; restarting Datasette", err=True)
+        changed = f" (changed: {', '.join(inputs.patched)})" if inputs.patched else ""
+        click.echo(f"Rebuilt {db_path}: {inputs.counts['facts']} facts{changed}; restarting Datasette", err=True)
         return True
 
     click.echo(f"Serving on http://127.0.0.1:{port}/{' (public settings)' if public else ''}"
