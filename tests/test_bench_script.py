@@ -1,0 +1,22 @@
+"""scripts/bench.py runs end to end on a tiny corpus and prints every table (its numbers are not judged here:
+a benchmark prints numbers, it does not pass or fail on them)."""
+import re
+import subprocess
+import sys
+
+from conftest import ROOT
+
+
+def test_the_benchmark_prints_its_tables(tmp_path):
+    result = subprocess.run([sys.executable, "scripts/bench.py", "--sizes", "200,400", "--work", str(tmp_path),
+                             "--requests", "2"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    out = result.stdout
+    builds = re.findall(r"(?m)^\| (200|400) \| (\d+) \| ([\d,]+) \| \d+ \| ([\d.]+) s .*\| ([\d.]+)x \| ([\d.]+) s \|"
+                        r" ([\d.]+) s \| (\d+) \|$", out)
+    assert [row[0] for row in builds] == ["200", "400"], out
+    assert all(float(row[3]) > 0 and float(row[4]) > 0 and int(row[7]) > 0 for row in builds)
+    assert re.search(r"(?m)^\| 200 -> 400 \| -?[\d.]+ \|", out), out
+    pages = re.findall(r"(?m)^\| ([^|]+) \| `(/[^`]*)` \| (\d+|error[^|]*) \|", out)
+    assert len(pages) >= 20 and not [p for p in pages if p[2].startswith("error")], out
+    assert {"/", "/timeline", "/timeline/conflicts", "/chronology"} <= {p[1] for p in pages}
