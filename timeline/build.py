@@ -80,17 +80,17 @@ def build(db_path="timeline.db", facts_dir="facts", sources_dir="sources", wait=
     db_path = os.path.abspath(db_path)
     cache = cache_module.Cache(cache_module.folder_for(db_path)) if use_cache else None
     try:
-        hashes = states = fingerprint = None
+        manifest = hashes = states = fingerprint = None
         if cache:
-            hashes, states = cache_module.input_hashes(facts_dir, sources_dir,
-                                                       known=(cache.manifest(db_path) or {}).get("states"))
+            manifest = cache.manifest(db_path)  # what the last build of this database recorded
+            hashes, states = cache_module.input_hashes(facts_dir, sources_dir, known=(manifest or {}).get("states"))
             fingerprint = cache_module.fingerprint_of(hashes) + (":excerpts" if excerpts else "")
-        unchanged = _unchanged(cache, db_path, fingerprint)
+        unchanged = _unchanged(manifest, db_path, fingerprint)
         if unchanged:
             cache.close(prune=False)
             return unchanged
         if cache and not excerpts:
-            patched = _patch(cache, db_path, facts_dir, sources_dir, hashes, states, fingerprint, wait)
+            patched = _patch(cache, manifest, db_path, facts_dir, sources_dir, hashes, states, fingerprint, wait)
             if patched:
                 cache.close(prune=False)  # the other files' entries were not looked at, but still hold
                 return patched
@@ -126,12 +126,11 @@ def build(db_path="timeline.db", facts_dir="facts", sources_dir="sources", wait=
             cache.close()
 
 
-def _patch(cache, db_path, facts_dir, sources_dir, hashes, states, fingerprint, wait):
+def _patch(cache, manifest, db_path, facts_dir, sources_dir, hashes, states, fingerprint, wait):
     """Inputs(patched=[names]) when the new database could be made by patching a copy of the old one
     (see timeline.patch), or None: then a full build runs (and reports any problem)."""
     from . import patch
 
-    manifest = cache.manifest(db_path)
     if not manifest or manifest.get("excerpts") is not False or not isinstance(manifest.get("counts"), dict) \
             or not isinstance(manifest.get("depends"), str):
         return None
@@ -182,11 +181,9 @@ def _reuse(cache, inputs):
                                                                    lambda: corroboration.rows(inputs))
 
 
-def _unchanged(cache, db_path, fingerprint):
-    """Inputs(unchanged=True) when `db_path` is the intact database the last build wrote from these inputs."""
-    if cache is None:
-        return None
-    manifest = cache.manifest(db_path)
+def _unchanged(manifest, db_path, fingerprint):
+    """Inputs(unchanged=True) when `db_path` is the intact database the last build wrote from these inputs
+    (`manifest`: what that build recorded, or None)."""
     if not manifest or manifest.get("inputs") != fingerprint or not isinstance(manifest.get("counts"), dict):
         return None
     try:

@@ -223,12 +223,8 @@ def _sane_facts(value):
     return True
 
 
-def fingerprint(facts_dir, sources_dir):
-    """A hash of every file under the facts and sources folders (names and bytes) and of the code."""
-    return fingerprint_of(input_hashes(facts_dir, sources_dir)[0])
-
-
 def fingerprint_of(hashes):
+    """One hash of the inputs (input_hashes) and of the code."""
     return hashlib.sha256(json.dumps([code_version(), hashes], sort_keys=True).encode()).hexdigest()
 
 

@@ -23,7 +23,6 @@ the full build, which reports it exactly as it always has. The patched database 
 only SQLite's internal rowids of the changed rows differ, and no page or view shows those.
 """
 import collections.abc
-import hashlib
 import os
 import sqlite3
 
@@ -79,27 +78,22 @@ class RecordedSources(collections.abc.Mapping):
     def __init__(self, conn, sources_dir, cache):
         self.root = os.path.dirname(os.path.abspath(sources_dir))  # source paths start from here
         self.cache = cache
-        self.rows = {row[0]: row for row in conn.execute(
-            "SELECT id, outlet, title, author, published, url, path, sha256, based_on, notes FROM sources")}
+        self.rows = {row[0]: row for row in conn.execute(f"SELECT {', '.join(sources_module.SOURCE_KEYS)} FROM sources")}
         self.loaded = {}
 
     def __getitem__(self, sid):
         if sid not in self.loaded:
-            values = dict(zip(("id", "outlet", "title", "author", "published", "url", "path", "sha256", "based_on",
-                               "notes"), self.rows[sid]))
-            source = sources_module.Source(**values)
+            source = sources_module.Source(**dict(zip(sources_module.SOURCE_KEYS, self.rows[sid])))
+            check = Checker("sources.yaml")
             try:
                 if source.published:
                     source.published_date = dates.parse_published(source.published)
-                # The last build checked this path (inside the sources folder) and nothing there changed since.
-                with open(os.path.join(self.root, source.path), "rb") as f:
-                    data = f.read()
-                if hashlib.sha256(data).hexdigest() != source.sha256:
-                    raise Fallback(f"source {sid} is not as recorded")
-                source.text = data.decode("utf-8")
-            except (OSError, UnicodeDecodeError, dates.DateError):
-                raise Fallback(f"source {sid} cannot be read as recorded") from None
-            source.sentences = self.cache.sentences(source.sha256, source.text)
+            except dates.DateError:
+                raise Fallback(f"source {sid}: its publication date cannot be read") from None
+            # The last build checked this path (inside the sources folder) and nothing there changed since.
+            sources_module.read_text(source, os.path.join(self.root, source.path), check, self.cache)
+            if check.problems or not source.text:
+                raise Fallback(f"source {sid} is not as recorded")
             self.loaded[sid] = source
         return self.loaded[sid]
 
@@ -113,8 +107,8 @@ class RecordedSources(collections.abc.Mapping):
 def read_changed(conn, facts_dir, sources_dir, names, cache, depends, relative_to=None):
     """(new facts, sources) for the changed files, checked as a full build checks them; raises Fallback."""
     sources = RecordedSources(conn, sources_dir, cache)
-    entities = {row[0]: dict(zip(("id", "name", "type", "description", "file", "line"), row)) for row in conn.execute(
-        "SELECT id, name, type, description, file, line FROM entities")}
+    columns = facts_module.ENTITY_KEYS + ("file", "line")
+    entities = {row[0]: dict(zip(columns, row)) for row in conn.execute(f"SELECT {', '.join(columns)} FROM entities")}
     new = []
     for name in names:
         path = os.path.join(facts_dir, name)

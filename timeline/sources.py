@@ -125,6 +125,13 @@ def _read(source, root, sources_dir, check, cache):
                   f"source '{source.id}': path '{source.path}' leads outside {os.path.basename(sources_dir)}/:"
                   " keep the article files inside it (symlinks out are refused too)")
         return
+    read_text(source, full, check, cache)
+
+
+def read_text(source, full, check, cache=None):
+    """Fill `source.text` and `source.sentences` from the file at `full`, whose bytes must have the
+    source's sha256; a problem goes to `check` and leaves the text empty."""
+    line = source.line
     try:
         with open(full, "rb") as f:
             data = f.read()
