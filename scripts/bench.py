@@ -204,7 +204,7 @@ def pages(db):
         ("conflicts JSON", "/timeline/conflicts.json"),
     ]
     for page in ("fact", "source", "entity", "timeline", "chronology"):  # custom pages, when templates/pages has them
-        if os.path.exists(os.path.join(ROOT, "templates", "pages", f"{page}.html")):
+        if os.path.exists(os.path.join(ROOT, "timeline", "site", "templates", "pages", f"{page}.html")):
             arg = {"fact": f"?id={fact}", "source": f"?id={source}", "entity": "?id=e00001"}.get(page, "")
             found.append((f"/{page} page", f"/{page}{arg}"))
             if page == "chronology":
@@ -229,7 +229,7 @@ def latency(db, requests=40, clients=10):
     from timeline.server import datasette_command
 
     port = free_port()
-    command = datasette_command(db, os.path.join(ROOT, "metadata.json"), port)
+    command = datasette_command(db, port, metadata=os.path.join(ROOT, "metadata.json"))
     server = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
     try:

@@ -8,6 +8,7 @@ import pytest
 from timeline import build
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
+SITE = ROOT / "timeline" / "site"  # the packaged site: templates, plugins, static, metadata, JSON Schemas
 
 _spec = importlib.util.spec_from_file_location("gen_corpus", ROOT / "scripts" / "gen_corpus.py")
 gen_corpus = importlib.util.module_from_spec(_spec)  # the benchmark's corpus generator

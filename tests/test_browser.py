@@ -35,7 +35,7 @@ def server(real_db, tmp_path_factory):
     db = tmp_path_factory.mktemp("browser") / "timeline.db"
     db.write_bytes(real_db.read_bytes())
     port = free_port()
-    command = datasette_command(str(db), str(ROOT / "metadata.json"), port)
+    command = datasette_command(str(db), port, metadata=str(ROOT / "metadata.json"))
     log = open(db.parent / "datasette.log", "wb")
     process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
                                env={**os.environ, "PYTHONPATH": str(ROOT)})

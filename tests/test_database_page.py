@@ -15,17 +15,17 @@ from datasette.app import Datasette
 from datasette.plugins import pm
 from datasette import hookimpl
 
-from conftest import ROOT
+from conftest import ROOT, SITE
 from test_public import free_port, wait_until_up
-from timeline.server import datasette_command
+from timeline.server import datasette_command, site_metadata
 
-METADATA = json.loads((ROOT / "metadata.json").read_text())
+METADATA = site_metadata(ROOT / "metadata.json")
 
 
-def datasette(path, immutable=True, metadata=METADATA, template_dir=ROOT / "templates"):
+def datasette(path, immutable=True, metadata=METADATA, template_dir=SITE / "templates"):
     files = {"immutables": [str(path)]} if immutable else {"files": [str(path)]}
     return Datasette(**files, metadata=metadata, template_dir=str(template_dir),
-                     plugins_dir=str(ROOT / "plugins"), settings={"suggest_facets": False})
+                     plugins_dir=str(SITE / "plugins"), settings={"suggest_facets": False})
 
 
 def get(ds, path, **kwargs):
@@ -169,7 +169,7 @@ def test_each_host_gets_its_own_links(served):
 
 def test_an_edited_template_is_rendered_afresh(served, tmp_path):
     templates = tmp_path / "templates"
-    shutil.copytree(ROOT / "templates", templates)
+    shutil.copytree(SITE / "templates", templates)
     ds = datasette(served, template_dir=templates)
     assert b"edited-site-nav" not in get(ds, "/timeline")[2]
     base = templates / "base.html"
@@ -180,7 +180,7 @@ def test_an_edited_template_is_rendered_afresh(served, tmp_path):
 
 def uncached_plugins(tmp_path):
     folder = tmp_path / "plugins-uncached"
-    shutil.copytree(ROOT / "plugins", folder, ignore=shutil.ignore_patterns("database_page.py", "__pycache__"))
+    shutil.copytree(SITE / "plugins", folder, ignore=shutil.ignore_patterns("database_page.py", "__pycache__"))
     return folder
 
 
@@ -190,7 +190,7 @@ def public_servers(served, tmp_path):
     started = []
     for plugins in (None, uncached_plugins(tmp_path)):
         port = free_port()
-        command = datasette_command(str(served), str(ROOT / "metadata.json"), port, public=True)
+        command = datasette_command(str(served), port, public=True, metadata=str(ROOT / "metadata.json"))
         if plugins:
             command[command.index("--plugins-dir") + 1] = str(plugins)
         log = tmp_path / f"server-{port}.log"

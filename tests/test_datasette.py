@@ -7,16 +7,14 @@ from click.testing import CliRunner
 from datasette.cli import cli as datasette_cli
 
 from conftest import ROOT
+from timeline.server import site_metadata, site_options, write_site_metadata
 
-METADATA = json.loads((ROOT / "metadata.json").read_text())
+METADATA = site_metadata(ROOT / "metadata.json")
 QUERIES = METADATA["databases"]["timeline"]["queries"]
 
 
 def get(db, path):
-    args = [str(db), "-m", str(ROOT / "metadata.json"), "--get", path]
-    for option, folder in (("--template-dir", "templates"), ("--plugins-dir", "plugins")):
-        if (ROOT / folder).is_dir() and any((ROOT / folder).iterdir()):
-            args += [option, str(ROOT / folder)]
+    args = [str(db), *site_options(write_site_metadata(ROOT / "metadata.json", db.parent), ROOT), "--get", path]
     result = CliRunner().invoke(datasette_cli, args)
     assert result.exit_code == 0, f"{path}: {result.output[:500]}"
     return result.output

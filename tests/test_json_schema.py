@@ -9,7 +9,7 @@ import jsonschema
 import pytest
 import yaml
 
-from conftest import ROOT
+from conftest import ROOT, SITE
 
 
 class Yaml12Loader(yaml.SafeLoader):
@@ -35,7 +35,7 @@ def test_every_file_names_its_schema_and_validates(path):
 
 
 def test_schema_accepts_numbers_or_text_for_dates_and_values():
-    schema = json.loads((ROOT / "schema" / "facts.schema.json").read_text())
+    schema = json.loads((SITE / "schema" / "facts.schema.json").read_text())
     base = {"id": "a", "kind": "figure", "title": "t", "unit": "USD", "sources": [{"source": "s", "quote": "q w e"}]}
     for date, value in ((2023, 40000), ("2023-03", "40000"), ("1990s", 2.5)):
         jsonschema.validate([{**base, "date": date, "value": value}], schema)

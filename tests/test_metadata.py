@@ -3,8 +3,9 @@ import json
 import sqlite3
 
 from conftest import ROOT
+from timeline.server import site_metadata
 
-METADATA = json.loads((ROOT / "metadata.json").read_text())
+METADATA = site_metadata(ROOT / "metadata.json")
 TABLES = METADATA["databases"]["timeline"]["tables"]
 
 

@@ -13,17 +13,17 @@ import pytest
 from click.testing import CliRunner
 from datasette.cli import cli as datasette_cli
 
-from conftest import ROOT
-from timeline.server import LOCAL_SETTINGS  # served as `timeline serve` serves
+from conftest import ROOT, SITE
+from timeline.server import LOCAL_SETTINGS, site_metadata, site_options, write_site_metadata  # served as `timeline serve` serves
 
-spec = importlib.util.spec_from_file_location("quick_pages_plugin", ROOT / "plugins" / "quick_pages.py")
+spec = importlib.util.spec_from_file_location("quick_pages_plugin", SITE / "plugins" / "quick_pages.py")
 quick_pages = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(quick_pages)
 
 
 def get(db, path):
-    args = [str(db), "-m", str(ROOT / "metadata.json"), "--template-dir", str(ROOT / "templates"),
-            "--plugins-dir", str(ROOT / "plugins"), *LOCAL_SETTINGS, "--setting", "trace_debug", "1", "--get", path]
+    args = [str(db), *site_options(write_site_metadata(ROOT / "metadata.json", db.parent), ROOT), *LOCAL_SETTINGS,
+            "--setting", "trace_debug", "1", "--get", path]
     result = CliRunner().invoke(datasette_cli, args)
     assert result.exit_code == 0, f"{path}: {result.output[:500]}"
     return result.output
@@ -132,11 +132,11 @@ def test_home_lists_the_latest_sources_and_links_to_all(big_db):
 
 def test_table_permissions_are_cached_and_still_enforced(db):
     """A table with an `allow` block stays hidden from everyone else, request after request."""
-    metadata = json.loads((ROOT / "metadata.json").read_text())
+    metadata = site_metadata(ROOT / "metadata.json")
     metadata["databases"]["timeline"]["tables"]["sources"]["allow"] = {"id": "curator"}
     path = db.parent / "metadata-allow.json"
     path.write_text(json.dumps(metadata))
-    spec = importlib.util.spec_from_file_location("permission_cache_plugin", ROOT / "plugins" / "permission_cache.py")
+    spec = importlib.util.spec_from_file_location("permission_cache_plugin", SITE / "plugins" / "permission_cache.py")
     permission_cache = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(permission_cache)
     from datasette.app import Datasette
@@ -149,7 +149,7 @@ def test_table_permissions_are_cached_and_still_enforced(db):
         assert {table: ds._table_permission_allows("timeline", table) for table in expected} == expected
     assert expected["sources"] == [{"id": "curator"}] and len(cache) == 3
     for _ in range(2):
-        args = [str(db), "-m", str(path), "--plugins-dir", str(ROOT / "plugins"), "--get"]
+        args = [str(db), "-m", str(path), "--plugins-dir", str(SITE / "plugins"), "--get"]
         assert CliRunner().invoke(datasette_cli, args + ["/timeline/sources.json"]).exit_code != 0
         listed = {t["name"] for t in json.loads(CliRunner().invoke(datasette_cli, args + ["/timeline.json"]).output)["tables"]}
         assert "sources" not in listed and "facts" in listed

@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from timeline.server import datasette_command
+from timeline.server import datasette_command, site_metadata
 
 
 def plan(db, sql):
@@ -25,7 +25,7 @@ def test_the_coverage_query_streams_sources_in_index_order(real_db):
 
     from conftest import ROOT
 
-    sql = json.loads((ROOT / "metadata.json").read_text())["databases"]["timeline"]["queries"]["coverage"]["sql"]
+    sql = site_metadata(ROOT / "metadata.json")["databases"]["timeline"]["queries"]["coverage"]["sql"]
     steps = plan(real_db, sql)
     assert "SCAN sentences USING INDEX sentences_source" in steps, steps
     assert not any("TEMP B-TREE" in step for step in steps), steps
@@ -41,9 +41,9 @@ def test_the_busiest_entities_are_counted_from_an_index_alone(real_db):
     """The timeline page's "who or what" choice: 0.5 s at 100,000 facts reading every row, 0.06 s from the index."""
     import re
 
-    from conftest import ROOT
+    from conftest import SITE
 
-    page = (ROOT / "templates" / "pages" / "chronology.html").read_text()
+    page = (SITE / "templates" / "pages" / "chronology.html").read_text()
     sql = re.search(r'set top = cached_sql\("([^"]+)"\)', page).group(1)
     steps = plan(real_db, sql)
     assert "SCAN fact_entities USING COVERING INDEX fact_entities_entity" in steps, steps
@@ -62,6 +62,6 @@ def test_the_lookups_behind_fact_source_and_entity_pages_use_an_index(real_db, s
 
 @pytest.mark.parametrize("public", [False, True])
 def test_served_without_facet_suggestions(public):
-    command = datasette_command("timeline.db", "metadata.json", 8001, public=public)
+    command = datasette_command("timeline.db", 8001, public=public)
     assert command[command.index("suggest_facets") - 1:command.index("suggest_facets") + 2] == [
         "--setting", "suggest_facets", "off"]

@@ -143,12 +143,12 @@ def test_fingerprint_sees_a_changed_file(tree):
 
 
 def test_public_settings_reach_the_command_line():
-    command = server.datasette_command("timeline.db", str(ROOT / "metadata.json"), 8001, public=True)
+    command = server.datasette_command("timeline.db", 8001, public=True, metadata=str(ROOT / "metadata.json"))
     assert command[command.index("-i") + 1] == "timeline.db"
     assert command[command.index("-h") + 1] == "127.0.0.1"
     settings = {command[i + 1]: command[i + 2] for i, part in enumerate(command) if part == "--setting"}
     assert settings["sql_time_limit_ms"] == "1000"
     assert settings["allow_download"] == "off"
-    local = server.datasette_command("timeline.db", str(ROOT / "metadata.json"), 8001)
+    local = server.datasette_command("timeline.db", 8001, metadata=str(ROOT / "metadata.json"))
     local_settings = {local[i + 1]: local[i + 2] for i, part in enumerate(local) if part == "--setting"}
     assert local_settings == {"suggest_facets": "off"}  # only what keeps pages quick; nothing public-only

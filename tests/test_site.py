@@ -7,13 +7,13 @@ import xml.etree.ElementTree as ET
 import pytest
 from markupsafe import escape
 
-from conftest import ROOT, Tree
+from conftest import ROOT, SITE, Tree
 from test_datasette import get
 from timeline import build, excerpts, schema
 
 
 def plugin(name):
-    spec = importlib.util.spec_from_file_location(f"site_plugin_{name}", ROOT / "plugins" / f"{name}.py")
+    spec = importlib.util.spec_from_file_location(f"site_plugin_{name}", SITE / "plugins" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

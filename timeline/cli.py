@@ -80,7 +80,8 @@ def build(facts_dir, sources_dir, db_path, excerpts, wait, no_cache):
 @DB
 @click.option("-p", "--port", default=8001, show_default=True, type=int, help="Port to serve on")
 @click.option("--metadata", default="metadata.json", show_default=True, type=click.Path(dir_okay=False),
-              help="Datasette metadata (titles, descriptions, canned queries)")
+              help="The story's own metadata (title, description, license, source links), laid over the"
+                   " site's; its folder may hold templates/ that replace the site's pages")
 @click.option("--public", is_flag=True,
               help="Settings for a server anyone can reach: time limit, bounded rows, no download (see README)")
 @click.option("--watch/--no-watch", default=True, show_default=True,
@@ -97,8 +98,15 @@ def serve(facts_dir, sources_dir, db_path, port, metadata, public, watch):
 
         timeline serve --public --no-watch
     """
+    try:
+        server.site_metadata(metadata)  # a broken metadata.json is reported before the build
+    except server.SiteError as e:
+        raise click.ClickException(str(e))
     _build(facts_dir, sources_dir, db_path)
-    command = server.datasette_command(db_path, metadata, port, public=public)
+    try:
+        command = server.datasette_command(db_path, port, public=public, metadata=metadata)
+    except server.SiteError as e:
+        raise click.ClickException(str(e))
 
     def rebuild():
         try:

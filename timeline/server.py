@@ -5,6 +5,7 @@ inode, and an immutable database is never re-read), so `timeline serve` watches 
 rebuilds on a change, and restarts Datasette only after a build that succeeded. A failed rebuild keeps
 the old database and the old server.
 """
+import json
 import os
 import signal
 import subprocess
@@ -36,16 +37,91 @@ PUBLIC_SETTINGS = {
 LOCAL_SETTINGS = ["--setting", "suggest_facets", "off"]
 
 
-def datasette_command(db_path, metadata, port, host="127.0.0.1", public=False):
-    """The Datasette command line that serves `db_path` read-only (immutable)."""
-    here = os.path.dirname(os.path.abspath(metadata))
+SITE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "site")  # the packaged site
+SITE_TEMPLATES = os.path.join(SITE, "templates")
+SITE_PLUGINS = os.path.join(SITE, "plugins")
+SITE_STATIC = os.path.join(SITE, "static")
+SITE_METADATA = os.path.join(SITE, "metadata.json")
+STORY_METADATA = "metadata.json"  # a story folder's own: its title, description, license, source links
+DATABASE = "timeline"  # the name the site's pages, canned queries and descriptions are written for
+
+
+class SiteError(Exception):
+    """The site cannot be served as asked (a story's metadata.json, the database's name)."""
+
+
+def site_metadata(path=STORY_METADATA):
+    """The packaged site's metadata (every table and column described, the canned queries) with the
+    story's own metadata.json at `path`, when there is one, laid over it: keys it gives replace the
+    site's, mappings are merged key by key (so a story can retitle one table, or add a canned query)."""
+    with open(SITE_METADATA, encoding="utf-8") as f:
+        merged = json.load(f)
+    try:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+    except FileNotFoundError:
+        return merged
+    except (OSError, UnicodeDecodeError) as e:
+        raise SiteError(f"{path}: cannot be read ({getattr(e, 'strerror', None) or e}): fix it or remove it")
+    try:
+        own = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise SiteError(f"{path}:{e.lineno}: not valid JSON ({e.msg}): fix it, or remove it to use the"
+                        " site's own title and descriptions")
+    if not isinstance(own, dict):
+        raise SiteError(f"{path}:1: must be a JSON object such as {{\"title\": \"...\", \"license\": \"...\"}}")
+    return _lay_over(merged, own)
+
+
+def _lay_over(base, own):
+    out = dict(base)
+    for key, value in own.items():
+        out[key] = _lay_over(base[key], value) if isinstance(value, dict) and isinstance(base.get(key), dict) else value
+    return out
+
+
+def write_site_metadata(path, folder):
+    """Write the merged metadata (site_metadata) into `folder` for Datasette's -m; return its path."""
+    os.makedirs(folder, exist_ok=True)
+    text = json.dumps(site_metadata(path), indent=2, ensure_ascii=False)
+    target = os.path.join(folder, "metadata.json")
+    try:
+        with open(target, encoding="utf-8") as f:
+            if f.read() == text:
+                return target
+    except OSError:
+        pass
+    tmp = f"{target}.{os.getpid()}"
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(text)
+    os.replace(tmp, target)
+    return target
+
+
+def site_options(merged_metadata, story="."):
+    """Datasette's options for the site: the merged metadata file, the story folder's templates/ when it
+    has one (the packaged templates stand behind it: plugins/site.py adds them), the site's plugins and
+    static files."""
+    story_templates = os.path.join(story, "templates")
+    templates = story_templates if os.path.isdir(story_templates) else SITE_TEMPLATES
+    return ["-m", merged_metadata, "--template-dir", os.path.abspath(templates),
+            "--plugins-dir", SITE_PLUGINS, "--static", f"static:{SITE_STATIC}"]
+
+
+def datasette_command(db_path, port, host="127.0.0.1", public=False, metadata=STORY_METADATA):
+    """The Datasette command line that serves `db_path` read-only (immutable) as the site of a story
+    whose own metadata.json is `metadata` (it need not exist; its folder may hold templates/). The
+    merged metadata is written into the build cache folder next to `db_path`."""
+    from .cache import folder_for
+
+    name = os.path.splitext(os.path.basename(db_path))[0]
+    if name != DATABASE:
+        raise SiteError(f"the site serves a database file named {DATABASE}.db (its pages and queries are written"
+                        f" for the database '{DATABASE}'), not {os.path.basename(db_path)}: keep the name and choose"
+                        f" the folder, e.g. --db public/{DATABASE}.db")
+    merged = write_site_metadata(metadata, folder_for(db_path))
     command = [sys.executable, "-m", "datasette", "serve", "-i", db_path, "-h", host, "-p", str(port)]
-    if os.path.exists(metadata):
-        command += ["-m", metadata]
-    for option, folder in (("--template-dir", "templates"), ("--plugins-dir", "plugins"), ("--static", "static")):
-        path = os.path.join(here, folder)
-        if os.path.isdir(path) and os.listdir(path):
-            command += [option, f"static:{path}" if option == "--static" else path]
+    command += site_options(merged, os.path.dirname(os.path.abspath(metadata)))
     if public:
         for name, value in PUBLIC_SETTINGS.items():
             command += ["--setting", name, str(value)]

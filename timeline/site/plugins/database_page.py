@@ -20,7 +20,7 @@ A response is kept, and a kept one sent, only when all of these hold:
 - no plugin supplies metadata at request time (`get_metadata`);
 - the response is a complete 200 that sets no cookie.
 The key also holds the Host header and scheme (the page links its JSON by absolute URL), the metadata
-object and the names and times of the files in the template folder (Datasette re-reads an edited
+object and the names and times of the files in the template folders (Datasette re-reads an edited
 template). At most KEEP responses are kept per server, the oldest dropped first.
 The page's footer ("Queries took") and the JSON's `query_ms` tell the time of the render kept.
 
@@ -60,18 +60,23 @@ def file_identity(path):
     return (path, info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
 
 
-def templates_state(folder):
-    """The name and modification time of every file under the template folder."""
-    if not folder:
-        return ()
+def template_dirs(datasette):
+    """The story's templates (Datasette's --template-dir), then the site's own (next to this folder)."""
+    packaged = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "templates")
+    return [d for d in dict.fromkeys((datasette.template_dir, packaged)) if d and os.path.isdir(d)]
+
+
+def templates_state(folders):
+    """The name and modification time of every file under the template folders."""
     state = []
-    for root, dirs, files in os.walk(folder):
-        dirs.sort()
-        for name in sorted(files):
-            try:
-                state.append((os.path.join(root, name), os.stat(os.path.join(root, name)).st_mtime_ns))
-            except OSError:
-                pass
+    for folder in folders:
+        for root, dirs, files in os.walk(folder):
+            dirs.sort()
+            for name in sorted(files):
+                try:
+                    state.append((os.path.join(root, name), os.stat(os.path.join(root, name)).st_mtime_ns))
+                except OSError:
+                    pass
     return tuple(state)
 
 
@@ -96,7 +101,7 @@ def page_key(datasette, scope):
         return None
     request = Request(scope, None)
     return (routed_path(scope), name, file, request.host, request.scheme,
-            id(getattr(datasette, "_metadata_local", None)), templates_state(datasette.template_dir))
+            id(getattr(datasette, "_metadata_local", None)), templates_state(template_dirs(datasette)))
 
 
 def plain(scope):

@@ -3,8 +3,14 @@
 Everything returned here is either plain text (Jinja escapes it) or a list of (text, marked) pieces
 that templates print with {{ }} inside <mark> or not: no function builds HTML from data.
 """
+import os
+
 from datasette import hookimpl
 from datasette.utils import tilde_encode
+
+# The packaged site's templates, next to this plugins folder. A story's own templates/ (Datasette's
+# --template-dir) comes first, so a story can replace any one page and keep the rest.
+TEMPLATES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "templates")
 
 DATABASE = "timeline"
 
@@ -76,6 +82,14 @@ def group_label(date_start, precision):
         month = int(date_start[5:7])
         return (year, f"{MONTHS[month - 1]} {year}")
     return (year, "")
+
+
+@hookimpl
+def prepare_jinja2_environment(env, datasette):
+    """Put the site's templates behind the story's own (or first, when the story has none)."""
+    paths = env.loader.loaders[0].searchpath
+    if os.path.isdir(TEMPLATES) and os.path.abspath(TEMPLATES) not in map(os.path.abspath, paths):
+        paths.insert(1 if datasette.template_dir else 0, TEMPLATES)
 
 
 @hookimpl

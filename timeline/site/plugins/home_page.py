@@ -16,15 +16,21 @@ from datasette.version import __version__
 from datasette.utils.asgi import Response
 
 
+def template_dirs(datasette):
+    """The story's templates (Datasette's --template-dir), then the site's own (next to this folder)."""
+    packaged = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "templates")
+    return [d for d in dict.fromkeys((datasette.template_dir, packaged)) if d and os.path.isdir(d)]
+
+
 def custom_home(datasette):
-    """True when the project's index.html can be rendered without the index view's context."""
-    if not datasette.template_dir:
-        return False
-    path = os.path.join(datasette.template_dir, "index.html")
-    if not os.path.exists(path):
-        return False
-    with open(path, encoding="utf-8") as f:
-        return "databases" not in f.read()
+    """True when the site's index.html (the story's, else the packaged one) can be rendered without
+    the index view's context."""
+    for folder in template_dirs(datasette):
+        path = os.path.join(folder, "index.html")
+        if os.path.exists(path):
+            with open(path, encoding="utf-8") as f:
+                return "databases" not in f.read()
+    return False
 
 
 async def home(datasette, request):

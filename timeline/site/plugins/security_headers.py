@@ -2,7 +2,7 @@
 
 The policy allows scripts only from this site ('self': Datasette's /-/static files) and the inline
 scripts the templates themselves contain, each allowed by its sha256 hash. The hashes are computed at
-startup from the template files (this project's templates/ and Datasette's own), so a template's
+startup from the template files (the story's templates/, the site's and Datasette's own), so a template's
 script keeps working without a hand-kept list, while a <script> that user text might smuggle into a
 page (it would have to get past Jinja's escaping first) has no hash and does not run. Inline event
 handlers (onclick=...) and javascript: links never run. Styles may be inline (Datasette's pages use
@@ -76,12 +76,12 @@ def policy(hashes):
 
 
 def template_dirs(datasette):
+    """Every template folder: the story's (Datasette's --template-dir), the site's own, Datasette's."""
     import datasette as package
 
-    dirs = [os.path.join(os.path.dirname(package.__file__), "templates")]
-    if datasette.template_dir:
-        dirs.insert(0, datasette.template_dir)
-    return dirs
+    packaged = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "templates")
+    builtin = os.path.join(os.path.dirname(package.__file__), "templates")
+    return [d for d in dict.fromkeys((datasette.template_dir, packaged, builtin)) if d and os.path.isdir(d)]
 
 
 @hookimpl
