@@ -273,3 +273,47 @@ def cp1252_page():
 <p>\u201cIt is the end of an era,\u201d said Joan Hartley, who has worked there for 31 years.</p>
 <p>The owners blamed energy costs, which they said had tripled since 2021.</p></div></body></html>""")
     return text.encode("cp1252")
+
+TRAINS = [
+    "Night trains between Lyon and Vienna will run three times a week from December, the operator announced"
+    " on Wednesday.",
+    "Tickets will start at \u20ac59 for a seat and \u20ac149 for a sleeping berth, and the journey will take"
+    " 13 hours.",
+    "\u201cDemand has doubled since 2023,\u201d said the operator\u2019s spokesperson, Claire Martin.",
+]
+
+DISPATCH = {
+    # Saved with the SingleFile browser extension (its comment gives the address and the time of saving);
+    # schema.org microdata instead of JSON-LD; the byline in <meta name="byl"> as some papers write it;
+    # a <time pubdate> in Central European Time; a live "Latest" ticker and a comments section.
+    "html": f"""<!DOCTYPE html> <html lang="en"><!--
+ Page saved with SingleFile 
+ url: https://www.rail-dispatch.example/europe/night-trains-lyon-vienna?ref=home 
+ saved date: Wed Mar 26 2025 21:14:09 GMT+0100 (Central European Standard Time)
+--><head><meta charset="utf-8">
+<title>Night trains to link Lyon and Vienna \u2014 Rail Dispatch</title>
+<meta name="byl" content="By Pierre Dubois and Anna Weber">
+</head><body>
+<div class="ticker"><b>Latest:</b> <a href="/1">Strike called off</a> <a href="/2">New timetable</a></div>
+<div itemscope itemtype="https://schema.org/NewsArticle">
+<h1 itemprop="headline">Night trains to link Lyon and Vienna</h1>
+<p class="byline">By <span itemprop="author" itemscope itemtype="https://schema.org/Person"><span itemprop="name">Pierre
+Dubois</span></span> and <span itemprop="author" itemscope itemtype="https://schema.org/Person"><span itemprop="name">Anna
+Weber</span></span></p>
+<time pubdate datetime="2025-03-26T18:30:00+01:00" itemprop="datePublished">26 March 2025, 18:30 CET</time>
+<div itemprop="articleBody">{_p(TRAINS)}</div>
+<span itemprop="publisher" itemscope itemtype="https://schema.org/Organization"><meta itemprop="name" content="Rail Dispatch"></span>
+</div>
+<section id="comments"><h2>Comments (12)</h2><div class="comment"><p>Finally! I will take the train instead of flying
+every time from now on, what a fantastic piece of news for travellers.</p></div></section>
+</body></html>""",
+    "paragraphs": TRAINS,
+    "boilerplate": ["Latest", "Strike called off", "Comments", "Finally!"],
+    "fields": {"outlet": "Rail Dispatch", "title": "Night trains to link Lyon and Vienna",
+               "author": "Pierre Dubois; Anna Weber", "published": "2025-03-26T18:30:00+01:00",
+               "url": "https://www.rail-dispatch.example/europe/night-trains-lyon-vienna?ref=home"},
+    "evidence": {"outlet": 'microdata itemprop="publisher"', "title": 'microdata itemprop="headline"',
+                 "author": '<meta name="byl">; the same in microdata itemprop="author"',
+                 "published": 'microdata itemprop="datePublished" (<time>)', "url": "SingleFile's 'url:' comment"},
+    "retrieved": "2025-03-26T21:14:09+01:00",
+}

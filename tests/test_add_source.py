@@ -61,7 +61,7 @@ def added_id(result):
 
 # ---------------------------------------------------------------- saved pages
 
-PAGES = ["LEDGER", "HERALD", "NORTHERN", "VALLEY", "GAZETTE"]
+PAGES = ["LEDGER", "HERALD", "NORTHERN", "VALLEY", "GAZETTE", "DISPATCH"]
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -82,6 +82,7 @@ def test_a_saved_page_becomes_a_source(tree, name):
     for furniture in page["boilerplate"]:
         assert furniture not in text
     assert {k: item[k] for k in page["fields"]} == page["fields"]
+    assert item["retrieved"] == page.get("retrieved")  # a saved page knows it only when the saver wrote it in
     for key, words in page["evidence"].items():
         assert f"{key}: " in item["notes"] and words in item["notes"], item["notes"]
     for key, value in page["fields"].items():
@@ -221,7 +222,8 @@ def test_a_warc_with_one_page_and_its_resources(tree):
     assert "the response for " + ARTICLE_URL + ", the one with the most article text (119 words) of 2 HTML" \
            " responses (others: https://ads.example/frame); pick another with --record URL" in result.output
     assert "retrieved: the WARC-Date of the response record (2025-03-27T08:15:02Z)." in item["notes"]
-    assert "Note: captured from " + ARTICLE_URL + "." in item["notes"]
+    assert "Archived from " + ARTICLE_URL + " (the WARC-Target-URI)." in item["notes"]
+    assert "Check:" not in result.output
     assert check(tree).exit_code == 0
 
 
@@ -315,7 +317,7 @@ def test_a_url_that_is_no_page_is_refused(tree, site, path, words):
 
 def test_a_url_that_does_not_answer_in_time(tree, site):
     before = snapshot(tree)
-    with pytest.raises(archive.ArchiveError, match=r"did not answer within 0.3 s"):
+    with pytest.raises(ingest.Refused, match=r"did not answer within 0.3 s"):
         ingest.add_source(f"{site}/slow", str(tree.sources), fetch=lambda url: archive.fetch(url, timeout=0.3))
     assert snapshot(tree) == before
 
@@ -384,8 +386,10 @@ def test_refusals(tree, monkeypatch):
     assert "is a folder" in refused(tree, tree.facts)
     assert "latin.txt is not UTF-8 text (byte 3)" in refused(tree, tree.write("latin.txt", "Caf\xe9s close".encode("latin-1")))
     assert "empty.html is empty" in refused(tree, tree.write("empty.html", b"  \n"))
-    monkeypatch.setattr(archive, "MAX_BYTES", 1000)
-    assert "big.html is 0 MB; the limit is 0 MB" in refused(tree, tree.write("big.html", pages.NORTHERN["html"]))
+    monkeypatch.setattr(archive, "MAX_BYTES", 2**20 // 4)
+    big = pages.NORTHERN["html"].replace("</body>", "<!--" + "x" * (2**20 // 3) + "--></body>")
+    assert "big.html is 0.3 MB; the limit is 0.25 MB: save only the article's page" in refused(
+        tree, tree.write("big.html", big))
     monkeypatch.undo()
     # WARCs with no HTML response, or not WARCs at all
     css_only = warc([("https://x.example/site.css", "200 OK", "text/css", b"body {}"),
@@ -465,3 +469,24 @@ def test_yaml_values_read_back_unchanged():
         assert yamlfile.parse(f"k: {ingest._scalar(value)}\n")["k"] == value
 
     one()
+
+
+def test_a_copyright_line_inside_the_article_is_left_out_and_noted(tree):
+    html = ("<html><body><article><h1>Ferry fares rise</h1>" + "".join(f"<p>{p}</p>" for p in pages.BRIDGE[:3])
+            + "<p>\u00a9 2025 Example News Group. All rights reserved.</p></article></body></html>")
+    item = entry(tree, added_id(add(tree, tree.write("fares.html", html))))
+    text = (tree.path / item["path"]).read_text()
+    assert text.splitlines() == ["Ferry fares rise"] + pages.BRIDGE[:3]
+    assert 'left out of the text as page furniture: "\u00a9 2025 Example News Group. All rights reserved."' \
+        in item["notes"]
+    assert item["outlet"] == "Example News Group" and "copyright line" in item["notes"]
+
+
+def test_a_wire_services_copyright_is_not_taken_for_the_outlet(tree):
+    html = ("<html><body><article>" + "".join(f"<p>{p}</p>" for p in pages.FLOOD)
+            + "<p>Copyright 2025 The Associated Press. All rights reserved.</p></article></body></html>")
+    result = add(tree, tree.write("wire.html", html))
+    item = entry(tree, added_id(result))
+    assert item["outlet"] is None and item["based_on"] is None
+    assert "Check: the page's copyright line names The Associated Press: if the article is their copy, set" \
+           " based_on: AP" in result.output

@@ -308,12 +308,12 @@ def add_source(target, source_id, outlet, title, author, published, url, record,
 
         timeline add-source https://www.example.com/news/bridge-opens
     """
-    from . import archive, ingest
+    from . import ingest
 
     overrides = {"outlet": outlet, "title": title, "author": author, "published": published, "url": url}
     try:
         added = ingest.add_source(target, sources_dir, source_id=source_id, overrides=overrides, record=record)
-    except (ingest.Refused, archive.ArchiveError) as e:
+    except ingest.Refused as e:
         raise click.ClickException(f"{e}. Nothing was written.")
     entry = added.entry
     click.echo(f"Added source '{added.id}' from {ingest.KINDS[added.kind]} ({os.path.basename(target) if added.kind != 'url' else target}):")

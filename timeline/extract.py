@@ -111,8 +111,6 @@ def extract(html, url=None):
     _choose_published(found["published"], library.get("date"), page)
     for name in ("title", "outlet", "author", "url"):
         _choose(name, found[name], library.get(name), page, base)
-    if url and page.fields["url"] and url != page.fields["url"]:
-        page.remarks.append(f"captured from {url}")
     _credit(found.get("copyright"), page)
     return page
 
@@ -239,8 +237,9 @@ def _names(text):
     """The people in a byline or author value: 'By Jane Roe and Omar Haddad, Staff Writers' -> both names."""
     if not text or text.startswith(("http://", "https://", "www.")):
         return []
-    text = re.sub(r"^\s*(?:by|written by|words by|von|par|por)\s+", "", text, flags=re.IGNORECASE)
-    parts = re.split(r"\s*(?:;|,|\band\b|&|\||\n)\s*", text)
+    text = " ".join(text.split())
+    text = re.sub(r"^(?:by|written by|words by|von|par|por)\s+", "", text, flags=re.IGNORECASE)
+    parts = re.split(r"\s*(?:;|,|\band\b|&|\|)\s*", text)
     return [p for p in (" ".join(p.split()).strip(" .") for p in parts) if p and not ROLES.match(p)
             and len(p) <= 80 and not p.startswith(("http://", "https://"))]
 
@@ -268,14 +267,24 @@ def _meta(tree, found, base):
     for node in tree.xpath("//*[@itemprop='datePublished'][not(self::meta)]"):
         value = node.get("datetime") or node.get("content") or node.text_content()
         if value and value.strip():
-            found["published"].append((value.strip(), f"<{node.tag} itemprop=\"datePublished\">"))
+            found["published"].append((value.strip(), f'microdata itemprop="datePublished" (<{node.tag}>)'))
             break
+    names = []
     for node in tree.xpath("//*[@itemprop='author'][not(self::meta)]"):
         inner = node.xpath(".//*[@itemprop='name']")
-        names = _names((inner[0] if inner else node).text_content())
-        if names:
-            found["author"].append(("; ".join(names), '<... itemprop="author">'))
-            break
+        inner = inner[0] if inner else node
+        names += _names(inner.get("content") if inner.tag == "meta" else inner.text_content())
+    if names:
+        found["author"].append(("; ".join(dict.fromkeys(names)), 'microdata itemprop="author"'))
+    for prop, key in (("headline", "title"), ("publisher", "outlet")):
+        for node in tree.xpath(f"//*[@itemprop='{prop}']"):
+            inner = node.xpath(".//*[@itemprop='name']") if prop == "publisher" else [node]
+            if not inner:
+                continue
+            value = inner[0].get("content") if inner[0].tag == "meta" else inner[0].text_content()
+            if value and value.strip():
+                found[key].append((" ".join(value.split()), f'microdata itemprop="{prop}"'))
+                break
     canonical = _first(tree, "//link[contains(concat(' ', normalize-space(@rel), ' '), ' canonical ')]/@href")
     if canonical:
         found["url"].insert(0, (urljoin(base or "", canonical), '<link rel="canonical">'))
@@ -317,8 +326,8 @@ def _visible(tree, found):
     labelled = unlabelled = None
     for node in tree.xpath(f"//body//*[self::p or self::div or self::span or self::li or self::small or self::time"
                            f" or self::dd or self::header or self::em or self::strong][not({OUTSIDE})]"):
-        line = " ".join(node.text_content().split())
-        if not line or len(line) > 200:
+        line = _short_text(node, 200)
+        if not line:
             continue
         label = DATE_LABEL.search(line)
         if label and not labelled:
@@ -331,9 +340,9 @@ def _visible(tree, found):
         if hit:
             found["published"].append(hit)
     for node in tree.xpath(f"//body//*[self::p or self::div or self::span or self::address][not({OUTSIDE})]"):
-        line = " ".join(node.text_content().split())
+        line = _short_text(node, 120)
         marked = re.search(r"byline|author", f"{node.get('class')} {node.get('id')} {node.get('rel')}", re.IGNORECASE)
-        if line and len(line) <= 120 and (re.match(r"(?i:by)\s+\w", line) or marked and len(line.split()) <= 12):
+        if line and (re.match(r"(?i:by)\s+\w", line) or marked and len(line.split()) <= 12):
             names = _names(re.split(r"\s+(?:\||\u2022|\u00b7)\s+|\s+(?:updated|published|posted)\b", line,
                                     flags=re.IGNORECASE)[0])
             names = [n for n in names if not DATE_LABEL.search(n) and not re.search(r"[0-9]", n)]
@@ -344,6 +353,19 @@ def _visible(tree, found):
         m = COPYRIGHT.search(line) if re.search(r"©|\(c\)|copyright", line, re.IGNORECASE) else None
         if m and m["name"].strip(" .,").lower() not in ("all rights reserved",):
             found["copyright"] = m["name"].strip(" .,")
+
+
+def _short_text(node, limit):
+    """The element's text with spaces collapsed, or None when it is longer than `limit` (read no further:
+    a page's wrappers hold all of its text)."""
+    parts, size = [], 0
+    for piece in node.itertext():
+        parts.append(piece)
+        size += len(piece)
+        if size > limit * 4:
+            return None
+    line = " ".join("".join(parts).split())
+    return line if line and len(line) <= limit else None
 
 
 def _line_date(rest, label):
@@ -428,6 +450,8 @@ def _choose(name, candidates, library, page, base=None):
         library = None  # a host name, not the outlet's name
     if name == "outlet":  # the site's own name before the publisher's (often the parent company)
         candidates.sort(key=lambda c: 0 if "og:site_name" in c[1] else 1 if "WebSite" in c[1] else 2)
+    if name == "title":  # a headline marked as one before the <h1> and <title>
+        candidates.sort(key=lambda c: 0 if "JSON-LD" in c[1] else 1 if "microdata" in c[1] else 2)
     if not candidates and library:
         page.fields[name] = library
         page.evidence[name] = "trafilatura's metadata (from the page's text and markup)"

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from . import archive, corroboration, dates, extract, sentences
 from . import sources as sources_module
 from .validate import SLUG, display_path
+from .yamlfile import NULLS
 
 MAX_TEXT_BYTES = 10 * 1024 * 1024  # a plain-text article larger than this is not one article
 MAX_CHOICES = 50  # HTML responses of a WARC compared to find the article
@@ -70,7 +71,10 @@ def add_source(target, sources_dir="sources", source_id=None, overrides=None, re
 
     is_url = re.match(r"(?i)https?://", target) is not None
     if is_url:
-        data, final_url, captured = (fetch or archive.fetch)(target)
+        try:
+            data, final_url, captured = (fetch or archive.fetch)(target)
+        except archive.ArchiveError as e:
+            raise Refused(str(e)) from None
         kind, name = "url", target
     else:
         data, kind = _read(target)
@@ -125,7 +129,9 @@ def add_source(target, sources_dir="sources", source_id=None, overrides=None, re
     entry["based_on"] = None
     missing = [k for k in extract.FIELDS if not fields.get(k)]
     remarks = list(page.remarks)
-    entry["notes"] = _notes(kind, name, evidence, missing, remarks, chosen, captured)
+    remarks += [f"left out of the text as page furniture: \"{extract._clip(line)}\"" for line in page.removed]
+    entry["notes"] = _notes(kind, name, evidence, missing, remarks, chosen, captured,
+                            page_url if page_url and page_url != fields.get("url") else None)
     shared = wire_copy(source_id, page.text, fields.get("published"), existing)
 
     _write(yaml_path, before, entry, [(text_file, text_bytes)] + ([(original_file, data)] if original_file else []))
@@ -156,18 +162,18 @@ def _read(path):
     """(bytes, kind) of a file: 'warc', 'html' or 'text'; anything else is refused."""
     shown = os.path.basename(path)
     try:
+        if os.path.isdir(path):
+            raise Refused(f"{path} is a folder: give one saved page, WARC or text file")
+        if os.path.exists(path) and not os.path.isfile(path):
+            raise Refused(f"{path} is not a regular file: give a saved page, a WARC, a text file or a URL")
         with open(path, "rb") as f:
             size = os.fstat(f.fileno()).st_size
-            if not os.path.isfile(path):
-                raise Refused(f"{path} is not a file: give a saved page, a WARC, a text file or a URL")
             if size > archive.MAX_BYTES:
-                raise Refused(f"{shown} is {size / 2**20:.0f} MB; the limit is {archive.MAX_BYTES // 2**20} MB:"
+                raise Refused(f"{shown} is {size / 2**20:.1f} MB; the limit is {archive.MAX_BYTES / 2**20:g} MB:"
                               " save only the article's page (for a WARC, one page without its media)")
             data = f.read(archive.MAX_BYTES + 1)
     except FileNotFoundError:
         raise Refused(f"there is no file {path}: give a saved page (.html), a WARC, a text file or a URL") from None
-    except IsADirectoryError:
-        raise Refused(f"{path} is a folder: give one saved page, WARC or text file") from None
     except OSError as e:
         raise Refused(f"cannot read {path}: {e.strerror}") from None
     if archive.is_warc(data):
@@ -309,13 +315,15 @@ def _repo_path(full, root):
     return os.path.relpath(full, root).replace(os.sep, "/")
 
 
-def _notes(kind, name, evidence, missing, remarks, chosen, captured):
+def _notes(kind, name, evidence, missing, remarks, chosen, captured, archived_url):
     lines = [f"Added by timeline add-source from {KINDS[kind]} ({name})."]
     if chosen:
         lines.append(f"Article: {chosen}.")
     for key in extract.FIELDS:
         if key in evidence:
             lines.append(f"{key}: {evidence[key]}.")
+    if archived_url:
+        lines.append(f"Archived from {archived_url} (the WARC-Target-URI).")
     if captured and kind in ("warc", "url"):
         lines.append(f"retrieved: the WARC-Date of the response record ({captured}).")
     elif captured:
@@ -334,7 +342,7 @@ def _scalar(value):
     """A value as YAML the build reads back unchanged: plain when that is safe, else double-quoted."""
     if value is None:
         return "null"
-    if _PLAIN.match(value) and value not in yaml_nulls() and not _PRINTABLE.search(value):
+    if _PLAIN.match(value) and value not in NULLS and not _PRINTABLE.search(value):
         return value
     out = []
     for ch in value:
@@ -349,12 +357,6 @@ def _scalar(value):
         else:
             out.append(ch)
     return '"' + "".join(out) + '"'
-
-
-def yaml_nulls():
-    from .yamlfile import NULLS
-
-    return NULLS
 
 
 def entry_text(entry, indent=""):
