@@ -490,3 +490,22 @@ def test_a_wire_services_copyright_is_not_taken_for_the_outlet(tree):
     assert item["outlet"] is None and item["based_on"] is None
     assert "Check: the page's copyright line names The Associated Press: if the article is their copy, set" \
            " based_on: AP" in result.output
+
+
+def test_an_update_time_is_not_taken_for_the_publication_date(tree):
+    html = ("<html><head><title>Port reopens | Channel 9 News</title></head><body><div class='headline'>"
+            "<h1>Port reopens</h1><div class='timestamp'>Updated 7:50 PM EDT, Wed March 26, 2025</div></div>"
+            "<div class='article__content'>" + "".join(f"<p>{p}</p>" for p in pages.PORT) + "</div></body></html>")
+    result = add(tree, tree.write("port.html", html))
+    item = entry(tree, added_id(result))
+    assert item["published"] is None and item["outlet"] == "Channel 9 News"
+    assert 'Check: the page gives only an update time, "Updated 7:50 PM EDT, Wed March 26, 2025"' \
+           " (2025-03-26T19:50:00-04:00): published is left empty" in result.output
+
+
+def test_an_xhtml_page_with_an_xml_declaration(tree):
+    html = ('<?xml version="1.0" encoding="utf-8"?>\n<html xmlns="http://www.w3.org/1999/xhtml"><head>'
+            '<title>Flood defences fail</title><meta name="author" content="Tom Birch" /></head><body><div>'
+            + "".join(f"<p>{p}</p>" for p in pages.FLOOD) + "</div></body></html>")
+    item = entry(tree, added_id(add(tree, tree.write("flood.xhtml", html))))
+    assert (tree.path / item["path"]).read_text().splitlines() == pages.FLOOD and item["author"] == "Tom Birch"

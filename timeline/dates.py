@@ -326,12 +326,18 @@ def written_date(text):
 def find_written_date(text):
     """(ISO text, remark, (start, end)) for the first date as people write it inside `text`, else None;
     raises DateError as written_date does."""
-    for m in _WRITTEN.finditer(text):
-        if not m["mon"] and not m["mon2"] and not m["iy"] and not _plausible_numeric(m):
-            continue
-        iso, remark = _written(m)
-        return iso, remark, m.span()
-    return None
+    found = []
+    for pattern in (_WRITTEN, _WRITTEN_TIME_FIRST):
+        for m in pattern.finditer(text):
+            if m["mon"] or m["mon2"] or m["iy"] or _plausible_numeric(m):
+                if pattern is _WRITTEN or m["mi"] or m["ampm"]:  # a time first must look like one
+                    found.append(m)
+                    break
+    if not found:
+        return None
+    m = min(found, key=lambda m: (m.start(), -m.end()))
+    iso, remark = _written(m)
+    return iso, remark, m.span()
 
 
 def _plausible_numeric(m):

@@ -91,6 +91,7 @@ def extract(html, url=None):
     import lxml.html
     import trafilatura
 
+    html = re.sub(r"^\ufeff?\s*<\?xml[^>]*\?>", "", html)  # lxml refuses an encoding declaration in text
     try:
         tree = lxml.html.fromstring(html)
     except (ValueError, lxml.etree.ParserError):
@@ -112,6 +113,11 @@ def extract(html, url=None):
     for name in ("title", "outlet", "author", "url"):
         _choose(name, found[name], library.get(name), page, base)
     _credit(found.get("copyright"), page)
+    if not page.fields["published"] and found.get("updated"):
+        got = published_iso(found["updated"][0])
+        page.remarks.append(f'the page gives only an update time, "{_clip(found["updated"][1])}"'
+                            + (f" ({got[0]})" if got else "") + ": published is left empty; the first"
+                            " version may be older")
     return page
 
 
@@ -323,7 +329,7 @@ def _visible(tree, found):
             if value and value.strip():
                 found["published"].append((value.strip(), f"{label} ({_short(node[0])})"))
             break
-    labelled = unlabelled = None
+    labelled = unlabelled = updated = None
     for node in tree.xpath(f"//body//*[self::p or self::div or self::span or self::li or self::small or self::time"
                            f" or self::dd or self::header or self::em or self::strong][not({OUTSIDE})]"):
         line = _short_text(node, 200)
@@ -336,9 +342,13 @@ def _visible(tree, found):
             whole = _whole_line_date(line)
             if whole:
                 unlabelled = (whole, f'the visible date line "{_clip(line)}"')
+        elif not updated and UPDATE_LABEL.search(line):
+            updated = _line_date(line[UPDATE_LABEL.search(line).end():].lstrip(" :"), line)
     for hit in (labelled, unlabelled):
         if hit:
             found["published"].append(hit)
+    if updated:
+        found["updated"] = updated
     for node in tree.xpath(f"//body//*[self::p or self::div or self::span or self::address][not({OUTSIDE})]"):
         line = _short_text(node, 120)
         marked = re.search(r"byline|author", f"{node.get('class')} {node.get('id')} {node.get('rel')}", re.IGNORECASE)
