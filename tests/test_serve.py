@@ -152,3 +152,70 @@ def test_public_settings_reach_the_command_line():
     local = server.datasette_command("timeline.db", 8001, metadata=str(ROOT / "metadata.json"))
     local_settings = {local[i + 1]: local[i + 2] for i, part in enumerate(local) if part == "--setting"}
     assert local_settings == {"suggest_facets": "off"}  # only what keeps pages quick; nothing public-only
+
+
+def serve_once(tree, *args, env=None):
+    """`timeline serve --no-watch ...` that is expected to refuse at once."""
+    return subprocess.run([sys.executable, "-m", "timeline", "serve", "--no-watch", *args], cwd=tree.path,
+                          capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})})
+
+
+def one_error_line(result):
+    """The refusal is one `Error: ...` line after the build's own line: no traceback, exit 1."""
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error: ")]
+    assert len(errors) == 1, result.stderr
+    return errors[0]
+
+
+def test_a_port_in_use_is_one_line_saying_what_to_do(tree):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        line = one_error_line(serve_once(tree, "--port", str(port)))
+    assert line == (f"Error: port {port} on 127.0.0.1 is in use (another timeline serve, or another server): stop it,"
+                    f" or choose another port with --port {port + 1}")
+
+
+def test_a_missing_plugin_is_one_line_saying_what_to_install(tree):
+    hide = tree.path / "hide"  # this Python cannot import datasette_ics, as if it were never installed
+    hide.mkdir()
+    (hide / "sitecustomize.py").write_text("import sys\nsys.modules['datasette_ics'] = None\n")
+    result = serve_once(tree, "--port", str(free_port()), env={"PYTHONPATH": f"{hide}:{ROOT}"})
+    assert one_error_line(result) == ("Error: the site needs the Datasette plugin datasette-ics, which is not installed"
+                                      " here: pip install datasette-ics (or reinstall timeline, which depends on it)")
+
+
+def test_a_database_that_cannot_be_opened_is_one_line(tree):
+    tree.db.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(server.SiteError) as refused:
+        server.preflight(str(tree.db), "127.0.0.1", free_port())
+    assert str(refused.value) == (f"cannot open {tree.db} as a database (file is not a database): delete it and"
+                                  " run timeline build to write it again")
+
+
+def test_a_broken_story_metadata_or_a_renamed_database_is_refused_before_the_build(tree):
+    tree.write("metadata.json", '{"title": "x",\n}')
+    line = one_error_line(serve_once(tree))
+    assert line.startswith("Error: metadata.json:2: not valid JSON")
+    assert not tree.db.exists()
+    tree.write("metadata.json", '{"title": "x"}')
+    line = one_error_line(serve_once(tree, "--db", "story.db"))
+    assert line.startswith("Error: the site serves a database file named timeline.db")
+    assert not (tree.path / "story.db").exists()
+
+
+def test_a_story_metadata_is_laid_over_the_site(tree):
+    tree.write("metadata.json", '{"title": "The harbour bridge", "databases": {"timeline": {"tables":'
+                                ' {"facts": {"description": "What the council said"}}}}}')
+    merged = server.site_metadata(str(tree.path / "metadata.json"))
+    site = server.site_metadata(str(tree.path / "none.json"))
+    assert merged["title"] == "The harbour bridge" and site["title"] != merged["title"]
+    facts = merged["databases"]["timeline"]["tables"]["facts"]
+    assert facts["description"] == "What the council said"
+    assert facts["columns"] == site["databases"]["timeline"]["tables"]["facts"]["columns"]  # merged key by key
+    assert merged["databases"]["timeline"]["queries"] == site["databases"]["timeline"]["queries"]

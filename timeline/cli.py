@@ -31,6 +31,37 @@ def cli():
 
 
 @cli.command()
+@click.argument("folder", default=".", type=click.Path(file_okay=False))
+@click.option("--title", help="The site's title (default: from the folder's name); metadata.json keeps it")
+def init(folder, title):
+    """Start a new story in FOLDER (default: here): facts/, sources/, metadata.json and the rest.
+
+    `timeline check` passes in it at once, and `timeline build` gives a site that says there is
+    nothing yet. Nothing is overwritten: if a file it would write exists, it writes nothing.
+
+    Example:
+
+        timeline init bridge-story --title "The harbour bridge"
+    """
+    from . import story
+
+    try:
+        written = story.create(folder, title)
+    except story.StoryExists as e:
+        shown = ", ".join(os.path.relpath(p) for p in e.args[0][:3]) + (" ..." if len(e.args[0]) > 3 else "")
+        raise click.ClickException(f"{shown} already exist{'s' if len(e.args[0]) == 1 else ''}: timeline init never"
+                                   " overwrites a story; choose a new or empty folder")
+    except OSError as e:
+        raise click.ClickException(f"cannot create the story in {folder}: {e.strerror or e}")
+    shown = os.path.relpath(os.path.abspath(folder))
+    for path in written:
+        click.echo(f"  {os.path.relpath(path)}")
+    where = "" if shown == "." else f"cd {shown}\n    "
+    click.echo(f"Started a story in {shown}/. Next:\n    {where}timeline add-source PAGE.html   "
+               "# a saved page, a WARC, a .txt or a URL\n    timeline check && timeline build && timeline serve")
+
+
+@cli.command()
 @FACTS
 @SOURCES
 def check(facts_dir, sources_dir):
@@ -100,11 +131,13 @@ def serve(facts_dir, sources_dir, db_path, port, metadata, public, watch):
         timeline serve --public --no-watch
     """
     try:
-        server.site_metadata(metadata)  # a broken metadata.json is reported before the build
+        server.check_name(db_path)  # what would stop the site is reported before the build
+        server.site_metadata(metadata)
     except server.SiteError as e:
         raise click.ClickException(str(e))
     _build(facts_dir, sources_dir, db_path)
     try:
+        server.preflight(db_path, "127.0.0.1", port)
         command = server.datasette_command(db_path, port, public=public, metadata=metadata)
     except server.SiteError as e:
         raise click.ClickException(str(e))
@@ -131,6 +164,56 @@ def serve(facts_dir, sources_dir, db_path, port, metadata, public, watch):
         sys.exit(server.serve(command, rebuild, watch=(facts_dir, sources_dir) if watch else ()))
     except KeyboardInterrupt:
         sys.exit(0)
+
+
+@cli.command(context_settings={"ignore_unknown_options": True})
+@click.argument("publisher")
+@click.argument("options", nargs=-1, type=click.UNPROCESSED)
+@FACTS
+@SOURCES
+@click.option("--db", "db_path", default="public/timeline.db", show_default=True, type=click.Path(dir_okay=False),
+              help="Where to build the excerpt database that is published (and the site's files beside it)")
+@click.option("--metadata", default="metadata.json", show_default=True, type=click.Path(dir_okay=False),
+              help="The story's own metadata, laid over the site's (as for serve)")
+@click.option("--dry-run", is_flag=True, help="Build and assemble everything, print the datasette command, run nothing")
+def publish(publisher, options, facts_dir, sources_dir, db_path, metadata, dry_run):
+    """Publish the site: build the excerpt database, then run `datasette publish PUBLISHER` with the
+    site's templates, plugins, static files, merged metadata and the public settings of serve --public.
+
+    PUBLISHER is one of `datasette publish`'s (cloudrun, heroku; fly and vercel with their plugins),
+    or `package` for a local Docker image (`datasette package`). Options after it go to Datasette.
+    Only excerpts of the articles are published: full texts are other people's copyright.
+
+    Example:
+
+        timeline publish cloudrun --service my-story
+
+        timeline publish package --tag my-story --dry-run
+    """
+    from . import publish as publish_module
+
+    try:
+        server.check_name(db_path)
+        server.site_metadata(metadata)
+    except server.SiteError as e:
+        raise click.ClickException(str(e))
+    folder = os.path.dirname(os.path.abspath(db_path))
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError as e:
+        raise click.ClickException(f"cannot create {folder}: {e.strerror}")
+    _build(facts_dir, sources_dir, db_path, excerpts=True)
+    merged, templates = publish_module.assemble(folder, metadata)
+    line = publish_module.command(publisher, db_path, merged, templates, options)
+    click.echo(publish_module.shown(line))
+    if dry_run:
+        return
+    import subprocess
+
+    try:
+        sys.exit(subprocess.call(line))
+    except KeyboardInterrupt:
+        sys.exit(130)
 
 
 @cli.command()

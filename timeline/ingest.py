@@ -376,6 +376,9 @@ def entry_text(entry, indent=""):
 def appended(before, entry):
     """sources.yaml's text with the entry added at the end, in the style of the entries already there."""
     text = (before or b"").decode("utf-8-sig" if (before or b"").startswith(b"\xef\xbb\xbf") else "utf-8")
+    empty = re.search(r"(?m)^\[\][ \t]*(?:#.*)?\n?", text)  # `[]`: the empty list a new story starts with
+    if empty and not re.search(r"(?m)^[^#\s]", text[:empty.start()] + text[empty.end():]):
+        text = text[:empty.start()] + text[empty.end():]
     first = re.search(r"(?m)^([ ]*)-[ ]+\S", text)
     if before is not None and re.search(r"(?m)^[^#\s]", text) and first is None:
         raise Refused("sources.yaml is not written as a block list ('- id: ...' lines): add the entry by hand")

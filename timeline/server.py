@@ -5,6 +5,7 @@ inode, and an immutable database is never re-read), so `timeline serve` watches 
 rebuilds on a change, and restarts Datasette only after a build that succeeded. A failed rebuild keeps
 the old database and the old server.
 """
+import errno
 import json
 import os
 import signal
@@ -46,8 +47,22 @@ STORY_METADATA = "metadata.json"  # a story folder's own: its title, description
 DATABASE = "timeline"  # the name the site's pages, canned queries and descriptions are written for
 
 
+# The Datasette plugins the site's pages use: {module: the package to install}.
+PLUGINS = {"datasette_template_sql": "datasette-template-sql", "datasette_ics": "datasette-ics",
+           "datasette_atom": "datasette-atom"}
+
+
 class SiteError(Exception):
     """The site cannot be served as asked (a story's metadata.json, the database's name)."""
+
+
+def check_name(db_path):
+    """The site's pages and queries are written for the database named 'timeline' (timeline.db)."""
+    name = os.path.splitext(os.path.basename(db_path))[0]
+    if name != DATABASE:
+        raise SiteError(f"the site serves a database file named {DATABASE}.db (its pages and queries are written"
+                        f" for the database '{DATABASE}'), not {os.path.basename(db_path)}: keep the name and choose"
+                        f" the folder, e.g. --db public/{DATABASE}.db")
 
 
 def site_metadata(path=STORY_METADATA):
@@ -114,11 +129,7 @@ def datasette_command(db_path, port, host="127.0.0.1", public=False, metadata=ST
     merged metadata is written into the build cache folder next to `db_path`."""
     from .cache import folder_for
 
-    name = os.path.splitext(os.path.basename(db_path))[0]
-    if name != DATABASE:
-        raise SiteError(f"the site serves a database file named {DATABASE}.db (its pages and queries are written"
-                        f" for the database '{DATABASE}'), not {os.path.basename(db_path)}: keep the name and choose"
-                        f" the folder, e.g. --db public/{DATABASE}.db")
+    check_name(db_path)
     merged = write_site_metadata(metadata, folder_for(db_path))
     command = [sys.executable, "-m", "datasette", "serve", "-i", db_path, "-h", host, "-p", str(port)]
     command += site_options(merged, os.path.dirname(os.path.abspath(metadata)))
@@ -128,6 +139,42 @@ def datasette_command(db_path, port, host="127.0.0.1", public=False, metadata=ST
     else:
         command += LOCAL_SETTINGS
     return command
+
+
+def preflight(db_path, host, port):
+    """Check what would make Datasette fail at start with a traceback: a missing plugin, a port in
+    use, a database it cannot open. Raises SiteError saying what to do."""
+    import importlib
+    import socket
+    import sqlite3
+
+    for module, package in PLUGINS.items():
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            raise SiteError(f"the site needs the Datasette plugin {package}, which is not installed here:"
+                            f" pip install {package} (or reinstall timeline, which depends on it)") from None
+    try:
+        conn = sqlite3.connect(f"file:{os.path.abspath(db_path)}?mode=ro&immutable=1", uri=True)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error as e:
+        raise SiteError(f"cannot open {db_path} as a database ({e}): delete it and run timeline build"
+                        " to write it again") from None
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server does: TIME_WAIT is no obstacle
+        try:
+            probe.bind((host, port))
+        except PermissionError:
+            raise SiteError(f"not allowed to serve on port {port} (ports below 1024 need root): choose another"
+                            " with --port 8001") from None
+        except OSError as e:
+            if e.errno == errno.EADDRINUSE:
+                raise SiteError(f"port {port} on {host} is in use (another timeline serve, or another server):"
+                                f" stop it, or choose another port with --port {port + 1}") from None
+            raise SiteError(f"cannot serve on {host}:{port} ({e.strerror}): choose another --port") from None
 
 
 def fingerprint(*folders):
