@@ -509,3 +509,26 @@ def test_an_xhtml_page_with_an_xml_declaration(tree):
             + "".join(f"<p>{p}</p>" for p in pages.FLOOD) + "</div></body></html>")
     item = entry(tree, added_id(add(tree, tree.write("flood.xhtml", html))))
     assert (tree.path / item["path"]).read_text().splitlines() == pages.FLOOD and item["author"] == "Tom Birch"
+
+
+def test_from_timeline_init_to_a_checked_fact(tmp_path, monkeypatch):
+    """The README's five minutes: a new story, a saved page, a fact citing it, a clean check."""
+    monkeypatch.chdir(tmp_path)
+    assert run("init", "story").exit_code == 0
+    monkeypatch.chdir(tmp_path / "story")
+    (tmp_path / "bridge-opens.html").write_text(pages.LEDGER["html"], encoding="utf-8")
+    result = run("add-source", tmp_path / "bridge-opens.html")
+    source_id = added_id(result)
+    assert yamlfile.read("sources/sources.yaml")[0]["id"] == source_id
+    with open("facts/bridge.yaml", "w", encoding="utf-8") as f:
+        f.write(f"""- id: bridge-cost
+  kind: figure
+  title: The Harbour Bridge cost $12 million to build
+  value: 12000000
+  unit: USD
+  sources:
+    - source: {source_id}
+      quote: "The bridge cost $12 million to build"
+""")
+    checked = run("check")
+    assert checked.exit_code == 0 and checked.output.startswith("OK: "), checked.output

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from . import archive, corroboration, dates, extract, sentences
 from . import sources as sources_module
+from .evidence import clip
 from .validate import SLUG, display_path
 from .yamlfile import NULLS
 
@@ -129,7 +130,7 @@ def add_source(target, sources_dir="sources", source_id=None, overrides=None, re
     entry["based_on"] = None
     missing = [k for k in extract.FIELDS if not fields.get(k)]
     remarks = list(page.remarks)
-    remarks += [f"left out of the text as page furniture: \"{extract._clip(line)}\"" for line in page.removed]
+    remarks += [f"left out of the text as page furniture: \"{clip(line)}\"" for line in page.removed]
     entry["notes"] = _notes(kind, name, evidence, missing, remarks, chosen, captured,
                             page_url if page_url and page_url != fields.get("url") else None)
     shared = wire_copy(source_id, page.text, fields.get("published"), existing)
@@ -335,7 +336,7 @@ def _notes(kind, name, evidence, missing, remarks, chosen, captured, archived_ur
 
 
 _PRINTABLE = re.compile("[^\t\n\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\u2028\u2029\x85]")
-_PLAIN = re.compile(r"^[^-?:,\[\]{}#&*!|>'\"%@`\s](?:(?!: | #)[^\t\n])*(?<![\s:])$")
+_PLAIN = re.compile(r"^[^-?:,\[\]{}#&*!|>'\"%@`\s](?:(?!: | #)[^\t\n])*(?<![\s:])\Z")
 
 
 def _scalar(value):
