@@ -532,3 +532,13 @@ def test_from_timeline_init_to_a_checked_fact(tmp_path, monkeypatch):
 """)
     checked = run("check")
     assert checked.exit_code == 0 and checked.output.startswith("OK: "), checked.output
+
+
+def test_originals_count_as_listed_files(tree):
+    from timeline import sources
+
+    source_id = added_id(add(tree, tree.write("flood.html", pages.NORTHERN["html"])))
+    known, problems = sources.load(str(tree.sources))
+    assert problems == []
+    assert sources.listed_files(known) == {"sources/gazette.txt", f"sources/{source_id}.txt",
+                                           f"sources/{source_id}.html"}
