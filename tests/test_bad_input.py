@@ -154,7 +154,7 @@ CASES = [
      [(E, 11, "bad-value")],
      "did you mean 'person'?"),
     ("bad published date", sources_yaml("published: 2025-03-26", "published: 26/03/2025"), [(S, 5, "bad-date")],
-     "write an ISO date"),
+     "write 2025-03-26 (ISO form"),
     ("bad sha256", sources_yaml("sha256: ", "sha256: abc"), [(S, 3, "bad-value")], "run `sha256sum"),
     # --- identity -----------------------------------------------------------------------------------
     ("duplicate id in one file", {F: FACT + FACT}, [(F, 10, "duplicate-id")], "rename one"),

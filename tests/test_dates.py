@@ -310,6 +310,48 @@ def test_parse_published_errors(text, words):
         assert word in str(caught.value)
 
 
+# (what people type in sources.yaml, the ISO form the bad-date message must show, why)
+WRITTEN = [
+    ("March 26, 2025", "write 2025-03-26 (ISO form", "month name first, U.S. order"),
+    ("Mar. 26, 2025", "write 2025-03-26 (ISO form", "abbreviated month"),
+    ("Sept 3, 2024", "write 2024-09-03 (ISO form", "Sept"),
+    ("Wednesday, March 26, 2025", "write 2025-03-26 (ISO form", "with its weekday"),
+    ("Wed 26 Mar 2025", "write 2025-03-26 (ISO form", "day first, abbreviated"),
+    ("26 March 2025", "write 2025-03-26 (ISO form", "day first"),
+    ("the 26th of March, 2025", "write 2025-03-26 (ISO form", "ordinal"),
+    ("26/3/2025", "write 2025-03-26 (ISO form", "numeric, only one order is a date"),
+    ("2025/03/26", "write 2025-03-26 (ISO form", "slashes"),
+    ("March 26, 2025 7:50 p.m. ET", "write 2025-03-26T19:50:00-04:00 (ISO form, with its UTC offset), or the date"
+     " alone: 2025-03-26", "Eastern time in daylight saving"),
+    ("Jan. 6, 2025, 9:15 AM ET", "write 2025-01-06T09:15:00-05:00", "Eastern time in winter"),
+    ("Wed 26 Mar 2025 14.05 GMT", "write 2025-03-26T14:05:00+00:00", "British style, dot in the time"),
+    ("26 March 2025 18:30 CET", "write 2025-03-26T18:30:00+01:00", "a fixed offset"),
+    ("7:50 PM EDT, Wed March 26, 2025", "write 2025-03-26T19:50:00-04:00", "time first"),
+    ("March 26, 2025, 11:50 PM GMT+1", "write 2025-03-26T23:50:00+01:00", "GMT with an offset"),
+    ("March 26, 2025 7:50 p.m.", "the time 19:50 has no time zone, so only the date is kept", "no zone"),
+    ("3/4/2025", "is ambiguous: write 2025-03-04 if it is month first (U.S.), or 2025-04-03 if it is day first",
+     "both orders are dates"),
+    ("3/26/25", "has a two-digit year: write the full date in ISO form, e.g. 2025-03-26", "two-digit year"),
+    ("Thursday, March 26, 2025", "does not add up: 26 March 2025 was a Wednesday", "wrong weekday"),
+    ("February 30, 2025", "is not a real date: February 2025 has 28 days", "no such day"),
+]
+
+
+@pytest.mark.parametrize("text, words, why", WRITTEN, ids=[w[2] for w in WRITTEN])
+def test_a_written_publication_date_is_answered_with_its_iso_form(text, words, why):
+    with pytest.raises(DateError) as caught:
+        parse_published(text)
+    assert words in str(caught.value)
+
+
+def test_the_iso_form_it_shows_is_accepted():
+    from timeline.dates import written_date
+
+    for text, _, _ in WRITTEN[:15]:
+        iso, _ = written_date(text)
+        assert parse_published(iso) == d(iso[:10])
+
+
 @pytest.mark.parametrize("start, precision, expected", [
     (datetime.date(2025, 3, 26), "day", "26 March 2025"),
     ("2025-03-05", "day", "5 March 2025"),

@@ -362,3 +362,60 @@ def suggest(source_id, facts_dir, sources_dir):
     for candidate in found:
         click.echo(suggest_module.to_yaml(candidate) + "\n")
     click.echo(f"{len(found)} candidate fact{'s' if len(found) != 1 else ''}", err=True)
+
+
+@cli.command(name="add-source")
+@click.argument("target", metavar="PATH_OR_URL")
+@click.option("--id", "source_id", help="The new source's id (default: made from the outlet and title)")
+@click.option("--outlet", help="The outlet, instead of what the page says")
+@click.option("--title", help="The headline, instead of what the page says")
+@click.option("--author", help="The byline, instead of what the page says (several: separate with '; ')")
+@click.option("--published", help="Publication date, instead of what the page says: YYYY-MM-DD or a datetime"
+                                  " with offset (2025-03-26T19:50:00-04:00)")
+@click.option("--url", help="The article's address, instead of what the page says")
+@click.option("--record", metavar="URL", help="With a WARC holding several pages: the WARC-Target-URI of the one to take")
+@SOURCES
+def add_source(target, source_id, outlet, title, author, published, url, record, sources_dir):
+    """Add an article from a saved page (.html), a WARC, a text file or a URL.
+
+    The original is stored under the sources folder byte for byte (a URL is fetched and archived as a
+    WARC first), the article text is extracted into <id>.txt, one paragraph per line, and an entry with
+    both sha256s, the outlet, title, author, publication date and address found in the page, and the
+    evidence for each, is added to sources.yaml. Options replace what the page says.
+
+    Example:
+
+        timeline add-source ~/Downloads/bridge-opens.html
+
+        timeline add-source capture.warc.gz --id ledger-bridge --outlet "The Coastal Ledger"
+
+        timeline add-source https://www.example.com/news/bridge-opens
+    """
+    from . import ingest
+
+    overrides = {"outlet": outlet, "title": title, "author": author, "published": published, "url": url}
+    try:
+        added = ingest.add_source(target, sources_dir, source_id=source_id, overrides=overrides, record=record)
+    except ingest.Refused as e:
+        raise click.ClickException(f"{e}. Nothing was written.")
+    entry = added.entry
+    click.echo(f"Added source '{added.id}' from {ingest.KINDS[added.kind]} ({os.path.basename(target) if added.kind != 'url' else target}):")
+    click.echo(f"  {'text':<10} {entry['path']} ({added.paragraphs} paragraph{'s' if added.paragraphs != 1 else ''},"
+               f" {added.words} words)")
+    if entry.get("original"):
+        click.echo(f"  {'original':<10} {entry['original']} (stored byte for byte)")
+    if added.chosen:
+        click.echo(f"  {'article':<10} {added.chosen}")
+    for key in ("outlet", "title", "author", "published", "url", "retrieved"):
+        if entry.get(key):
+            click.echo(f"  {key:<10} {entry[key]}")
+    if added.missing:
+        click.echo(f"Not found: {', '.join(added.missing)} (left empty: fill in what you know in {added.yaml_path})")
+    for remark in added.remarks:
+        click.echo(f"Check: {remark}")
+    for other, n, wire in added.shared:
+        credit = f"; '{other}' credits {wire}" if wire else ""
+        click.echo(f"Wire copy? It shares {n} sentences with source '{other}'{credit}: if both are one wire"
+                   f" service's copy, set based_on for '{added.id}' in {added.yaml_path}")
+    click.echo(f"The evidence for each value is in the notes of '{added.id}' in {added.yaml_path}.")
+    click.echo(f"Next: timeline suggest {added.id}")

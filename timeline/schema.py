@@ -17,7 +17,10 @@ TABLES = [
     path TEXT NOT NULL,
     sha256 TEXT NOT NULL,
     based_on TEXT,
-    notes TEXT
+    notes TEXT,
+    original TEXT,
+    original_sha256 TEXT,
+    retrieved TEXT
 )""",
     """CREATE TABLE sentences (
     id TEXT PRIMARY KEY,
@@ -168,7 +171,8 @@ def _lazy_rows(inputs):
     facts = sorted(inputs.facts, key=lambda f: f["id"])
     yield "sources", ({"id": s.id, "outlet": s.outlet, "title": s.title, "author": s.author,
                        "published": s.published, "url": s.url, "path": s.path, "sha256": s.sha256,
-                       "based_on": s.based_on, "notes": s.notes} for s in sources)
+                       "based_on": s.based_on, "notes": s.notes, "original": s.original,
+                       "original_sha256": s.original_sha256, "retrieved": s.retrieved} for s in sources)
     yield "sentences", ({"id": f"{s.id}:{n}", "source_id": s.id, "position": n, "paragraph": para,
                          "text": s.text[start:end], "start": start, "end": end,
                          "signals": s.signals[n - 1] if s.signals else ",".join(coverage.signals(s.text[start:end]))}

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from . import dates, sentences, yamlfile
 from .validate import Checker, display_path
 
-SOURCE_KEYS = ("id", "path", "sha256", "outlet", "title", "author", "published", "url", "based_on", "notes")
+SOURCE_KEYS = ("id", "path", "sha256", "outlet", "title", "author", "published", "url", "based_on", "notes",
+               "original", "original_sha256", "retrieved")
 REQUIRED = ("id", "path", "sha256")
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
@@ -24,6 +25,9 @@ class Source:
     url: str = None
     based_on: str = None
     notes: str = None
+    original: str = None  # the page or web archive the text was extracted from, stored byte for byte
+    original_sha256: str = None
+    retrieved: str = None  # when the original was captured (a WARC's WARC-Date, the time of a fetch)
     line: int = 0
     text: str = ""
     published_date: object = None  # datetime.date in the article's own time zone
@@ -100,32 +104,86 @@ def _source(item, check, seen):
         check.add(item.line_of("sha256"), "bad-value",
                   f"sha256 '{values['sha256']}' is not 64 hex digits: run `sha256sum {values.get('path')}`")
         sha = ""
+    original_sha = (values.get("original_sha256") or "").lower() or None
+    if original_sha and not SHA256.match(original_sha):
+        check.add(item.line_of("original_sha256"), "bad-value",
+                  f"original_sha256 '{values['original_sha256']}' is not 64 hex digits:"
+                  f" run `sha256sum {values.get('original')}`")
+    if bool(values.get("original")) != bool(original_sha):
+        given, missing = ("original", "original_sha256") if values.get("original") else ("original_sha256", "original")
+        check.add(item.line_of(given), "missing-key",
+                  f"source '{sid}' has '{given}' but no '{missing}': an original is pinned by its path and its sha256")
     # A source with a problem is still known by its id (with no text), so facts citing it are not
     # reported a second time as citing an unknown source.
-    source = Source(**{k: v for k, v in values.items() if k not in ("sha256", "path")},
-                    path=values.get("path") or "", sha256=sha, line=item.line)
+    source = Source(**{k: v for k, v in values.items() if k not in ("sha256", "path", "original_sha256")},
+                    path=values.get("path") or "", sha256=sha, original_sha256=original_sha, line=item.line)
     if source.published:
         try:
             source.published_date = dates.parse_published(source.published)
         except dates.DateError as e:
             check.add(item.line_of("published"), "bad-date", f"source '{sid}': published: {e}")
+    if source.retrieved:
+        try:
+            dates.parse_published(source.retrieved)
+        except dates.DateError as e:
+            check.add(item.line_of("retrieved"), "bad-date",
+                      f"source '{sid}': retrieved: {str(e).replace('published', 'retrieval')}")
     return source
 
 
 def _read(source, root, sources_dir, check, cache):
+    full = _inside(source, "path", source.path, root, sources_dir, check)
+    if full:
+        read_text(source, full, check, cache)
+    if source.original and source.original_sha256 and SHA256.match(source.original_sha256):
+        full = _inside(source, "original", source.original, root, sources_dir, check)
+        if full:
+            check_original(source, full, check)
+
+
+def _inside(source, key, path, root, sources_dir, check):
+    """The real path of `path` when it is a relative path inside the sources folder, else None (a problem)."""
     line = source.line
-    if os.path.isabs(source.path) or source.path.startswith("~"):
+    if os.path.isabs(path) or path.startswith("~"):
         check.add(line, "source-path-outside",
-                  f"source '{source.id}': path '{source.path}' must be relative to the repository root,"
+                  f"source '{source.id}': {key} '{path}' must be relative to the repository root,"
                   " e.g. sources/article.txt")
-        return
-    full = os.path.realpath(os.path.join(root, source.path))
+        return None
+    full = os.path.realpath(os.path.join(root, path))
     if os.path.commonpath([full, os.path.realpath(sources_dir)]) != os.path.realpath(sources_dir):
         check.add(line, "source-path-outside",
-                  f"source '{source.id}': path '{source.path}' leads outside {os.path.basename(sources_dir)}/:"
+                  f"source '{source.id}': {key} '{path}' leads outside {os.path.basename(sources_dir)}/:"
                   " keep the article files inside it (symlinks out are refused too)")
+        return None
+    return full
+
+
+def check_original(source, full, check):
+    """The original (saved page or web archive) must still have its recorded sha256."""
+    digest = hashlib.sha256()
+    try:
+        with open(full, "rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                digest.update(block)
+    except (FileNotFoundError, IsADirectoryError):
+        check.add(source.line, "source-missing",
+                  f"source '{source.id}': original '{source.original}' does not exist: restore it (git checkout),"
+                  " or remove the original and original_sha256 lines")
         return
-    read_text(source, full, check, cache)
+    except OSError as e:
+        check.add(source.line, "source-missing", f"source '{source.id}': cannot read '{source.original}': {e.strerror}")
+        return
+    actual = digest.hexdigest()
+    if actual != source.original_sha256:
+        check.add(source.line, "source-changed",
+                  f"source '{source.id}': original '{source.original}' has changed since it was recorded (sha256"
+                  f" was {source.original_sha256[:12]}..., now {actual[:12]}...). Originals are immutable: restore"
+                  " the original bytes (git checkout)")
+
+
+def listed_files(sources):
+    """The paths (relative to the repository root) of every article text and original the sources list."""
+    return {p for s in sources.values() for p in (s.path, s.original) if p}
 
 
 def read_text(source, full, check, cache=None):

@@ -1,0 +1,544 @@
+"""`timeline add-source`: saved pages, WARCs, text files and URLs become pinned sources.
+
+The pages are made here (tests/news_pages.py), in the shapes real news sites use; every test runs the
+real CLI and then `timeline check`, and compares what was stored byte for byte.
+"""
+import hashlib
+import http.server
+import io
+import os
+import threading
+import time
+
+import pytest
+from click.testing import CliRunner
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+import news_pages as pages
+from timeline import archive, ingest, yamlfile
+from timeline.cli import cli
+
+
+def sha(data):
+    return hashlib.sha256(data).hexdigest()
+
+
+def run(*args):
+    result = CliRunner().invoke(cli, [str(a) for a in args])
+    assert "Traceback" not in result.output, result.output
+    return result
+
+
+def add(tree, target, *options):
+    """`timeline add-source` run in the story's folder, as a user runs it."""
+    here = os.getcwd()
+    os.chdir(tree.path)
+    try:
+        return run("add-source", target, *options)
+    finally:
+        os.chdir(here)
+
+
+def check(tree):
+    return run("check", "--facts", tree.facts, "--sources", tree.sources)
+
+
+def entry(tree, source_id):
+    data = yamlfile.read(tree.sources / "sources.yaml")
+    return next(item for item in data if item["id"] == source_id)
+
+
+def snapshot(tree):
+    """Every file under sources/ with its bytes: a refusal must leave this as it was."""
+    return {p.name: p.read_bytes() for p in sorted(tree.sources.iterdir())}
+
+
+def added_id(result):
+    assert result.exit_code == 0, result.output
+    return result.output.split("'")[1]
+
+
+# ---------------------------------------------------------------- saved pages
+
+PAGES = ["LEDGER", "HERALD", "NORTHERN", "VALLEY", "GAZETTE", "DISPATCH"]
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_a_saved_page_becomes_a_source(tree, name):
+    page = getattr(pages, name)
+    saved = tree.write(f"{name.lower()}.html", page["html"])
+    result = add(tree, saved)
+    source_id = added_id(result)
+    item = entry(tree, source_id)
+    original = (tree.path / item["original"]).read_bytes()
+    text = (tree.path / item["path"]).read_text(encoding="utf-8")
+    assert original == saved.read_bytes()
+    assert item["original_sha256"] == sha(original) and item["sha256"] == sha(text.encode("utf-8"))
+    assert item["original"] == f"sources/{source_id}.html" and item["path"] == f"sources/{source_id}.txt"
+    lines = text.splitlines()
+    for paragraph in page["paragraphs"]:
+        assert paragraph in lines  # each paragraph kept verbatim, on a line of its own
+    for furniture in page["boilerplate"]:
+        assert furniture not in text
+    assert {k: item[k] for k in page["fields"]} == page["fields"]
+    assert item["retrieved"] == page.get("retrieved")  # a saved page knows it only when the saver wrote it in
+    for key, words in page["evidence"].items():
+        assert f"{key}: " in item["notes"] and words in item["notes"], item["notes"]
+    for key, value in page["fields"].items():
+        if value is None:
+            assert key in result.output.split("Not found: ")[1].split("\n")[0]
+    assert result.output.rstrip().endswith(f"Next: timeline suggest {source_id}")
+    assert check(tree).exit_code == 0
+
+
+def test_what_the_command_prints(tree, monkeypatch):
+    tree.write("bridge.html", pages.LEDGER["html"])
+    monkeypatch.chdir(tree.path)
+    result = run("add-source", "bridge.html")
+    assert result.output == """\
+Added source 'coastal-ledger-harbour-bridge-opens' from a saved page (bridge.html):
+  text       sources/coastal-ledger-harbour-bridge-opens.txt (5 paragraphs, 119 words)
+  original   sources/coastal-ledger-harbour-bridge-opens.html (stored byte for byte)
+  outlet     The Coastal Ledger
+  title      Harbour bridge opens after years of delay
+  author     Jane Roe; Omar Haddad
+  published  2025-03-26T19:50:00-04:00
+  url        https://www.coastal-ledger.example/news/2025/03/26/harbour-bridge-opens/
+The evidence for each value is in the notes of 'coastal-ledger-harbour-bridge-opens' in sources/sources.yaml.
+Next: timeline suggest coastal-ledger-harbour-bridge-opens
+"""
+    assert run("check").output == "OK: 1 facts, 2 entities, 2 sources\n"
+
+
+def test_sources_yaml_keeps_its_comments_and_layout(tree):
+    yaml_file = tree.sources / "sources.yaml"
+    before = "# The articles of the story.\n#\n# Each one pinned by its sha256.\n\n" + yaml_file.read_text()
+    before = before.replace("  outlet: The Gazette", "  outlet: The Gazette   # from the masthead")
+    yaml_file.write_text(before)
+    add(tree, tree.write("bridge.html", pages.LEDGER["html"]))
+    after = yaml_file.read_text()
+    assert after.startswith(before)
+    assert after[len(before):].startswith("\n- id: coastal-ledger-harbour-bridge-opens\n  path: ")  # after a blank line
+    assert [item["id"] for item in yamlfile.read(yaml_file)] == ["gazette", "coastal-ledger-harbour-bridge-opens"]
+
+
+def test_options_replace_what_the_page_says_and_say_so(tree):
+    saved = tree.write("rents.html", pages.VALLEY["html"])
+    result = add(tree, saved, "--id", "valley-rents", "--outlet", "The Valley Times", "--url",
+                 "https://valleytimes.example/rents", "--published", "2025-03-26")
+    assert added_id(result) == "valley-rents"
+    item = entry(tree, "valley-rents")
+    assert (item["outlet"], item["url"], item["published"]) == ("The Valley Times", "https://valleytimes.example/rents",
+                                                               "2025-03-26")
+    assert "outlet: given with --outlet." in item["notes"] and "published: given with --published." in item["notes"]
+    assert "Not found" not in result.output
+
+
+def test_a_page_in_windows_1252_is_read_in_its_declared_charset(tree):
+    saved = tree.write("mill.html", pages.cp1252_page())
+    source_id = added_id(add(tree, saved))
+    text = (tree.sources / f"{source_id}.txt").read_text(encoding="utf-8")
+    assert "\u201cIt is the end of an era,\u201d said Joan Hartley, who has worked there for 31 years." in text
+    assert (tree.sources / f"{source_id}.html").read_bytes() == pages.cp1252_page()
+    item = entry(tree, source_id)
+    assert (item["outlet"], item["published"], item["author"]) == ("Dale Courier", None, None)
+
+
+def test_unknown_values_stay_empty_and_the_command_says_so(tree):
+    html = """<html><body><div class="story"><p>The lighthouse on Gull Point will be sold at auction next month,
+    the county said, after no buyer came forward for two years.</p><p>Its lamp was switched off in 1998.</p>
+    </div></body></html>"""
+    result = add(tree, tree.write("gull.html", html))
+    source_id = added_id(result)
+    assert source_id == "gull"  # no outlet or title: the file's name
+    item = entry(tree, source_id)
+    assert [item[k] for k in ("outlet", "title", "author", "published", "url")] == [None] * 5
+    assert "Not found: outlet, title, author, published, url (left empty: fill in what you know in" in result.output
+    assert "Not found in the page: outlet, title, author, published, url." in item["notes"]
+    assert check(tree).exit_code == 0
+
+
+def test_an_id_is_proposed_once(tree):
+    first = added_id(add(tree, tree.write("a.html", pages.LEDGER["html"])))
+    other = pages.ledger(pages.BRIDGE[:3] + ["A later paragraph about tolls that the update added to the story."],
+                         canonical="https://www.coastal-ledger.example/news/2025/03/27/harbour-bridge-update/")
+    second = added_id(add(tree, tree.write("b.html", other)))
+    assert (first, second) == ("coastal-ledger-harbour-bridge-opens", "coastal-ledger-harbour-bridge-opens-2")
+
+
+def test_shared_wire_copy_is_reported(tree):
+    wire = ("NEW HAVEN (AP) \u2014 " + pages.BRIDGE[0], *pages.BRIDGE[1:])
+    copy = pages.ledger(list(wire), canonical="https://www.coastal-ledger.example/wire/bridge")
+    add(tree, tree.write("ap.html", copy), "--id", "ap-bridge")
+    run_text = entry(tree, "ap-bridge")
+    assert run_text["based_on"] is None
+    rewrite = pages.HERALD["html"].replace("".join(f"<p>{p}</p>\n" for p in pages.PORT[:2]), "")
+    for p in pages.PORT:
+        rewrite = rewrite.replace(f"<p>{p}</p>", "")
+    rewrite = rewrite.replace('<div class="share">', "\n".join(f"<p>{p}</p>" for p in pages.BRIDGE[:4])
+                              + '<div class="share">')
+    result = add(tree, tree.write("rewrite.html", rewrite), "--id", "herald-bridge")
+    assert "Wire copy? It shares 4 sentences with source 'ap-bridge': if both are one wire service's copy," \
+           " set based_on for 'herald-bridge' in sources/sources.yaml" in result.output
+    assert check(tree).exit_code == 0
+
+
+# ---------------------------------------------------------------- WARC files
+
+def warc(records, gzip=True):
+    """A WARC written by warcio: records are (url, status, content type, body)."""
+    out = io.BytesIO()
+    writer = WARCWriter(out, gzip=gzip)
+    writer.write_record(writer.create_warcinfo_record("capture.warc.gz", {"software": "a test"}))
+    for url, status, kind, body in records:
+        headers = StatusAndHeaders(status, [("Content-Type", kind), ("Content-Length", str(len(body)))],
+                                   protocol="HTTP/1.1")
+        writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body), length=len(body),
+                                                      http_headers=headers,
+                                                      warc_headers_dict={"WARC-Date": "2025-03-27T08:15:02Z"}))
+    return out.getvalue()
+
+
+ARTICLE_URL = "https://www.coastal-ledger.example/news/2025/03/26/harbour-bridge-opens/?utm_source=share"
+AD = b"<html><body><div>Advertisement: Buy a boat today</div></body></html>"
+
+
+def test_a_warc_with_one_page_and_its_resources(tree):
+    data = warc([("https://www.coastal-ledger.example/", "301 Moved Permanently", "text/html", b""),
+                 (ARTICLE_URL, "200 OK", "text/html; charset=utf-8", pages.LEDGER["html"].encode()),
+                 ("https://www.coastal-ledger.example/site.css", "200 OK", "text/css", b"body { color: black }"),
+                 ("https://ads.example/frame", "200 OK", "text/html", AD)])
+    saved = tree.write("capture.warc.gz", data)
+    result = add(tree, saved)
+    source_id = added_id(result)
+    item = entry(tree, source_id)
+    assert item["original"] == f"sources/{source_id}.warc.gz"
+    assert (tree.path / item["original"]).read_bytes() == data and item["original_sha256"] == sha(data)
+    assert item["retrieved"] == "2025-03-27T08:15:02Z"
+    assert item["url"] == pages.LEDGER["fields"]["url"]  # the canonical address, not the shared link
+    text = (tree.path / item["path"]).read_text()
+    assert text.splitlines() == pages.BRIDGE
+    assert "the response for " + ARTICLE_URL + ", the one with the most article text (119 words) of 2 HTML" \
+           " responses (others: https://ads.example/frame); pick another with --record URL" in result.output
+    assert "retrieved: the WARC-Date of the response record (2025-03-27T08:15:02Z)." in item["notes"]
+    assert "Archived from " + ARTICLE_URL + " (the WARC-Target-URI)." in item["notes"]
+    assert "Check:" not in result.output
+    assert check(tree).exit_code == 0
+
+
+def test_a_plain_warc_and_the_record_option(tree):
+    other_html = pages.NORTHERN["html"].encode()
+    data = warc([(ARTICLE_URL, "200 OK", "text/html", pages.LEDGER["html"].encode()),
+                 ("https://northernpost.example/flood", "200 OK", "application/xhtml+xml", other_html)], gzip=False)
+    result = add(tree, tree.write("two.warc", data), "--record", "https://northernpost.example/flood")
+    source_id = added_id(result)
+    item = entry(tree, source_id)
+    assert item["original"].endswith(".warc") and item["title"] == "Flood defences fail in three villages"
+    assert "(chosen with --record)" in result.output
+
+
+def test_a_warc_without_a_text_url_uses_the_target_uri(tree):
+    html = pages.VALLEY["html"].encode()
+    result = add(tree, tree.write("rents.warc.gz", warc([("https://valleytimes.example/rents-frozen", "200 OK",
+                                                          "text/html", html)])))
+    item = entry(tree, added_id(result))
+    assert item["url"] == "https://valleytimes.example/rents-frozen"
+    assert "url: the WARC record's WARC-Target-URI." in item["notes"]
+
+
+# ---------------------------------------------------------------- URLs, served here
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    routes = {}
+
+    def do_GET(self):
+        status, headers, body, delay = self.routes.get(self.path, (404, {"Content-Type": "text/html"}, b"gone", 0))
+        time.sleep(delay)
+        self.send_response(status)
+        for key, value in headers.items():
+            self.send_header(key, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def site():
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    Handler.routes = {
+        "/news/bridge": (200, {"Content-Type": "text/html; charset=utf-8"}, pages.LEDGER["html"].encode(), 0),
+        "/old-link": (301, {"Location": "/news/bridge"}, b"", 0),
+        "/report.pdf": (200, {"Content-Type": "application/pdf"}, b"%PDF-1.7 ...", 0),
+        "/slow": (200, {"Content-Type": "text/html"}, b"<html></html>", 2),
+        "/private": (403, {"Content-Type": "text/html"}, b"<html>Forbidden</html>", 0),
+    }
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield base
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_url_is_fetched_archived_and_added(tree, site):
+    result = add(tree, f"{site}/old-link")
+    source_id = added_id(result)
+    item = entry(tree, source_id)
+    assert item["original"] == f"sources/{source_id}.warc.gz"
+    stored = (tree.path / item["original"]).read_bytes()
+    responses, n_records = archive.html_responses(stored)
+    assert n_records == 4  # a request and a response for the redirect and for the page
+    assert [r.url for r in responses] == [f"{site}/news/bridge"]
+    assert responses[0].body == pages.LEDGER["html"].encode()  # the body exactly as served
+    assert item["retrieved"].endswith("Z") and item["original_sha256"] == sha(stored)
+    assert (tree.path / item["path"]).read_text().splitlines() == pages.BRIDGE
+    assert item["url"] == pages.LEDGER["fields"]["url"]
+    assert f"from a fetched URL ({site}/old-link)" in result.output
+    assert check(tree).exit_code == 0
+    again = add(tree, f"{site}/news/bridge")
+    assert again.exit_code == 1 and f"is already source '{source_id}'" in again.output
+
+
+@pytest.mark.parametrize("path, words", [
+    ("/missing", "answered 404 Not Found: nothing was fetched"),
+    ("/private", "answered 403 Forbidden"),
+    ("/report.pdf", "is application/pdf, not an HTML page"),
+])
+def test_a_url_that_is_no_page_is_refused(tree, site, path, words):
+    before = snapshot(tree)
+    result = add(tree, site + path)
+    assert result.exit_code == 1 and words in result.output and result.output.count("\n") == 1, result.output
+    assert snapshot(tree) == before
+
+
+def test_a_url_that_does_not_answer_in_time(tree, site):
+    before = snapshot(tree)
+    with pytest.raises(ingest.Refused, match=r"did not answer within 0.3 s"):
+        ingest.add_source(f"{site}/slow", str(tree.sources), fetch=lambda url: archive.fetch(url, timeout=0.3))
+    assert snapshot(tree) == before
+
+
+def test_nothing_listens(tree):
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    result = add(tree, f"http://127.0.0.1:{port}/article")
+    assert result.exit_code == 1 and "could not fetch http://127.0.0.1:" in result.output
+
+
+# ---------------------------------------------------------------- text files
+
+def test_a_text_file_is_stored_as_given(tree):
+    data = ("Ferry service to end in May\nBy Omar Haddad\nPublished: 26 March 2025\n"
+            + "\n".join(pages.BRIDGE[:3]) + "\n").encode()
+    result = add(tree, tree.write("ferry.txt", data))
+    source_id = added_id(result)
+    item = entry(tree, source_id)
+    assert (tree.sources / f"{source_id}.txt").read_bytes() == data and item["sha256"] == sha(data)
+    assert "original" not in item and item["retrieved"] is None
+    assert (item["title"], item["author"], item["published"]) == ("Ferry service to end in May", "Omar Haddad",
+                                                                 "2025-03-26")
+    assert "published: the date line \"Published: 26 March 2025\"." in item["notes"]
+    assert check(tree).exit_code == 0
+
+
+# ---------------------------------------------------------------- refusals: one line, nothing written
+
+def refused(tree, target, *options):
+    before = snapshot(tree)
+    result = add(tree, target, *options)
+    assert result.exit_code == 1, result.output
+    assert result.output.count("\n") == 1 and result.output.startswith("Error: "), result.output
+    assert result.output.rstrip().endswith("Nothing was written.")
+    assert snapshot(tree) == before
+    return result.output
+
+
+def test_refusals(tree, monkeypatch):
+    saved = tree.write("bridge.html", pages.LEDGER["html"])
+    source_id = added_id(add(tree, saved))
+    # the same original, again
+    assert f"bridge.html is already source '{source_id}' (sources/{source_id}.html has the same bytes)" \
+        in refused(tree, saved)
+    # the same article re-saved with other ads around it: same text
+    resaved = tree.write("again.html", pages.LEDGER["html"].replace("Storm warning", "Heat warning"))
+    assert f"the article text of again.html is already source '{source_id}'" in refused(tree, resaved)
+    # another page whose address is a source's
+    moved = pages.ledger(pages.BRIDGE[:4], canonical=pages.LEDGER["fields"]["url"] + "?utm_campaign=x")
+    assert f"is already source '{source_id}' (its url)" in refused(tree, tree.write("moved.html", moved))
+    # the same text file as an existing source's article
+    assert "is already source 'gazette'" in refused(tree, tree.sources / "gazette.txt")
+    # no article text
+    assert "consent.html holds no article text" in refused(tree, tree.write("consent.html", pages.CONSENT_WALL))
+    # binary files
+    png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200)
+    assert "photo.png is a binary file" in refused(tree, tree.write("photo.png", png))
+    assert "report.pdf is a PDF" in refused(tree, tree.write("report.pdf", b"%PDF-1.7\n..."))
+    assert "is a ZIP file (a WACZ" in refused(tree, tree.write("capture.wacz", b"PK\x03\x04" + bytes(50)))
+    # unreadable: missing, a folder, not UTF-8 text, empty, oversized
+    assert "there is no file" in refused(tree, tree.path / "nowhere.html")
+    assert "is a folder" in refused(tree, tree.facts)
+    assert "latin.txt is not UTF-8 text (byte 3)" in refused(tree, tree.write("latin.txt", "Caf\xe9s close".encode("latin-1")))
+    assert "empty.html is empty" in refused(tree, tree.write("empty.html", b"  \n"))
+    monkeypatch.setattr(archive, "MAX_BYTES", 2**20 // 4)
+    big = pages.NORTHERN["html"].replace("</body>", "<!--" + "x" * (2**20 // 3) + "--></body>")
+    assert "big.html is 0.3 MB; the limit is 0.25 MB: save only the article's page" in refused(
+        tree, tree.write("big.html", big))
+    monkeypatch.undo()
+    # WARCs with no HTML response, or not WARCs at all
+    css_only = warc([("https://x.example/site.css", "200 OK", "text/css", b"body {}"),
+                     ("https://x.example/page", "404 Not Found", "text/html", b"<html>no</html>")])
+    assert "css.warc.gz holds no HTML response (3 records" in refused(tree, tree.write("css.warc.gz", css_only))
+    broken = b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 99\r\n\r\nabc"
+    assert "broken.warc: it is not a readable WARC file" in refused(tree, tree.write("broken.warc", broken))
+    whole = warc([(ARTICLE_URL, "200 OK", "text/html", pages.NORTHERN["html"].encode())])
+    assert "is cut short" in refused(tree, tree.write("cut.warc.gz", whole[: len(whole) // 2]))
+    plain = warc([(ARTICLE_URL, "200 OK", "text/html", pages.NORTHERN["html"].encode())], gzip=False)
+    altered = plain.replace(b"Flood barriers failed", b"Flood barriers held")
+    assert "is damaged: its digest does not match" in refused(tree, tree.write("altered.warc", altered))
+    two = warc([(ARTICLE_URL, "200 OK", "text/html", pages.NORTHERN["html"].encode())])
+    assert "has no HTML response for https://other.example/" in refused(tree, tree.write("one.warc.gz", two),
+                                                                          "--record", "https://other.example/")
+    # ids: in use, not a slug; a bad --published
+    flood = tree.write("flood.html", pages.NORTHERN["html"])
+    assert "the id 'gazette' is already used by source 'gazette' (line 1 of sources.yaml)" in refused(tree, flood,
+                                                                                                      "--id", "gazette")
+    assert "--id 'Flood_News' is not an id" in refused(tree, flood, "--id", "Flood_News")
+    assert "--published: Cannot read published date 'March 26, 2025': write 2025-03-26" in refused(
+        tree, flood, "--published", "March 26, 2025")
+    assert "'3/4/2025' is ambiguous: write 2025-03-04 if it is month first (U.S.), or 2025-04-03" in refused(
+        tree, flood, "--published", "3/4/2025")
+    assert check(tree).exit_code == 0
+
+
+def test_a_broken_sources_yaml_is_refused_before_anything_is_read(tree):
+    (tree.sources / "sources.yaml").write_text("- id: gazette\n  path: [unclosed\n")
+    output = refused(tree, tree.write("flood.html", pages.NORTHERN["html"]))
+    assert "sources/sources.yaml:3: yaml-syntax: " in output and "fix sources.yaml first" in output
+
+
+def test_a_new_story_gets_its_sources_yaml(tmp_path):
+    (tmp_path / "sources").mkdir()
+    saved = tmp_path / "flood.html"
+    saved.write_text(pages.NORTHERN["html"])
+    result = run("add-source", saved, "--sources", tmp_path / "sources")
+    source_id = added_id(result)
+    assert (tmp_path / "sources" / "sources.yaml").read_text().startswith(f"- id: {source_id}\n")
+
+
+# ---------------------------------------------------------------- the build keeps originals pinned
+
+def test_a_changed_or_missing_original_fails_the_build(tree):
+    source_id = added_id(add(tree, tree.write("flood.html", pages.NORTHERN["html"])))
+    original = tree.sources / f"{source_id}.html"
+    original.write_bytes(original.read_bytes() + b"<!-- an edit -->")
+    result = check(tree)
+    assert result.exit_code == 1 and "source-changed" in result.output and f"original 'sources/{source_id}.html'" \
+        in result.output
+    original.unlink()
+    assert "source-missing" in check(tree).output
+
+
+def test_original_and_its_sha256_go_together(tree):
+    yaml_file = tree.sources / "sources.yaml"
+    yaml_file.write_text(yaml_file.read_text() + "  original: sources/gazette.html\n")
+    assert ("sources/sources.yaml", 6, "missing-key") in tree.codes()  # the line of original:
+
+
+def test_the_sources_table_has_the_new_columns(tree):
+    source_id = added_id(add(tree, tree.write("flood.html", pages.NORTHERN["html"])))
+    tree.build()
+    import sqlite3
+
+    row = sqlite3.connect(tree.db).execute("select original, original_sha256, retrieved from sources where id = ?",
+                                           (source_id,)).fetchone()
+    assert row == (f"sources/{source_id}.html", sha(pages.NORTHERN["html"].encode()), None)
+
+
+def test_yaml_values_read_back_unchanged():
+    from hypothesis import given, strategies as st
+
+    @given(st.text(max_size=60))
+    def one(value):
+        assert yamlfile.parse(f"k: {ingest._scalar(value)}\n")["k"] == value
+
+    one()
+
+
+def test_a_copyright_line_inside_the_article_is_left_out_and_noted(tree):
+    html = ("<html><body><article><h1>Ferry fares rise</h1>" + "".join(f"<p>{p}</p>" for p in pages.BRIDGE[:3])
+            + "<p>\u00a9 2025 Example News Group. All rights reserved.</p></article></body></html>")
+    item = entry(tree, added_id(add(tree, tree.write("fares.html", html))))
+    text = (tree.path / item["path"]).read_text()
+    assert text.splitlines() == ["Ferry fares rise"] + pages.BRIDGE[:3]
+    assert 'left out of the text as page furniture: "\u00a9 2025 Example News Group. All rights reserved."' \
+        in item["notes"]
+    assert item["outlet"] == "Example News Group" and "copyright line" in item["notes"]
+
+
+def test_a_wire_services_copyright_is_not_taken_for_the_outlet(tree):
+    html = ("<html><body><article>" + "".join(f"<p>{p}</p>" for p in pages.FLOOD)
+            + "<p>Copyright 2025 The Associated Press. All rights reserved.</p></article></body></html>")
+    result = add(tree, tree.write("wire.html", html))
+    item = entry(tree, added_id(result))
+    assert item["outlet"] is None and item["based_on"] is None
+    assert "Check: the page's copyright line names The Associated Press: if the article is their copy, set" \
+           " based_on: AP" in result.output
+
+
+def test_an_update_time_is_not_taken_for_the_publication_date(tree):
+    html = ("<html><head><title>Port reopens | Channel 9 News</title></head><body><div class='headline'>"
+            "<h1>Port reopens</h1><div class='timestamp'>Updated 7:50 PM EDT, Wed March 26, 2025</div></div>"
+            "<div class='article__content'>" + "".join(f"<p>{p}</p>" for p in pages.PORT) + "</div></body></html>")
+    result = add(tree, tree.write("port.html", html))
+    item = entry(tree, added_id(result))
+    assert item["published"] is None and item["outlet"] == "Channel 9 News"
+    assert 'Check: the page gives only an update time, "Updated 7:50 PM EDT, Wed March 26, 2025"' \
+           " (2025-03-26T19:50:00-04:00): published is left empty" in result.output
+
+
+def test_an_xhtml_page_with_an_xml_declaration(tree):
+    html = ('<?xml version="1.0" encoding="utf-8"?>\n<html xmlns="http://www.w3.org/1999/xhtml"><head>'
+            '<title>Flood defences fail</title><meta name="author" content="Tom Birch" /></head><body><div>'
+            + "".join(f"<p>{p}</p>" for p in pages.FLOOD) + "</div></body></html>")
+    item = entry(tree, added_id(add(tree, tree.write("flood.xhtml", html))))
+    assert (tree.path / item["path"]).read_text().splitlines() == pages.FLOOD and item["author"] == "Tom Birch"
+
+
+def test_from_timeline_init_to_a_checked_fact(tmp_path, monkeypatch):
+    """The README's five minutes: a new story, a saved page, a fact citing it, a clean check."""
+    monkeypatch.chdir(tmp_path)
+    assert run("init", "story").exit_code == 0
+    monkeypatch.chdir(tmp_path / "story")
+    (tmp_path / "bridge-opens.html").write_text(pages.LEDGER["html"], encoding="utf-8")
+    result = run("add-source", tmp_path / "bridge-opens.html")
+    source_id = added_id(result)
+    assert yamlfile.read("sources/sources.yaml")[0]["id"] == source_id
+    with open("facts/bridge.yaml", "w", encoding="utf-8") as f:
+        f.write(f"""- id: bridge-cost
+  kind: figure
+  title: The Harbour Bridge cost $12 million to build
+  value: 12000000
+  unit: USD
+  sources:
+    - source: {source_id}
+      quote: "The bridge cost $12 million to build"
+""")
+    checked = run("check")
+    assert checked.exit_code == 0 and checked.output.startswith("OK: "), checked.output
+
+
+def test_originals_count_as_listed_files(tree):
+    from timeline import sources
+
+    source_id = added_id(add(tree, tree.write("flood.html", pages.NORTHERN["html"])))
+    known, problems = sources.load(str(tree.sources))
+    assert problems == []
+    assert sources.listed_files(known) == {"sources/gazette.txt", f"sources/{source_id}.txt",
+                                           f"sources/{source_id}.html"}
