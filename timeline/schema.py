@@ -357,6 +357,34 @@ ORDER BY sources.id""",
 ]
 
 
+# ---------------------------------------------------------------- from git (timeline.history)
+# Each fact's revisions when the facts folder is in a git repository; empty otherwise. Removed facts
+# keep their rows, so fact_id is not a reference to facts.
+
+TABLE_ORDER += ("fact_history",)
+
+TABLES += [
+    """CREATE TABLE fact_history (
+    fact_id TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    commit_hash TEXT NOT NULL,
+    date TEXT NOT NULL,
+    author TEXT NOT NULL,
+    message TEXT NOT NULL,
+    action TEXT NOT NULL,
+    fields TEXT,
+    previous TEXT,
+    file TEXT NOT NULL,
+    note TEXT,
+    PRIMARY KEY (fact_id, revision)
+)""",
+]
+
+INDEXES += [
+    "CREATE INDEX fact_history_commit ON fact_history(commit_hash)",
+]
+
+
 def _across_sources(inputs):
     from . import conflicts, corroboration, variants
 
@@ -381,6 +409,7 @@ def all_rows(inputs):
         assert table == name
         yield table, table_rows
     group = _across_sources(inputs)
+    group["fact_history"] = inputs.history
     for table in names:
         yield table, group.pop(table)
 
