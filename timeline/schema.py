@@ -89,8 +89,9 @@ TABLES = [
 
 INDEXES = [
     "CREATE INDEX sentences_source ON sentences(source_id, position)",
-    "CREATE INDEX facts_date ON facts(date_start, date_precision)",
-    "CREATE INDEX facts_kind ON facts(kind, date_start)",
+    # date_end and kind too: the drawing on /chronology counts facts per period from these alone
+    "CREATE INDEX facts_date ON facts(date_start, date_precision, date_end, kind)",
+    "CREATE INDEX facts_kind ON facts(kind, date_start, date_end)",
     "CREATE INDEX facts_topic ON facts(topic)",
     "CREATE INDEX facts_attributed_to ON facts(attributed_to)",
     "CREATE INDEX citations_source ON citations(source_id)",
