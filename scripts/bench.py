@@ -209,7 +209,36 @@ def pages(db):
             found.append((f"/{page} page", f"/{page}{arg}"))
             if page == "chronology":
                 found += [("timeline page 2", "/chronology?page=2"), ("timeline, one kind", "/chronology?kind=figure")]
+                year = (conn_year(db) or "2010")
+                found += [("timeline, one year", f"/chronology?from={year}&to={year}"),
+                          ("timeline, one month", f"/chronology?from={year}-03&to={year}-03"),
+                          ("timeline, a year of one kind", f"/chronology?kind=court_action&from={year}&to={year}")]
+    if os.path.exists(os.path.join(ROOT, "timeline", "site", "plugins", "exports.py")):
+        year = conn_year(db) or "2010"
+        found += [("TimelineJS, one month", f"/export/timelinejs.json?from={year}-03&to={year}-03"),
+                  ("annotations collection", "/export/annotations.jsonld"),
+                  ("annotations, last page", "/export/annotations.jsonld?page=" + str(annotation_pages(db))),
+                  ("annotations, one source", f"/export/annotations.jsonld?source={source}")]
     return found
+
+
+def conn_year(db):
+    """The year in the middle of the dated facts."""
+    conn = sqlite3.connect(db)
+    try:
+        row = conn.execute("SELECT substr(date_start, 1, 4) FROM facts WHERE date_start IS NOT NULL ORDER BY"
+                           " date_start LIMIT 1 OFFSET (SELECT count(date_start) / 2 FROM facts)").fetchone()
+        return row[0] if row else None
+    finally:
+        conn.close()
+
+
+def annotation_pages(db, size=500):
+    conn = sqlite3.connect(db)
+    try:
+        return max(1, -(-conn.execute("SELECT count(*) FROM citations").fetchone()[0] // size))
+    finally:
+        conn.close()
 
 
 def fetch(url):

@@ -174,3 +174,97 @@ def test_search_finds_facts_names_and_sentences(browser, server):
     assert browser.find_elements("css selector", ".results-facts a")
     assert browser.find_elements("css selector", ".results-sentences blockquote")
     assert any("Boasberg" in a.text for a in browser.find_elements("css selector", ".results-entities a"))
+
+
+def test_timeline_draws_month_dated_facts_over_their_whole_month(browser, server):
+    visit(browser, server, "/chronology?from=2025-02&to=2025-03", "chronology-period")
+    assert browser.find_element("css selector", "svg.chart").get_attribute("data-unit") == "day"
+    band = browser.find_element("css selector", 'a.span rect[data-name="February 2025"]')
+    axis = browser.find_element("css selector", "svg.chart line.axis")
+    box = browser.execute_script("const b = arguments[0].getBoundingClientRect(), a = arguments[1]"
+                                 ".getBoundingClientRect(); return [b.left, b.width, a.left, a.width];", band, axis)
+    band_left, band_width, axis_left, axis_width = box
+    assert band_width > 50 and band.is_displayed()
+    # February is the first 28 of the 59 days drawn: the band starts with the axis and covers 28/59 of it
+    assert abs(band_left - axis_left) < 1
+    assert abs(band_width - axis_width * 28 / 59) < 1.5
+    day = browser.find_element("css selector", 'svg.chart a.period[href*="from=2025-03-26"]')
+    browser.execute_script("arguments[0].dispatchEvent(new MouseEvent('click', {bubbles: true}))", day)
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(browser, 10).until(lambda b: "from=2025-03-26" in b.current_url
+                                     and b.execute_script("return document.readyState") == "complete")
+    dates = {d.text for d in browser.find_elements("css selector", "li.entry .date")}
+    assert dates == {"26 March 2025"}
+
+
+def test_timeline_drawing_at_desktop_and_phone_width(browser, server):
+    text = visit(browser, server, "/chronology", "chronology")
+    assert "dated facts" in text and "undated facts are not drawn" in text
+    assert browser.find_elements("css selector", "svg.chart a.period rect.bar")
+    legend = [li.text for li in browser.find_elements("css selector", "ul.legend li")]
+    assert any(item.startswith("Court actions (") for item in legend)
+
+
+def select_in_page(browser, script, *args):
+    browser.execute_script("const range = (function () {" + script + "}).apply(null, arguments);"
+                           "const s = getSelection(); s.removeAllRanges(); s.addRange(range);", *args)
+
+
+def test_source_page_turns_selected_words_into_a_citation_that_checks(browser, server, tmp_path):
+    import shutil
+
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from timeline import build
+
+    visit(browser, server, "/timeline/sources/wapo", "source-cite")
+    phrase = "accused of belonging to the"
+    select_in_page(browser, """
+        const phrase = arguments[0];
+        let seen = 0;
+        for (const el of document.querySelectorAll('.source-text .s')) {
+          const node = el.firstChild;
+          for (let i = node.textContent.indexOf(phrase); i !== -1; i = node.textContent.indexOf(phrase, i + 1)) {
+            if (++seen === 2) { const r = document.createRange(); r.setStart(node, i); r.setEnd(node, i + phrase.length); return r; }
+          }
+        }""", phrase)
+    shown = browser.find_element("id", "cite-yaml")
+    WebDriverWait(browser, 5).until(lambda b: "occurrence" in shown.get_attribute("textContent"))
+    first = shown.get_attribute("textContent")
+    assert first == f'    - source: wapo\n      quote: "{phrase}"\n      occurrence: 2'
+    assert "occur 2 times" in browser.find_element("id", "cite-note").text
+    browser.execute_script("getSelection().anchorNode.parentElement.scrollIntoView({block: 'center'})")
+    browser.save_screenshot(str(SCREENSHOTS / "source-citation-desktop.png"))
+    browser.find_element("id", "cite-copy").click()
+    WebDriverWait(browser, 5).until(lambda b: b.find_element("id", "cite-copied").text)
+    assert shown.get_attribute("textContent") == first  # clicking the button keeps the citation
+
+    # From inside a cited sentence (past its links to facts) into the next sentence of the paragraph.
+    select_in_page(browser, """
+        for (const cited of document.querySelectorAll('.source-text .cited')) {
+          const next = cited.nextElementSibling, words = next && (next.matches('.s') ? next : next.querySelector('.s'));
+          if (words && words.textContent.length > 20 && cited.firstChild.textContent.length > 30) {
+            const r = document.createRange();
+            r.setStart(cited.firstChild.firstChild, cited.firstChild.textContent.length - 12);
+            r.setEnd(words.firstChild, 15);
+            return r;
+          }
+        }""")
+    WebDriverWait(browser, 5).until(lambda b: shown.get_attribute("textContent") != first)
+    second = shown.get_attribute("textContent")
+    assert "\u2192" not in second  # the links to facts are not words of the article
+
+    work = tmp_path / "story"
+    shutil.copytree(ROOT / "facts", work / "facts")
+    shutil.copytree(ROOT / "sources", work / "sources")
+    for n, citation in enumerate((first, second), start=1):
+        (work / "facts" / f"copied-{n}.yaml").write_text(
+            f"- id: copied-citation-{n}\n  kind: event\n  title: A citation copied from the source page\n"
+            f"  sources:\n{citation}\n", encoding="utf-8")
+    inputs = build.check(str(work / "facts"), str(work / "sources"))
+    assert inputs.problems == []
+    text = (ROOT / "sources" / "wapo.txt").read_text(encoding="utf-8")
+    cited = {f["id"]: f["citations"][0] for f in inputs.facts if f["id"].startswith("copied-citation-")}
+    assert cited["copied-citation-1"]["start"] == text.index(phrase, text.index(phrase) + 1)
+    assert "\n" not in cited["copied-citation-2"]["quote"] and len(cited["copied-citation-2"]["quote"]) == 12 + 1 + 15

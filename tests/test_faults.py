@@ -106,11 +106,12 @@ def ignore_xfsz_and_limit_files_to(size):
 
 
 @pytest.fixture
-def small_disk(tmp_path):
-    """A real 600 kB tmpfs (root only): room for the old database, not for a second copy."""
+def small_disk(tmp_path, real_db):
+    """A real tmpfs (root only) a quarter larger than the database: room for it, not for a second copy."""
     disk = tmp_path / "disk"
     disk.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=600k", "tmpfs", str(disk)], capture_output=True)
+    size = os.path.getsize(real_db) * 5 // 4 // 1024 + 1
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}k", "tmpfs", str(disk)], capture_output=True)
     if mounted.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here ({mounted.stderr.decode().strip()}): the RLIMIT_FSIZE test covers it")
     yield disk

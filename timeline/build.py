@@ -15,6 +15,7 @@ from . import coverage
 from . import conflicts
 from . import excerpts as excerpts_module
 from . import facts as facts_module
+from . import history as history_module
 from . import schema
 from . import sources as sources_module
 from .problems import InputError
@@ -36,6 +37,7 @@ class Inputs:
     patched: list = None  # the facts files whose facts were replaced in a copy of the last database
     counts: dict = None  # {"facts": n, "entities": n, "sources": n}
     reused_rows: dict = field(default_factory=dict)  # {module name: rows} taken from the build cache
+    history: list = field(default_factory=list)  # fact_history rows (timeline.history)
 
 
 def check(facts_dir="facts", sources_dir="sources", relative_to=None, cache=None, progress=None):
@@ -81,9 +83,11 @@ def build(db_path="timeline.db", facts_dir="facts", sources_dir="sources", wait=
     cache = cache_module.Cache(cache_module.folder_for(db_path)) if use_cache else None
     try:
         manifest = hashes = states = fingerprint = None
+        history_key = history_module.key(facts_dir)  # the git history is an input too
         if cache:
             manifest = cache.manifest(db_path)  # what the last build of this database recorded
             hashes, states = cache_module.input_hashes(facts_dir, sources_dir, known=(manifest or {}).get("states"))
+            hashes["history"] = history_key
             fingerprint = cache_module.fingerprint_of(hashes) + (":excerpts" if excerpts else "")
         unchanged = _unchanged(manifest, db_path, fingerprint)
         if unchanged:
@@ -98,6 +102,9 @@ def build(db_path="timeline.db", facts_dir="facts", sources_dir="sources", wait=
         if inputs.problems:
             raise InputError(inputs.problems)
         inputs.counts = {"facts": len(inputs.facts), "entities": len(inputs.entities), "sources": len(inputs.sources)}
+        last = (manifest or {}).get("hashes")
+        inputs.history = history_module.rows(facts_dir, history_key, cache,
+                                             previous=last.get("history") if isinstance(last, dict) else None)[0]
         if cache:
             _reuse(cache, inputs)
         with lock(db_path, wait):
@@ -134,8 +141,8 @@ def _patch(cache, manifest, db_path, facts_dir, sources_dir, hashes, states, fin
     if not manifest or manifest.get("excerpts") is not False or not isinstance(manifest.get("counts"), dict) \
             or not isinstance(manifest.get("depends"), str):
         return None
-    names = patch.changed_files(manifest, hashes)
-    if not names:
+    names = patch.changed_files(manifest, hashes)  # [] when only the git history changed
+    if names is None:
         return None
     files = [facts_module.repo_path(os.path.join(facts_dir, name), facts_dir) for name in names]
     try:
@@ -148,13 +155,19 @@ def _patch(cache, manifest, db_path, facts_dir, sources_dir, hashes, states, fin
             conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
             try:
                 new, sources = patch.read_changed(conn, facts_dir, sources_dir, names, cache, manifest["depends"])
-                patch.check_across(conn, facts_dir, files, new)
+                if names:
+                    patch.check_across(conn, facts_dir, files, new)
             finally:
                 conn.close()
+            history = None
+            if hashes["history"] != manifest["hashes"].get("history"):
+                rows, commits = history_module.rows(facts_dir, hashes["history"], cache,
+                                                    previous=manifest["hashes"].get("history"))
+                history = (rows, history_module.changed_facts(rows, commits, manifest["hashes"].get("history")))
             tmp = _temp_path(db_path)
             try:
                 shutil.copyfile(db_path, tmp)
-                n_facts = patch.apply(tmp, new, files, sources)
+                n_facts = patch.apply(tmp, new, files, sources, history)
                 _publish(tmp, db_path)
             finally:
                 with contextlib.suppress(FileNotFoundError):

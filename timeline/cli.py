@@ -419,3 +419,57 @@ def add_source(target, source_id, outlet, title, author, published, url, record,
                    f" service's copy, set based_on for '{added.id}' in {added.yaml_path}")
     click.echo(f"The evidence for each value is in the notes of '{added.id}' in {added.yaml_path}.")
     click.echo(f"Next: timeline suggest {added.id}")
+
+
+@cli.command(name="history")
+@click.argument("fact_id")
+@FACTS
+@DB
+@click.option("--json", "as_json", is_flag=True, help="Print the revisions as JSON (the fact_history rows)")
+def history_command(fact_id, facts_dir, db_path, as_json):
+    """How one fact changed: its revisions in the git history of the facts folder.
+
+    Every commit that added, changed, moved, renamed or removed the fact, oldest first, with its
+    date, author and message, the fields that changed and the values they had before. Only commits
+    count: uncommitted changes are not history. Files parsed by earlier builds are taken from
+    .timeline-cache/ next to --db.
+
+    Example:
+
+        timeline history boasberg-order-halting-deportations
+    """
+    import difflib
+
+    from . import cache as cache_module
+    from . import history as history_module
+
+    head = history_module.key(facts_dir)
+    if head is None:
+        raise click.ClickException(f"{facts_dir} has no git history: history comes from the commits of the facts"
+                                   " folder (is it in a git repository with commits, and is git installed?)")
+    cache = cache_module.Cache(cache_module.folder_for(db_path))
+    try:
+        rows, _ = history_module.rows(facts_dir, head, cache)
+    finally:
+        cache.close(prune=False)  # entries of other kinds were not looked at, but still hold
+    mine = [r for r in rows if r["fact_id"] == fact_id]
+    if not mine:
+        close = difflib.get_close_matches(fact_id, sorted({r["fact_id"] for r in rows}), n=1, cutoff=0.6)
+        raise click.ClickException(f"fact '{fact_id}' has no committed history in {facts_dir}"
+                                   + (f": did you mean '{close[0]}'?" if close else
+                                      " (a fact that is not committed yet has none)"))
+    if as_json:
+        click.echo(json.dumps(mine, indent=2, ensure_ascii=False))
+        return
+    for r in mine:
+        what = r["action"] + (f" {r['fields'].replace(',', ', ')}" if r["fields"] and r["action"] != "renamed" else "")
+        click.echo(f"{r['commit_hash'][:10]} {r['date'][:10]} {r['author']}: {what} ({r['file']})")
+        click.echo(f"    {r['message']}")
+        if r["note"]:
+            click.echo(f"    {r['note']}")
+        for field, lines in history_module.previous_values(r["previous"]):
+            label = "was" if r["action"] != "removed" else "last"
+            click.echo(f"    {field} {label}: {lines[0]}" if len(lines) == 1 else f"    {field} {label}:")
+            for line in lines if len(lines) > 1 else ():
+                click.echo(f"      - {line}")
+    click.echo(f"{len(mine)} revision{'s' if len(mine) != 1 else ''} of {fact_id}", err=True)

@@ -39,4 +39,29 @@ def apply(rows, neighbours=1):
         if table != "sentences":
             out[table] = [r for r in table_rows
                           if all(r[c] in kept for c in SENTENCE_REFERENCES if r.get(c) is not None)]
+    if "fact_history" in out:
+        texts = {}
+        for s in sentences:
+            texts.setdefault(s["source_id"], []).append(s["text"])
+        out["fact_history"] = [_kept_quotes_only(r, texts) for r in out["fact_history"]]
     return out
+
+
+def _kept_quotes_only(row, texts):
+    """A fact_history row whose earlier quotes (in `previous`) are kept only where their words are in a
+    kept sentence of their source (`texts`: {source id: [sentence text]}): an old quote of a sentence
+    the excerpts leave out would publish it after all. A dropped quote is null."""
+    import json
+
+    if not row.get("previous"):
+        return row
+    previous = json.loads(row["previous"])
+    cited = previous.get("sources") if isinstance(previous, dict) else None
+    if not isinstance(cited, list):
+        return row
+    for item in cited:
+        if isinstance(item, dict) and isinstance(item.get("quote"), str):
+            source = item.get("source") if isinstance(item.get("source"), str) else None
+            if not any(item["quote"].strip() in text for text in texts.get(source, ())):
+                item["quote"] = None
+    return dict(row, previous=json.dumps(previous, ensure_ascii=False, sort_keys=True))

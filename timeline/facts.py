@@ -61,6 +61,12 @@ def fact_files(facts_dir, check_for):
     return names
 
 
+def is_facts_file(name):
+    """True for a name inside the facts folder that a build reads as a file of facts."""
+    return os.sep not in name and "/" not in name and not name.startswith(".") and name.endswith((".yaml", ".yml")) \
+        and name not in (ENTITIES_FILE, SET_ASIDE_FILE, RESOLUTIONS_FILE)
+
+
 def load_entities(facts_dir, shown):
     check = Checker(shown)
     path = os.path.join(facts_dir, ENTITIES_FILE)

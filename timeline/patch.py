@@ -39,7 +39,7 @@ MAX_SHARE = 0.5
 
 # The tables a patch writes to (and the facts' full-text index).
 PATCHED_TABLES = ("facts", "citations", "fact_entities", "fact_origins", "date_conflicts", "fact_disagreements",
-                  "quote_alignments")
+                  "quote_alignments", "fact_history")
 
 FACT_FIELDS = ("id", "kind", "title", "value", "value_qualifier", "unit", "value_per", "topic",
                "date_start", "date_end", "date_label")
@@ -50,25 +50,24 @@ class Fallback(Exception):
 
 
 def changed_files(manifest, hashes):
-    """Names of the facts files that changed (added, edited or removed) since the manifest's build, or
-    None when something else changed or too much did."""
+    """Names of the facts files that changed (added, edited or removed) since the manifest's build ([]
+    when only the git history did: new commits), or None when something else changed or too much did."""
     old = manifest.get("hashes")
     if not isinstance(old, dict) or old.get("sources") != hashes["sources"] \
             or old.get("facts_folder") != hashes["facts_folder"] or not isinstance(old.get("facts"), dict):
         return None
     before, now = old["facts"], hashes["facts"]
     changed = sorted(name for name in set(before) | set(now) if before.get(name) != now.get(name))
-    if not changed or not all(_facts_file(name) for name in changed):
+    if not all(_facts_file(name) for name in changed):
+        return None
+    if not changed and old.get("history") == hashes.get("history"):
         return None
     if len(changed) > max(1, MAX_SHARE * sum(1 for name in now if _facts_file(name))):
         return None
     return changed
 
 
-def _facts_file(name):
-    """True for a name in the facts folder that a build reads as a file of facts."""
-    return os.sep not in name and not name.startswith(".") and name.endswith((".yaml", ".yml")) and name not in (
-        facts_module.ENTITIES_FILE, facts_module.SET_ASIDE_FILE, facts_module.RESOLUTIONS_FILE)
+_facts_file = facts_module.is_facts_file
 
 
 class RecordedSources(collections.abc.Mapping):
@@ -147,8 +146,9 @@ def check_across(conn, facts_dir, files, new, relative_to=None):
             raise Fallback("the resolutions no longer hold")
 
 
-def apply(path, new, files, sources):
-    """Patch the database copy at `path`: the facts of `files` (repository paths) leave, `new` come in."""
+def apply(path, new, files, sources, history=None):
+    """Patch the database copy at `path`: the facts of `files` (repository paths) leave, `new` come in.
+    `history`: (fact_history rows, the fact ids whose rows changed, or None for all), after new commits."""
     new = sorted(new, key=lambda f: f["id"])
     conn = sqlite3.connect(path, isolation_level=None)
     try:
@@ -190,6 +190,8 @@ def apply(path, new, files, sources):
             [f for f in others if f["kind"] in ("statement", "claim")] + new, involving))
         conn.execute("DROP TABLE gone")
         conn.execute("DROP TABLE added")
+        if history is not None:
+            _replace_history(conn, *history)
         conn.execute("COMMIT")
         # The pages of the other tables are byte for byte those of the file the last build checked.
         for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND"
@@ -201,6 +203,20 @@ def apply(path, new, files, sources):
         return conn.execute("SELECT count(*) FROM facts").fetchone()[0]
     finally:
         conn.close()
+
+
+def _replace_history(conn, rows, ids):
+    """The fact_history rows of the facts `ids` (None: of every fact) replaced by theirs in `rows`."""
+    from .build import insert
+
+    if ids is None:
+        conn.execute("DELETE FROM fact_history")
+    else:
+        conn.execute("CREATE TEMP TABLE history_ids (id TEXT PRIMARY KEY)")
+        conn.executemany("INSERT INTO history_ids VALUES (?)", [(i,) for i in sorted(ids)])
+        conn.execute("DELETE FROM fact_history WHERE fact_id IN (SELECT id FROM history_ids)")
+        conn.execute("DROP TABLE history_ids")
+    insert(conn, "fact_history", (r for r in rows if ids is None or r["fact_id"] in ids))
 
 
 def _facts_of_topics(conn, topics):

@@ -92,8 +92,9 @@ TABLES = [
 
 INDEXES = [
     "CREATE INDEX sentences_source ON sentences(source_id, position)",
-    "CREATE INDEX facts_date ON facts(date_start, date_precision)",
-    "CREATE INDEX facts_kind ON facts(kind, date_start)",
+    # date_end and kind too: the drawing on /chronology counts facts per period from these alone
+    "CREATE INDEX facts_date ON facts(date_start, date_precision, date_end, kind)",
+    "CREATE INDEX facts_kind ON facts(kind, date_start, date_end)",
     "CREATE INDEX facts_topic ON facts(topic)",
     "CREATE INDEX facts_attributed_to ON facts(attributed_to)",
     "CREATE INDEX citations_source ON citations(source_id)",
@@ -361,6 +362,34 @@ ORDER BY sources.id""",
 ]
 
 
+# ---------------------------------------------------------------- from git (timeline.history)
+# Each fact's revisions when the facts folder is in a git repository; empty otherwise. Removed facts
+# keep their rows, so fact_id is not a reference to facts.
+
+TABLE_ORDER += ("fact_history",)
+
+TABLES += [
+    """CREATE TABLE fact_history (
+    fact_id TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    commit_hash TEXT NOT NULL,
+    date TEXT NOT NULL,
+    author TEXT NOT NULL,
+    message TEXT NOT NULL,
+    action TEXT NOT NULL,
+    fields TEXT,
+    previous TEXT,
+    file TEXT NOT NULL,
+    note TEXT,
+    PRIMARY KEY (fact_id, revision)
+)""",
+]
+
+INDEXES += [
+    "CREATE INDEX fact_history_commit ON fact_history(commit_hash)",
+]
+
+
 def _across_sources(inputs):
     from . import conflicts, corroboration, variants
 
@@ -385,6 +414,7 @@ def all_rows(inputs):
         assert table == name
         yield table, table_rows
     group = _across_sources(inputs)
+    group["fact_history"] = inputs.history
     for table in names:
         yield table, group.pop(table)
 
