@@ -1,5 +1,6 @@
 """The documentation keeps up with the code: every command, every error code, every table and view, the
 public settings, and the README stays a front door."""
+import ast
 import re
 import sqlite3
 
@@ -10,21 +11,22 @@ from timeline.server import PUBLIC_SETTINGS
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 DOCS = {path.name: path.read_text(encoding="utf-8") for path in sorted((ROOT / "docs").glob("*.md"))}
 ALL_DOCS = "\n".join(DOCS.values())
-# Where a problem is made: Checker.add(line, code, ...), Problem(path, line, code, ...), YamlProblem(line, code, ...),
-# QuoteProblem(code, ...)
-CALL = re.compile(r"(?:\.add|\b(?:[A-Z]\w*)?Problem)\(")
-CODE = re.compile(r'"([a-z]+(?:-[a-z]+)+)"')
+CODE = re.compile(r"[a-z]+(?:-[a-z]+)+")
 
 
 def error_codes():
-    """Every problem code the package can report, read from its source."""
+    """Every problem code the package can report, read from its source: the code argument of each
+    Checker.add(line, code, ...), Problem(path, line, code, ...) and XxxProblem(..., code, ...) call."""
     found = set()
     for path in (ROOT / "timeline").glob("*.py"):
-        text = path.read_text(encoding="utf-8")
-        for call in CALL.finditer(text):
-            code = CODE.search(text, call.end(), call.end() + 300)
-            if code:
-                found.add(code.group(1))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            if name == "add" or name.endswith("Problem"):
+                for arg in node.args[:3]:
+                    if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and CODE.fullmatch(arg.value):
+                        found.add(arg.value)
     return found
 
 
