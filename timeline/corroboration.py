@@ -54,14 +54,21 @@ def jaccard(a, b):
     return len(a & b) / len(a | b) if a or b else 0.0
 
 
-def source_sentences(source):
-    """[(sentence id, content words)] of the sentences worth comparing."""
+def sentence_words(text, spans):
+    """[(sentence number, sorted content words)] of an article's sentences worth comparing. It depends on
+    the article alone: timeline.articles works it out (in worker processes) and the cache keeps it."""
     out = []
-    for n, (_, start, end) in enumerate(source.sentences, start=1):
-        words = content_words(source.text[start:end])
+    for n, (_, start, end) in enumerate(spans, start=1):
+        words = content_words(text[start:end])
         if len(words) >= MIN_CONTENT_WORDS:
-            out.append((f"{source.id}:{n}", words))
+            out.append((n, sorted(words)))
     return out
+
+
+def source_sentences(source):
+    """[(sentence id, content words as a tuple)] of the sentences worth comparing."""
+    words = source.words if source.words is not None else sentence_words(source.text, source.sentences)
+    return [(f"{source.id}:{n}", tuple(w)) for n, w in words]
 
 
 def sentence_pairs(sources, threshold=SHARED_SENTENCE, window_days=WINDOW_DAYS):
@@ -75,7 +82,7 @@ def sentence_pairs(sources, threshold=SHARED_SENTENCE, window_days=WINDOW_DAYS):
     order = sorted(sources, key=lambda sid: (sources[sid].published_date is not None,
                                              sources[sid].published_date or datetime.date.min, sid))
     # Each sentence's words kept as a tuple (a fifth of a frozenset's memory); made a set when compared.
-    items = [(sid, s_id, tuple(words)) for sid in order for s_id, words in source_sentences(sources[sid])]
+    items = [(sid, s_id, words) for sid in order for s_id, words in source_sentences(sources[sid])]
     day = [sources[sid].published_date for sid, _, _ in items]
     frequency = defaultdict(int)
     for _, _, words in items:
