@@ -121,6 +121,7 @@ def _run(tasks, jobs, progress=None):
         return out
     import concurrent.futures
     import multiprocessing
+    from concurrent.futures.process import BrokenProcessPool
 
     chunks, chunk, chars = [], [], 0
     for task in tasks:
@@ -133,9 +134,13 @@ def _run(tasks, jobs, progress=None):
         chunks.append(chunk)
     out = []
     context = multiprocessing.get_context("spawn")
-    with concurrent.futures.ProcessPoolExecutor(min(jobs, len(chunks)), mp_context=context) as pool:
-        for n, results in enumerate(pool.map(_analyse_all, chunks), start=1):  # results in the chunks' order
-            out += results
-            if progress:
-                progress("articles", n, len(chunks))
+    try:
+        with concurrent.futures.ProcessPoolExecutor(min(jobs, len(chunks)), mp_context=context) as pool:
+            for n, results in enumerate(pool.map(_analyse_all, chunks), start=1):  # in the chunks' order
+                out += results
+                if progress:
+                    progress("articles", n, len(chunks))
+    except (BrokenProcessPool, OSError):
+        # A worker was killed (out of memory?) or could not start: what is left is done here.
+        out += [analyse(*task) for task in tasks[len(out):]]
     return out

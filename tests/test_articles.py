@@ -1,0 +1,74 @@
+"""The article-only work in worker processes: the same bytes as one process, in the same order."""
+import concurrent.futures
+import shutil
+
+import pytest
+
+from conftest import ROOT
+from timeline import articles, build
+
+
+@pytest.fixture
+def pools(monkeypatch):
+    """Every article its own chunk and no size too small for workers; records the pools started."""
+    started = []
+    real = concurrent.futures.ProcessPoolExecutor
+
+    class Recorded(real):
+        def __init__(self, workers, **options):
+            started.append(workers)
+            super().__init__(workers, **options)
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Recorded)
+    monkeypatch.setattr(articles, "MIN_PARALLEL_CHARS", 0)
+    monkeypatch.setattr(articles, "CHUNK_CHARS", 1)
+    return started
+
+
+def built_bytes(folder, facts, sources, **options):
+    db = folder / "timeline.db"
+    folder.mkdir()
+    build.build(str(db), str(facts), str(sources), **options)
+    return db.read_bytes()
+
+
+@pytest.mark.parametrize("inputs", ["synthetic", "real"])
+def test_two_workers_write_the_same_bytes_as_one_process(inputs, corpus, tmp_path, pools):
+    root = corpus if inputs == "synthetic" else ROOT
+    facts, sources = root / "facts", root / "sources"
+    one = built_bytes(tmp_path / "one", facts, sources, jobs=1)  # each with an empty cache
+    assert pools == []
+    two = built_bytes(tmp_path / "two", facts, sources, jobs=2)
+    assert pools == [2], "the articles went to two workers"
+    assert one == two
+    assert built_bytes(tmp_path / "two-no-cache", facts, sources, jobs=2, use_cache=False) == one
+    assert pools == [2, 2]
+
+
+def test_a_small_archive_is_read_in_this_process(corpus, tmp_path, monkeypatch):
+    started = []
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", lambda *a, **k: started.append(a) or 1 / 0)
+    built_bytes(tmp_path / "small", corpus / "facts", corpus / "sources", jobs=2)  # 10 articles, 60 kB
+    assert started == []
+
+
+def test_workers_start_only_for_what_the_cache_does_not_know(corpus, tmp_path, pools):
+    work = tmp_path / "work"
+    shutil.copytree(corpus, work)
+    build.build(str(work / "timeline.db"), str(work / "facts"), str(work / "sources"), jobs=2)
+    (work / "timeline.db").unlink()
+    build.build(str(work / "timeline.db"), str(work / "facts"), str(work / "sources"), jobs=2)
+    assert pools == [2]
+
+
+def test_results_come_back_in_the_order_given(pools):
+    texts = [f"Article {n} begins here. It has {n} words said Sen. Lee on Monday.\nA second line." for n in range(9)]
+    tasks = [(text, articles.PARTS, None) for text in texts]
+    assert articles._run(tasks, jobs=2) == [articles.analyse(*task) for task in tasks]
+    assert pools == [2]
+
+
+def test_default_jobs_is_the_cpus_this_process_may_use():
+    import os
+
+    assert articles.default_jobs() == len(os.sched_getaffinity(0))
