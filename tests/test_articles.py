@@ -22,6 +22,7 @@ def pools(monkeypatch):
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Recorded)
     monkeypatch.setattr(articles, "MIN_PARALLEL_CHARS", 0)
     monkeypatch.setattr(articles, "CHUNK_CHARS", 1)
+    monkeypatch.setattr(articles, "MIN_BACKGROUND_SENTENCES", 0)
     return started
 
 
@@ -72,3 +73,23 @@ def test_default_jobs_is_the_cpus_this_process_may_use():
     import os
 
     assert articles.default_jobs() == len(os.sched_getaffinity(0))
+
+
+def test_the_comparison_of_sentences_runs_beside_the_facts_and_stops_with_a_failed_build(corpus, tmp_path, pools,
+                                                                                       monkeypatch):
+    import multiprocessing
+
+    started = []
+    real = articles.Background.__init__
+    monkeypatch.setattr(articles.Background, "__init__",
+                        lambda self, *a: started.append(a[2]) or real(self, *a))
+    work = tmp_path / "work"
+    shutil.copytree(corpus, work)
+    build.build(str(work / "timeline.db"), str(work / "facts"), str(work / "sources"), jobs=2)
+    assert started == [2], "in a worker"
+    (work / "facts" / "facts-0002.yaml").write_text("- id: broken\n  kind: nonsense\n", encoding="utf-8")
+    shutil.rmtree(work / ".timeline-cache")  # so that the comparison is not taken from it
+    with pytest.raises(build.InputError):
+        build.build(str(work / "timeline.db"), str(work / "facts"), str(work / "sources"), jobs=2)
+    assert started == [2, 2]
+    assert multiprocessing.active_children() == [], "no worker left running"

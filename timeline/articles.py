@@ -20,6 +20,8 @@ PARTS = ("sentences", "signals", "words")
 # (measured: about 0.5 s to start two; a core analyses about 1 MB of news copy in 2 s).
 MIN_PARALLEL_CHARS = 400_000
 CHUNK_CHARS = 200_000  # articles are sent to a worker about this many characters at a time
+# Comparing fewer sentences than this across articles takes less time than starting a worker for it.
+MIN_BACKGROUND_SENTENCES = 20_000
 
 
 def default_jobs():
@@ -144,3 +146,42 @@ def _run(tasks, jobs, progress=None):
         # A worker was killed (out of memory?) or could not start: what is left is done here.
         out += [analyse(*task) for task in tasks[len(out):]]
     return out
+
+
+class Background:
+    """function(*args), worked out in a worker process while this one goes on; result() waits for it."""
+
+    def __init__(self, function, args, jobs):
+        self.function, self.args, self.pool, self.pending = function, args, None, None
+        if jobs > 1:
+            import multiprocessing
+
+            try:
+                self.pool = multiprocessing.get_context("spawn").Pool(1)
+                self.pending = self.pool.apply_async(function, args)
+            except OSError:
+                self.close()
+
+    def result(self):
+        try:
+            if self.pending is not None:
+                try:
+                    return self.pending.get()
+                except (OSError, EOFError, RuntimeError):  # the worker died: work it out here
+                    pass
+            return self.function(*self.args)
+        finally:
+            self.close()
+
+    def close(self):
+        """Stop the worker (a build that fails does not wait for it)."""
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+            self.pool = self.pending = None
+
+
+def in_background(function, args, size, jobs=None):
+    """Background(function, args) in a worker when `size` (sentences) is worth one, else done on result()."""
+    jobs = default_jobs() if jobs is None else jobs
+    return Background(function, args, jobs if size >= MIN_BACKGROUND_SENTENCES else 1)

@@ -37,14 +37,18 @@ class Inputs:
     patched: list = None  # the facts files whose facts were replaced in a copy of the last database
     counts: dict = None  # {"facts": n, "entities": n, "sources": n}
     reused_rows: dict = field(default_factory=dict)  # {module name: rows} taken from the build cache
+    sentence_pairs: object = None  # corroboration's comparison, under way in a worker (articles.Background)
 
 
 def check(facts_dir="facts", sources_dir="sources", relative_to=None, cache=None, progress=None, jobs=1,
-          parts=("sentences",)):
+          parts=("sentences",), on_sources=None):
     """Read and check every input; problems are collected, never raised. Each article's `parts`
-    (timeline.articles) are worked out in `jobs` processes."""
+    (timeline.articles) are worked out in `jobs` processes; `on_sources(sources)` is called once the
+    articles are read, before the facts."""
     sources, problems = sources_module.load(sources_dir, relative_to, cache=cache, progress=progress, jobs=jobs,
                                             parts=parts)
+    if on_sources and sources and not problems:
+        on_sources(sources)
     shown = os.path.relpath(os.path.join(facts_dir, facts_module.ENTITIES_FILE), relative_to or os.getcwd())
     if not os.path.isdir(facts_dir):
         from .problems import Problem
@@ -85,6 +89,7 @@ def build(db_path="timeline.db", facts_dir="facts", sources_dir="sources", wait=
     """
     db_path = os.path.abspath(db_path)
     cache = cache_module.Cache(cache_module.folder_for(db_path)) if use_cache else None
+    started = []  # corroboration's comparison, when it runs in a worker
     try:
         manifest = hashes = states = fingerprint = None
         if cache:
@@ -100,7 +105,9 @@ def build(db_path="timeline.db", facts_dir="facts", sources_dir="sources", wait=
             if patched:
                 cache.close(prune=False)  # the other files' entries were not looked at, but still hold
                 return patched
-        inputs = check(facts_dir, sources_dir, cache=cache, progress=progress, jobs=jobs, parts=articles.PARTS)
+        inputs = check(facts_dir, sources_dir, cache=cache, progress=progress, jobs=jobs, parts=articles.PARTS,
+                       on_sources=lambda sources: started.append(_compare_sources(sources, cache, jobs)))
+        inputs.sentence_pairs = started[0] if started else None
         if inputs.problems:
             raise InputError(inputs.problems)
         inputs.counts = {"facts": len(inputs.facts), "entities": len(inputs.entities), "sources": len(inputs.sources)}
@@ -128,8 +135,21 @@ def build(db_path="timeline.db", facts_dir="facts", sources_dir="sources", wait=
                                              "depends": depends, "excerpts": excerpts})
         return inputs
     finally:
+        for pending in filter(None, started):
+            pending.close()  # used, or the build failed: no worker is left running
         if cache:
             cache.close()
+
+
+def _compare_sources(sources, cache, jobs):
+    """Start corroboration's comparison of the articles' sentences in a worker, to run while this process
+    reads the facts (None when the cache holds its result)."""
+    from . import corroboration
+
+    if cache is not None and cache.has_source_rows(sources):
+        return None
+    size = sum(len(s.words or ()) for s in sources.values())
+    return articles.in_background(corroboration.sentence_pairs, (corroboration.compared(sources),), size, jobs)
 
 
 def _patch(cache, manifest, db_path, facts_dir, sources_dir, hashes, states, fingerprint, wait):

@@ -22,6 +22,7 @@ import functools
 import hashlib
 import json
 import os
+import re
 import sqlite3
 import sys
 import time
@@ -55,19 +56,23 @@ def module_source(name):
         return f.read()
 
 
+# A package import at the top level of a module (a function's own import is indented: it is not one).
+_IMPORT = re.compile(r"^from \.(\w*) import ([^\n(]+|\([^)]*\))", re.M)
+
+
 def imported_modules(names):
     """`names` and every package module they import at their top level, followed through the package."""
-    import ast
-
     seen, todo = set(), list(names)
     while todo:
         name = todo.pop()
         if name in seen:
             continue
         seen.add(name)
-        for node in ast.parse(module_source(name)).body:  # top level only: a function's import is its own
-            if isinstance(node, ast.ImportFrom) and node.level == 1:
-                todo += [node.module] if node.module else [a.name for a in node.names]
+        for module, imported in _IMPORT.findall(module_source(name).decode("utf-8")):
+            if module:
+                todo.append(module)
+            else:
+                todo += [part.split()[0] for part in imported.strip("() \n").split(",") if part.strip()]
     return sorted(seen)
 
 

@@ -18,6 +18,7 @@ import re
 import unicodedata
 import sys
 from collections import defaultdict, deque
+from typing import NamedTuple
 
 # Measured on the five articles of the story this project started with (scripts/measure_copying.py):
 # the best one-to-one sentence overlaps between articles with no wire in common are at most 0.32;
@@ -69,6 +70,19 @@ def source_sentences(source):
     """[(sentence id, content words as a tuple)] of the sentences worth comparing."""
     words = source.words if source.words is not None else sentence_words(source.text, source.sentences)
     return [(f"{source.id}:{n}", tuple(w)) for n, w in words]
+
+
+class Compared(NamedTuple):
+    """What sentence_pairs reads of a source (small enough to send to a worker process)."""
+    id: str
+    published_date: object
+    words: list
+
+
+def compared(sources):
+    """{id: Compared} for sentence_pairs."""
+    return {sid: Compared(s.id, s.published_date, s.words if s.words is not None else sentence_words(s.text, s.sentences))
+            for sid, s in sources.items()}
 
 
 def sentence_pairs(sources, threshold=SHARED_SENTENCE, window_days=WINDOW_DAYS):
@@ -167,9 +181,10 @@ def declared_pairs(sources):
     return {k for k in keys if declared(sources[k[0]], sources[k[1]])}
 
 
-def links(sources):
-    """(source_links rows, shared_sentences rows) for every pair that is linked or shares a sentence."""
-    pairs = sentence_pairs(sources)
+def links(sources, pairs=None):
+    """(source_links rows, shared_sentences rows) for every pair that is linked or shares a sentence
+    (`pairs`: sentence_pairs(sources), when it was worked out already)."""
+    pairs = sentence_pairs(sources) if pairs is None else pairs
     keys = set(pairs) | declared_pairs(sources)
     cache = {}
     last_use = {}  # a source's shingles are dropped after the last pair that needs them (memory)
@@ -236,7 +251,8 @@ def origins(sources, link_rows):
 
 def rows(inputs):
     """The rows of source_links, shared_sentences and source_origins."""
-    link_rows, sentence_rows = links(inputs.sources)
+    pending = getattr(inputs, "sentence_pairs", None)  # worked out in a worker while the facts were read
+    link_rows, sentence_rows = links(inputs.sources, pending.result() if pending is not None else None)
     named = origins(inputs.sources, link_rows)
     members = defaultdict(list)
     for s, origin in named.items():
