@@ -405,7 +405,7 @@ def main():
 
 
 def default_jobs():
-    from timeline.articles import default_jobs as jobs
+    from timeline.workers import default_jobs as jobs
 
     return jobs()
 

@@ -1,11 +1,12 @@
-"""The article-only work in worker processes: the same bytes as one process, in the same order."""
+"""Work in worker processes (each article's analysis, the comparison of sentences across articles): the
+same bytes as one process, in the same order."""
 import concurrent.futures
 import shutil
 
 import pytest
 
 from conftest import ROOT
-from timeline import articles, build
+from timeline import articles, build, workers
 
 
 @pytest.fixture
@@ -36,13 +37,13 @@ def built_bytes(folder, facts, sources, **options):
 @pytest.mark.parametrize("inputs", ["synthetic", "real"])
 def test_two_workers_write_the_same_bytes_as_one_process(inputs, corpus, tmp_path, pools):
     root = corpus if inputs == "synthetic" else ROOT
-    facts, sources = root / "facts", root / "sources"
-    one = built_bytes(tmp_path / "one", facts, sources, jobs=1)  # each with an empty cache
+    facts_dir, sources_dir = root / "facts", root / "sources"
+    one = built_bytes(tmp_path / "one", facts_dir, sources_dir, jobs=1)  # each with an empty cache
     assert pools == []
-    two = built_bytes(tmp_path / "two", facts, sources, jobs=2)
+    two = built_bytes(tmp_path / "two", facts_dir, sources_dir, jobs=2)
     assert pools == [2], "the articles went to two workers"
     assert one == two
-    assert built_bytes(tmp_path / "two-no-cache", facts, sources, jobs=2, use_cache=False) == one
+    assert built_bytes(tmp_path / "two-no-cache", facts_dir, sources_dir, jobs=2, use_cache=False) == one
     assert pools == [2, 2]
 
 
@@ -59,7 +60,7 @@ def test_workers_start_only_for_what_the_cache_does_not_know(corpus, tmp_path, p
     build.build(str(work / "timeline.db"), str(work / "facts"), str(work / "sources"), jobs=2)
     (work / "timeline.db").unlink()
     build.build(str(work / "timeline.db"), str(work / "facts"), str(work / "sources"), jobs=2)
-    assert pools == [2]
+    assert pools == [2], "the second build analyses nothing the cache knows"
 
 
 def test_results_come_back_in_the_order_given(pools):
@@ -72,7 +73,7 @@ def test_results_come_back_in_the_order_given(pools):
 def test_default_jobs_is_the_cpus_this_process_may_use():
     import os
 
-    assert articles.default_jobs() == len(os.sched_getaffinity(0))
+    assert workers.default_jobs() == len(os.sched_getaffinity(0))
 
 
 def test_the_comparison_of_sentences_runs_beside_the_facts_and_stops_with_a_failed_build(corpus, tmp_path, pools,
@@ -80,8 +81,8 @@ def test_the_comparison_of_sentences_runs_beside_the_facts_and_stops_with_a_fail
     import multiprocessing
 
     started = []
-    real = articles.Background.__init__
-    monkeypatch.setattr(articles.Background, "__init__",
+    real = workers.Background.__init__
+    monkeypatch.setattr(workers.Background, "__init__",
                         lambda self, *a: started.append(a[2]) or real(self, *a))
     work = tmp_path / "work"
     shutil.copytree(corpus, work)

@@ -6,14 +6,13 @@ each article is analysed on its own, in a pool of `jobs` worker processes, and t
 back in the order the articles were given, so a build writes the same bytes with any number of
 workers. What the build cache already knows is taken from it and not sent to a worker.
 
-Workers are started with "spawn" (a fresh interpreter that imports only this package): nothing of
-the parent (its open SQLite connections, its threads) is copied into them. Starting them costs
-about half a second, so a small amount of work stays in this process (MIN_PARALLEL_CHARS).
+Workers (timeline.workers) cost about half a second to start, so a small amount of work stays in
+this process (MIN_PARALLEL_CHARS).
 """
-import os
 import sys
 
 from . import sentences as sentences_module
+from . import workers
 
 PARTS = ("sentences", "signals", "words")
 # Below this many characters of articles to analyse, workers cost more to start than they save
@@ -22,14 +21,6 @@ MIN_PARALLEL_CHARS = 400_000
 CHUNK_CHARS = 200_000  # articles are sent to a worker about this many characters at a time
 # Comparing fewer sentences than this across articles takes less time than starting a worker for it.
 MIN_BACKGROUND_SENTENCES = 20_000
-
-
-def default_jobs():
-    """The number of CPUs this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
 
 
 def analyse(text, parts=PARTS, spans=None):
@@ -112,76 +103,25 @@ def _apply(source, result):
 def _run(tasks, jobs, progress=None):
     """analyse(*task) for every task, in order: here, or in `jobs` worker processes when worth it."""
     size = sum(len(text) for text, _, _ in tasks)
-    if jobs is None:
-        jobs = default_jobs()
-    if jobs <= 1 or len(tasks) < 2 or size < MIN_PARALLEL_CHARS:
-        out = []
-        for n, task in enumerate(tasks, start=1):
-            out.append(analyse(*task))
-            if progress and n % 100 == 0:
-                progress("articles", n, len(tasks))
-        return out
-    import concurrent.futures
-    import multiprocessing
-    from concurrent.futures.process import BrokenProcessPool
-
-    chunks, chunk, chars = [], [], 0
-    for task in tasks:
-        chunk.append(task)
-        chars += len(task[0])
-        if chars >= CHUNK_CHARS:
-            chunks.append(chunk)
-            chunk, chars = [], 0
-    if chunk:
-        chunks.append(chunk)
+    jobs = workers.default_jobs() if jobs is None else jobs
     out = []
-    context = multiprocessing.get_context("spawn")
-    try:
-        with concurrent.futures.ProcessPoolExecutor(min(jobs, len(chunks)), mp_context=context) as pool:
-            for n, results in enumerate(pool.map(_analyse_all, chunks), start=1):  # in the chunks' order
+    if jobs > 1 and len(tasks) > 1 and size >= MIN_PARALLEL_CHARS:
+        chunks = workers.chunks(tasks, lambda task: len(task[0]), CHUNK_CHARS)
+        report = (lambda done, total: progress("articles", done, total)) if progress else None
+        try:
+            for results in workers.map(_analyse_all, chunks, jobs, progress=report):
                 out += results
-                if progress:
-                    progress("articles", n, len(chunks))
-    except (BrokenProcessPool, OSError):
-        # A worker was killed (out of memory?) or could not start: what is left is done here.
-        out += [analyse(*task) for task in tasks[len(out):]]
+        except workers.Failed:
+            out = []  # what is left is done here
+    for n, task in enumerate(tasks[len(out):], start=len(out) + 1):
+        out.append(analyse(*task))
+        if progress and n % 100 == 0:
+            progress("articles", n, len(tasks))
     return out
 
 
-class Background:
-    """function(*args), worked out in a worker process while this one goes on; result() waits for it."""
-
-    def __init__(self, function, args, jobs):
-        self.function, self.args, self.pool, self.pending = function, args, None, None
-        if jobs > 1:
-            import multiprocessing
-
-            try:
-                self.pool = multiprocessing.get_context("spawn").Pool(1)
-                self.pending = self.pool.apply_async(function, args)
-            except OSError:
-                self.close()
-
-    def result(self):
-        try:
-            if self.pending is not None:
-                try:
-                    return self.pending.get()
-                except (OSError, EOFError, RuntimeError):  # the worker died: work it out here
-                    pass
-            return self.function(*self.args)
-        finally:
-            self.close()
-
-    def close(self):
-        """Stop the worker (a build that fails does not wait for it)."""
-        if self.pool is not None:
-            self.pool.terminate()
-            self.pool.join()
-            self.pool = self.pending = None
-
-
 def in_background(function, args, size, jobs=None):
-    """Background(function, args) in a worker when `size` (sentences) is worth one, else done on result()."""
-    jobs = default_jobs() if jobs is None else jobs
-    return Background(function, args, jobs if size >= MIN_BACKGROUND_SENTENCES else 1)
+    """workers.Background(function, args) in a worker when `size` (sentences) is worth one, else done
+    in this process when its result is asked for."""
+    jobs = workers.default_jobs() if jobs is None else jobs
+    return workers.Background(function, args, jobs if size >= MIN_BACKGROUND_SENTENCES else 1)

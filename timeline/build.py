@@ -37,14 +37,14 @@ class Inputs:
     patched: list = None  # the facts files whose facts were replaced in a copy of the last database
     counts: dict = None  # {"facts": n, "entities": n, "sources": n}
     reused_rows: dict = field(default_factory=dict)  # {module name: rows} taken from the build cache
-    sentence_pairs: object = None  # corroboration's comparison, under way in a worker (articles.Background)
+    sentence_pairs: object = None  # corroboration's comparison, under way in a worker (workers.Background)
 
 
-def check(facts_dir="facts", sources_dir="sources", relative_to=None, cache=None, progress=None, jobs=1,
+def check(facts_dir="facts", sources_dir="sources", relative_to=None, cache=None, progress=None, jobs=None,
           parts=("sentences",), on_sources=None):
     """Read and check every input; problems are collected, never raised. Each article's `parts`
-    (timeline.articles) are worked out in `jobs` processes; `on_sources(sources)` is called once the
-    articles are read, before the facts."""
+    (timeline.articles) are worked out in `jobs` processes (None: one per CPU); `on_sources(sources)`
+    is called once the articles are read, before the facts."""
     sources, problems = sources_module.load(sources_dir, relative_to, cache=cache, progress=progress, jobs=jobs,
                                             parts=parts)
     if on_sources and sources and not problems:
