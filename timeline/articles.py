@@ -120,8 +120,8 @@ def _run(tasks, jobs, progress=None):
     return out
 
 
-def in_background(function, args, size, jobs=None):
-    """workers.Background(function, args) in a worker when `size` (sentences) is worth one, else done
-    in this process when its result is asked for."""
+def in_background(function, make_args, size, jobs=None):
+    """workers.Background(function, make_args) in a worker when `size` (sentences) is worth one, else
+    done in this process when its result is asked for."""
     jobs = workers.default_jobs() if jobs is None else jobs
-    return workers.Background(function, args, jobs if size >= MIN_BACKGROUND_SENTENCES else 1)
+    return workers.Background(function, make_args, jobs if size >= MIN_BACKGROUND_SENTENCES else 1)

@@ -149,7 +149,12 @@ def _compare_sources(sources, cache, jobs):
     if cache is not None and cache.has_source_rows(sources):
         return None
     size = sum(len(s.words or ()) for s in sources.values())
-    return articles.in_background(corroboration.sentence_pairs, (corroboration.compared(sources),), size, jobs)
+    pending = articles.in_background(corroboration.sentence_pairs, lambda: (corroboration.compared(sources),), size,
+                                     jobs)
+    if pending.elsewhere:
+        for source in sources.values():
+            source.words = None  # sent (less memory while the facts are read); made again if the worker fails
+    return pending
 
 
 def _patch(cache, manifest, db_path, facts_dir, sources_dir, hashes, states, fingerprint, wait):

@@ -102,33 +102,42 @@ def sentence_pairs(sources, threshold=SHARED_SENTENCE, window_days=WINDOW_DAYS):
     for _, _, words in items:
         for w in words:
             frequency[w] += 1
+    rank = {w: r for r, w in enumerate(sorted(frequency, key=lambda w: (frequency[w], w)))}  # rarest first
+    del frequency
     undated = defaultdict(list)  # never expire
     recent = defaultdict(deque)  # dated, in date order; older than the window fall off the front
     window = datetime.timedelta(days=window_days) if window_days is not None else None
     scored = defaultdict(dict)
+    current, first = None, 0  # a source's sentences are consecutive items: those from `first` on are its own
     for i, (sid, s_id, words) in enumerate(items):
-        words = frozenset(words)
-        ordered = sorted(words, key=lambda w: (frequency[w], w))
-        prefix = ordered[: len(ordered) - int(threshold * len(ordered) - 1e-9)]
-        seen = set()
-        for w in prefix:
+        if sid != current:
+            current, first = sid, i
+        n = len(words)  # distinct words
+        oldest = day[i] - window if window is not None and day[i] is not None else None
+        candidates = set()
+        for w in sorted(words, key=rank.__getitem__)[: n - int(threshold * n - 1e-9)]:
             postings = recent[w]
-            if window is not None and day[i] is not None:
-                while postings and day[postings[0]] < day[i] - window:
+            if oldest is not None:
+                while postings and day[postings[0]] < oldest:
                     postings.popleft()
-            for j in itertools.chain(undated[w], postings):
-                if j in seen or items[j][0] == sid:
-                    continue
-                seen.add(j)
-                other_words = items[j][2]  # distinct words: |a | b| = |a| + |b| - |a & b|
-                common = len(words.intersection(other_words))
-                score = common / (len(words) + len(other_words) - common)
-                if score >= threshold:
-                    other = items[j]
-                    key = (other[0], sid) if other[0] < sid else (sid, other[0])
-                    pair = (other[1], s_id) if other[0] < sid else (s_id, other[1])
-                    scored[key][pair] = score
+            candidates.update(postings)
+            if w in undated:
+                candidates.update(undated[w])
             (undated[w] if day[i] is None else postings).append(i)
+        if not candidates:
+            continue
+        as_set = frozenset(words)
+        for j in candidates:
+            if j >= first:
+                continue  # the same source
+            other = items[j]
+            other_words = other[2]  # distinct words: |a | b| = |a| + |b| - |a & b|
+            common = len(as_set.intersection(other_words))
+            score = common / (n + len(other_words) - common)
+            if score >= threshold:
+                key = (other[0], sid) if other[0] < sid else (sid, other[0])
+                pair = (other[1], s_id) if other[0] < sid else (s_id, other[1])
+                scored[key][pair] = score
     out = {}
     for key, pairs in scored.items():
         used_a, used_b, chosen = set(), set(), []

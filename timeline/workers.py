@@ -57,19 +57,25 @@ def map(function, tasks, jobs, initializer=None, initargs=(), progress=None):
 
 
 class Background:
-    """function(*args), worked out in a worker process while this one goes on; result() waits for it
-    (or, with `jobs` 1 or when the worker fails, works it out then, here)."""
+    """function(*make_args()), worked out in a worker process while this one goes on; result() waits for
+    it (or, with `jobs` 1 or when the worker fails, works it out then, here). Nothing here keeps the
+    arguments once they are sent: `make_args` makes them again if they are needed here."""
 
-    def __init__(self, function, args, jobs):
-        self.function, self.args, self.pool, self.pending = function, args, None, None
+    def __init__(self, function, make_args, jobs):
+        self.function, self.make_args, self.pool, self.pending = function, make_args, None, None
         if jobs > 1:
             import multiprocessing
 
             try:
                 self.pool = multiprocessing.get_context("spawn").Pool(1)
-                self.pending = self.pool.apply_async(function, args)
+                self.pending = self.pool.apply_async(function, make_args())
             except OSError:
                 self.close()
+
+    @property
+    def elsewhere(self):
+        """True while the work is under way in a worker process."""
+        return self.pending is not None
 
     def result(self):
         try:
@@ -78,7 +84,7 @@ class Background:
                     return self.pending.get()
                 except (OSError, EOFError, RuntimeError):  # the worker died: work it out here
                     pass
-            return self.function(*self.args)
+            return self.function(*self.make_args())
         finally:
             self.close()
 
