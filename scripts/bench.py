@@ -1,16 +1,19 @@
 #!/usr/bin/env python3
 """Benchmark the build and the site against the floor, at 1k, 10k and 100k facts, on this machine.
 
-    python scripts/bench.py                      # 1k, 10k, 100k facts (the 100k build takes minutes)
+    python scripts/bench.py                      # 1k, 10k, 100k facts and the load test (about 20 minutes)
     python scripts/bench.py --sizes 1000,10000   # a quicker look
 
 For each size it generates a corpus (scripts/gen_corpus.py, cached under --work) and prints, in one
-run: the full `timeline build` as a separate process (wall time, CPU, peak memory) with an empty
-cache and with the articles already segmented; the floor for the same rows (YAML parsed with
-PyYAML's C loader, rows inserted with plain sqlite3.executemany in one transaction, the full-text
-indexes built, every quote found with str.find); rebuilds with nothing changed and with one facts
-file changed; and, at the largest size, Datasette's latency (p50/p95, sequential and 10 concurrent
-clients) on 127.0.0.1 for the pages a reader opens. Then how each cost grows from size to size.
+run: the full `timeline build` as a separate process (wall time, CPU and peak memory of the whole
+process tree, workers included) with an empty cache using every CPU and with one process
+(--jobs 1), and with the articles known; the floor for the same rows (YAML parsed with PyYAML's C
+loader, rows inserted with plain sqlite3.executemany in one transaction, the full-text indexes
+built, every quote found with str.find); rebuilds with nothing changed and with one facts file
+changed; each with the load average when it started (the machine may be shared). At the largest
+size: the ratios the targets are about, Datasette's latency (p50/p95, sequential and 10 concurrent
+clients) on 127.0.0.1 for the pages a reader opens, and scripts/load_test.py (20 clients) with one
+Datasette process and with two. Then how each cost grows from size to size.
 Nothing here is a pass/fail test: it prints numbers.
 """
 import argparse
@@ -33,19 +36,25 @@ sys.path.insert(0, ROOT)
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 
 import gen_corpus  # noqa: E402
+import proctree  # noqa: E402
 
 
 def run_measured(command, env=None):
-    """(wall s, cpu s, peak MB) of one process, or raise on failure."""
+    """(wall s, cpu s, peak MB, load average) of one process and everything it starts, or raise on failure.
+
+    CPU counts the workers (children the process waited for); the peak is of the whole tree's
+    resident memory, sampled every 50 ms, and never less than the largest single process's own peak."""
+    load = os.getloadavg()[0]
     start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    with proctree.PeakMemory(process.pid) as memory:
+        err = process.stderr.read()
+        _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - start
-    err = process.stderr.read()
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{err.decode()[-3000:]}")
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+    return wall, usage.ru_utime + usage.ru_stime, max(memory.peak, usage.ru_maxrss / 1024), load
 
 
 def corpus(work, size):
@@ -57,9 +66,10 @@ def corpus(work, size):
     return path
 
 
-def build_command(path):
+def build_command(path, jobs=None):
     return [sys.executable, "-m", "timeline", "build", "--facts", os.path.join(path, "facts"),
-            "--sources", os.path.join(path, "sources"), "--db", os.path.join(path, "timeline.db")]
+            "--sources", os.path.join(path, "sources"), "--db", os.path.join(path, "timeline.db")] + (
+        ["--jobs", str(jobs)] if jobs else [])
 
 
 def forget_facts(path):
@@ -81,12 +91,21 @@ def edit_one_file(path, n):
         f.write(text.replace("  title: ", f"  title: Edit {n} - ", 1))
 
 
-def builds(path):
+def empty(path):
+    """No cache and no database: the next build is a build from nothing."""
     shutil.rmtree(os.path.join(path, ".timeline-cache"), ignore_errors=True)
     for leftover in glob.glob(os.path.join(path, "timeline.db*")):
         os.unlink(leftover)
+
+
+def builds(path, single=True):
     command = build_command(path)
-    result = {"cold": run_measured(command)}
+    result = {}
+    if single:
+        empty(path)
+        result["cold_one"] = run_measured(build_command(path, jobs=1))
+    empty(path)
+    result["cold"] = run_measured(command)
     forget_facts(path)
     result["full"] = run_measured(command)
     result["unchanged"] = run_measured(command)
@@ -314,34 +333,55 @@ def growth(a, b, factor=10):
     return f"{math.log(b / a) / math.log(factor):.2f}"
 
 
+def load_test(workers, clients=20, seconds=30):
+    """scripts/load_test.py's summary with `workers` Datasette processes: {kind: {...}}."""
+    result = subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "load_test.py"), "--workers", str(workers),
+                             "--clients", str(clients), "--seconds", str(seconds), "--json"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=seconds + 300)
+    out = result.stdout
+    if "\n{" not in out:
+        raise SystemExit(f"the load test failed:\n{out[-2000:]}{result.stderr[-2000:]}")
+    return json.loads(out[out.index("\n{") + 1:])
+
+
+def seconds(measured):
+    return f"{measured[0]:.1f} s (CPU {measured[1]:.1f})"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,100000", help="numbers of facts, comma-separated")
     parser.add_argument("--work", default="/tmp/timeline-bench", help="where corpora and databases go")
     parser.add_argument("--requests", type=int, default=40, help="requests per page for latency")
     parser.add_argument("--no-latency", action="store_true")
+    parser.add_argument("--no-single", action="store_true", help="skip the build from nothing with --jobs 1")
+    parser.add_argument("--load-seconds", type=float, default=30, help="length of each load test run (0: none)")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     os.makedirs(args.work, exist_ok=True)
-    print(f"Machine: {machine()}\n", flush=True)
+    print(f"Machine: {machine()}; builds use {default_jobs()} worker processes\n", flush=True)
     rows = {}
     for size in sizes:
         path = corpus(args.work, size)
         print(f"{size} facts: building...", file=sys.stderr, flush=True)
-        b = builds(path)
+        b = builds(path, single=not args.no_single)
         f = floor(path)
         db_mb = os.path.getsize(os.path.join(path, "timeline.db")) / 1e6
         rows[size] = (b, f, db_mb)
-        print(f"{size} facts: full {b['full'][0]:.1f} s, floor {f['total']:.1f} s", file=sys.stderr, flush=True)
-    print("| facts | articles | rows | db MB | build, empty cache | build, articles known | floor"
-          " (parse + quotes + insert + FTS) | build / floor | no change | one facts file changed | peak MB |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+        print(f"{size} facts: cold {b['cold'][0]:.1f} s, full {b['full'][0]:.1f} s, floor {f['total']:.1f} s",
+              file=sys.stderr, flush=True)
+    print("| facts | articles | rows | db MB | build, empty cache | empty cache, --jobs 1 | build, articles known"
+          " | floor (parse + quotes + insert + FTS) | empty / floor | known / floor | no change"
+          " | one facts file changed | peak MB (tree) | load average |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for size, (b, f, db_mb) in rows.items():
-        print(f"| {size:,} | {size // 10:,} | {f['rows']:,} | {db_mb:.0f} | {b['cold'][0]:.1f} s (CPU {b['cold'][1]:.1f})"
-              f" | {b['full'][0]:.1f} s (CPU {b['full'][1]:.1f}) | {f['total']:.1f} s ({f['parse']:.1f} +"
-              f" {f['quotes']:.2f} + {f['insert']:.1f} + {f['fts']:.1f}) | {b['full'][0] / f['total']:.1f}x"
+        loads = [v[3] for v in b.values()]
+        print(f"| {size:,} | {size // 10:,} | {f['rows']:,} | {db_mb:.0f} | {seconds(b['cold'])}"
+              f" | {seconds(b['cold_one']) if 'cold_one' in b else '-'} | {seconds(b['full'])}"
+              f" | {f['total']:.1f} s ({f['parse']:.1f} + {f['quotes']:.2f} + {f['insert']:.1f} + {f['fts']:.1f})"
+              f" | {b['cold'][0] / f['total']:.2f}x | {b['full'][0] / f['total']:.2f}x"
               f" | {b['unchanged'][0]:.2f} s | {b['one_file'][0]:.2f} s"
-              f" | {max(v[2] for v in b.values()):.0f} |")
+              f" | {max(v[2] for v in b.values()):.0f} | {min(loads):.1f}-{max(loads):.1f} |")
     if len(sizes) > 1:
         print("\nGrowth exponent k (cost ~ size^k; 1 = linear) per tenfold step:\n")
         print("| step | build, empty cache | build, articles known | floor | no change | one file | peak memory |")
@@ -354,8 +394,16 @@ def main():
                   f" | {growth(b1['unchanged'][0], b2['unchanged'][0], factor)}"
                   f" | {growth(b1['one_file'][0], b2['one_file'][0], factor)}"
                   f" | {growth(b1['full'][2], b2['full'][2], factor)} |")
+    size = sizes[-1]
+    b, f, _ = rows[size]
+    print(f"\nTargets at {size:,} facts, in this run:\n")
+    print(f"- build from an empty cache / floor: {b['cold'][0] / f['total']:.2f}x (target <= 2x, stretch 1.5x)"
+          + (f"; with --jobs 1: {b['cold_one'][0] / f['total']:.2f}x" if "cold_one" in b else ""))
+    print(f"- build with the articles known / floor: {b['full'][0] / f['total']:.2f}x (target <= 1.2x)")
+    print(f"- no change: {b['unchanged'][0]:.2f} s (target < 0.5 s)")
+    print(f"- one facts file changed: {b['one_file'][0]:.2f} s (target < 2 s)")
+    print(f"- peak memory of the whole process tree: {max(v[2] for v in b.values()):.0f} MB (target < 1,000 MB)")
     if not args.no_latency:
-        size = sizes[-1]
         db = os.path.join(corpus(args.work, size), "timeline.db")
         print(f"\nDatasette latency at {size:,} facts, {args.requests} requests per page (ms):\n")
         print("| page | path | sequential p50 | p95 | 10 clients p50 | p95 |")
@@ -365,6 +413,30 @@ def main():
                 print(f"| {name} | `{path}` | error: {error} | | | |")
             else:
                 print(f"| {name} | `{path}` | {p50 * 1000:.0f} | {p95 * 1000:.0f} | {c50 * 1000:.0f} | {c95 * 1000:.0f} |")
+    if args.load_seconds > 0:
+        runs = {workers: load_test(workers, seconds=args.load_seconds) for workers in (1, 2)}
+        one, two = runs[1]["all"], runs[2]["all"]
+        print(f"\nscripts/load_test.py, 20 clients for {args.load_seconds:g} s (the clients share the 2 cores:"
+              " their CPU seconds are shown):\n")
+        print("| page | 1 worker req/s | p95 ms | 2 workers req/s | p95 ms |")
+        print("|---|---|---|---|---|")
+        for kind in runs[1]:
+            a, c = runs[1][kind], runs[2].get(kind, {})
+            print(f"| {kind} | {a['rps']} | {a['p95_ms']} | {c.get('rps', '-')} | {c.get('p95_ms', '-')} |")
+        for workers, run in runs.items():
+            a = run["all"]
+            print(f"\n{workers} worker{'s' if workers > 1 else ''}: {a['requests']} requests, {a['errors']} errors,"
+                  f" {a['5xx']} 5xx; CPU: server {a['server_cpu_s']} s, clients {a['client_cpu_s']} s;"
+                  f" {a['requests_per_server_cpu_s']} requests per server CPU second; load average"
+                  f" {a['load_before']} before", end="")
+        print(f"\n\n- load test throughput, 2 workers / 1: {two['rps'] / max(one['rps'], 0.01):.2f}x"
+              f" (target >= 1.6x); errors {one['errors'] + two['errors']}, 5xx {one['5xx'] + two['5xx']} (target 0)")
+
+
+def default_jobs():
+    from timeline.workers import default_jobs as jobs
+
+    return jobs()
 
 
 if __name__ == "__main__":

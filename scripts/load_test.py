@@ -6,8 +6,13 @@ timeline.db is untouched), runs N concurrent clients for S seconds over a realis
 then prints requests per second, p50/p95/p99 latency, errors and 5xx per kind of page.
 Exits 1 if any request failed or answered 5xx.
 
+The clients run in this process, on the same cores as the server: the CPU seconds the server's
+processes and this one used are printed too, so that throughput can be read per CPU second of the
+server as well as per second of the clock.
+
 Usage:
-    .venv/bin/python scripts/load_test.py                 # 20 clients for 30 s
+    .venv/bin/python scripts/load_test.py                 # 20 clients for 30 s, one Datasette process
+    .venv/bin/python scripts/load_test.py --workers 2     # two Datasette processes behind the port
     .venv/bin/python scripts/load_test.py --clients 5 --seconds 5
 """
 import argparse
@@ -27,6 +32,8 @@ import time
 import urllib.parse
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+import proctree  # noqa: E402
 MAX_REQUESTS_PER_CLIENT = 100_000  # a bound besides the time limit
 
 
@@ -56,11 +63,11 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start_server(folder, port):
+def start_server(folder, port, workers=1):
     db = os.path.join(folder, "timeline.db")
     log = open(os.path.join(folder, "serve.log"), "wb")
     process = subprocess.Popen([sys.executable, "-m", "timeline", "serve", "--public", "--no-watch", "--port", str(port),
-                                "--db", db], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                                "--db", db, "--workers", str(workers)], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
                                env={**os.environ, "PYTHONPATH": str(ROOT)})
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -70,6 +77,11 @@ def start_server(folder, port):
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
             conn.request("GET", "/-/versions.json")
             if conn.getresponse().status == 200:
+                if workers > 1:  # every worker up, not only the first to answer
+                    deadline = time.monotonic() + 60
+                    while len(proctree.tree(process.pid)) < workers + 3 and time.monotonic() < deadline:
+                        time.sleep(0.2)
+                    time.sleep(1)
                 return process, db
         except OSError:
             time.sleep(0.2)
@@ -155,23 +167,34 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--workers", type=int, default=1, help="Datasette processes (timeline serve --workers)")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON too")
     args = parser.parse_args()
     if not (1 <= args.clients <= 200 and 0 < args.seconds <= 600):
         sys.exit("keep it bounded: 1-200 clients, at most 600 seconds")
     with tempfile.TemporaryDirectory() as folder:
         port = free_port()
-        process, db = start_server(folder, port)
+        process, db = start_server(folder, port, args.workers)
         try:
             pages = mix(db)
+            load = os.getloadavg()[0]
+            server_cpu, client_cpu = proctree.cpu_seconds(process.pid), sum(os.times()[:2])
             results, took = run(port, pages, args.clients, args.seconds)
+            server_cpu = proctree.cpu_seconds(process.pid) - server_cpu
+            client_cpu = sum(os.times()[:2]) - client_cpu
         finally:
             process.terminate()
             process.wait(timeout=20)
     summary = summarize(results, took)
-    print(f"{args.clients} clients for {args.seconds:g} s on 127.0.0.1 ({os.cpu_count()} CPUs,"
-          f" Python {sys.version.split()[0]})")
+    summary["all"].update(server_cpu_s=round(server_cpu, 1), client_cpu_s=round(client_cpu, 1),
+                          requests_per_server_cpu_s=round(summary["all"]["requests"] / max(server_cpu, 0.01), 1),
+                          load_before=round(load, 2), workers=args.workers)
+    print(f"{args.clients} clients for {args.seconds:g} s on 127.0.0.1, {args.workers} Datasette"
+          f" process{'es' if args.workers > 1 else ''} ({os.cpu_count()} CPUs, Python {sys.version.split()[0]},"
+          f" load average {load:.2f} before)")
     print(table(summary))
+    print(f"CPU: server {server_cpu:.1f} s, clients (this process) {client_cpu:.1f} s, in {took:.1f} s of"
+          f" {os.cpu_count()} cores; {summary['all']['requests_per_server_cpu_s']} requests per server CPU second")
     slowest = sorted(results, key=lambda r: -r[1])[:5]
     print("slowest requests:", ", ".join(f"{r[3]} {r[1] * 1000:.0f} ms" for r in slowest))
     failed = [r for r in results if r[2] == 0 or r[2] >= 400]

@@ -9,14 +9,24 @@ from conftest import ROOT
 
 def test_the_benchmark_prints_its_tables(tmp_path):
     result = subprocess.run([sys.executable, "scripts/bench.py", "--sizes", "200,400", "--work", str(tmp_path),
-                             "--requests", "2"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+                             "--requests", "2", "--load-seconds", "1"], cwd=ROOT, capture_output=True, text=True,
+                            timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
     out = result.stdout
-    builds = re.findall(r"(?m)^\| (200|400) \| (\d+) \| ([\d,]+) \| \d+ \| ([\d.]+) s .*\| ([\d.]+)x \| ([\d.]+) s \|"
-                        r" ([\d.]+) s \| (\d+) \|$", out)
+    build = r"([\d.]+) s \(CPU [\d.]+\)"
+    builds = re.findall(rf"(?m)^\| (200|400) \| (\d+) \| ([\d,]+) \| \d+ \| {build} \| {build} \| {build}"
+                        r" \| ([\d.]+) s \(.*\) \| ([\d.]+)x \| ([\d.]+)x \| ([\d.]+) s \| ([\d.]+) s \| (\d+)"
+                        r" \| [\d.]+-[\d.]+ \|$", out)
     assert [row[0] for row in builds] == ["200", "400"], out
-    assert all(float(row[3]) > 0 and float(row[4]) > 0 and int(row[7]) > 0 for row in builds)
+    assert all(float(row[3]) > 0 and float(row[4]) > 0 and float(row[7]) > 0 and int(row[11]) > 0 for row in builds)
     assert re.search(r"(?m)^\| 200 -> 400 \| -?[\d.]+ \|", out), out
+    for target in ("build from an empty cache / floor", "build with the articles known / floor", "no change",
+                   "one facts file changed", "peak memory of the whole process tree",
+                   "load test throughput, 2 workers / 1"):
+        assert re.search(rf"(?m)^- {target}: [\d.,]+", out), target
     pages = re.findall(r"(?m)^\| ([^|]+) \| `(/[^`]*)` \| (\d+|error[^|]*) \|", out)
     assert len(pages) >= 20 and not [p for p in pages if p[2].startswith("error")], out
     assert {"/", "/timeline", "/timeline/conflicts", "/chronology"} <= {p[1] for p in pages}
+    load = re.findall(r"(?m)^\| (all|home|fact page) \| ([\d.]+) \| ([\d.]+) \| ([\d.]+) \| ([\d.]+) \|$", out)
+    assert sorted(row[0] for row in load) == ["all", "fact page", "home"], out
+    assert re.search(r"(?m)^2 workers: \d+ requests, 0 errors, 0 5xx; CPU: server [\d.]+ s, clients [\d.]+ s", out)

@@ -164,3 +164,89 @@ def test_resolutions_are_checked(tree, text, code, line):
     tree.write("facts/facts.yaml", TWO.split("- id: bridge-cost-herald")[0])
     tree.write("facts/resolutions.yaml", text)
     assert (f"facts{'/'}resolutions.yaml", line, code) in tree.codes()
+
+
+def copied_archive(seed=7):
+    """Articles of made-up words in which some sentences are copied, whole or edited, between articles
+    published 2 days, 20 days, 40 days and a year apart, and from and into undated ones."""
+    import datetime
+    import random
+
+    from timeline import sentences, sources
+
+    rng = random.Random(seed)
+    vocabulary = [f"w{n}x" for n in range(400)] + ["said", "council", "report", "officials", "budget"]
+
+    def sentence():
+        return " ".join(rng.choices(vocabulary, k=rng.randint(5, 14))).capitalize() + "."
+
+    day = datetime.date(2024, 1, 1)
+    offsets = [0, 2, 20, 40, 365, None, 3, None]
+    texts = [[sentence() for _ in range(12)] for _ in offsets]
+    for a, b in ((0, 1), (0, 2), (0, 3), (0, 4), (5, 6), (1, 7), (2, 6)):  # b takes sentences of a
+        for n in rng.sample(range(12), 3):
+            words = texts[a][n][:-1].split()
+            if rng.random() < 0.5:  # an edit: a word replaced, one dropped
+                words[rng.randrange(len(words))] = rng.choice(vocabulary)
+                del words[rng.randrange(len(words))]
+            texts[b][rng.randrange(12)] = " ".join(words) + "."
+    out = {}
+    for n, (offset, lines) in enumerate(zip(offsets, texts)):
+        text = "\n".join(" ".join(lines[i:i + 3]) for i in range(0, 12, 3)) + "\n"
+        sid = f"s{n}"
+        out[sid] = sources.Source(id=sid, path="", sha256="", text=text, sentences=sentences.split(text),
+                                  published=None if offset is None else str(day + datetime.timedelta(days=offset)),
+                                  published_date=None if offset is None else day + datetime.timedelta(days=offset))
+    return out
+
+
+def every_pair(archive, threshold=corroboration.SHARED_SENTENCE, window_days=corroboration.WINDOW_DAYS):
+    """sentence_pairs' answer by comparing every sentence with every other (no index)."""
+    import itertools
+
+    scored = {}
+    sentences = [(sid, s_id, frozenset(words)) for sid in sorted(archive)
+                 for s_id, words in corroboration.source_sentences(archive[sid])]
+    for (sa, ia, wa), (sb, ib, wb) in itertools.combinations(sentences, 2):
+        da, db = archive[sa].published_date, archive[sb].published_date
+        if sa == sb or (da and db and abs((da - db).days) > window_days):
+            continue
+        score = len(wa & wb) / (len(wa) + len(wb) - len(wa & wb))
+        if score >= threshold:
+            scored.setdefault((sa, sb), {})[(ia, ib)] = score
+    out = {}
+    for key, pairs in scored.items():
+        used_a, used_b, chosen = set(), set(), []
+        for (a, b), score in sorted(pairs.items(), key=lambda kv: (-kv[1], kv[0])):
+            if a not in used_a and b not in used_b:
+                used_a.add(a), used_b.add(b)
+                chosen.append((round(score, 3), a, b))
+        out[key] = chosen
+    return out
+
+
+@pytest.mark.parametrize("seed", [7, 8, 9])
+def test_the_index_finds_every_pair_comparing_all_would(seed):
+    archive = copied_archive(seed)
+    found = corroboration.sentence_pairs(archive)
+    assert found == every_pair(archive)
+    assert {("s0", "s1"), ("s0", "s2"), ("s5", "s6"), ("s1", "s7")} <= set(found), "copies within the window"
+    assert ("s0", "s3") not in found and ("s0", "s4") not in found, "40 days and a year apart: not compared"
+    assert corroboration.sentence_pairs(archive, window_days=400) == every_pair(archive, window_days=400)
+    assert {("s0", "s3"), ("s0", "s4")} <= set(corroboration.sentence_pairs(archive, window_days=400))
+
+
+def test_words_worked_out_in_workers_give_the_same_corroboration(monkeypatch):
+    from timeline import articles
+
+    monkeypatch.setattr(articles, "MIN_PARALLEL_CHARS", 0)
+    monkeypatch.setattr(articles, "CHUNK_CHARS", 1)
+    here = copied_archive()
+    inputs = type("Inputs", (), {"sources": here})()
+    expected = corroboration.rows(inputs)
+    assert expected["shared_sentences"], "the archive has copies"
+    there = copied_archive()
+    articles.analyse_sources(there, jobs=2, parts=articles.PARTS)
+    assert all(s.words is not None for s in there.values())
+    inputs.sources = there
+    assert corroboration.rows(inputs) == expected

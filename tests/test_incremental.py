@@ -139,14 +139,71 @@ def test_a_cache_file_sqlite_cannot_read_is_started_afresh(work):
     assert run(work).unchanged  # and the fresh cache works
 
 
-def test_a_new_version_of_the_code_does_not_reuse_entries(work, monkeypatch):
+@pytest.fixture
+def upgrade(monkeypatch):
+    """upgrade("sentences", ...): the package as if those modules' code had changed (None: every module)."""
+    real = cache.module_source
+    changed = set()
+
+    def change(*names):
+        changed.update(names or [n[:-3] for n in os.listdir(cache.PACKAGE) if n.endswith(".py")])
+        cache.version_of.cache_clear()
+
+    monkeypatch.setattr(cache, "module_source", lambda name: real(name) + (b"\n# changed" if name in changed else b""))
+    yield change
+    cache.version_of.cache_clear()
+
+
+def calls(monkeypatch):
+    """{what: how many times}: articles split into sentences, sentences read for signals, corroboration."""
+    counted = {"split": 0, "signals": 0, "corroboration": 0}
+    for module, name, key in ((sentences, "split", "split"), (coverage, "signals", "signals"),
+                              (corroboration, "rows", "corroboration")):
+        real = getattr(module, name)
+
+        def counting(*args, _real=real, _key=key):
+            counted[_key] += 1
+            return _real(*args)
+        monkeypatch.setattr(module, name, counting)
+    return counted
+
+
+def test_a_new_version_of_the_whole_code_does_not_reuse_entries(work, monkeypatch, upgrade):
     run(work)
-    monkeypatch.setattr(cache, "code_version", lambda: "another version")
-    split = []
-    real_split = sentences.split
-    monkeypatch.setattr(sentences, "split", lambda text: split.append(1) or real_split(text))
+    upgrade()
+    counted = calls(monkeypatch)
     assert not run(work).unchanged
-    assert len(split) == 10
+    assert counted["split"] == 10 and counted["signals"] > 0 and counted["corroboration"] == 1
+    assert (work / "out" / "timeline.db").read_bytes() == full_build_bytes(work)
+
+
+@pytest.mark.parametrize("module, recomputed, why", [
+    ("conflicts", set(), "the checks changed, not how an article is read: every article's work is kept"),
+    ("build", set(), "a new way to write the database keeps the sentences, signals and corroboration"),
+    ("coverage", {"signals"}, "new coverage signals: the sentences and corroboration are kept"),
+    ("corroboration", {"corroboration"}, "new corroboration: the sentences and signals are kept"),
+    ("quotes", {"signals"}, "coverage imports quotes: what coverage imports counts as coverage's code"),
+    ("sentences", {"split", "signals", "corroboration"}, "a new segmenter: everything made from sentences"),
+])
+def test_an_upgrade_keeps_what_its_changed_code_cannot_have_changed(work, monkeypatch, upgrade, module,
+                                                                     recomputed, why):
+    run(work)
+    upgrade(module)
+    counted = calls(monkeypatch)
+    inputs = run(work)
+    assert not inputs.unchanged and not inputs.patched, "any change of code writes the database afresh"
+    assert {k for k, v in counted.items() if v} == recomputed, why
+    monkeypatch.undo()
+    assert (work / "out" / "timeline.db").read_bytes() == full_build_bytes(work)
+
+
+def test_only_entries_of_the_code_in_use_are_kept(work, upgrade):
+    run(work)
+    upgrade("sentences")
+    run(work)
+    conn = sqlite3.connect(work / "out" / cache.FOLDER / "cache.db")
+    kinds = dict(conn.execute("SELECT kind, count(*) FROM entries WHERE kind != 'manifest' GROUP BY kind").fetchall())
+    assert kinds == {"sentences": 10, "signals": 10, "words": 10, "source_rows": 1, "facts": 4}
 
 
 def test_cli_says_when_nothing_changed_and_can_skip_the_cache(work, monkeypatch):

@@ -79,16 +79,17 @@ def hostile_repo(path):
     return path
 
 
-@pytest.fixture(scope="module")
-def public(tmp_path_factory):
-    """(base URL, repo path) of `timeline serve --public` on a free port."""
+@pytest.fixture(scope="module", params=[1, 2], ids=["one-process", "two-workers"])
+def public(tmp_path_factory, request):
+    """(base URL, repo path) of `timeline serve --public` on a free port: one Datasette process, and two
+    behind the one port (--workers 2), which must serve the same site with the same settings."""
     repo = hostile_repo(tmp_path_factory.mktemp("public"))
     port = free_port()
     log = repo / "serve.log"
     with open(log, "wb") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "timeline", "serve", "--public", "--no-watch", "--port", str(port),
-             "--metadata", str(ROOT / "metadata.json")],
+             "--metadata", str(ROOT / "metadata.json"), "--workers", str(request.param)],
             cwd=repo, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONPATH": str(ROOT)},
             start_new_session=True)
     base = f"http://127.0.0.1:{port}"

@@ -66,6 +66,10 @@ def test_cutting_at_undisputed_boundaries_first_gives_pysbd_own_sentences(source
     "Is it? Yes! It is... Maybe. Done.",
     "Homeland Security Sec. Kristi Noem arrived. Mr. Smith and Dr. Jones left. SEC. Lee spoke. Sec.",
     "He met the Gen. The end. A prof. Went home. Rep. Lee said Capt. Hook sailed.",
+    "He left. \u201cWe stay,\u201d she said. Then \u201cNo.\u201d He went. \u201cU.S. troops left.\u201d Done.",
+    "It ended. \"Fine.\" Done. She said. \"Mr. Lee left. He is gone,\" the aide said. \u201ca lower start.\u201d",
+    "Officials met. \u201cThe vote,\u201d said Sec. Ann Lee. \u201cIt was close.",
+    "The plan passed. \u201c(Not) now.\u201d Later. \u201c\u201d Empty. \u201cWhy? Because.\u201d",
 ])
 def test_cutting_first_agrees_with_pysbd_on_awkward_lines(para, monkeypatch):
     fast = sentences.split(para)

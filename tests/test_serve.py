@@ -43,12 +43,13 @@ def wait_for(predicate, seconds=30):
 
 
 @pytest.fixture
-def serving(tree):
+def serving(tree, workers=1):
     port = free_port()
     log = tree.path / "serve.log"
     with open(log, "wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "timeline", "serve", "--port", str(port), "--metadata", str(ROOT / "metadata.json")],
+            [sys.executable, "-m", "timeline", "serve", "--port", str(port), "--metadata", str(ROOT / "metadata.json"),
+             "--workers", str(workers)],
             cwd=tree.path, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONPATH": str(ROOT)},
             start_new_session=True)
     base = f"http://127.0.0.1:{port}"
@@ -60,6 +61,23 @@ def serving(tree):
         process.wait(timeout=20)
         stop_group(process)
     assert process.returncode is not None
+
+
+@pytest.fixture
+def serving_workers(tree):
+    """`timeline serve --workers 2` on the fixture tree."""
+    yield from serving.__wrapped__(tree, workers=2)
+
+
+def workers_of(serve_pid):
+    """(uvicorn's supervisor, [its Datasette workers]) under `timeline serve`."""
+    [supervisor] = children(serve_pid)
+    found = []
+    for pid in children(supervisor):
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            if b"spawn_main" in f.read():
+                found.append(pid)
+    return supervisor, sorted(found)
 
 
 def children(pid):
@@ -102,6 +120,32 @@ def test_sigterm_stops_datasette_too(serving):
     while alive(datasette) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not alive(datasette), "Datasette outlived timeline serve"
+
+
+def test_sigterm_stops_every_worker(serving_workers):
+    base, tree, log, process = serving_workers
+    supervisor, workers = workers_of(process.pid)
+    assert len(workers) == 2
+    assert fact_ids(base) == ["bridge-cost"]
+    process.terminate()
+    process.wait(timeout=20)
+    deadline = time.monotonic() + 15
+    while any(map(alive, [supervisor] + workers)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(map(alive, [supervisor] + workers)), "a worker outlived timeline serve"
+
+
+def test_a_rebuild_restarts_every_worker_on_the_new_database(serving_workers):
+    base, tree, log, process = serving_workers
+    before = workers_of(process.pid)
+    tree.write("facts/facts.yaml", FACT + NEW_FACT)
+    # every answer, whichever worker gives it, is the new database's
+    assert wait_for(lambda: all(fact_ids(base) == ["bridge-cost", "work-began"] for _ in range(6))), \
+        log.read_text()[-2000:]
+    assert "restarting Datasette" in log.read_text()
+    after = workers_of(process.pid)
+    assert len(after[1]) == 2 and not set(after[1]) & set(before[1])
+    assert not any(map(alive, [before[0]] + before[1]))
 
 
 def test_a_changed_fact_is_served_after_the_rebuild(serving):
@@ -149,6 +193,10 @@ def test_public_settings_reach_the_command_line():
     settings = {command[i + 1]: command[i + 2] for i, part in enumerate(command) if part == "--setting"}
     assert settings["sql_time_limit_ms"] == "1000"
     assert settings["allow_download"] == "off"
+    several = server.datasette_command("timeline.db", 8001, public=True, metadata=str(ROOT / "metadata.json"), workers=2)
+    assert several[1:several.index("--") + 1] == ["-m", "timeline.asgi", "--workers", "2", "-h", "127.0.0.1", "-p",
+                                                   "8001", "--"]
+    assert several[several.index("--") + 1:] == command[command.index("-h") + 4:], "the same Datasette options"
     local = server.datasette_command("timeline.db", 8001, metadata=str(ROOT / "metadata.json"))
     local_settings = {local[i + 1]: local[i + 2] for i, part in enumerate(local) if part == "--setting"}
     assert local_settings == {"suggest_facets": "off"}  # only what keeps pages quick; nothing public-only

@@ -1,3 +1,4 @@
 from .cli import cli
 
-cli(prog_name="timeline")
+if __name__ == "__main__":  # not when a worker process (multiprocessing's spawn) imports it
+    cli(prog_name="timeline")

@@ -10,6 +10,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 
+from . import articles
 from . import cache as cache_module
 from . import coverage
 from . import conflicts
@@ -38,11 +39,18 @@ class Inputs:
     counts: dict = None  # {"facts": n, "entities": n, "sources": n}
     reused_rows: dict = field(default_factory=dict)  # {module name: rows} taken from the build cache
     history: list = field(default_factory=list)  # fact_history rows (timeline.history)
+    sentence_pairs: object = None  # corroboration's comparison, under way in a worker (workers.Background)
 
 
-def check(facts_dir="facts", sources_dir="sources", relative_to=None, cache=None, progress=None):
-    """Read and check every input; problems are collected, never raised."""
-    sources, problems = sources_module.load(sources_dir, relative_to, cache=cache, progress=progress)
+def check(facts_dir="facts", sources_dir="sources", relative_to=None, cache=None, progress=None, jobs=None,
+          parts=("sentences",), on_sources=None):
+    """Read and check every input; problems are collected, never raised. Each article's `parts`
+    (timeline.articles) are worked out in `jobs` processes (None: one per CPU); `on_sources(sources)`
+    is called once the articles are read, before the facts."""
+    sources, problems = sources_module.load(sources_dir, relative_to, cache=cache, progress=progress, jobs=jobs,
+                                            parts=parts)
+    if on_sources and sources and not problems:
+        on_sources(sources)
     shown = os.path.relpath(os.path.join(facts_dir, facts_module.ENTITIES_FILE), relative_to or os.getcwd())
     if not os.path.isdir(facts_dir):
         from .problems import Problem
@@ -70,17 +78,20 @@ def check(facts_dir="facts", sources_dir="sources", relative_to=None, cache=None
 
 
 def build(db_path="timeline.db", facts_dir="facts", sources_dir="sources", wait=30.0, progress=None,
-          use_cache=True, excerpts=False):
+          use_cache=True, excerpts=False, jobs=None):
     """Check, then replace `db_path` with a complete new database. Raises InputError or BuildError.
 
     With `use_cache`, results of earlier builds are reused from .timeline-cache/ next to the database
     (see timeline.cache): when no input changed and the database is the one the last build wrote,
     nothing is done (`inputs.unchanged`). The database is always the one a full build would write.
     `progress(phase, done, total)` is called as the build goes. With `excerpts`, the articles keep
-    only their cited sentences and neighbours (for publishing).
+    only their cited sentences and neighbours (for publishing). What depends on each article alone
+    is worked out in `jobs` worker processes (None: one per CPU; 1: in this process); the database
+    is the same whatever the number.
     """
     db_path = os.path.abspath(db_path)
     cache = cache_module.Cache(cache_module.folder_for(db_path)) if use_cache else None
+    started = []  # corroboration's comparison, when it runs in a worker
     try:
         manifest = hashes = states = fingerprint = None
         history_key = history_module.key(facts_dir)  # the git history is an input too
@@ -98,7 +109,9 @@ def build(db_path="timeline.db", facts_dir="facts", sources_dir="sources", wait=
             if patched:
                 cache.close(prune=False)  # the other files' entries were not looked at, but still hold
                 return patched
-        inputs = check(facts_dir, sources_dir, cache=cache, progress=progress)
+        inputs = check(facts_dir, sources_dir, cache=cache, progress=progress, jobs=jobs, parts=articles.PARTS,
+                       on_sources=lambda sources: started.append(_compare_sources(sources, cache, jobs)))
+        inputs.sentence_pairs = started[0] if started else None
         if inputs.problems:
             raise InputError(inputs.problems)
         inputs.counts = {"facts": len(inputs.facts), "entities": len(inputs.entities), "sources": len(inputs.sources)}
@@ -129,8 +142,26 @@ def build(db_path="timeline.db", facts_dir="facts", sources_dir="sources", wait=
                                              "depends": depends, "excerpts": excerpts})
         return inputs
     finally:
+        for pending in filter(None, started):
+            pending.close()  # used, or the build failed: no worker is left running
         if cache:
             cache.close()
+
+
+def _compare_sources(sources, cache, jobs):
+    """Start corroboration's comparison of the articles' sentences in a worker, to run while this process
+    reads the facts (None when the cache holds its result)."""
+    from . import corroboration
+
+    if cache is not None and cache.has_source_rows(sources):
+        return None
+    size = sum(len(s.words or ()) for s in sources.values())
+    pending = articles.in_background(corroboration.sentence_pairs, lambda: (corroboration.compared(sources),), size,
+                                     jobs)
+    if pending.elsewhere:
+        for source in sources.values():
+            source.words = None  # sent (less memory while the facts are read); made again if the worker fails
+    return pending
 
 
 def _patch(cache, manifest, db_path, facts_dir, sources_dir, hashes, states, fingerprint, wait):
@@ -183,14 +214,10 @@ def _patch(cache, manifest, db_path, facts_dir, sources_dir, hashes, states, fin
 
 
 def _reuse(cache, inputs):
-    """Take from the cache what depends on the articles alone: sentence signals and corroboration."""
+    """Take from the cache what depends on the sources alone: the corroboration tables."""
     from . import corroboration
 
-    for source in inputs.sources.values():
-        if source.text:
-            source.signals = cache.signals(source.sha256, source.text, source.sentences)
-    tables = ("source_links", "shared_sentences", "source_origins")
-    inputs.reused_rows[corroboration.__name__] = cache.source_rows(inputs.sources, tables,
+    inputs.reused_rows[corroboration.__name__] = cache.source_rows(inputs.sources, cache_module.SOURCE_TABLES,
                                                                    lambda: corroboration.rows(inputs))
 
 

@@ -2,47 +2,109 @@
 
 The cache is one SQLite file, `.timeline-cache/cache.db` next to the database. It holds
 
-- the sentences of each article, keyed by the article's sha256 (articles never change);
+- what depends on each article alone, keyed by the article's sha256 (articles never change): its
+  sentences, their coverage signals, their content words (for corroboration);
+- the corroboration tables, keyed by every source's id, hash, date and wire credit;
 - the checked facts of each facts file, keyed by the file's sha256 and everything a fact's validity
-  depends on (the sources' ids, hashes and dates, the entity ids, the code);
+  depends on (the sources' ids, hashes and dates, the entity ids);
 - a manifest per database: the fingerprint of every input file and the database file it produced,
   so that a build with nothing changed has nothing to do.
 
-Every key includes a hash of the package's own code, so a new version never reads an old entry.
-A cached value is checked before use (sentences must be sane spans of the article; facts must have
-the expected shape); anything unreadable is recomputed, and a cache file SQLite cannot open is
-deleted and started afresh. Deleting the folder is always safe: the next build is a full one.
+Every key also holds a hash of the code that made the entry (DEPENDS: the modules each kind of entry
+depends on), so a new version never reads an entry its changes could have made different, and an
+upgrade that does not touch segmentation keeps the sentences. A cached value is checked before use
+(sentences must be sane spans of the article; facts must have the expected shape); anything
+unreadable is recomputed, and a cache file SQLite cannot open is deleted and started afresh.
+Deleting the folder is always safe: the next build is a full one.
 """
 import contextlib
 import functools
 import hashlib
 import json
 import os
+import re
 import sqlite3
 import sys
 import time
 
-from . import sentences as sentences_module
-
 FOLDER = ".timeline-cache"
+SOURCE_TABLES = ("source_links", "shared_sentences", "source_origins")  # what corroboration.rows makes
 # Every cached fact has at least these keys.
 FACT_KEYS = frozenset(("id", "kind", "title", "value", "value_qualifier", "unit", "value_per", "attributed_to",
                        "topic", "notes", "file", "line", "citations", "entities", "date_start", "date_end",
                        "date_precision", "date_text", "date_basis", "date_label"))
 
 
-@functools.lru_cache(maxsize=1)
-def code_version():
-    """A hash of the package's code, pysbd's version and Python's: any change makes every entry stale."""
+# What each kind of entry depends on: the package modules named here, what they import at their top
+# level (followed through the package), and for the sentences pysbd's version. An upgrade that leaves
+# a kind's modules alone keeps its entries (a new segmenter drops the sentences and everything made
+# from them; a change to the build or the checks keeps the sentences). The manifest, which says "this
+# database is the one these inputs give", depends on the whole package.
+DEPENDS = {
+    "sentences": ("sentences",),
+    "signals": ("sentences", "coverage", "articles"),
+    "words": ("sentences", "corroboration", "articles"),
+    "source_rows": ("sentences", "corroboration"),
+    "facts": ("facts", "sources"),
+    "history": ("history",),
+    "history_blob": ("history",),
+}
+PACKAGE = os.path.dirname(os.path.abspath(__file__))
+
+
+def module_source(name):
+    """The bytes of the package module `name` (a seam for tests: what an upgrade would change)."""
+    with open(os.path.join(PACKAGE, name + ".py"), "rb") as f:
+        return f.read()
+
+
+# A package import at the top level of a module (a function's own import is indented: it is not one).
+_IMPORT = re.compile(r"^from \.(\w*) import ([^\n(]+|\([^)]*\))", re.M)
+
+
+def imported_modules(names):
+    """`names` and every package module they import at their top level, followed through the package."""
+    seen, todo = set(), list(names)
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        for module, imported in _IMPORT.findall(module_source(name).decode("utf-8")):
+            if module:
+                todo.append(module)
+            else:
+                todo += [part.split()[0] for part in imported.strip("() \n").split(",") if part.strip()]
+    return sorted(seen)
+
+
+def _external():
     import pysbd
 
-    digest = hashlib.sha256(f"{sys.version_info[:2]} pysbd {getattr(pysbd, '__version__', '?')}".encode())
-    here = os.path.dirname(os.path.abspath(__file__))
-    for name in sorted(os.listdir(here)):
-        if name.endswith(".py"):
-            with open(os.path.join(here, name), "rb") as f:
-                digest.update(name.encode() + b"\0" + f.read())
+    return f"{sys.version_info[:2]} pysbd {getattr(pysbd, '__version__', '?')}"
+
+
+@functools.lru_cache(maxsize=None)
+def version_of(*names):
+    """A hash of the code of the package modules `names` (with what they import), pysbd's and Python's
+    versions; with no names, of the whole package."""
+    if not names:
+        names = tuple(sorted(n[:-3] for n in os.listdir(PACKAGE) if n.endswith(".py")))
+    else:
+        names = tuple(imported_modules(names))
+    digest = hashlib.sha256(_external().encode())
+    for name in names:
+        digest.update(name.encode() + b"\0" + module_source(name))
     return digest.hexdigest()
+
+
+def code_version():
+    """A hash of the whole package's code: any change makes the manifest stale (a new database is built)."""
+    return version_of()
+
+
+def kind_version(kind):
+    return version_of(*DEPENDS[kind]) if kind in DEPENDS else code_version()
 
 
 def folder_for(db_path):
@@ -54,9 +116,10 @@ class Cache:
 
     def __init__(self, folder):
         self.path = os.path.join(folder, "cache.db")
-        self.version = code_version()
+        self.versions = {}
         self.used = set()
         self.hits = self.misses = 0
+        self._rows = {}  # {key: the corroboration rows read for it, or None}
         self.conn = None
         try:
             if not os.path.isdir(folder):
@@ -86,12 +149,17 @@ class Cache:
     def __exit__(self, *exc):
         self.close(save=exc[0] is None)
 
+    def _key(self, kind, key):
+        if kind not in self.versions:
+            self.versions[kind] = kind_version(kind)
+        return self.versions[kind] + ":" + key
+
     def get(self, kind, key):
         if self.conn is None:
             return None
         try:
             row = self.conn.execute("SELECT value FROM entries WHERE kind = ? AND key = ?",
-                                    (kind, self.version + ":" + key)).fetchone()
+                                    (kind, self._key(kind, key))).fetchone()
             return json.loads(row[0]) if row else None
         except (sqlite3.Error, ValueError, TypeError):
             return None
@@ -101,44 +169,73 @@ class Cache:
             return
         with contextlib.suppress(sqlite3.Error):
             self.conn.execute("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)",
-                              (kind, self.version + ":" + key, json.dumps(value, separators=(",", ":"))))
+                              (kind, self._key(kind, key), json.dumps(value, separators=(",", ":"))))
 
     def sentences(self, sha256, text):
-        """The sentences of an article: from the cache when they are sane spans of `text`, else split now."""
-        key = sha256
-        self.used.add(("sentences", key))
-        spans = self.get("sentences", key)
+        """The sentences of an article as the cache knows them, when they are sane spans of `text`, or None."""
+        self.used.add(("sentences", sha256))
+        spans = self.get("sentences", sha256)
         if spans is not None and _sane_spans(spans, text):
             self.hits += 1
             return [tuple(s) for s in spans]
         self.misses += 1
-        spans = sentences_module.split(text)
-        self.put("sentences", key, spans)
-        return spans
+        return None
 
-    def signals(self, sha256, text, spans):
-        """The coverage signals of each sentence of an article (as the sentences table stores them)."""
-        from . import coverage
-
+    def signals(self, sha256, spans):
+        """The coverage signals of each sentence of an article (as the sentences table stores them), or None."""
         self.used.add(("signals", sha256))
         value = self.get("signals", sha256)
         if isinstance(value, list) and len(value) == len(spans) and all(isinstance(v, str) for v in value):
             return value
-        value = [",".join(coverage.signals(text[start:end])) for _, start, end in spans]
-        self.put("signals", sha256, value)
-        return value
+        return None
+
+    def words(self, sha256, spans):
+        """[(sentence number, [content word])] of an article (corroboration.sentence_words), or None."""
+        self.used.add(("words", sha256))
+        value = self.get("words", sha256)
+        try:
+            if isinstance(value, list) and all(type(n) is int and 1 <= n <= len(spans) and isinstance(words, list)
+                                               and all(isinstance(w, str) for w in words) for n, words in value):
+                return value
+        except (TypeError, ValueError):
+            pass
+        return None
+
+    def put_part(self, kind, sha256, value):
+        """Keep what articles.analyse found for one article: its "sentences", "signals" or "words"."""
+        self.used.add((kind, sha256))
+        self.put(kind, sha256, value)
+
+    def keep(self, kind, key):
+        """Keep an entry this build did not need to read (it is not pruned)."""
+        self.used.add((kind, key))
+
+    def _source_rows_key(self, sources):
+        described = [[s.id, s.sha256, s.published, s.based_on] for _, s in sorted(sources.items())]
+        return hashlib.sha256(json.dumps(described).encode()).hexdigest()
+
+    def _cached_source_rows(self, key, tables):
+        if key not in self._rows:
+            value = self.get("source_rows", key)
+            ok = isinstance(value, dict) and set(value) == set(tables) and all(
+                isinstance(rows, list) and all(isinstance(r, dict) for r in rows) for rows in value.values())
+            self._rows = {key: value if ok else None}
+        return self._rows[key]
+
+    def has_source_rows(self, sources, tables=SOURCE_TABLES):
+        """True when the corroboration rows of exactly these sources are kept."""
+        return self._cached_source_rows(self._source_rows_key(sources), tables) is not None
 
     def source_rows(self, sources, tables, compute):
         """Rows that depend on the sources alone (corroboration): reused while no source changes."""
-        described = [[s.id, s.sha256, s.published, s.based_on] for _, s in sorted(sources.items())]
-        key = hashlib.sha256(json.dumps(described).encode()).hexdigest()
+        key = self._source_rows_key(sources)
         self.used.add(("source_rows", key))
-        value = self.get("source_rows", key)
-        if isinstance(value, dict) and set(value) == set(tables) and all(
-                isinstance(rows, list) and all(isinstance(r, dict) for r in rows) for rows in value.values()):
+        value = self._cached_source_rows(key, tables)
+        if value is not None:
             return value
         value = compute()
         self.put("source_rows", key, value)
+        self._rows = {}
         return value
 
     def facts(self, key):
@@ -175,7 +272,7 @@ class Cache:
             elif save:
                 self.conn.execute("CREATE TEMP TABLE used (kind TEXT, key TEXT)")
                 self.conn.executemany("INSERT INTO used VALUES (?, ?)",
-                                      [(k, self.version + ":" + key) for k, key in self.used])
+                                      [(k, self._key(k, key)) for k, key in self.used])
                 self.conn.execute("DELETE FROM entries WHERE kind != 'manifest' AND (kind, key) NOT IN"
                                   " (SELECT kind, key FROM used)")
                 self.conn.execute("COMMIT")

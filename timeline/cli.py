@@ -88,14 +88,18 @@ def check(facts_dir, sources_dir):
               help="Seconds to wait for another build of the same database to finish")
 @click.option("--no-cache", is_flag=True,
               help="Reuse nothing from earlier builds (.timeline-cache/ next to the database)")
-def build(facts_dir, sources_dir, db_path, excerpts, wait, no_cache):
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="Processes that read the articles (default: one per CPU; 1: all in this process)")
+def build(facts_dir, sources_dir, db_path, excerpts, wait, no_cache, jobs):
     """Check everything, then write the database; on any problem write nothing.
 
     With --excerpts the articles keep only the sentences facts cite and their neighbours: build
     that one to publish a public site (full article texts are other people's copyright).
 
     Work of earlier builds is reused from .timeline-cache/ next to the database (the result is the
-    same database a build from nothing writes); with nothing changed, nothing is written.
+    same database a build from nothing writes); with nothing changed, nothing is written. Each
+    article's sentences, signals and words are worked out in --jobs processes (the database is the
+    same whatever their number).
 
     Example:
 
@@ -103,7 +107,7 @@ def build(facts_dir, sources_dir, db_path, excerpts, wait, no_cache):
 
         timeline build --excerpts --db public/timeline.db
     """
-    _build(facts_dir, sources_dir, db_path, excerpts=excerpts, wait=wait, use_cache=not no_cache)
+    _build(facts_dir, sources_dir, db_path, excerpts=excerpts, wait=wait, use_cache=not no_cache, jobs=jobs)
 
 
 @cli.command()
@@ -118,7 +122,9 @@ def build(facts_dir, sources_dir, db_path, excerpts, wait, no_cache):
               help="Settings for a server anyone can reach: time limit, bounded rows, no download (see README)")
 @click.option("--watch/--no-watch", default=True, show_default=True,
               help="Rebuild when facts or sources change, then restart Datasette on the new database")
-def serve(facts_dir, sources_dir, db_path, port, metadata, public, watch):
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(min=1),
+              help="Datasette processes behind the one port (uvicorn's workers); more use more cores")
+def serve(facts_dir, sources_dir, db_path, port, metadata, public, watch, workers):
     """Build, then serve the database read-only with Datasette on 127.0.0.1.
 
     While it runs, a change under the facts or sources folder rebuilds the database and restarts
@@ -129,6 +135,8 @@ def serve(facts_dir, sources_dir, db_path, port, metadata, public, watch):
         timeline serve --port 8001
 
         timeline serve --public --no-watch
+
+        timeline serve --public --workers 2
     """
     try:
         server.check_name(db_path)  # what would stop the site is reported before the build
@@ -138,7 +146,7 @@ def serve(facts_dir, sources_dir, db_path, port, metadata, public, watch):
     _build(facts_dir, sources_dir, db_path)
     try:
         server.preflight(db_path, "127.0.0.1", port)
-        command = server.datasette_command(db_path, port, public=public, metadata=metadata)
+        command = server.datasette_command(db_path, port, public=public, metadata=metadata, workers=workers)
     except server.SiteError as e:
         raise click.ClickException(str(e))
 
@@ -158,7 +166,8 @@ def serve(facts_dir, sources_dir, db_path, port, metadata, public, watch):
         click.echo(f"Rebuilt {db_path}: {inputs.counts['facts']} facts{changed}; restarting Datasette", err=True)
         return True
 
-    click.echo(f"Serving on http://127.0.0.1:{port}/{' (public settings)' if public else ''}"
+    notes = ", ".join(n for n in ("public settings" if public else "", f"{workers} workers" if workers > 1 else "") if n)
+    click.echo(f"Serving on http://127.0.0.1:{port}/{f' ({notes})' if notes else ''}"
                f"{'; watching ' + facts_dir + ' and ' + sources_dir if watch else ''} (Ctrl-C to stop)", err=True)
     try:
         sys.exit(server.serve(command, rebuild, watch=(facts_dir, sources_dir) if watch else ()))
@@ -285,11 +294,11 @@ def date_command(phrase, published, direction, context, as_json):
     click.echo(f"basis:     {resolved.basis}")
 
 
-def _build(facts_dir, sources_dir, db_path, excerpts=False, wait=30.0, use_cache=True):
+def _build(facts_dir, sources_dir, db_path, excerpts=False, wait=30.0, use_cache=True, jobs=None):
     progress = Progress()
     try:
         inputs = build_module.build(db_path, facts_dir, sources_dir, excerpts=excerpts, wait=wait,
-                                     progress=progress, use_cache=use_cache)
+                                     progress=progress, use_cache=use_cache, jobs=jobs)
     except InputError as e:
         progress.clear()
         click.echo(report(e.problems), err=True)

@@ -18,6 +18,7 @@ import re
 import unicodedata
 import sys
 from collections import defaultdict, deque
+from typing import NamedTuple
 
 # Measured on the five articles of the story this project started with (scripts/measure_copying.py):
 # the best one-to-one sentence overlaps between articles with no wire in common are at most 0.32;
@@ -54,14 +55,34 @@ def jaccard(a, b):
     return len(a & b) / len(a | b) if a or b else 0.0
 
 
-def source_sentences(source):
-    """[(sentence id, content words)] of the sentences worth comparing."""
+def sentence_words(text, spans):
+    """[(sentence number, sorted content words)] of an article's sentences worth comparing. It depends on
+    the article alone: timeline.articles works it out (in worker processes) and the cache keeps it."""
     out = []
-    for n, (_, start, end) in enumerate(source.sentences, start=1):
-        words = content_words(source.text[start:end])
+    for n, (_, start, end) in enumerate(spans, start=1):
+        words = content_words(text[start:end])
         if len(words) >= MIN_CONTENT_WORDS:
-            out.append((f"{source.id}:{n}", words))
+            out.append((n, sorted(words)))
     return out
+
+
+def source_sentences(source):
+    """[(sentence id, content words as a tuple)] of the sentences worth comparing."""
+    words = source.words if source.words is not None else sentence_words(source.text, source.sentences)
+    return [(f"{source.id}:{n}", tuple(w)) for n, w in words]
+
+
+class Compared(NamedTuple):
+    """What sentence_pairs reads of a source (small enough to send to a worker process)."""
+    id: str
+    published_date: object
+    words: list
+
+
+def compared(sources):
+    """{id: Compared} for sentence_pairs."""
+    return {sid: Compared(s.id, s.published_date, s.words if s.words is not None else sentence_words(s.text, s.sentences))
+            for sid, s in sources.items()}
 
 
 def sentence_pairs(sources, threshold=SHARED_SENTENCE, window_days=WINDOW_DAYS):
@@ -75,39 +96,48 @@ def sentence_pairs(sources, threshold=SHARED_SENTENCE, window_days=WINDOW_DAYS):
     order = sorted(sources, key=lambda sid: (sources[sid].published_date is not None,
                                              sources[sid].published_date or datetime.date.min, sid))
     # Each sentence's words kept as a tuple (a fifth of a frozenset's memory); made a set when compared.
-    items = [(sid, s_id, tuple(words)) for sid in order for s_id, words in source_sentences(sources[sid])]
+    items = [(sid, s_id, words) for sid in order for s_id, words in source_sentences(sources[sid])]
     day = [sources[sid].published_date for sid, _, _ in items]
     frequency = defaultdict(int)
     for _, _, words in items:
         for w in words:
             frequency[w] += 1
+    rank = {w: r for r, w in enumerate(sorted(frequency, key=lambda w: (frequency[w], w)))}  # rarest first
+    del frequency
     undated = defaultdict(list)  # never expire
     recent = defaultdict(deque)  # dated, in date order; older than the window fall off the front
     window = datetime.timedelta(days=window_days) if window_days is not None else None
     scored = defaultdict(dict)
+    current, first = None, 0  # a source's sentences are consecutive items: those from `first` on are its own
     for i, (sid, s_id, words) in enumerate(items):
-        words = frozenset(words)
-        ordered = sorted(words, key=lambda w: (frequency[w], w))
-        prefix = ordered[: len(ordered) - int(threshold * len(ordered) - 1e-9)]
-        seen = set()
-        for w in prefix:
+        if sid != current:
+            current, first = sid, i
+        n = len(words)  # distinct words
+        oldest = day[i] - window if window is not None and day[i] is not None else None
+        candidates = set()
+        for w in sorted(words, key=rank.__getitem__)[: n - int(threshold * n - 1e-9)]:
             postings = recent[w]
-            if window is not None and day[i] is not None:
-                while postings and day[postings[0]] < day[i] - window:
+            if oldest is not None:
+                while postings and day[postings[0]] < oldest:
                     postings.popleft()
-            for j in itertools.chain(undated[w], postings):
-                if j in seen or items[j][0] == sid:
-                    continue
-                seen.add(j)
-                other_words = items[j][2]  # distinct words: |a | b| = |a| + |b| - |a & b|
-                common = len(words.intersection(other_words))
-                score = common / (len(words) + len(other_words) - common)
-                if score >= threshold:
-                    other = items[j]
-                    key = (other[0], sid) if other[0] < sid else (sid, other[0])
-                    pair = (other[1], s_id) if other[0] < sid else (s_id, other[1])
-                    scored[key][pair] = score
+            candidates.update(postings)
+            if w in undated:
+                candidates.update(undated[w])
             (undated[w] if day[i] is None else postings).append(i)
+        if not candidates:
+            continue
+        as_set = frozenset(words)
+        for j in candidates:
+            if j >= first:
+                continue  # the same source
+            other = items[j]
+            other_words = other[2]  # distinct words: |a | b| = |a| + |b| - |a & b|
+            common = len(as_set.intersection(other_words))
+            score = common / (n + len(other_words) - common)
+            if score >= threshold:
+                key = (other[0], sid) if other[0] < sid else (sid, other[0])
+                pair = (other[1], s_id) if other[0] < sid else (s_id, other[1])
+                scored[key][pair] = score
     out = {}
     for key, pairs in scored.items():
         used_a, used_b, chosen = set(), set(), []
@@ -160,9 +190,10 @@ def declared_pairs(sources):
     return {k for k in keys if declared(sources[k[0]], sources[k[1]])}
 
 
-def links(sources):
-    """(source_links rows, shared_sentences rows) for every pair that is linked or shares a sentence."""
-    pairs = sentence_pairs(sources)
+def links(sources, pairs=None):
+    """(source_links rows, shared_sentences rows) for every pair that is linked or shares a sentence
+    (`pairs`: sentence_pairs(sources), when it was worked out already)."""
+    pairs = sentence_pairs(sources) if pairs is None else pairs
     keys = set(pairs) | declared_pairs(sources)
     cache = {}
     last_use = {}  # a source's shingles are dropped after the last pair that needs them (memory)
@@ -229,7 +260,8 @@ def origins(sources, link_rows):
 
 def rows(inputs):
     """The rows of source_links, shared_sentences and source_origins."""
-    link_rows, sentence_rows = links(inputs.sources)
+    pending = getattr(inputs, "sentence_pairs", None)  # worked out in a worker while the facts were read
+    link_rows, sentence_rows = links(inputs.sources, pending.result() if pending is not None else None)
     named = origins(inputs.sources, link_rows)
     members = defaultdict(list)
     for s, origin in named.items():

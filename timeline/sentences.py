@@ -5,15 +5,18 @@ initials, and quotations); we find each of its segments in the original line so 
 ``text[start:end]`` is always the sentence, and we repair the few splits news copy trips it on.
 
 pysbd is slow (tens of articles a second), so a line is first cut at the boundaries nobody could
-dispute -- a plain word that is not an abbreviation, a full stop, a space and a capital letter,
-outside any quotation, brackets or dashes -- and pysbd reads only the pieces that hold other
-punctuation. The result is pysbd's own (tests/test_segmentation.py compares the two on real articles).
+dispute -- a plain word that is not an abbreviation, a full stop, a space and a capital letter (or
+an opening quotation mark and a capital), outside any quotation, brackets or dashes -- and pysbd
+reads only the pieces that hold other punctuation. The result is pysbd's own
+(tests/test_segmentation.py compares the two on real articles and awkward lines;
+scripts/compare_segmentation.py on a whole generated corpus).
 """
 import re
 from functools import lru_cache
 
-# A full stop after a plain word (not an abbreviation, initial, number or dotted form), then a capital.
-_SURE = re.compile(r"(?:(?<=\s)|^)([A-Za-z][a-z]+)\.(?=[ \t]+[A-Z])")
+# A full stop after a plain word (not an abbreviation, initial, number or dotted form), then a capital
+# (or a quotation that opens with one).
+_SURE = re.compile(r"(?:(?<=\s)|^)([A-Za-z][a-z]+)\.(?=[ \t]+[\u201c\"]?[A-Z])")
 # Spans pysbd treats as one unit (its BetweenPunctuation rules), and anything that may open one.
 _PROTECTED = re.compile(r"\u201c[^\u201d]*\u201d|\"[^\"]*\"|\([^()]*\)|\[[^\]]*\]|\u00ab[^\u00bb]*\u00bb"
                         r"|(?<=\s)\u2018(?:[^\u2019]|\u2019[a-zA-Z])*\u2019|(?<=\s)'(?:[^']|'[a-zA-Z])*'|--[^-]*--")

@@ -123,22 +123,25 @@ def site_options(merged_metadata, story="."):
             "--plugins-dir", SITE_PLUGINS, "--static", f"static:{SITE_STATIC}"]
 
 
-def datasette_command(db_path, port, host="127.0.0.1", public=False, metadata=STORY_METADATA):
+def datasette_command(db_path, port, host="127.0.0.1", public=False, metadata=STORY_METADATA, workers=1):
     """The Datasette command line that serves `db_path` read-only (immutable) as the site of a story
     whose own metadata.json is `metadata` (it need not exist; its folder may hold templates/). The
-    merged metadata is written into the build cache folder next to `db_path`."""
+    merged metadata is written into the build cache folder next to `db_path`. With `workers` > 1,
+    uvicorn runs that many Datasette processes behind the one port (timeline/asgi.py)."""
     from .cache import folder_for
 
     check_name(db_path)
     merged = write_site_metadata(metadata, folder_for(db_path))
-    command = [sys.executable, "-m", "datasette", "serve", "-i", db_path, "-h", host, "-p", str(port)]
-    command += site_options(merged, os.path.dirname(os.path.abspath(metadata)))
+    options = ["-i", db_path] + site_options(merged, os.path.dirname(os.path.abspath(metadata)))
     if public:
         for name, value in PUBLIC_SETTINGS.items():
-            command += ["--setting", name, str(value)]
+            options += ["--setting", name, str(value)]
     else:
-        command += LOCAL_SETTINGS
-    return command
+        options += LOCAL_SETTINGS
+    if workers > 1:  # uvicorn's supervisor, N workers each running this same Datasette (timeline/asgi.py)
+        return [sys.executable, "-m", "timeline.asgi", "--workers", str(workers), "-h", host, "-p", str(port),
+                "--"] + options
+    return [sys.executable, "-m", "datasette", "serve", "-h", host, "-p", str(port)] + options
 
 
 def preflight(db_path, host, port):
@@ -197,7 +200,7 @@ def serve(command, rebuild, watch=(), interval=1.0, on_event=lambda kind, detail
     """Run Datasette (`command`) until it exits; when a file under `watch` changes, call `rebuild()`
     and restart Datasette if it returns True. `on_event(kind, detail)` hears what happens
     ("started", "changed", "rebuilt", "rebuild-failed", "stopped"). Returns Datasette's exit code."""
-    process = subprocess.Popen(command)
+    process = start(command)
     on_event("started", process.pid)
     last = fingerprint(*watch)
     _exit_on_sigterm()
@@ -221,7 +224,7 @@ def serve(command, rebuild, watch=(), interval=1.0, on_event=lambda kind, detail
                 on_event("rebuild-failed", None)
                 continue
             stop(process)
-            process = subprocess.Popen(command)
+            process = start(command)
             on_event("rebuilt", process.pid)
     finally:
         stop(process)
@@ -233,11 +236,25 @@ def _exit_on_sigterm():
         signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 
 
+def start(command):
+    """Start the server. uvicorn's supervisor and its workers get a process group of their own, so that
+    stop() can be sure none of them is left."""
+    several = "timeline.asgi" in command
+    process = subprocess.Popen(command, start_new_session=several)
+    process.own_group = several
+    return process
+
+
 def stop(process, grace=10):
     if process.poll() is None:
-        process.terminate()
+        process.terminate()  # uvicorn's supervisor stops its workers, then itself
         try:
             process.wait(timeout=grace)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+    if getattr(process, "own_group", False):
+        try:
+            os.killpg(process.pid, signal.SIGKILL)  # a worker the supervisor could not stop
+        except (ProcessLookupError, PermissionError):
+            pass

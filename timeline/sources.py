@@ -4,7 +4,7 @@ import os
 import re
 from dataclasses import dataclass, field
 
-from . import dates, sentences, yamlfile
+from . import articles, dates, yamlfile
 from .validate import Checker, display_path
 
 SOURCE_KEYS = ("id", "path", "sha256", "outlet", "title", "author", "published", "url", "based_on", "notes",
@@ -32,7 +32,8 @@ class Source:
     text: str = ""
     published_date: object = None  # datetime.date in the article's own time zone
     sentences: list = field(default_factory=list)  # [(paragraph, start, end)]
-    signals: list = None  # per sentence, the coverage signals as stored (filled from the build cache)
+    signals: list = None  # per sentence, the coverage signals as stored (filled by articles.analyse_sources)
+    words: list = None  # [(sentence number, content words)] for corroboration (likewise)
 
     def sentence_at(self, offset):
         """1-based position of the sentence holding (or next after) `offset`."""
@@ -49,10 +50,12 @@ class Source:
         return i + 1
 
 
-def load(sources_dir, relative_to=None, cache=None, progress=None):
+def load(sources_dir, relative_to=None, cache=None, progress=None, jobs=1, parts=("sentences",)):
     """({id: Source}, [Problem]) for `sources_dir`/sources.yaml and the articles it lists.
 
     The dict is None when sources.yaml itself cannot be read (then nothing is known about the sources).
+    Each article's `parts` (articles.PARTS: its sentences, and the signals and words a build needs)
+    come from the `cache` or are worked out, in `jobs` processes when there is enough to do.
     """
     sources_dir = os.path.abspath(sources_dir)
     root = os.path.dirname(sources_dir)
@@ -84,8 +87,9 @@ def load(sources_dir, relative_to=None, cache=None, progress=None):
         if source is None:
             continue
         if source.path and source.sha256:
-            _read(source, root, sources_dir, check, cache)
+            _read(source, root, sources_dir, check)
         out[source.id] = source
+    articles.analyse_sources(out, cache, jobs, parts, progress)
     return out, check.problems
 
 
@@ -131,10 +135,10 @@ def _source(item, check, seen):
     return source
 
 
-def _read(source, root, sources_dir, check, cache):
+def _read(source, root, sources_dir, check):
     full = _inside(source, "path", source.path, root, sources_dir, check)
     if full:
-        read_text(source, full, check, cache)
+        read_text(source, full, check, segment=False)
     if source.original and source.original_sha256 and SHA256.match(source.original_sha256):
         full = _inside(source, "original", source.original, root, sources_dir, check)
         if full:
@@ -186,9 +190,9 @@ def listed_files(sources):
     return {p for s in sources.values() for p in (s.path, s.original) if p}
 
 
-def read_text(source, full, check, cache=None):
-    """Fill `source.text` and `source.sentences` from the file at `full`, whose bytes must have the
-    source's sha256; a problem goes to `check` and leaves the text empty."""
+def read_text(source, full, check, cache=None, segment=True):
+    """Fill `source.text` (and with `segment`, `source.sentences`) from the file at `full`, whose bytes
+    must have the source's sha256; a problem goes to `check` and leaves the text empty."""
     line = source.line
     try:
         with open(full, "rb") as f:
@@ -213,9 +217,7 @@ def read_text(source, full, check, cache=None):
         check.add(line, "bad-encoding",
                   f"source '{source.id}': '{source.path}' is not UTF-8 (byte {e.start}): store the article as UTF-8")
         return
-    if cache is not None:
-        source.sentences = cache.sentences(actual, source.text)
-    else:
-        source.sentences = sentences.split(source.text)
+    if segment:
+        articles.analyse_sources({source.id: source}, cache)
 
 

@@ -1,0 +1,96 @@
+"""Worker processes: spread work over the CPUs, get the results back in the order it was given.
+
+Workers are started with "spawn" (a fresh interpreter that imports only what the work needs):
+nothing of the parent -- its open SQLite connections, its threads -- is copied into them. A worker
+that dies (killed for memory, say) or cannot start makes `map` raise Failed, and the caller does
+the work itself.
+"""
+import os
+
+
+class Failed(Exception):
+    """The worker processes could not do the work."""
+
+
+def default_jobs():
+    """The number of CPUs this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def chunks(items, size_of, size):
+    """`items` in consecutive lists of about `size` (measured by `size_of(item)`)."""
+    out, chunk, total = [], [], 0
+    for item in items:
+        chunk.append(item)
+        total += size_of(item)
+        if total >= size:
+            out.append(chunk)
+            chunk, total = [], 0
+    if chunk:
+        out.append(chunk)
+    return out
+
+
+def map(function, tasks, jobs, initializer=None, initargs=(), progress=None):
+    """[function(task) for task in tasks], worked out in `jobs` worker processes, in order.
+
+    `initializer(*initargs)` runs once in each worker first (to hand it what every task needs);
+    `progress(done, total)` is called as results come back. Raises Failed."""
+    import concurrent.futures
+    import multiprocessing
+    from concurrent.futures.process import BrokenProcessPool
+
+    out = []
+    try:
+        with concurrent.futures.ProcessPoolExecutor(min(jobs, len(tasks)), mp_context=multiprocessing.get_context("spawn"),
+                                                    initializer=initializer, initargs=initargs) as pool:
+            for n, result in enumerate(pool.map(function, tasks), start=1):  # in the tasks' order
+                out.append(result)
+                if progress:
+                    progress(n, len(tasks))
+    except (BrokenProcessPool, OSError) as e:
+        raise Failed(str(e)) from None
+    return out
+
+
+class Background:
+    """function(*make_args()), worked out in a worker process while this one goes on; result() waits for
+    it (or, with `jobs` 1 or when the worker fails, works it out then, here). Nothing here keeps the
+    arguments once they are sent: `make_args` makes them again if they are needed here."""
+
+    def __init__(self, function, make_args, jobs):
+        self.function, self.make_args, self.pool, self.pending = function, make_args, None, None
+        if jobs > 1:
+            import multiprocessing
+
+            try:
+                self.pool = multiprocessing.get_context("spawn").Pool(1)
+                self.pending = self.pool.apply_async(function, make_args())
+            except OSError:
+                self.close()
+
+    @property
+    def elsewhere(self):
+        """True while the work is under way in a worker process."""
+        return self.pending is not None
+
+    def result(self):
+        try:
+            if self.pending is not None:
+                try:
+                    return self.pending.get()
+                except (OSError, EOFError, RuntimeError):  # the worker died: work it out here
+                    pass
+            return self.function(*self.make_args())
+        finally:
+            self.close()
+
+    def close(self):
+        """Stop the worker (a build that fails does not wait for it)."""
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+            self.pool = self.pending = None
