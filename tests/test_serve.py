@@ -267,3 +267,43 @@ def test_a_story_metadata_is_laid_over_the_site(tree):
     assert facts["description"] == "What the council said"
     assert facts["columns"] == site["databases"]["timeline"]["tables"]["facts"]["columns"]  # merged key by key
     assert merged["databases"]["timeline"]["queries"] == site["databases"]["timeline"]["queries"]
+
+
+def git(tree, *args):
+    subprocess.run(["git", *args], cwd=tree.path, check=True, capture_output=True,
+                   env={**os.environ, "GIT_AUTHOR_NAME": "Ann Editor", "GIT_AUTHOR_EMAIL": "ann@example.org",
+                        "GIT_COMMITTER_NAME": "Ann Editor", "GIT_COMMITTER_EMAIL": "ann@example.org"})
+
+
+def test_a_commit_is_served_as_history_without_another_edit(tree):
+    git(tree, "init", "-q")
+    git(tree, "add", "-A")
+    git(tree, "commit", "-q", "-m", "First facts")
+    port = free_port()
+    log = tree.path / "serve.log"
+    with open(log, "wb") as out:
+        process = subprocess.Popen([sys.executable, "-m", "timeline", "serve", "--port", str(port)], cwd=tree.path,
+                                   stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                                   start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+
+    def revisions():
+        url = base + "/timeline/fact_history.json?_shape=array&fact_id=bridge-cost&_sort=revision"
+        return [(r["revision"], r["action"], r["message"]) for r in httpx.get(url, timeout=5).json()]
+
+    try:
+        wait_until_up(base, process, log)
+        assert revisions() == [(1, "added", "First facts")]
+        tree.write("facts/facts.yaml", FACT.replace("The bridge cost $12 million", "The Harbour Bridge cost $12 million"))
+        assert wait_for(lambda: "Rebuilt timeline.db" in log.read_text()), log.read_text()[-2000:]
+        # an edit is not history until it is committed
+        assert wait_for(lambda: revisions() == [(1, "added", "First facts")]), log.read_text()[-2000:]
+        rebuilt = log.read_text().count("Rebuilt timeline.db")
+        git(tree, "commit", "-q", "-am", "Name the bridge")  # no file changes now: only the commit
+        assert wait_for(lambda: revisions() == [(1, "added", "First facts"), (2, "changed", "Name the bridge")]), \
+            log.read_text()[-2000:]
+        assert log.read_text().count("Rebuilt timeline.db") == rebuilt + 1
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        stop_group(process)

@@ -196,13 +196,51 @@ def fingerprint(*folders):
     return tuple(seen)
 
 
+def git_refs(folder):
+    """Where the git repository holding `folder` keeps its branch tips, or () outside git: HEAD and
+    the refs a commit moves. Asked of git once; watching them is a few stat() calls a second."""
+    from . import history
+
+    try:
+        found = history._git(folder, "rev-parse", "--absolute-git-dir", "--git-common-dir").decode().split("\n")
+    except history.GitUnavailable:
+        return ()
+    git_dir = found[0]
+    common = os.path.join(folder, found[1]) if not os.path.isabs(found[1]) else found[1]
+    return (os.path.join(git_dir, "HEAD"), os.path.join(common, "packed-refs"), os.path.join(common, "refs", "heads"))
+
+
+def refs_state(paths):
+    """The size and modification time of each of `paths` (git_refs), a folder's files included."""
+    found = []
+    for path in paths:
+        if os.path.isdir(path):
+            found += [os.path.join(root, name) for root, _, names in os.walk(path) for name in names]
+        else:
+            found.append(path)
+    seen = []
+    for path in sorted(found):
+        try:
+            info = os.stat(path)
+        except OSError:
+            continue
+        seen.append((path, info.st_size, info.st_mtime_ns))
+    return tuple(seen)
+
+
 def serve(command, rebuild, watch=(), interval=1.0, on_event=lambda kind, detail: None):
-    """Run Datasette (`command`) until it exits; when a file under `watch` changes, call `rebuild()`
-    and restart Datasette if it returns True. `on_event(kind, detail)` hears what happens
+    """Run Datasette (`command`) until it exits; when a file under `watch` changes, or a commit is made
+    in the git repository holding the first folder (the facts: their history is in the database), call
+    `rebuild()` and restart Datasette if it returns True. `on_event(kind, detail)` hears what happens
     ("started", "changed", "rebuilt", "rebuild-failed", "stopped"). Returns Datasette's exit code."""
     process = start(command)
     on_event("started", process.pid)
-    last = fingerprint(*watch)
+    refs = git_refs(watch[0]) if watch else ()
+
+    def state():
+        return fingerprint(*watch), refs_state(refs)
+
+    last = state()
     _exit_on_sigterm()
     try:
         while True:
@@ -214,11 +252,11 @@ def serve(command, rebuild, watch=(), interval=1.0, on_event=lambda kind, detail
                 pass
             if not watch:
                 continue
-            now = fingerprint(*watch)
+            now = state()
             if now == last:
                 continue
             time.sleep(min(interval, 0.3))  # let an editor finish saving
-            last = fingerprint(*watch)
+            last = state()
             on_event("changed", None)
             if not rebuild():
                 on_event("rebuild-failed", None)
