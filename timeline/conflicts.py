@@ -170,6 +170,8 @@ def stamp(source):
                 day = datetime.date.fromisoformat(m.group(5))
         except (ValueError, dates.DateError):
             continue
+        if not dates.in_range(day):
+            continue  # 'Updated: 1/2/5025' is a typo, not a date
         return day, text
     return None
 

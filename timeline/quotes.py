@@ -2,12 +2,17 @@
 
 Curly and straight quotes and apostrophes, the dash family, non-breaking and repeated spaces, an
 ellipsis written as one character or three dots, and composed or decomposed accents all match each
-other. Nothing else does: case, words and punctuation must be the article's own. The match is always
-reported as offsets into the article's text, so the stored quote is the source's own words.
+other. Nothing else does: case, words and punctuation must be the article's own, and a quote starts
+and ends on whole words ("legally" is not in "illegally"). Occurrences are counted with the same
+folding, so a quote typed with straight quotes is ambiguous when the article also has it in curly ones.
+The match is always reported as offsets into the article's text, so the stored quote is the source's
+own words.
 """
 import re
 import unicodedata
 from dataclasses import dataclass
+
+from .sentences import LINE_BREAK, line_of
 
 MIN_WORDS = 3
 
@@ -22,9 +27,14 @@ _CLASS_OF = {}
 for _chars in _CLASSES:
     for _c in _chars:
         _CLASS_OF[_c] = "[" + re.escape(_chars) + "]"
+_DASH = "(?:--|" + _CLASS_OF["-"] + ")"  # any dash, or two hyphens typed for one
 # Length-preserving folding used to show the nearest passage when a quote is not found.
 _FOLD = str.maketrans({c: chars[0] for chars in _CLASSES for c in chars} | {"\u00a0": " ", "\u2026": "."})
 _WORD = re.compile(r"\w+", re.UNICODE)
+# A quote that begins (ends) with a letter or digit may not have one just before (after) it; a
+# combining accent after the last letter is part of that letter.
+_NO_WORD_BEFORE = r"(?<!\w)"
+_NO_WORD_AFTER = r"(?![\w\u0300-\u036f])"
 
 
 @dataclass(frozen=True)
@@ -41,8 +51,9 @@ class QuoteProblem(Exception):
         super().__init__(message)
 
 
-def pattern(quote):
-    """A regular expression matching `quote` and its typographic variants."""
+def pattern(quote, whole_words=True, flags=0):
+    """A regular expression matching `quote` and its typographic variants (with `whole_words`, only
+    where it does not start or end inside a word)."""
     quote = unicodedata.normalize("NFC", quote.strip())
     parts = []
     i = 0
@@ -53,7 +64,7 @@ def pattern(quote):
             i += 3 if c == "." else 1
             continue
         if quote.startswith("--", i):  # a typed em dash
-            parts.append(_CLASS_OF["-"])
+            parts.append(_DASH)
             i += 2
             continue
         if c.isspace():
@@ -62,7 +73,7 @@ def pattern(quote):
             parts.append(_SPACE)
             continue
         if c in _CLASS_OF:
-            parts.append(_CLASS_OF[c])
+            parts.append(_DASH if _CLASS_OF[c] == _CLASS_OF["-"] else _CLASS_OF[c])
         else:
             decomposed = unicodedata.normalize("NFD", c)
             if decomposed != c:
@@ -70,23 +81,45 @@ def pattern(quote):
             else:
                 parts.append(re.escape(c))
         i += 1
-    return re.compile("".join(parts))
+    if whole_words and quote:
+        if _WORD.match(quote[0]):
+            parts.insert(0, _NO_WORD_BEFORE)
+        if _WORD.match(quote[-1]):
+            parts.append(_NO_WORD_AFTER)
+    return re.compile("".join(parts), flags)
+
+
+def occurrences(text, quote, flags=0):
+    """(start, end) of every place `quote` (or a typographic variant) occurs in `text` as whole words."""
+    found = [(m.start(), m.end()) for m in pattern(quote, flags=flags).finditer(text)]
+    if not found and not flags:  # characters Unicode normalisation changes (U+2126 OHM SIGN): as written
+        quote = quote.strip()
+        bounded = re.compile((_NO_WORD_BEFORE if _WORD.match(quote[:1]) else "") + re.escape(quote)
+                             + (_NO_WORD_AFTER if _WORD.match(quote[-1:]) else ""))
+        found = [(m.start(), m.end()) for m in bounded.finditer(text)] if quote else []
+    return found
 
 
 def find(text, quote, occurrence=None):
     """Offsets of `quote` in `text`; raises QuoteProblem with a message for a person."""
     if len(_WORD.findall(quote)) < MIN_WORDS:
         raise QuoteProblem("quote-too-short",
-                           f"quote {_show(quote)} is too short to show where the fact comes from:"
+                           f"quote {shown(quote)} is too short to show where the fact comes from:"
                            f" quote at least {MIN_WORDS} words of the sentence")
-    matches = _exact(text, quote) or [(m.start(), m.end()) for m in pattern(quote).finditer(text)]
+    matches = occurrences(text, quote)
     if not matches:
+        inside = pattern(quote, whole_words=False).search(text)
+        if inside:
+            raise QuoteProblem("quote-not-found",
+                               f"quote {shown(quote)} is in the source only as part of longer words; a quote"
+                               f" starts and ends on whole words: quote them, e.g. the nearest text there:"
+                               f" {shown(_widened(text, *inside.span()))}")
         if "..." in quote or "\u2026" in quote:
             raise QuoteProblem("quote-elided",
-                               f"quote {_show(quote)} is not in the source as written: it looks elided with an"
+                               f"quote {shown(quote)} is not in the source as written: it looks elided with an"
                                " ellipsis; cite each part as its own quote instead")
         raise QuoteProblem("quote-not-found",
-                           f"quote {_show(quote)} is not in the source; nearest text there: {_show(nearest(text, quote))}")
+                           f"quote {shown(quote)} is not in the source; nearest text there: {shown(nearest(text, quote))}")
     if occurrence is not None:
         if occurrence > len(matches):
             raise QuoteProblem("bad-occurrence",
@@ -95,26 +128,16 @@ def find(text, quote, occurrence=None):
         start, end = matches[occurrence - 1]
     elif len(matches) > 1:
         raise QuoteProblem("quote-ambiguous",
-                           f"quote {_show(quote)} occurs {len(matches)} times in the source (lines "
-                           + ", ".join(str(text.count("\n", 0, m[0]) + 1) for m in matches)
+                           f"quote {shown(quote)} occurs {len(matches)} times in the source (lines "
+                           + ", ".join(str(line_of(text, m[0])) for m in matches)
                            + "): quote more words, or add occurrence: N")
     else:
         start, end = matches[0]
-    if text.find("\n", start, end) != -1:
+    if LINE_BREAK.search(text, start, end):
         raise QuoteProblem("quote-spans-paragraphs",
-                           f"quote {_show(quote)} runs across a paragraph break: cite each paragraph's words"
+                           f"quote {shown(quote)} runs across a paragraph break: cite each paragraph's words"
                            " as its own quote")
     return Match(start, end)
-
-
-def _exact(text, quote):
-    """(start, end) of each place `quote` occurs in `text` as written."""
-    quote = quote.strip()
-    found, i = [], text.find(quote)
-    while i != -1:
-        found.append((i, i + len(quote)))
-        i = text.find(quote, i + 1)
-    return found
 
 
 def nearest(text, quote):
@@ -126,7 +149,11 @@ def nearest(text, quote):
     hit = fuzz.partial_ratio_alignment(folded_quote, folded_text)
     if hit is None or hit.score == 0:
         return text[: len(quote)]
-    start, end = hit.dest_start, hit.dest_end
+    return _widened(text, hit.dest_start, hit.dest_end)
+
+
+def _widened(text, start, end):
+    """text[start:end] widened to whole words."""
     while start > 0 and text[start - 1].isalnum():
         start -= 1
     while end < len(text) and text[end].isalnum():
@@ -134,6 +161,6 @@ def nearest(text, quote):
     return text[start:end].strip()
 
 
-def _show(quote, limit=120):
+def shown(quote, limit=120):
     quote = " ".join(quote.split())
     return "'" + (quote if len(quote) <= limit else quote[: limit - 1] + "\u2026") + "'"

@@ -54,6 +54,21 @@ class Checker:
         self.add(item.line_of(key), "wrong-type", f"'{key}' must be text, not {kind}")
         return None
 
+    def shown(self, item, key, what, lines=False, required=False):
+        """`item[key]` as text a reader is shown: None, with a problem, when it has nothing visible in it
+        (only spaces, zero-width or control characters) or holds a control character or a bidirectional
+        override; `lines`: it may run over several lines (notes, descriptions). An empty value is None
+        with no problem here (whether it may be empty is the caller's check)."""
+        value = self.text(item, key)
+        if not value:
+            return None
+        problem = text_problem(value, lines, required)
+        if problem is None:
+            return value
+        code, message = problem
+        self.add(item.line_of(key), code, f"{what}: '{key}' {message}")
+        return None
+
     def slug(self, item, key, what="id"):
         value = item.get(key)
         if value is None:
@@ -87,6 +102,25 @@ class Checker:
             return value
         self.add(line, "bad-number", f"{key}: '{raw}' is not a plain number: {number_hint(text)}")
         return None
+
+
+# Characters that reorder the text around them on screen without being seen (the "Trojan source" trick):
+# a title or a name could show one thing and hold another.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def text_problem(value, lines=False, required=False):
+    """(code, message) when `value` is not text a reader can be shown, else None (see Checker.shown)."""
+    inner = value.strip()
+    for c in inner:
+        if c in _BIDI_CONTROLS or (unicodedata.category(c) == "Cc" and not (lines and c in "\n\t\r")):
+            name = unicodedata.name(c, "a control character")
+            return "bad-character", (f"holds U+{ord(c):04X} ({name}), which is not shown as text but changes or"
+                                     f" hides what is: remove it" + ("" if lines else "; this is one line of text"))
+    if not any(unicodedata.category(c)[0] in "LNPS" for c in inner):
+        return "missing-key", ("has nothing visible in it (only spaces, invisible or control characters):"
+                               " write it out" + ("" if required else ", or leave it out"))
+    return None
 
 
 def one_of(value, allowed):
