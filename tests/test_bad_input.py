@@ -324,6 +324,9 @@ CASES = [
      [(S, 5, "bad-value")], "http:// or https://"),
     ("data url", sources_yaml("outlet: The Gazette", "outlet: The Gazette\n  url: 'DATA:text/html,<b>x</b>'"),
      [(S, 5, "bad-value")], "http:// or https://"),
+    ("a value over 1 MB", add("  notes: " + "x" * (1024 * 1024 + 1)), [(F, 5, "bad-value")], "at most 1 MB"),
+    ("a sentence over 1 MB", article_bytes(ARTICLE.encode() + b"word " * 220000 + b"\n"),
+     [(S, 1, "sentence-too-long")], "a line break after each paragraph"),
     ("url without a scheme", sources_yaml("outlet: The Gazette", "outlet: The Gazette\n  url: www.example.com/a"),
      [(S, 5, "bad-value")], "https://www.example.com/a"),
 ]

@@ -6,7 +6,7 @@ import os
 import re
 
 from . import dates, files, quotes, yamlfile
-from .validate import Checker, display_path, one_of
+from .validate import MAX_TEXT_BYTES, Checker, display_path, one_of
 
 KINDS = ("event", "figure", "court_action", "statement", "claim")
 QUALIFIERS = ("exact", "approx", "at_least", "at_most", "more_than", "less_than", "up_to")
@@ -241,7 +241,8 @@ def read_fact(item, check, sources, entities):
     text = {}
     for k in TEXT_KEYS:
         value = item.get(k)
-        text[k] = value if value is None or isinstance(value, str) else check.text(item, k)  # reports it
+        fine = value is None or isinstance(value, str) and len(value) <= MAX_TEXT_BYTES // 4
+        text[k] = value if fine else check.text(item, k)  # reports what is wrong with it
     ok = True
     for key, lines in (("title", False), ("unit", False), ("notes", True)):
         if text[key] and check.shown(item, key, label, lines=lines, required=key == "title") is None:

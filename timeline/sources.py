@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from . import dates, files, sentences, yamlfile
 from .problems import Problem
-from .validate import Checker, display_path
+from .validate import MAX_TEXT_BYTES, Checker, display_path, too_long
 
 SOURCE_KEYS = ("id", "path", "sha256", "outlet", "title", "author", "published", "url", "based_on", "notes")
 REQUIRED = ("id", "path", "sha256")
@@ -248,5 +248,14 @@ def read_text(source, full, check, cache=None):
         source.sentences = cache.sentences(actual, source.text)
     else:
         source.sentences = sentences.split(source.text)
+    for _, start, end in source.sentences:
+        if end - start > MAX_TEXT_BYTES // 4 and too_long(source.text[start:end]):
+            check.add(line, "sentence-too-long",
+                      f"source '{source.id}': line {sentences.line_of(source.text, start)} of '{source.path}' is one"
+                      f" sentence of {(end - start) / 1024 / 1024:.1f} MB; a sentence may hold at most"
+                      f" {MAX_TEXT_BYTES // 1024 // 1024} MB: check that the text has a line break after each"
+                      " paragraph")
+            source.text, source.sentences = "", []
+            return
 
 
