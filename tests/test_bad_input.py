@@ -61,6 +61,43 @@ def symlink_out(tree):
     sources_yaml("path: sources/gazette.txt", "path: sources/link.txt")["*"](tree)
 
 
+def link(name, target):
+    """A symbolic link at `name` (inside the tree) pointing at `target` (as written)."""
+    return {"*": lambda tree: os.symlink(target, tree.path / name)}
+
+
+def fifo(name):
+    return {"*": lambda tree: os.mkfifo(tree.path / name)}
+
+
+def sources_entry(sid, path):
+    """An extra sources.yaml entry (from line 6) for `path`, whatever is or is not there."""
+    def edit(tree):
+        with open(tree.sources / "sources.yaml", "a", encoding="utf-8") as f:
+            f.write(f"- id: {sid}\n  path: {path}\n  sha256: {'0' * 64}\n  published: 2025-03-26\n")
+    return {"*": edit}
+
+
+def both(*changes):
+    """Several changes to the good tree, made in order."""
+    def edit(tree):
+        for change in changes:
+            for name, content in change.items():
+                if name == "*":
+                    content(tree)
+                else:
+                    tree.write(name, content)
+    return {"*": edit}
+
+
+GAZETTE_SHA = hashlib.sha256(ARTICLE.encode()).hexdigest()
+WHEN_FACTS = "".join(FACT.replace("bridge-cost", f"bridge-cost-{n}").replace("  value:", "  when: on Monday\n  value:")
+                     for n in range(3))
+ILLEGALLY = ARTICLE + "The council said the tunnel was built illegally and without a permit.\n"
+CURLY_TWIN = ARTICLE + '"It is a great day for the town," said Mayor Ann Lee again.\n'
+FAR_FUTURE = ARTICLE + "The loan is paid off 999 years from now, the council said.\n"
+
+
 BOMB = "- &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
     f"- &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(9))
 DEEP_BLOCK = "".join("  " * i + f"k{i}:\n" for i in range(60)) + "  " * 60 + "end\n"
@@ -222,6 +259,76 @@ CASES = [
      [(F, 9, "quote-elided")], "cite each part as its own quote"),
     ("quote is a list", fact('quote: "cost $12 million to build"', "quote: [cost, million]"),
      [(F, 9, "wrong-type")], "must be text"),
+    # --- what a careless editor or an attacker leaves (issue 16) ---------------------------------------
+    ("symlink loop in facts", link("facts/loop.yaml", "loop.yaml"), [("facts/loop.yaml", 1, "unreadable-file")],
+     "leads round in a loop: remove it"),
+    ("symlink to nothing in facts", link("facts/gone.yaml", "nowhere.yaml"),
+     [("facts/gone.yaml", 1, "unreadable-file")], "which does not exist: remove it"),
+    ("facts file with a read error", link("facts/broken.yaml", "/proc/self/mem"),
+     [("facts/broken.yaml", 1, "unreadable-file")], "input/output error"),
+    ("named pipe in facts", fifo("facts/pipe.yaml"), [("facts/pipe.yaml", 1, "unreadable-file")],
+     "named pipe (FIFO), not a file: remove it"),
+    ("facts in a subfolder", {"facts/drafts/more.yaml": FACT.replace("bridge-cost", "bridge-cost-2")},
+     [("facts/drafts", 1, "stray-folder")], "move it up into facts/, or move the folder out"),
+    ("named pipe as an article", both(fifo("sources/pipe.txt"), sources_entry("pipe", "sources/pipe.txt")),
+     [(S, 6, "source-missing")], "named pipe (FIFO), not a file"),
+    ("a device as an article", both(link("sources/zero.txt", "/dev/zero"), sources_entry("zero", "sources/zero.txt")),
+     [(S, 6, "source-path-outside")], "keep the article files inside it"),
+    ("article too large", article_bytes(ARTICLE.encode() + b"x" * (11 * 1024 * 1024) + b"\n"),
+     [(S, 1, "file-too-large")], "the limit is 10 MB"),
+    ("named pipe left in sources", fifo("sources/pipe.txt"), [("sources/pipe.txt", 1, "stray-file")],
+     "named pipe (FIFO)"),
+    ("device left in sources", link("sources/zero.txt", "/dev/zero"), [("sources/zero.txt", 1, "stray-file")],
+     "character device"),
+    ("stray article", {"sources/herald.txt": ARTICLE}, [("sources/herald.txt", 1, "stray-file")],
+     f"sha256: {GAZETTE_SHA}"),
+    ("missing sha256", sources_yaml(f"  sha256: {GAZETTE_SHA}\n", ""), [(S, 1, "missing-key")],
+     f"add 'sha256: {GAZETTE_SHA}'"),
+    ("unreadable published with when: facts", both(sources_yaml("published: 2025-03-26", "published: 26/03/2025"),
+                                                   {F: WHEN_FACTS}),
+     [(S, 5, "bad-date")], "write an ISO date"),
+    ("quote starting mid-word", fact("cost $12 million to build", "fficials say the bridge"),
+     [(F, 9, "quote-not-found")], "nearest text there: 'Officials say the bridge'"),
+    ("quote ending mid-word", fact("cost $12 million to build", "cost $12 million to buil"),
+     [(F, 9, "quote-not-found")], "whole words"),
+    ("quote inside a longer word", both(article_bytes(ILLEGALLY.encode()),
+                                        fact("cost $12 million to build", "legally and without a permit")),
+     [(F, 9, "quote-not-found")], "nearest text there: 'illegally and without a permit'"),
+    ("straight quote with a curly twin", both(article_bytes(CURLY_TWIN.encode()),
+                                              fact('quote: "cost $12 million to build"',
+                                                   "quote: '\"It is a great day for the town,\" said'")),
+     [(F, 9, "quote-ambiguous")], "occurs 2 times"),
+    ("quote across a CR-only line end", both(article_bytes(ARTICLE.replace("\n", "\r").encode()),
+                                             fact("cost $12 million to build", "next week. The Harbour Bridge")),
+     [(F, 9, "quote-spans-paragraphs")], "cite each paragraph's words as its own quote"),
+    ("when not in the sentence", add("  when: on Tuesday", before="  value:"), [(F, 4, "when-not-in-sentence")],
+     "copy the date phrase as the sentence says it"),
+    ("when past 2999", both(article_bytes(FAR_FUTURE.encode()),
+                            {F: FACT.replace('quote: "cost $12 million to build"', 'quote: "paid off 999 years from now"')
+                             .replace("  value:", "  when: 999 years from now\n  direction: future\n  value:")}),
+     [(F, 4, "bad-date")], "outside 1000-2999"),
+    ("blank title", fact("title: The bridge cost $12 million", "title: '   '"), [(F, 3, "missing-key")],
+     "nothing visible"),
+    ("invisible title", fact("title: The bridge cost $12 million", 'title: "\\u200b\\u2060"'),
+     [(F, 3, "missing-key")], "nothing visible"),
+    ("control character in a title", fact("title: The bridge cost $12 million", 'title: "The bridge\\a cost"'),
+     [(F, 3, "bad-character")], "U+0007"),
+    ("bidi override in a title", fact("title: The bridge cost $12 million", 'title: "The \\u202ebridge"'),
+     [(F, 3, "bad-character")], "U+202E"),
+    ("blank unit", fact("unit: USD", "unit: ' '"), [(F, 5, "missing-key")], "nothing visible"),
+    ("blank role", fact("[harbour-bridge]", "[{id: harbour-bridge, role: ' '}]"), [(F, 6, "missing-key")],
+     "nothing visible"),
+    ("blank entity name", {E: ENTITIES.replace("name: Ann Lee", 'name: "\\t"')}, [(E, 2, "missing-key")],
+     "nothing visible"),
+    ("javascript url", sources_yaml("outlet: The Gazette", "outlet: The Gazette\n  url: javascript:alert(1)"),
+     [(S, 5, "bad-value")], "http:// or https://"),
+    ("data url", sources_yaml("outlet: The Gazette", "outlet: The Gazette\n  url: 'DATA:text/html,<b>x</b>'"),
+     [(S, 5, "bad-value")], "http:// or https://"),
+    ("a value over 1 MB", add("  notes: " + "x" * (1024 * 1024 + 1)), [(F, 5, "bad-value")], "at most 1 MB"),
+    ("a sentence over 1 MB", article_bytes(ARTICLE.encode() + b"word " * 220000 + b"\n"),
+     [(S, 1, "sentence-too-long")], "a line break after each paragraph"),
+    ("url without a scheme", sources_yaml("outlet: The Gazette", "outlet: The Gazette\n  url: www.example.com/a"),
+     [(S, 5, "bad-value")], "https://www.example.com/a"),
 ]
 
 
@@ -243,10 +350,20 @@ def make_tree(path, files, db=None):
     return tree
 
 
-def run_build(tree):
+def run_build(tree, timeout=60):
+    """`python -m timeline build` in the tree, with at most 2 GB of memory; a build still running after
+    `timeout` seconds is killed and reported as such."""
+    import resource
+
+    def limit_memory():
+        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
     env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONDONTWRITEBYTECODE": "1"}
-    return subprocess.run([sys.executable, "-m", "timeline", "build"], cwd=tree.path, env=env,
-                          capture_output=True, text=True, timeout=60)
+    try:
+        return subprocess.run([sys.executable, "-m", "timeline", "build"], cwd=tree.path, env=env,
+                              capture_output=True, text=True, timeout=timeout, preexec_fn=limit_memory)
+    except subprocess.TimeoutExpired as e:
+        return subprocess.CompletedProcess(e.cmd, -9, "", f"the build hung: killed after {timeout} s")
 
 
 @pytest.fixture(scope="module")
@@ -289,6 +406,58 @@ def test_bad_input(runs, name, files, expected, instruction):
     assert not list(tree.path.glob("timeline.db.building-*"))
 
 
+# --- what editors leave next to the files they edit: never read, never reported ---------------------
+
+LEFTOVERS = {
+    ".#facts.yaml": "user@host.4242:1700000000",  # Emacs lock: a symlink to nowhere
+    "#facts.yaml#": "- id: half-typed\n",  # Emacs auto-save
+    "facts.yaml~": "- id: [old\n",  # backup
+    ".facts.yaml.swp": b"b0VIM 9.0\x00\x00",  # vim swap
+    "facts.yaml.swp": b"b0VIM 9.0\x00\x00",  # vim swap kept in another folder's naming
+    "4913": "",  # vim's check that it may write the folder
+    "facts.yaml___jb_tmp___": "- id: [\n",  # JetBrains' safe write
+    ".DS_Store": b"\x00\x00\x00\x01Bud1",
+}
+
+
+def leave_leftovers(folder):
+    for name, content in LEFTOVERS.items():
+        if name.startswith(".#"):
+            os.symlink(content, folder / name)
+        else:
+            (folder / name).write_bytes(content if isinstance(content, bytes) else content.encode())
+
+
+def test_editor_leftovers_are_skipped(tmp_path):
+    tree = make_tree(tmp_path, {})
+    for folder in (tree.facts, tree.sources):
+        leave_leftovers(folder)
+    first = run_build(tree)
+    assert first.returncode == 0 and "Traceback" not in first.stderr, first.stderr
+    assert first.stderr.splitlines()[-1].startswith("Up to date timeline.db: 1 facts"), first.stderr
+    (tree.facts / ".#entities.yaml").symlink_to("user@host.4242:1700000001")  # another lock: still nothing to do
+    assert run_build(tree).stderr.splitlines()[-1].startswith("Up to date timeline.db"), first.stderr
+
+
+def test_a_file_vanishing_while_the_folders_are_read_is_not_there(tree, monkeypatch):
+    """An editor saving by writing a temporary file and renaming it: listed, then gone when opened."""
+    from timeline import cache
+
+    tree.build()
+    walk = os.walk
+
+    def listing_a_vanished_file(folder, *args, **kwargs):
+        for dirpath, dirnames, filenames in walk(folder, *args, **kwargs):
+            yield dirpath, dirnames, filenames + ["saving.yaml.tmp", "visit.yaml"]
+
+    monkeypatch.setattr(os, "walk", listing_a_vanished_file)
+    monkeypatch.setattr(os, "listdir", lambda folder: [n for _, _, names in listing_a_vanished_file(folder)
+                                                       for n in names])
+    hashes, _ = cache.input_hashes(tree.facts, tree.sources)
+    assert sorted(hashes["facts"]) == ["entities.yaml", "facts.yaml"]
+    assert tree.check() == []
+
+
 # --- input that looks wrong but is right: it must build ------------------------------------------------
 
 GOOD = [
@@ -312,6 +481,10 @@ GOOD = [
     ("decomposed accents", {"*": lambda t: t.article("gazette", ARTICLE.replace("Ann Lee", "Ren\u00e9e Lee"))}
      | fact('quote: "cost $12 million to build"', 'quote: "said Mayor Rene\u0301e Lee"'), "quote",
      "said Mayor Ren\u00e9e Lee"),
+    ("CR-only line ends", {"*": lambda t: t.article("gazette", ARTICLE.replace("\n", "\r"))}, "quote",
+     "cost $12 million to build"),
+    ("a quote starting with punctuation", fact('quote: "cost $12 million to build"',
+                                             "quote: '$12 million to build, the'"), "quote", "$12 million to build, the"),
 ]
 
 HOSTILE = [
@@ -351,6 +524,46 @@ def test_html_and_sql_looking_text_is_stored_as_is(tmp_path, text):
     assert db.execute("select quote from citations where fact_id = 'sign'").fetchone() == (
         f"The sign read {text} in red letters.",)
     assert db.execute("select count(*) from citations").fetchone() == (2,)
+
+
+# --- what a build trusts from the last one ------------------------------------------------------------
+
+def test_a_poisoned_cache_entry_cannot_put_words_in_a_source(tmp_path):
+    """The build cache keeps each facts file's checked facts; an entry changed behind its back (a quote
+    that is not the article's words at its offsets) is not used: the file is read and checked again."""
+    import json
+
+    tree = make_tree(tmp_path, {})
+    cache_db = sqlite3.connect(tree.path / ".timeline-cache" / "cache.db")
+    [(key, value)] = cache_db.execute("SELECT key, value FROM entries WHERE kind = 'facts'").fetchall()
+    pairs = json.loads(value)
+    pairs[0][0]["citations"][0]["quote"] = "cost $15 million to build"
+    pairs[0][0]["title"] = "Poisoned"
+    cache_db.execute("UPDATE entries SET value = ? WHERE kind = 'facts' AND key = ?", (json.dumps(pairs), key))
+    cache_db.commit()
+    cache_db.close()
+    tree.db.unlink()  # a full build, which takes the checked facts from the cache
+    result = run_build(tree)
+    assert result.returncode == 0, result.stderr
+    db = sqlite3.connect(tree.db)
+    [(quote, start, end)] = db.execute("SELECT quote, start, \"end\" FROM citations").fetchall()
+    assert quote == ARTICLE[start:end] == "cost $12 million to build"
+    assert db.execute("SELECT title FROM facts").fetchone() == ("The bridge cost $12 million",)
+
+
+def test_a_database_edited_by_hand_with_its_times_set_back_is_rebuilt(tmp_path):
+    tree = make_tree(tmp_path, {})
+    before = os.stat(tree.db)
+    db = sqlite3.connect(tree.db)
+    db.execute("UPDATE facts SET title = 'The bridge cost $99 million'")  # same length: same size
+    db.commit()
+    db.close()
+    os.utime(tree.db, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = os.stat(tree.db)
+    assert (after.st_size, after.st_mtime_ns, after.st_ino) == (before.st_size, before.st_mtime_ns, before.st_ino)
+    result = run_build(tree)
+    assert result.stderr.splitlines()[-1].startswith("Built timeline.db"), result.stderr
+    assert sqlite3.connect(tree.db).execute("SELECT title FROM facts").fetchone() == ("The bridge cost $12 million",)
 
 
 # --- one mistake in the real data: exactly one problem, not a cascade --------------------------------

@@ -68,9 +68,9 @@ def test_single_origin_facts_include_facts_reported_only_by_wire_copies(real_db)
     ("noem-cecot-visit-date", "date", ("25 March 2025", "26 March 2025"), "noem-visits-cecot"),
 ])
 def test_real_conflicts(real_db, topic, field, values, stands):
-    rows = query(real_db, "select value_a, value_b, resolved, stands from conflicts where topic = ? and field = ?",
-                 topic, field)
-    assert rows == [(*values, int(stands is not None), stands)]
+    rows = query(real_db, "select value, resolved, stands from conflicts where topic = ? and field = ?", topic, field)
+    assert sorted({value for value, _, _ in rows}) == sorted(values)
+    assert {(resolved, stood) for _, resolved, stood in rows} == {(int(stands is not None), stands)}
 
 
 def test_newsweek_stamp_contradicts_what_it_reports(real_db):
@@ -150,8 +150,24 @@ def test_conflicts_compare_normalised_units_and_keep_resolutions(tree):
     tree.write("facts/resolutions.yaml", "- topic: bridge-cost\n  stands: bridge-cost\n  reason: the council's figure\n")
     tree.build()
     # 1 million USD a month is 12 million USD a year: only the qualifier differs.
-    assert query(tree.db, "select field, value_a, value_b, resolved, stands from conflicts") == [
-        ("qualifier", "exact", "approx", 1, "bridge-cost")]
+    assert query(tree.db, "select field, value, fact_id, n_values, resolved, stands from conflicts") == [
+        ("qualifier", "approx", "bridge-cost-herald", 2, 1, "bridge-cost"),
+        ("qualifier", "exact", "bridge-cost", 2, 1, "bridge-cost")]
+
+
+def test_disagreements_grow_with_the_facts_not_with_their_pairs(tree):
+    """60 figures of one topic, each with its own value: 60 rows (one per fact), not 1,770 (one per pair)."""
+    tree.write("facts/facts.yaml", "".join(
+        f"- id: guess-{n:02d}\n  kind: figure\n  title: Guess {n}\n  value: {n}\n  unit: USD\n  topic: bridge-cost\n"
+        f"  date: 2025-03-{n % 2 + 1:02d}\n  sources:\n    - source: gazette\n      quote: \"cost $12 million to build\"\n"
+        for n in range(1, 61)))
+    tree.build()
+    assert query(tree.db, "select field, count(*), min(n_values) from fact_disagreements group by field") == [
+        ("date", 60, 2), ("value", 60, 60)]
+    assert query(tree.db, "select field, value, title, date_label, sources, n_values from conflicts"
+                          " where fact_id = 'guess-07'") == [
+        ("date", "2 March 2025", "Guess 7", "2 March 2025", "gazette", 2),
+        ("value", "7 USD", "Guess 7", "2 March 2025", "gazette", 60)]
 
 
 @pytest.mark.parametrize("text, code, line", [

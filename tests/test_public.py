@@ -158,6 +158,81 @@ def test_a_runaway_query_is_stopped_by_the_time_limit(public):
     assert sql(base, "select 1 as one").json() == [{"one": 1}]  # and the server is still there
 
 
+def datasette_pid(base):
+    """The process id of the Datasette serving `base` (a child of `timeline serve`)."""
+    port = base.rsplit(":", 1)[1]
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/cmdline", "rb") as f:
+                    argv = f.read().split(b"\0")
+            except OSError:
+                continue
+            if b"datasette" in argv and port.encode() in argv:
+                return int(entry)
+    pytest.fail(f"no Datasette process serves port {port}")
+
+
+def rss_mb(pid):
+    with open(f"/proc/{pid}/status") as f:
+        return int(next(line for line in f if line.startswith("VmRSS:")).split()[1]) / 1024
+
+
+HUGE = [
+    "select zeroblob(60000000)",
+    "select randomblob(60000000) as r",
+    "select replace(hex(zeroblob(1000000)), '0', '00') as x",
+    "with recursive c(x) as (select 1 union all select x + 1 from c limit 1000)"
+    " select zeroblob(1000000) as a, zeroblob(1000000) as b from c",
+    "with recursive c(x) as (select 1 union all select x + 1 from c limit 1000)"
+    " select group_concat(printf('%.*c', 1000000, 'x')) from c",
+    "with recursive c(x) as (select 1 union all select x + 1 from c limit 1000)"
+    " select printf('%.*c', 1000000, 'x') as a from c",
+]
+
+
+def test_huge_values_are_refused_quickly_and_memory_stays_bounded(public):
+    import concurrent.futures
+
+    base, _ = public
+    pid = datasette_pid(base)
+    sql(base, "select 1")
+    before = rss_mb(pid)
+
+    def timed(query):
+        started = time.monotonic()
+        return sql(base, query), time.monotonic() - started
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=3) as pool:
+        answers = list(pool.map(timed, [q for q in HUGE for _ in range(3)]))
+    grown = rss_mb(pid) - before
+    for (response, took), query in zip(answers, [q for q in HUGE for _ in range(3)]):
+        assert response.status_code == 400, (query, response.status_code, response.text[:300])
+        assert "too big" in response.text or "too large" in response.text, response.text[:300]
+        assert took < 5, (query, took)
+    assert grown < 150, f"Datasette grew by {grown:.0f} MB"
+    assert sql(base, "select 1 as one").json() == [{"one": 1}]
+
+
+@pytest.mark.parametrize("query", ["select fts3_tokenizer('simple')", "select hex(fts3_tokenizer('porter')) as p",
+                                   "select fts3_tokenizer('evil', x'0100000000000000')",
+                                   "select * from (select fts3_tokenizer('unicode61'))"])
+def test_fts3_tokenizer_is_refused(public, query):
+    base, _ = public
+    response = sql(base, query)
+    assert response.status_code == 400, response.text[:300]
+    assert "not authorized" in response.json()["error"]
+
+
+def test_full_text_search_still_works(public):
+    base, _ = public
+    found = httpx.get(f"{base}/timeline/facts.json?_search=xss&_shape=array").json()  # in the title
+    assert [row["id"] for row in found] == ["hostile-banner"]
+    assert "hostile-banner" in httpx.get(f"{base}/search?q=xss").text
+    found = httpx.get(f"{base}/timeline/search.json?q=banner&_shape=array").json()  # in the article only
+    assert [(row["found_in"], row["id"]) for row in found] == [("sentence", "hostile:1")]
+
+
 def test_rows_are_bounded(public):
     base, _ = public
     response = httpx.get(f"{base}/timeline.json", params={

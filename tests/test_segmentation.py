@@ -75,3 +75,14 @@ def test_cutting_first_agrees_with_pysbd_on_awkward_lines(para, monkeypatch):
     fast = sentences.split(para)
     monkeypatch.setattr(sentences, "_segments", lambda p: sentences._segmenter().segment(p))
     assert fast == sentences.split(para)
+
+
+@pytest.mark.parametrize("line_end", ["\r", "\r\n", "\u2028", "\x0c", "\x85"])
+def test_every_kind_of_line_end_ends_a_paragraph(line_end):
+    text = (ROOT / "sources" / "bbc.txt").read_text(encoding="utf-8")
+    other = text.replace("\n", line_end)
+    shift = len(line_end) - 1
+    expected = [(para, start + shift * text.count("\n", 0, start), end + shift * text.count("\n", 0, start))
+                for para, start, end in sentences.split(text)]
+    assert sentences.split(other) == expected
+    assert all(other[start:end] == text[s:e] for (_, start, end), (_, s, e) in zip(expected, sentences.split(text)))

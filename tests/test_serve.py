@@ -179,6 +179,30 @@ def test_a_broken_edit_keeps_serving_the_old_database_and_says_why(serving):
     assert wait_for(lambda: fact_ids(base) == ["bridge-cost", "work-began"]), log.read_text()[-2000:]
 
 
+def test_serving_goes_on_past_editor_leftovers_loops_and_pipes(serving):
+    base, tree, log, process = serving
+    os.symlink("user@host.4242:1700000000", tree.facts / ".#facts.yaml")  # Emacs starts editing
+    os.symlink("loop.yaml", tree.facts / "loop.yaml")
+    os.mkfifo(tree.sources / "pipe.txt")
+    assert wait_for(lambda: "Still serving the previous timeline.db" in log.read_text()), log.read_text()[-2000:]
+    text = log.read_text()
+    assert "facts/loop.yaml:1: unreadable-file:" in text and "sources/pipe.txt:1: stray-file:" in text, text
+    assert "Traceback" not in text
+    assert process.poll() is None and fact_ids(base) == ["bridge-cost"]
+    (tree.facts / "loop.yaml").unlink()
+    (tree.sources / "pipe.txt").unlink()
+    tree.write("facts/facts.yaml", FACT + NEW_FACT)
+    assert wait_for(lambda: fact_ids(base) == ["bridge-cost", "work-began"]), log.read_text()[-2000:]
+
+
+def test_fingerprint_skips_editor_leftovers(tree):
+    before = server.fingerprint(tree.facts, tree.sources)
+    os.symlink("user@host.4242:1700000000", tree.facts / ".#facts.yaml")
+    (tree.facts / "facts.yaml~").write_text("old")
+    (tree.facts / "4913").write_text("")
+    assert server.fingerprint(tree.facts, tree.sources) == before
+
+
 def test_fingerprint_sees_a_changed_file(tree):
     before = server.fingerprint(tree.facts, tree.sources)
     assert before == server.fingerprint(tree.facts, tree.sources)

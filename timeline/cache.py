@@ -295,7 +295,8 @@ def _sane_spans(spans, text):
                 return False
             if para < previous_para or start < previous_end or end <= start or end > len(text):
                 return False
-            if text[start].isspace() or text[end - 1].isspace() or "\n" in text[start:end]:
+            if text[start].isspace() or text[end - 1].isspace() \
+                    or sentences_module.LINE_BREAK.search(text, start, end):
                 return False
             previous_end, previous_para = end, para
     except (TypeError, ValueError):
@@ -330,38 +331,55 @@ def fingerprint_of(hashes):
 RACY_SECONDS = 2.0
 
 
+# A file in facts/ or sources/ bigger than this is not hashed (its size, time and inode stand in): an
+# article or a facts file that size is refused by the build anyway, and hashing it would only take time.
+HASH_LIMIT = 256 * 1024 * 1024
+
+
 def input_hashes(facts_dir, sources_dir, known=None, now=None):
     """({"facts": {name: sha256}, "sources": sha256, "facts_folder": name}, states).
 
     Each file under the facts folder is hashed by its path inside it, everything under the sources
-    folder (names and bytes) into one hash. `known` is the `states` of the last build:
-    {path: [size, mtime_ns, ctime_ns, inode, sha256]}; a file whose size, times and inode are still
-    those is not read again (a change of content always moves ctime, which no program can set back).
-    Files changed in the RACY_SECONDS before `now` are left out of the states returned."""
+    folder (names and bytes) into one hash. The folders are read as the build reads them
+    (timeline.files): editors' leftovers are left out, only regular files are read, and a file that
+    cannot be read (a pipe, a device, a symlink loop, a read error) is recorded by what is wrong with
+    it, so the build that reports it is never skipped as up to date. `known` is the `states` of the
+    last build: {path: [size, mtime_ns, ctime_ns, inode, sha256]}; a file whose size, times and inode
+    are still those is not read again (a change of content always moves ctime, which no program can
+    set back). Files changed in the RACY_SECONDS before `now` are left out of the states returned."""
+    from . import files
+
     known = known if isinstance(known, dict) else {}
     now = time.time() if now is None else now
     states, out = {}, {}
     for label, folder in (("facts", facts_dir), ("sources", sources_dir)):
         folder = os.path.abspath(folder)
-        files = {}
-        for dirpath, dirnames, filenames in os.walk(folder):
-            dirnames.sort()
-            inside = os.path.relpath(dirpath, folder)
-            prefix = "" if inside == "." else inside + os.sep
-            for name in sorted(filenames):
-                full = os.path.join(dirpath, name)
-                st = os.stat(full)
-                state = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
-                before = known.get(full)
-                if isinstance(before, list) and len(before) == 5 and before[:4] == state:
-                    sha = before[4]
-                else:
-                    with open(full, "rb") as f:
-                        sha = hashlib.sha256(f.read()).hexdigest()
-                files[prefix + name] = sha
-                if max(st.st_mtime_ns, st.st_ctime_ns) < (now - RACY_SECONDS) * 1e9:
-                    states[full] = state + [sha]
-        out[label] = files
+        found = {}
+        for name, full in files.walk(folder):
+            try:
+                st = files.check_regular(full)
+            except FileNotFoundError:
+                continue  # gone since the folder was listed: as if it was never there
+            except files.Unreadable as e:
+                found[name] = "unreadable: " + e.reason
+                continue
+            state = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+            before = known.get(full)
+            if isinstance(before, list) and len(before) == 5 and before[:4] == state:
+                sha = before[4]
+            else:
+                try:
+                    sha, st = files.sha256_of(full, HASH_LIMIT)
+                    state = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+                except FileNotFoundError:
+                    continue
+                except files.Unreadable as e:
+                    found[name] = (f"large: {state}" if e.too_large else "unreadable: " + e.reason)
+                    continue
+            found[name] = sha
+            if max(st.st_mtime_ns, st.st_ctime_ns) < (now - RACY_SECONDS) * 1e9:
+                states[full] = state + [sha]
+        out[label] = found
     digest = hashlib.sha256(os.path.basename(os.path.abspath(sources_dir)).encode())
     for name, sha in sorted(out["sources"].items()):
         digest.update(f"\0{name}\0{sha}".encode())
@@ -371,6 +389,8 @@ def input_hashes(facts_dir, sources_dir, known=None, now=None):
 
 
 def file_state(path):
-    """What identifies one written database file: its size, modification time and inode."""
+    """What identifies one written database file: its size, modification and change times, and inode.
+    The change time matters: a database edited in place and given back its modification time (touch -d)
+    still has a new ctime, which no program can set back, so it is never taken for the one a build wrote."""
     st = os.stat(path)
-    return [st.st_size, st.st_mtime_ns, st.st_ino]
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]

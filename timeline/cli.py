@@ -160,6 +160,10 @@ def serve(facts_dir, sources_dir, db_path, port, metadata, public, watch, worker
         except build_module.BuildError as e:
             click.echo(f"Error: {e}. Still serving the previous {db_path}.", err=True)
             return False
+        except Exception as e:  # noqa: BLE001 - whatever a rebuild meets, the site stays up
+            click.echo(f"Error: the rebuild failed ({type(e).__name__}: {e}); this is a bug, please report it."
+                       f" Still serving the previous {db_path}.", err=True)
+            return False
         if inputs.unchanged:  # saved without a change: the served database is already this one
             return False
         changed = f" (changed: {', '.join(inputs.patched)})" if inputs.patched else ""

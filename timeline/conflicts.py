@@ -92,12 +92,6 @@ def normal_value(fact):
     return float(fact["value"]) * _PER_YEAR.get(fact["value_per"], 1)
 
 
-def _overlap(a, b):
-    if not (a["date_start"] and b["date_start"]):
-        return True
-    return a["date_start"] <= b["date_end"] and b["date_start"] <= a["date_end"]
-
-
 def pairs_involving(items, involving, fact_id):
     """The pairs of itertools.combinations(items, 2), in its order; with `involving` (a set of fact ids),
     only the pairs where at least one item's fact_id(item) is in it, found without trying the others."""
@@ -115,32 +109,48 @@ def pairs_involving(items, involving, fact_id):
                     yield a, items[m]
 
 
-def disagreements(facts, involving=None):
-    """[row]: every pair of facts of a topic that differ on value, unit, qualifier or date.
+def disagreements(facts):
+    """[row]: one per fact per field of its topic on which the topic's facts disagree.
 
-    With `involving` (a set of fact ids), only the pairs with at least one of those facts."""
+    Facts of a topic disagree on `unit` when its figures count different things (after normalising),
+    on `value` when figures of the same unit give different numbers (rates compared per year), on
+    `qualifier` when its figures say exact, about, up to... differently, and on `date` when a fact's
+    period does not overlap every other dated fact's. Each row holds the fact's own value of that field
+    and how many different values the facts it is compared with give, so a topic of n facts has at most
+    4n rows (one row per pair of facts would be n(n-1)/2 for each field)."""
     by_topic = {}
     for f in sorted(facts, key=lambda f: f["id"]):
         if f["topic"]:
             by_topic.setdefault(f["topic"], []).append(f)
     out = []
     for topic, group in sorted(by_topic.items()):
-        for a, b in pairs_involving(group, involving, lambda f: f["id"]):
-            both_figures = a["kind"] == b["kind"] == "figure"
-            checks = []
-            if both_figures:
-                if normal_unit(a["unit"]) != normal_unit(b["unit"]):
-                    checks.append(("unit", _unit(a), _unit(b)))
-                elif normal_value(a) != normal_value(b):
-                    checks.append(("value", _value(a), _value(b)))
-                if a["value_qualifier"] != b["value_qualifier"]:
-                    checks.append(("qualifier", a["value_qualifier"], b["value_qualifier"]))
-            if not _overlap(a, b):
-                checks.append(("date", a["date_label"], b["date_label"]))
-            for field, va, vb in checks:
-                out.append({"topic": topic, "field": field, "fact_a": a["id"], "value_a": str(va),
-                            "fact_b": b["id"], "value_b": str(vb)})
-    return out
+        figures = [f for f in group if f["kind"] == "figure"]
+        by_unit = {}
+        for f in figures:
+            by_unit.setdefault(normal_unit(f["unit"]), []).append(f)
+        if len(by_unit) > 1:
+            out += [_row(topic, "unit", f, _unit(f), len(by_unit)) for f in figures]
+        for same_unit in by_unit.values():
+            values = {normal_value(f) for f in same_unit}
+            if len(values) > 1:
+                out += [_row(topic, "value", f, _value(f), len(values)) for f in same_unit]
+        qualifiers = {f["value_qualifier"] for f in figures}
+        if len(qualifiers) > 1:
+            out += [_row(topic, "qualifier", f, f["value_qualifier"], len(qualifiers)) for f in figures]
+        dated = [f for f in group if f["date_start"]]
+        if dated:
+            # A fact's period misses another's when that one ends before it starts or starts after it ends
+            # (never itself: a period starts on or before its end).
+            first_end = min(f["date_end"] for f in dated)
+            last_start = max(f["date_start"] for f in dated)
+            periods = len({(f["date_start"], f["date_end"]) for f in dated})
+            out += [_row(topic, "date", f, f["date_label"], periods) for f in dated
+                    if first_end < f["date_start"] or last_start > f["date_end"]]
+    return sorted(out, key=lambda r: (r["topic"], r["field"], r["fact_id"]))
+
+
+def _row(topic, field, fact, value, n_values):
+    return {"topic": topic, "field": field, "fact_id": fact["id"], "value": str(value), "n_values": n_values}
 
 
 def _value(f):
@@ -170,6 +180,8 @@ def stamp(source):
                 day = datetime.date.fromisoformat(m.group(5))
         except (ValueError, dates.DateError):
             continue
+        if not dates.in_range(day):
+            continue  # 'Updated: 1/2/5025' is a typo, not a date
         return day, text
     return None
 

@@ -111,6 +111,7 @@ _SHORT_DECADE = re.compile(r"'?([0-9])0'?s")
 _DECADE_APOSTROPHE = re.compile(r"^([0-9]{3}0)'s$")
 _PART = re.compile(r"(early|mid|late)(?:-|\s+)(?:in\s+)?(.+)")
 _PREPOSITION = re.compile(r"^(?:on|in|since|by|during|from|the)\s+")
+_LEADING_PREPOSITION = re.compile(_PREPOSITION.pattern, re.IGNORECASE)
 _PHRASE_APOSTROPHES = re.compile(r"[\u2018\u2019\u02bc\u2032`]")
 _SPACES = re.compile(r"\s+")
 _CONTEXT_APOSTROPHES = re.compile(r"[\u2018\u2019\u02bc]")
@@ -126,6 +127,11 @@ def _year_problem(year):
     if not FIRST_YEAR <= year <= LAST_YEAR:
         return f"year {year:04d} is outside {FIRST_YEAR}-{LAST_YEAR}; check for a typo"
     return None
+
+
+def in_range(day):
+    """True when the date's year is within FIRST_YEAR..LAST_YEAR (every date the build stores is)."""
+    return _year_problem(day.year) is None
 
 
 def _day_problem(year, month, day=1):
@@ -638,6 +644,11 @@ def _resolve(text, pub, direction):
         text = shorter
 
 
+def without_preposition(phrase):
+    """`phrase` without a leading 'on', 'in', 'since', 'by', 'during', 'from' or 'the' (any case)."""
+    return _LEADING_PREPOSITION.sub("", phrase.strip())
+
+
 def _clean(phrase):
     text = _PHRASE_APOSTROPHES.sub("'", phrase)
     text = _SPACES.sub(" ", text).strip().lower()
@@ -716,6 +727,10 @@ def resolve_phrase(phrase: str, published, *, direction: str | None = None,
         raise DateError(f"Cannot resolve date phrase '{shown}': "
                         + (problem or f"understood forms are {PHRASE_FORMS}. Rephrase it, or use date: instead"))
     start, end, precision, note = hit
+    problem = _year_problem(start.year) or _year_problem(end.year)
+    if problem:  # every date the build stores is within FIRST_YEAR..LAST_YEAR, however it was written
+        raise DateError(f"'{shown}' counted from {pub.isoformat()} gives {start.isoformat()}..{end.isoformat()}:"
+                        f" {problem}")
     if precision == "day":
         result = f"{DAY_NAMES[start.weekday()]} {start.isoformat()}"
     else:

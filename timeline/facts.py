@@ -3,9 +3,10 @@ import contextlib
 import difflib
 import gc
 import os
+import re
 
-from . import dates, quotes, yamlfile
-from .validate import Checker, display_path, one_of
+from . import dates, files, quotes, yamlfile
+from .validate import MAX_TEXT_BYTES, Checker, display_path, one_of
 
 KINDS = ("event", "figure", "court_action", "statement", "claim")
 QUALIFIERS = ("exact", "approx", "at_least", "at_most", "more_than", "less_than", "up_to")
@@ -21,7 +22,7 @@ ENTITY_KEYS = ("id", "name", "type", "description")
 ENTITIES_FILE = "entities.yaml"
 SET_ASIDE_FILE = "set-aside.yaml"
 RESOLUTIONS_FILE = "resolutions.yaml"  # conflict resolutions, read by conflicts.py
-IGNORED_FILES = ("README.md", ".gitkeep")
+IGNORED_FILES = files.IGNORED_FILES
 
 
 def read_yaml(path, shown, check):
@@ -30,6 +31,9 @@ def read_yaml(path, shown, check):
         data = yamlfile.read(path)
     except yamlfile.YamlProblem as e:
         check.add(e.line, e.code, e.message)
+        return None
+    except files.Unreadable as e:
+        check.add(1, "unreadable-file", f"cannot read {shown}: {e.reason}: remove it, or put a readable file there")
         return None
     except OSError as e:
         check.add(1, "unreadable-file", f"cannot read {shown}: {e.strerror}")
@@ -45,11 +49,28 @@ def read_yaml(path, shown, check):
 
 
 def fact_files(facts_dir, check_for):
-    """Sorted fact file names in `facts_dir`; stray files are problems."""
+    """Sorted fact file names in `facts_dir`; stray files and folders of files are problems, editors'
+    leftovers are skipped (timeline.files). Folders inside the facts folder are not read: a facts file
+    there would need its own schema path, could hold another entities.yaml, and is as often an archive
+    or drafts as live facts, so each one holding files is reported once, not read and not dropped
+    silently."""
     names = []
     for name in sorted(os.listdir(facts_dir)):
         full = os.path.join(facts_dir, name)
-        if name.startswith(".") or name in IGNORED_FILES or os.path.isdir(full):
+        if files.leftover(name) or name in IGNORED_FILES or not os.path.lexists(full):
+            continue  # an editor's leftover, or a file gone since the folder was listed
+        if os.path.isdir(full) and not os.path.islink(full):
+            held = [rel for rel, _ in files.walk(full)]
+            if held:
+                yaml_files = sum(rel.endswith((".yaml", ".yml")) for rel in held)
+                n = yaml_files or len(held)
+                what = f"{n} {'.yaml ' if yaml_files else ''}file{'s' if n != 1 else ''}"
+                folder = os.path.basename(os.path.abspath(facts_dir))
+                check_for(full).add(1, "stray-folder",
+                                    f"{name}/ is a folder: facts are read only from {folder}/ itself, not from"
+                                    f" folders inside it, so its {what} {'is' if n == 1 else 'are'} not read:"
+                                    f" move {'it' if n == 1 else 'them'} up into {folder}/, or move the folder"
+                                    f" out of {folder}/")
             continue
         if not name.endswith((".yaml", ".yml")):
             check_for(full).add(1, "stray-file",
@@ -86,6 +107,9 @@ def load_entities(facts_dir, shown):
         eid = check.slug(item, "id", "entity id")
         if not eid:
             continue
+        for key, lines in (("name", False), ("description", True)):
+            if values[key]:  # reported, but the entity stays known: facts naming it are not reported again
+                check.shown(item, key, f"entity '{eid}'", lines=lines, required=True)
         if eid in entities:
             first = entities[eid]
             check.add(item.line_of("id"), "duplicate-id",
@@ -139,6 +163,8 @@ def _load_facts(facts_dir, sources, entities, relative_to, cache, progress):
         key = _file_key(path, depends) if depends else None
         if key:
             pairs = cache.facts(key)
+            if pairs is not None and not _still_true(pairs, sources, entities):
+                pairs = None  # a cache entry that does not hold: read the file again
         if pairs is None:
             before = len(check.problems)
             pairs = list(_read_file(path, check, sources, entities))
@@ -174,6 +200,27 @@ def _read_file(path, check, sources, entities):
             yield fact, item.line_of("id")
 
 
+def _still_true(pairs, sources, entities):
+    """Checked facts taken from the build cache are only used when every quote is still exactly the
+    article's words at its offsets (and in the sentence it names), and every entity they name exists:
+    a damaged or tampered cache can never put words in a source's mouth."""
+    try:
+        for fact, _ in pairs:
+            for c in fact["citations"]:
+                source = sources.get(c["source_id"])
+                start, end = c["start"], c["end"]
+                if source is None or not source.text or type(start) is not int or type(end) is not int \
+                        or not 0 <= start < end <= len(source.text) or source.text[start:end] != c["quote"] \
+                        or c["sentence_id"] != f"{source.id}:{source.sentence_at(start)}":
+                    return False
+            named = [e for e, _ in fact["entities"]] + ([fact["attributed_to"]] if fact["attributed_to"] else [])
+            if not all(isinstance(e, str) and e in entities for e in named):
+                return False
+    except (KeyError, TypeError, ValueError):
+        return False
+    return True
+
+
 def _dependencies(sources, entities):
     """What a fact's validity depends on besides its own file: sources (ids, bytes, dates) and entity ids."""
     import hashlib
@@ -184,13 +231,10 @@ def _dependencies(sources, entities):
 
 
 def _file_key(path, depends):
-    import hashlib
-
     try:
-        with open(path, "rb") as f:
-            return hashlib.sha256(f.read()).hexdigest() + ":" + depends
-    except OSError:
-        return None
+        return files.sha256_of(path, yamlfile.MAX_BYTES)[0] + ":" + depends
+    except (OSError, files.Unreadable):
+        return None  # read as any file is, and reported
 
 
 def read_fact(item, check, sources, entities):
@@ -203,8 +247,13 @@ def read_fact(item, check, sources, entities):
     text = {}
     for k in TEXT_KEYS:
         value = item.get(k)
-        text[k] = value if value is None or isinstance(value, str) else check.text(item, k)  # reports it
+        fine = value is None or isinstance(value, str) and len(value) <= MAX_TEXT_BYTES // 4
+        text[k] = value if fine else check.text(item, k)  # reports what is wrong with it
     ok = True
+    for key, lines in (("title", False), ("unit", False), ("notes", True)):
+        if text[key] and check.shown(item, key, label, lines=lines, required=key == "title") is None:
+            text[key] = None
+            ok = False
     kind = text["kind"]
     if kind and kind not in KINDS:
         check.add(item.line_of("kind"), "bad-kind", f"{label}: kind '{kind}' is not allowed: {one_of(kind, KINDS)}")
@@ -272,6 +321,9 @@ def read_entity_refs(item, check, entities, label):
         if isinstance(ref, yamlfile.Mapping):
             check.keys(ref, ("id", "role"), ("id",), "entity reference")
             eid, role = ref.get("id"), ref.get("role") or "subject"
+            if isinstance(ref.get("role"), str) and ref["role"] and check.shown(ref, "role", label) is None:
+                ok = False
+                continue
         else:
             eid, role = ref, "subject"
         if not isinstance(eid, str) or not isinstance(role, str):
@@ -362,6 +414,8 @@ def date_fact(fact, item, text, check, sources, label):
                       f" sources: {cited}")
             return False
         source = sources[sid]
+        if source.published_date is None and source.published:
+            return False  # sources.yaml gives a date that cannot be read: reported there, once
         if source.published_date is None:
             check.add(item.line_of("when"), "bad-date",
                       f"{label}: when: '{text['when']}' needs the publication date of '{sid}', which sources.yaml"
@@ -374,6 +428,13 @@ def date_fact(fact, item, text, check, sources, label):
                                             context=context, source_id=sid)
         except dates.DateError as e:
             check.add(item.line_of("when"), "bad-date", f"{label}: when: {e}")
+            return False
+        if not _said_in(text["when"], source, cite):
+            start, end = _sentences_of(source, cite)
+            check.add(item.line_of("when"), "when-not-in-sentence",
+                      f"{label}: when: '{text['when']}' is not in the sentence it is read from (in '{sid}':"
+                      f" {quotes.shown(source.text[start:end])}): copy the date phrase as the sentence says it,"
+                      " cite the sentence that says it (when_source: names which source), or use date: instead")
             return False
         fact["date_text"] = text["when"]
         fact["when_source"] = sid
@@ -404,6 +465,23 @@ def date_fact(fact, item, text, check, sources, label):
                       " or add direction: future if it was announced ahead")
             return False
     return True
+
+
+def _sentences_of(source, cite):
+    """(start, end) of the sentences a citation touches, from the first one's start to the last one's end."""
+    first = source.sentences[int(cite["sentence_id"].rsplit(":", 1)[1]) - 1]
+    last = source.sentences[source.sentence_at(cite["end"] - 1) - 1]
+    return first[1], max(last[2], cite["end"])
+
+
+def _said_in(phrase, source, cite):
+    """True when the date phrase is written in the sentences the citation touches (ignoring case and
+    typographic variants; a leading 'on', 'in', 'since'... may be the curator's own)."""
+    start, end = _sentences_of(source, cite)
+    sentence = source.text[start:end]
+    phrase = phrase.strip()
+    shorter = dates.without_preposition(phrase)
+    return any(quotes.occurrences(sentence, p, flags=re.IGNORECASE) for p in dict.fromkeys((phrase, shorter)) if p)
 
 
 def _sentence_text(source, cite):

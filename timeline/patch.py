@@ -9,9 +9,10 @@ database is the intact file that build wrote (timeline.cache's manifest). Then:
 - fact ids across files and the resolutions are checked against the other files' facts in the old
   database;
 - in a copy of the old database, the changed files' facts leave and come back: their rows in facts,
-  citations, fact_entities, fact_origins, date_conflicts and the facts' full-text index; conflicts and
-  quote alignments are recomputed for the pairs that involve a changed fact (a pair of two unchanged
-  facts cannot have changed), the others' data read from the old database;
+  citations, fact_entities, fact_origins, date_conflicts and the facts' full-text index; the
+  disagreements of every topic a changed fact leaves or joins are recomputed from all its facts, and
+  quote alignments for the pairs that involve a changed fact (a pair of two unchanged facts cannot
+  have changed), the others' data read from the old database;
 - SQLite checks every foreign key when the patch commits, `PRAGMA quick_check` checks the structure
   of every table it wrote to and their indexes (the other pages are byte for byte those of the file
   the last build checked), and the copy replaces the old file as a full build's file does.
@@ -162,8 +163,11 @@ def apply(path, new, files, sources, history=None):
         conn.execute("CREATE TEMP TABLE added (id TEXT PRIMARY KEY)")
         conn.executemany("INSERT INTO added VALUES (?)", [(f["id"],) for f in new])
         topics = {t for (t,) in conn.execute("SELECT DISTINCT topic FROM facts WHERE id IN (SELECT id FROM gone)")}
+        topics |= {f["topic"] for f in new}
+        topics.discard(None)
+        # A topic's disagreements are those of all its facts together: every touched topic is recomputed.
+        conn.executemany("DELETE FROM fact_disagreements WHERE topic = ?", [(t,) for t in sorted(topics)])
         for table, column in (("quote_alignments", "fact_a"), ("quote_alignments", "fact_b"),
-                              ("fact_disagreements", "fact_a"), ("fact_disagreements", "fact_b"),
                               ("date_conflicts", "fact_id"), ("fact_origins", "fact_id"),
                               ("fact_entities", "fact_id"), ("citations", "fact_id")):
             conn.execute(f"DELETE FROM {table} WHERE {column} IN (SELECT id FROM gone)")  # each by its index
@@ -171,8 +175,6 @@ def apply(path, new, files, sources, history=None):
         conn.execute(f"INSERT INTO facts_fts (facts_fts, rowid, {columns}) SELECT 'delete', rowid, {columns}"
                      " FROM facts WHERE id IN (SELECT id FROM gone)")
         conn.execute("DELETE FROM facts WHERE id IN (SELECT id FROM gone)")
-        topics |= {f["topic"] for f in new}
-        topics.discard(None)
         others = _facts_of_topics(conn, topics)  # the unchanged facts that share a topic with a changed one
 
         from .build import insert
@@ -185,7 +187,7 @@ def apply(path, new, files, sources, history=None):
         insert(conn, "date_conflicts", conflicts.date_conflicts(new, sources))
 
         involving = {f["id"] for f in new}
-        insert(conn, "fact_disagreements", conflicts.disagreements(others + new, involving))
+        insert(conn, "fact_disagreements", conflicts.disagreements(others + new))
         insert(conn, "quote_alignments", variants.pairs(
             [f for f in others if f["kind"] in ("statement", "claim")] + new, involving))
         conn.execute("DROP TABLE gone")

@@ -247,11 +247,10 @@ TABLES += [
     """CREATE TABLE fact_disagreements (
     topic TEXT NOT NULL,
     field TEXT NOT NULL,
-    fact_a TEXT NOT NULL REFERENCES facts(id),
-    value_a TEXT,
-    fact_b TEXT NOT NULL REFERENCES facts(id),
-    value_b TEXT,
-    PRIMARY KEY (fact_a, fact_b, field)
+    fact_id TEXT NOT NULL REFERENCES facts(id),
+    value TEXT NOT NULL,
+    n_values INTEGER NOT NULL,
+    PRIMARY KEY (fact_id, field)
 )""",
     """CREATE TABLE date_conflicts (
     fact_id TEXT NOT NULL REFERENCES facts(id),
@@ -291,7 +290,7 @@ INDEXES += [
     "CREATE INDEX source_links_b ON source_links(source_b)",
     "CREATE INDEX source_origins_origin ON source_origins(origin)",
     # The conflicts view's order: its pages read the first rows straight from this index.
-    "CREATE INDEX fact_disagreements_topic ON fact_disagreements(topic, field, fact_a, fact_b)",
+    "CREATE INDEX fact_disagreements_topic ON fact_disagreements(topic, field, value, fact_id)",
 ]
 
 # Every foreign key column leads an index: a row page counts the rows that point at it ("links from
@@ -301,7 +300,6 @@ INDEXES += [
     "CREATE INDEX shared_sentences_sentence_b ON shared_sentences(sentence_b)",
     "CREATE INDEX shared_sentences_source_a ON shared_sentences(source_a)",
     "CREATE INDEX shared_sentences_source_b ON shared_sentences(source_b)",
-    "CREATE INDEX fact_disagreements_fact_b ON fact_disagreements(fact_b)",
     "CREATE INDEX date_conflicts_source ON date_conflicts(source_id)",
     "CREATE INDEX resolutions_stands ON resolutions(stands)",
     "CREATE INDEX quote_alignments_fact_b ON quote_alignments(fact_b)",
@@ -325,14 +323,12 @@ FROM fact_origins JOIN facts ON facts.id = fact_origins.fact_id
 WHERE fact_origins.n_origins = 1
 ORDER BY fact_origins.origins, fact_origins.fact_id""",
     f"""CREATE VIEW conflicts AS
-SELECT d.topic, d.field,
-    d.fact_a, d.value_a, fa.date_label AS date_a, {_FACT_SOURCES.format('d.fact_a')} AS sources_a,
-    d.fact_b, d.value_b, fb.date_label AS date_b, {_FACT_SOURCES.format('d.fact_b')} AS sources_b,
-    CASE WHEN r.topic IS NULL THEN 0 ELSE 1 END AS resolved, r.stands, r.reason
+SELECT d.topic, d.field, d.value, d.fact_id, f.title, f.date_label, {_FACT_SOURCES.format('d.fact_id')} AS sources,
+    d.n_values, CASE WHEN r.topic IS NULL THEN 0 ELSE 1 END AS resolved, r.stands, r.reason
 FROM fact_disagreements d
-JOIN facts fa ON fa.id = d.fact_a JOIN facts fb ON fb.id = d.fact_b
+JOIN facts f ON f.id = d.fact_id
 LEFT JOIN resolutions r ON r.topic = d.topic
-ORDER BY d.topic, d.field, d.fact_a, d.fact_b""",
+ORDER BY d.topic, d.field, d.value, d.fact_id""",
     """CREATE VIEW source_date_conflicts AS
 SELECT date_conflicts.fact_id, facts.title, date_conflicts.source_id, date_conflicts.kind, date_conflicts.text,
     date_conflicts.implied_start, date_conflicts.implied_end, facts.date_label AS fact_date, date_conflicts.basis

@@ -34,16 +34,29 @@ def _segmenter():
     return pysbd.Segmenter(language="en", clean=False)
 
 
+# A line ends at LF, CRLF or a lone CR (old Mac files, some CMS exports), and at the other breaks
+# str.splitlines() knows (vertical tab, form feed, the file/group/record separators, NEL, U+2028/2029):
+# each ends a paragraph, so no sentence or quote runs across one.
+LINE_BREAK = re.compile("\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def line_of(text, offset):
+    """1-based line number of `offset` in `text`, counting every LINE_BREAK."""
+    return len(LINE_BREAK.findall(text, 0, offset)) + 1
+
+
 def paragraphs(text):
     """(start, end) of each non-blank line, without its line ending or surrounding spaces."""
     spans = []
     pos = 0
-    for line in text.split("\n"):
-        stripped = line.rstrip("\r \t\u00a0").lstrip(" \t\u00a0\ufeff")
+    for m in [*LINE_BREAK.finditer(text), None]:
+        end = m.start() if m else len(text)
+        line = text[pos:end]
+        stripped = line.rstrip(" \t\u00a0").lstrip(" \t\u00a0\ufeff")
         if stripped:
             start = pos + line.index(stripped)
             spans.append((start, start + len(stripped)))
-        pos += len(line) + 1
+        pos = m.end() if m else end
     return spans
 
 

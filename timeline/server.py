@@ -181,18 +181,20 @@ def preflight(db_path, host, port):
 
 
 def fingerprint(*folders):
-    """What changed in the folders: every file's name, size and modification time."""
+    """What changed in the folders: every file's name, size and modification time, leaving out what
+    editors leave next to the files they edit (timeline.files: a swap file or lock is no reason to
+    rebuild). Nothing is opened; an entry that cannot be looked at counts as its name alone."""
+    from . import files
+
     seen = []
     for folder in folders:
-        for root, dirs, files in os.walk(folder):
-            dirs.sort()
-            for name in sorted(files):
-                path = os.path.join(root, name)
-                try:
-                    info = os.stat(path)
-                except OSError:
-                    continue
-                seen.append((path, info.st_size, info.st_mtime_ns))
+        for _, path in files.walk(folder):
+            try:
+                info = os.stat(path)
+            except OSError:
+                seen.append((path, None, None))
+                continue
+            seen.append((path, info.st_size, info.st_mtime_ns))
     return tuple(seen)
 
 

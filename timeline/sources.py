@@ -4,14 +4,20 @@ import os
 import re
 from dataclasses import dataclass, field
 
-from . import articles, dates, yamlfile
-from .validate import Checker, display_path
+from . import articles, dates, files, sentences, yamlfile
+from .problems import Problem
+from .validate import MAX_TEXT_BYTES, Checker, display_path, too_long
 
 SOURCE_KEYS = ("id", "path", "sha256", "outlet", "title", "author", "published", "url", "based_on", "notes",
                "original", "original_sha256", "retrieved")
 REQUIRED = ("id", "path", "sha256")
+PATH_KEYS = ("path", "original")  # keys whose values are files in the sources folder (any other file there is stray)
+SHOWN_KEYS = (("outlet", False), ("title", False), ("author", False), ("based_on", False), ("notes", True))
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
-
+URL = re.compile(r"^https?://[^\s/?#]+[^\s]*$", re.IGNORECASE)
+BARE_ADDRESS = re.compile(r"^[\w-]+(?:\.[\w-]+)+(?:/\S*)?$")  # www.example.com/a: an address without its scheme
+MAX_BYTES = 10 * 1024 * 1024  # an article's text; 10 MB is a few million words
+MAX_ORIGINAL_BYTES = 50 * 1024 * 1024  # a saved page or web archive (timeline add-source refuses larger ones)
 
 @dataclass
 class Source:
@@ -70,6 +76,12 @@ def load(sources_dir, relative_to=None, cache=None, progress=None, jobs=1, parts
     except yamlfile.YamlProblem as e:
         check.add(e.line, e.code, e.message)
         return None, check.problems
+    except files.Unreadable as e:
+        check.add(1, "unreadable-file", f"cannot read {shown}: {e.reason}: put a readable sources.yaml there")
+        return None, check.problems
+    except OSError as e:
+        check.add(1, "unreadable-file", f"cannot read {shown}: {e.strerror}")
+        return None, check.problems
     if data is None:
         check.add(1, "empty-file", "sources.yaml lists no sources: add one entry per article")
         return None, check.problems
@@ -86,15 +98,20 @@ def load(sources_dir, relative_to=None, cache=None, progress=None, jobs=1, parts
         source = _source(item, check, out)
         if source is None:
             continue
-        if source.path and source.sha256:
-            _read(source, root, sources_dir, check)
+        if source.path:
+            _read(source, item, root, sources_dir, check)
         out[source.id] = source
     articles.analyse_sources(out, cache, jobs, parts, progress)
-    return out, check.problems
+    for source in out.values():
+        _check_sentences(source, check)
+    problems = check.problems
+    if not problems:  # every path is known: any other file in the folder is one nothing can cite
+        problems = _stray_files(sources_dir, root, out, relative_to)
+    return out, problems
 
 
 def _source(item, check, seen):
-    check.keys(item, SOURCE_KEYS, REQUIRED, "source")
+    check.keys(item, SOURCE_KEYS, tuple(k for k in REQUIRED if k != "sha256"), "source")
     values = {k: check.text(item, k) for k in SOURCE_KEYS if k in item}
     sid = values.get("id")
     if not sid or not check.slug(item, "id"):
@@ -117,6 +134,16 @@ def _source(item, check, seen):
         given, missing = ("original", "original_sha256") if values.get("original") else ("original_sha256", "original")
         check.add(item.line_of(given), "missing-key",
                   f"source '{sid}' has '{given}' but no '{missing}': an original is pinned by its path and its sha256")
+    for key, lines in SHOWN_KEYS:
+        if values.get(key):
+            check.shown(item, key, f"source '{sid}'", lines=lines)
+    url = (values.get("url") or "").strip()
+    if url and not URL.match(url):
+        hint = (f"it has no http:// or https://: write https://{url}" if BARE_ADDRESS.match(url) else
+                "it is not an http:// or https:// address, so it is never shown as a link: write the article's"
+                " web address")
+        check.add(item.line_of("url"), "bad-value", f"source '{sid}': url '{url}': {hint}, or null")
+        values["url"] = None
     # A source with a problem is still known by its id (with no text), so facts citing it are not
     # reported a second time as citing an unknown source.
     source = Source(**{k: v for k, v in values.items() if k not in ("sha256", "path", "original_sha256")},
@@ -135,10 +162,12 @@ def _source(item, check, seen):
     return source
 
 
-def _read(source, root, sources_dir, check):
+def _read(source, item, root, sources_dir, check):
     full = _inside(source, "path", source.path, root, sources_dir, check)
-    if full:
+    if full and source.sha256:
         read_text(source, full, check, segment=False)
+    elif full and not item.get("sha256"):  # a sha256 given but malformed is reported already
+        _missing_sha256(source, item, full, check)
     if source.original and source.original_sha256 and SHA256.match(source.original_sha256):
         full = _inside(source, "original", source.original, root, sources_dir, check)
         if full:
@@ -159,25 +188,28 @@ def _inside(source, key, path, root, sources_dir, check):
                   f"source '{source.id}': {key} '{path}' leads outside {os.path.basename(sources_dir)}/:"
                   " keep the article files inside it (symlinks out are refused too)")
         return None
+    hidden = [part for part in path.replace(os.sep, "/").split("/") if part not in ("", ".", "..")
+              and files.leftover(part)]
+    if hidden:
+        check.add(line, "bad-value",
+                  f"source '{source.id}': {key} '{path}' names '{hidden[0]}', a hidden file or an editor's"
+                  " leftover, which builds never read (timeline.files): rename it")
+        return None
     return full
 
 
 def check_original(source, full, check):
     """The original (saved page or web archive) must still have its recorded sha256."""
-    digest = hashlib.sha256()
     try:
-        with open(full, "rb") as f:
-            for block in iter(lambda: f.read(1 << 20), b""):
-                digest.update(block)
-    except (FileNotFoundError, IsADirectoryError):
+        actual, _ = files.sha256_of(full, MAX_ORIGINAL_BYTES)
+    except FileNotFoundError:
         check.add(source.line, "source-missing",
                   f"source '{source.id}': original '{source.original}' does not exist: restore it (git checkout),"
                   " or remove the original and original_sha256 lines")
         return
-    except OSError as e:
-        check.add(source.line, "source-missing", f"source '{source.id}': cannot read '{source.original}': {e.strerror}")
+    except files.Unreadable as e:
+        check.add(source.line, "source-missing", f"source '{source.id}': cannot read '{source.original}': {e.reason}")
         return
-    actual = digest.hexdigest()
     if actual != source.original_sha256:
         check.add(source.line, "source-changed",
                   f"source '{source.id}': original '{source.original}' has changed since it was recorded (sha256"
@@ -185,9 +217,52 @@ def check_original(source, full, check):
                   " the original bytes (git checkout)")
 
 
+def _missing_sha256(source, item, full, check):
+    """The missing-key problem of a source without its sha256, giving the value to write."""
+    where = item.line_of("sha256") if "sha256" in item else item.line
+    try:
+        sha, _ = files.sha256_of(full, MAX_BYTES)
+    except (OSError, files.Unreadable):
+        value = f"run `sha256sum {source.path}` and add it as 'sha256: ...'"
+    else:
+        value = (f"add 'sha256: {sha}' (the sha256 of {source.path} as it is now: make sure that is the article"
+                 " as received)")
+    check.add(where, "missing-key", f"source '{source.id}' has no sha256: {value}")
+
+
+def _stray_files(sources_dir, root, sources, relative_to):
+    """A problem for each file in the sources folder that no source names (see PATH_KEYS)."""
+    named = set()
+    for path in listed_files(sources):
+        full = os.path.join(root, path)
+        named |= {os.path.normpath(full), os.path.realpath(full)}
+    folder = os.path.basename(sources_dir)
+    out = []
+    for rel, full in files.walk(sources_dir):
+        if rel in ("sources.yaml",) + files.IGNORED_FILES or not os.path.lexists(full):
+            continue
+        if os.path.normpath(full) in named or os.path.realpath(full) in named:
+            continue
+        shown = display_path(full, relative_to)
+        repo = os.path.relpath(full, root).replace(os.sep, "/")
+        try:
+            sha, _ = files.sha256_of(full, MAX_ORIGINAL_BYTES)
+        except files.Unreadable as e:
+            what = (f"{rel} is not listed in sources.yaml, and {e.reason}: remove it from {folder}/"
+                    if not e.too_large else f"{rel} is not listed in sources.yaml ({e.reason}): move it out of"
+                    f" {folder}/, or list it")
+        except OSError:
+            continue  # gone since the folder was listed
+        else:
+            what = (f"{rel} is in {folder}/ but no source in sources.yaml has path: {repo}, so no fact can cite"
+                    f" it: add an entry for it (path: {repo}, sha256: {sha}), or move it out of {folder}/")
+        out.append(Problem(shown, 1, "stray-file", what))
+    return out
+
+
 def listed_files(sources):
     """The paths (relative to the repository root) of every article text and original the sources list."""
-    return {p for s in sources.values() for p in (s.path, s.original) if p}
+    return {p for s in sources.values() for key in PATH_KEYS if (p := getattr(s, key, None))}
 
 
 def read_text(source, full, check, cache=None, segment=True):
@@ -195,14 +270,20 @@ def read_text(source, full, check, cache=None, segment=True):
     must have the source's sha256; a problem goes to `check` and leaves the text empty."""
     line = source.line
     try:
-        with open(full, "rb") as f:
-            data = f.read()
-    except (FileNotFoundError, IsADirectoryError):
+        data = files.read_bytes(full, MAX_BYTES)
+    except FileNotFoundError:
         check.add(line, "source-missing",
                   f"source '{source.id}': file '{source.path}' does not exist: add the article or fix the path")
         return
-    except OSError as e:
-        check.add(line, "source-missing", f"source '{source.id}': cannot read '{source.path}': {e.strerror}")
+    except files.Unreadable as e:
+        if e.too_large:
+            check.add(line, "file-too-large",
+                      f"source '{source.id}': '{source.path}': {e.reason}: an article is stored as its text;"
+                      " check that this is the article's text, not a page, a recording or an archive")
+        else:
+            check.add(line, "source-missing",
+                      f"source '{source.id}': cannot read '{source.path}': {e.reason}: store the article there as a"
+                      " file")
         return
     actual = hashlib.sha256(data).hexdigest()
     if actual != source.sha256:
@@ -219,5 +300,17 @@ def read_text(source, full, check, cache=None, segment=True):
         return
     if segment:
         articles.analyse_sources({source.id: source}, cache)
+        _check_sentences(source, check)
 
 
+def _check_sentences(source, check):
+    """No sentence may be longer than a served value can be (site/plugins/limits.py)."""
+    for _, start, end in source.sentences:
+        if end - start > MAX_TEXT_BYTES // 4 and too_long(source.text[start:end]):
+            check.add(source.line, "sentence-too-long",
+                      f"source '{source.id}': line {sentences.line_of(source.text, start)} of '{source.path}' is one"
+                      f" sentence of {(end - start) / 1024 / 1024:.1f} MB; a sentence may hold at most"
+                      f" {MAX_TEXT_BYTES // 1024 // 1024} MB: check that the text has a line break after each"
+                      " paragraph")
+            source.text, source.sentences, source.signals, source.words = "", [], None, None
+            return

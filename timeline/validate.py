@@ -10,6 +10,9 @@ from .yamlfile import Sequence
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 NUMBER = re.compile(r"^(?:0|[1-9][0-9]*)(?:\.[0-9]+)?$")
 MAX_VALUE = 1e15
+# The longest text a value may hold (UTF-8 bytes): the site serves no longer one (site/plugins/limits.py
+# bounds every value at twice this), and no fact, name or note comes near it.
+MAX_TEXT_BYTES = 1024 * 1024
 _MONEY_WORDS = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 _CURRENCY = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
 
@@ -48,10 +51,32 @@ class Checker:
     def text(self, item, key):
         """The value of `key` as text, or None (with a problem when it is not text)."""
         value = item.get(key)
-        if value is None or isinstance(value, str):
+        if isinstance(value, str):
+            if too_long(value):
+                self.add(item.line_of(key), "bad-value",
+                         f"'{key}' is {len(value.encode()) / 1024 / 1024:.1f} MB long; a value may be at most"
+                         f" {MAX_TEXT_BYTES // 1024 // 1024} MB: shorten it (a long text belongs in a source)")
+                return None
+            return value
+        if value is None:
             return value
         kind = "a list" if isinstance(value, Sequence) else "a mapping"
         self.add(item.line_of(key), "wrong-type", f"'{key}' must be text, not {kind}")
+        return None
+
+    def shown(self, item, key, what, lines=False, required=False):
+        """`item[key]` as text a reader is shown: None, with a problem, when it has nothing visible in it
+        (only spaces, zero-width or control characters) or holds a control character or a bidirectional
+        override; `lines`: it may run over several lines (notes, descriptions). An empty value is None
+        with no problem here (whether it may be empty is the caller's check)."""
+        value = self.text(item, key)
+        if not value:
+            return None
+        problem = text_problem(value, lines, required)
+        if problem is None:
+            return value
+        code, message = problem
+        self.add(item.line_of(key), code, f"{what}: '{key}' {message}")
         return None
 
     def slug(self, item, key, what="id"):
@@ -87,6 +112,33 @@ class Checker:
             return value
         self.add(line, "bad-number", f"{key}: '{raw}' is not a plain number: {number_hint(text)}")
         return None
+
+
+def too_long(text):
+    """True when `text` holds more than MAX_TEXT_BYTES of UTF-8."""
+    return len(text) > MAX_TEXT_BYTES // 4 and len(text.encode("utf-8", "surrogatepass")) > MAX_TEXT_BYTES
+
+
+# Characters that reorder the text around them on screen without being seen (the "Trojan source" trick):
+# a title or a name could show one thing and hold another.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def text_problem(value, lines=False, required=False):
+    """(code, message) when `value` is not text a reader can be shown, else None (see Checker.shown)."""
+    inner = value.strip()
+    plain = inner.replace("\n", " ").replace("\t", " ").replace("\r", " ") if lines else inner
+    if plain and plain.isascii() and plain.isprintable():
+        return None  # the usual case, without looking at each character
+    for c in inner:
+        if c in _BIDI_CONTROLS or (unicodedata.category(c) == "Cc" and not (lines and c in "\n\t\r")):
+            name = unicodedata.name(c, "a control character")
+            return "bad-character", (f"holds U+{ord(c):04X} ({name}), which is not shown as text but changes or"
+                                     f" hides what is: remove it" + ("" if lines else "; this is one line of text"))
+    if not any(unicodedata.category(c)[0] in "LNPS" for c in inner):
+        return "missing-key", ("has nothing visible in it (only spaces, invisible or control characters):"
+                               " write it out" + ("" if required else ", or leave it out"))
+    return None
 
 
 def one_of(value, allowed):

@@ -7,9 +7,9 @@ keys and multiple documents are refused. Every mapping remembers its line and th
 The tree is built from libyaml's event stream rather than its composer: the composer recurses and
 crashes the process on deeply nested input, while the event parser does not.
 """
-import os
-
 import yaml
+
+from . import files
 
 # libyaml's parser when present (fast); only its event stream is used, never its constructor.
 _Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -103,12 +103,15 @@ def load(data):
 
 
 def read(path):
-    """A YAML file to plain data, reading no more than the size limit; raises YamlProblem or OSError."""
-    with open(path, "rb") as f:
-        size = os.fstat(f.fileno()).st_size
-        if size > MAX_BYTES:
-            raise YamlProblem(1, "file-too-large", _too_large(size))
-        return load(f.read(MAX_BYTES + 1))
+    """A YAML file to plain data, reading no more than the size limit; raises YamlProblem,
+    files.Unreadable (a pipe, a device, a symlink loop, a read error) or FileNotFoundError."""
+    try:
+        data = files.read_bytes(path, MAX_BYTES)
+    except files.Unreadable as e:
+        if e.too_large:
+            raise YamlProblem(1, "file-too-large", _too_large(e.size)) from None
+        raise
+    return load(data)
 
 
 _Scalar, _MappingStart, _SequenceStart = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent

@@ -4,6 +4,7 @@ Everything returned here is either plain text (Jinja escapes it) or a list of (t
 that templates print with {{ }} inside <mark> or not: no function builds HTML from data.
 """
 import os
+import re
 
 from datasette import hookimpl
 from datasette.utils import tilde_encode
@@ -33,6 +34,41 @@ KINDS = {
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December")
+
+
+MAX_SEARCH_WORDS = 16  # a reader's search is at most this many words (3,000 would only time out)
+_SEARCH_PART = re.compile(r'"([^"]*)"?|([^\s"]+)')  # a "quoted phrase" (closed or not) or a bare word
+_WORD = re.compile(r"\w+")
+_LINKED_SCHEMES = ("http://", "https://")
+
+
+def search_terms(q):
+    """(FTS5 query, words left out) for what a reader typed: every word must occur, a "quoted phrase"
+    as a phrase. Only words reach the index, each inside quotes, so nothing typed is ever read as FTS
+    syntax (a lone ", NEAR, *, -); after MAX_SEARCH_WORDS words the rest are left out. With no word at
+    all the query is '""', which matches nothing (an empty MATCH is an error)."""
+    terms, used, left_out = [], 0, 0
+    for m in _SEARCH_PART.finditer(q or ""):
+        words = _WORD.findall(m.group(1) if m.group(1) is not None else m.group(2))
+        keep = words[:max(0, MAX_SEARCH_WORDS - used)]
+        left_out += len(words) - len(keep)
+        used += len(keep)
+        if keep:
+            terms.append('"' + " ".join(keep) + '"')
+    return " ".join(dict.fromkeys(terms)) or '""', left_out
+
+
+def search_match(q):
+    """search_terms' FTS5 query alone: the SQL function search_match(:q) of every served connection."""
+    return search_terms(q)[0]
+
+
+def link_url(url):
+    """`url` when it is an http(s) address a page may link to, else None (javascript:, data:, ...)."""
+    if isinstance(url, str) and url.strip().lower().startswith(_LINKED_SCHEMES) and not any(
+            c.isspace() or ord(c) < 32 for c in url.strip()):
+        return url.strip()
+    return None
 
 
 def row_path(table, key):
@@ -93,8 +129,16 @@ def prepare_jinja2_environment(env, datasette):
 
 
 @hookimpl
+def prepare_connection(conn):
+    conn.create_function("search_match", 1, search_match, deterministic=True)
+
+
+@hookimpl
 def extra_template_vars():
     return {
+        "search_terms": search_terms,
+        "max_search_words": MAX_SEARCH_WORDS,
+        "link_url": link_url,
         "row_path": row_path,
         "figure_text": figure_text,
         "kind_label": kind_label,
