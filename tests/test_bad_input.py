@@ -286,7 +286,7 @@ CASES = [
      f"add 'sha256: {GAZETTE_SHA}'"),
     ("unreadable published with when: facts", both(sources_yaml("published: 2025-03-26", "published: 26/03/2025"),
                                                    {F: WHEN_FACTS}),
-     [(S, 5, "bad-date")], "write an ISO date"),
+     [(S, 5, "bad-date")], "write 2025-03-26 (ISO form"),
     ("quote starting mid-word", fact("cost $12 million to build", "fficials say the bridge"),
      [(F, 9, "quote-not-found")], "nearest text there: 'Officials say the bridge'"),
     ("quote ending mid-word", fact("cost $12 million to build", "cost $12 million to buil"),

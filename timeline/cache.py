@@ -27,6 +27,8 @@ import sqlite3
 import sys
 import time
 
+from . import sentences as sentences_module
+
 FOLDER = ".timeline-cache"
 SOURCE_TABLES = ("source_links", "shared_sentences", "source_origins")  # what corroboration.rows makes
 # Every cached fact has at least these keys.
