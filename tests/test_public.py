@@ -158,24 +158,39 @@ def test_a_runaway_query_is_stopped_by_the_time_limit(public):
     assert sql(base, "select 1 as one").json() == [{"one": 1}]  # and the server is still there
 
 
-def datasette_pid(base):
-    """The process id of the Datasette serving `base` (a child of `timeline serve`)."""
-    port = base.rsplit(":", 1)[1]
+def server_pids(base):
+    """The process ids serving `base`: Datasette (a child of `timeline serve`), or uvicorn's supervisor
+    and its worker processes with --workers."""
+    port = base.rsplit(":", 1)[1].encode()
+    parents, top = {}, None
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
                 with open(f"/proc/{entry}/cmdline", "rb") as f:
                     argv = f.read().split(b"\0")
+                with open(f"/proc/{entry}/stat") as f:
+                    parents[int(entry)] = int(f.read().rsplit(")", 1)[1].split()[1])
             except OSError:
                 continue
-            if b"datasette" in argv and port.encode() in argv:
-                return int(entry)
-    pytest.fail(f"no Datasette process serves port {port}")
+            if port in argv and (b"datasette" in argv or b"timeline.asgi" in argv):
+                top = int(entry)
+    if top is None:
+        pytest.fail(f"no Datasette process serves port {port.decode()}")
+    found = [top]
+    for pid in found:
+        found += [child for child, parent in parents.items() if parent == pid and child not in found]
+    return found
 
 
-def rss_mb(pid):
-    with open(f"/proc/{pid}/status") as f:
-        return int(next(line for line in f if line.startswith("VmRSS:")).split()[1]) / 1024
+def rss_mb(pids):
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/status") as f:
+                total += int(next(line for line in f if line.startswith("VmRSS:")).split()[1]) / 1024
+        except (OSError, StopIteration):
+            pass  # gone meanwhile
+    return total
 
 
 HUGE = [
@@ -195,9 +210,9 @@ def test_huge_values_are_refused_quickly_and_memory_stays_bounded(public):
     import concurrent.futures
 
     base, _ = public
-    pid = datasette_pid(base)
+    pids = server_pids(base)
     sql(base, "select 1")
-    before = rss_mb(pid)
+    before = rss_mb(pids)
 
     def timed(query):
         started = time.monotonic()
@@ -205,7 +220,7 @@ def test_huge_values_are_refused_quickly_and_memory_stays_bounded(public):
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=3) as pool:
         answers = list(pool.map(timed, [q for q in HUGE for _ in range(3)]))
-    grown = rss_mb(pid) - before
+    grown = rss_mb(pids) - before
     for (response, took), query in zip(answers, [q for q in HUGE for _ in range(3)]):
         assert response.status_code == 400, (query, response.status_code, response.text[:300])
         assert "too big" in response.text or "too large" in response.text, response.text[:300]

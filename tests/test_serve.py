@@ -331,3 +331,9 @@ def test_a_commit_is_served_as_history_without_another_edit(tree):
         process.terminate()
         process.wait(timeout=20)
         stop_group(process)
+
+
+def test_a_pipe_as_metadata_is_one_line_not_a_hang(tree):
+    os.mkfifo(tree.path / "metadata.json")
+    line = one_error_line(serve_once(tree))
+    assert line.startswith("Error: metadata.json: cannot be read (") and "fix it or remove it" in line

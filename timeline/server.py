@@ -71,13 +71,16 @@ def site_metadata(path=STORY_METADATA):
     site's, mappings are merged key by key (so a story can retitle one table, or add a canned query)."""
     with open(SITE_METADATA, encoding="utf-8") as f:
         merged = json.load(f)
+    from . import files
+
     try:
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
+        text = files.read_bytes(path, 1024 * 1024).decode("utf-8")  # a pipe put there never blocks
     except FileNotFoundError:
         return merged
+    except files.Unreadable as e:
+        raise SiteError(f"{path}: cannot be read ({e.reason}): fix it or remove it") from None
     except (OSError, UnicodeDecodeError) as e:
-        raise SiteError(f"{path}: cannot be read ({getattr(e, 'strerror', None) or e}): fix it or remove it")
+        raise SiteError(f"{path}: cannot be read ({getattr(e, 'strerror', None) or e}): fix it or remove it") from None
     try:
         own = json.loads(text)
     except json.JSONDecodeError as e:
