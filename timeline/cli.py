@@ -449,7 +449,7 @@ def history_command(fact_id, facts_dir, db_path, as_json):
 
     Example:
 
-        timeline history boasberg-order-halting-deportations
+        timeline history bridge-cost
     """
     import difflib
 

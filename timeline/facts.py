@@ -314,7 +314,7 @@ def read_entity_refs(item, check, entities, label):
     if refs is None:
         return out
     if not isinstance(refs, yamlfile.Sequence):
-        check.add(item.line_of("entities"), "wrong-type", f"{label}: entities must be a list, e.g. [cecot, kristi-noem]")
+        check.add(item.line_of("entities"), "wrong-type", f"{label}: entities must be a list, e.g. [harbour-bridge, ann-lee]")
         return None
     ok = True
     for ref, line in zip(refs, refs.lines):

@@ -186,7 +186,7 @@ def quotations(sentence):
 
 
 def speaker_near(before, after):
-    """The name next to a speech verb ('..., said Enrique Anaya', 'Noem said: ...'), or None.
+    """The name next to a speech verb ('..., said Enrique Anaya', 'Lee said: ...'), or None.
 
     The words right after the quotation come first, then the nearest words before it."""
     after = after[:120]

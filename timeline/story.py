@@ -58,6 +58,6 @@ def create(folder, title=None):
 
 
 def default_title(folder):
-    """'noem-visit' -> 'Noem visit'."""
+    """'harbour-bridge' -> 'Harbour bridge'."""
     name = os.path.basename(os.path.normpath(folder)).replace("-", " ").replace("_", " ").strip()
     return (name[:1].upper() + name[1:]) if name else "A new story"

@@ -84,7 +84,7 @@ class Checker:
         if value is None:
             return None
         if not isinstance(value, str):
-            self.add(item.line_of(key), "wrong-type", f"{what} must be text, e.g. 'noem-visits-cecot'")
+            self.add(item.line_of(key), "wrong-type", f"{what} must be text, e.g. 'bridge-opens-to-traffic'")
             return None
         if SLUG.match(value):
             return value
@@ -158,7 +158,7 @@ def slug_problem(value):
             return f"contains '{c}' ({name}){like}: ids use only a-z, 0-9 and '-'"
     if any(c.isupper() for c in value):
         return f"has capital letters: ids are lowercase, e.g. '{value.lower()}'"
-    return "is not a slug: use lowercase a-z, 0-9 and single '-' between words, e.g. 'noem-visits-cecot'"
+    return "is not a slug: use lowercase a-z, 0-9 and single '-' between words, e.g. 'bridge-opens-to-traffic'"
 
 
 def _lookalike(c):

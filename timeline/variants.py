@@ -16,7 +16,7 @@ from rapidfuzz import fuzz
 from .conflicts import pairs_involving
 
 # "one of the tools in our toolbox" against "... one of the tools in our toolkit that ..." scores 90;
-# an attribution such as "Noem posted Wednesday on X" against the post itself stays below 60.
+# an attribution such as "Lee posted Wednesday on X" against the post itself stays below 60.
 SAME_WORDS = 80
 _QUOTED = re.compile(r"[\u201c\"]([^\u201c\u201d\"]+)[\u201d\"]")
 _APOSTROPHES = re.compile(r"[\u2018\u2019'`]")

@@ -73,7 +73,7 @@ def malformed(pairs, is_view=False):
             return f"_json_infinity={value[:40]!r}: write _json_infinity=1 or _json_infinity=0"
         if name == "_through" and not _json_object(value, ("table", "column", "value")):
             return (f"_through={value[:60]!r}: write a JSON object naming the table, column and value,"
-                    ' e.g. _through={"table":"fact_entities","column":"entity_id","value":"cecot"}')
+                    ' e.g. _through={"table":"fact_entities","column":"entity_id","value":"harbour-bridge"}')
         if name.startswith("_facet") and name != "_facet_size" and value.startswith("{") \
                 and not _json_object(value, ("column",)):
             return f'{name}={value[:60]!r}: write a column name, or a JSON object such as {{"column": "kind"}}'
