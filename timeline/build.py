@@ -17,6 +17,7 @@ from . import conflicts
 from . import excerpts as excerpts_module
 from . import facts as facts_module
 from . import history as history_module
+from . import quotes
 from . import schema
 from . import sources as sources_module
 from .problems import InputError
@@ -74,6 +75,7 @@ def check(facts_dir="facts", sources_dir="sources", relative_to=None, cache=None
     if not problems:
         resolutions, more = conflicts.load_resolutions(facts_dir, facts, relative_to)
         problems += more
+    quotes.forget()  # set-aside quotes were matched too
     return Inputs(sources or {}, entities or {}, facts, problems, set_aside, resolutions)
 
 

@@ -129,7 +129,10 @@ def load_facts(facts_dir, sources, entities, relative_to=None, cache=None, progr
     those of an earlier build that found no problem in it is not read again.
     """
     with _no_cycle_collection():
-        return _load_facts(facts_dir, sources, entities, relative_to, cache, progress)
+        try:
+            return _load_facts(facts_dir, sources, entities, relative_to, cache, progress)
+        finally:
+            quotes.forget()  # the articles folded for matching need not outlive the check
 
 
 @contextlib.contextmanager

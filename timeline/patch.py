@@ -30,6 +30,7 @@ import sqlite3
 from . import conflicts
 from . import dates
 from . import facts as facts_module
+from . import quotes
 from . import schema
 from . import sources as sources_module
 from . import variants
@@ -109,6 +110,13 @@ def read_changed(conn, facts_dir, sources_dir, names, cache, depends, relative_t
     sources = RecordedSources(conn, sources_dir, cache)
     columns = facts_module.ENTITY_KEYS + ("file", "line")
     entities = {row[0]: dict(zip(columns, row)) for row in conn.execute(f"SELECT {', '.join(columns)} FROM entities")}
+    try:
+        return _read_changed(facts_dir, names, cache, depends, relative_to, sources, entities), sources
+    finally:
+        quotes.forget()
+
+
+def _read_changed(facts_dir, names, cache, depends, relative_to, sources, entities):
     new = []
     for name in names:
         path = os.path.join(facts_dir, name)
@@ -125,7 +133,7 @@ def read_changed(conn, facts_dir, sources_dir, names, cache, depends, relative_t
         for fact, _ in pairs:
             fact["file"] = file
             new.append(fact)
-    return new, sources
+    return new
 
 
 def check_across(conn, facts_dir, files, new, relative_to=None):
