@@ -179,7 +179,12 @@ def main():
             pages = mix(db)
             load = os.getloadavg()[0]
             server_cpu, client_cpu = proctree.cpu_seconds(process.pid), sum(os.times()[:2])
+            split = []  # connections per server process, read once the clients are connected
+            timer = threading.Timer(min(2.0, args.seconds / 2),
+                                    lambda: split.extend(sorted(proctree.connections(process.pid, port).values())))
+            timer.start()
             results, took = run(port, pages, args.clients, args.seconds)
+            timer.join()
             server_cpu = proctree.cpu_seconds(process.pid) - server_cpu
             client_cpu = sum(os.times()[:2]) - client_cpu
         finally:
@@ -188,13 +193,15 @@ def main():
     summary = summarize(results, took)
     summary["all"].update(server_cpu_s=round(server_cpu, 1), client_cpu_s=round(client_cpu, 1),
                           requests_per_server_cpu_s=round(summary["all"]["requests"] / max(server_cpu, 0.01), 1),
-                          load_before=round(load, 2), workers=args.workers)
+                          load_before=round(load, 2), workers=args.workers, connections=split)
     print(f"{args.clients} clients for {args.seconds:g} s on 127.0.0.1, {args.workers} Datasette"
           f" process{'es' if args.workers > 1 else ''} ({os.cpu_count()} CPUs, Python {sys.version.split()[0]},"
           f" load average {load:.2f} before)")
     print(table(summary))
     print(f"CPU: server {server_cpu:.1f} s, clients (this process) {client_cpu:.1f} s, in {took:.1f} s of"
           f" {os.cpu_count()} cores; {summary['all']['requests_per_server_cpu_s']} requests per server CPU second")
+    if args.workers > 1:  # uvicorn's workers take connections as they come: the split decides the throughput
+        print(f"clients' connections per Datasette process: {' + '.join(map(str, split)) or 'not seen'}")
     slowest = sorted(results, key=lambda r: -r[1])[:5]
     print("slowest requests:", ", ".join(f"{r[3]} {r[1] * 1000:.0f} ms" for r in slowest))
     failed = [r for r in results if r[2] == 0 or r[2] >= 400]

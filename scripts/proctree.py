@@ -56,6 +56,32 @@ def cpu_seconds(pid):
     return total / TICK
 
 
+def connections(pid, port):
+    """{process id: open TCP connections it holds on local `port`} for the tree's processes (how a
+    server's workers share their clients)."""
+    established = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            with open(table) as f:
+                next(f)
+                for line in f:
+                    fields = line.split()
+                    if fields[3] == "01" and int(fields[1].rsplit(":", 1)[1], 16) == port:  # ESTABLISHED
+                        established.add(fields[9])  # the socket's inode
+        except (OSError, StopIteration, IndexError, ValueError):
+            continue
+    out = {}
+    for p in tree(pid):
+        try:
+            links = [os.readlink(f"/proc/{p}/fd/{fd}") for fd in os.listdir(f"/proc/{p}/fd")]
+        except OSError:
+            continue
+        held = sum(1 for link in links if link.startswith("socket:[") and link[8:-1] in established)
+        if held:
+            out[p] = held
+    return out
+
+
 class PeakMemory:
     """Samples the tree's resident memory every `interval` seconds while it runs: `with PeakMemory(pid) as m`."""
 

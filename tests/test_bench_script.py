@@ -22,7 +22,7 @@ def test_the_benchmark_prints_its_tables(tmp_path):
     assert re.search(r"(?m)^\| 200 -> 400 \| -?[\d.]+ \|", out), out
     for target in ("build from an empty cache / floor", "build with the articles known / floor", "no change",
                    "one facts file changed", "peak memory of the whole process tree",
-                   "load test throughput, 2 workers / 1"):
+                   "load test throughput, 2 workers \\(median of 3\\) / 1"):
         assert re.search(rf"(?m)^- {target}: [\d.,]+", out), target
     pages = re.findall(r"(?m)^\| ([^|]+) \| `(/[^`]*)` \| (\d+|error[^|]*) \|", out)
     assert len(pages) >= 20 and not [p for p in pages if p[2].startswith("error")], out
@@ -30,3 +30,5 @@ def test_the_benchmark_prints_its_tables(tmp_path):
     load = re.findall(r"(?m)^\| (all|home|fact page) \| ([\d.]+) \| ([\d.]+) \| ([\d.]+) \| ([\d.]+) \|$", out)
     assert sorted(row[0] for row in load) == ["all", "fact page", "home"], out
     assert re.search(r"(?m)^2 workers: \d+ requests, 0 errors, 0 5xx; CPU: server [\d.]+ s, clients [\d.]+ s", out)
+    splits = re.findall(r"[\d.]+ req/s with the connections split (\d+) \+ (\d+)", out)
+    assert len(splits) == 3 and all(int(a) + int(b) == 20 for a, b in splits), out

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import FACT, ROOT, Tree
-from timeline import dates, yamlfile
+from timeline import dates, quotes, yamlfile
 from timeline.facts import FACT_KEYS
 
 FACT_FILES = sorted((ROOT / "facts").glob("*.yaml"))
@@ -138,3 +138,22 @@ def test_date_fields_parse_or_explain(text):
         assert str(e)
         return
     assert resolved.start <= resolved.end
+
+
+FOLDED = sorted({chr(c) for c in quotes._MATCH_FOLD} | {" ", "a", "\u00e9", "\u0301", "\u2026", "."})
+
+
+@settings(max_examples=300 * SCALE, **SETTINGS)
+@given(st.text(st.sampled_from(FOLDED) | st.characters(), max_size=200))
+def test_folding_an_article_is_translating_every_character(text):
+    assert quotes.folded(text) == text.translate(quotes._MATCH_FOLD)
+    quotes.forget()
+
+
+def test_folding_the_real_articles_is_translating_every_character():
+    articles = sorted((ROOT / "sources").glob("*.txt"))
+    assert len(articles) >= 5
+    for path in articles:
+        text = path.read_text(encoding="utf-8")
+        assert quotes.folded(text) == text.translate(quotes._MATCH_FOLD), path.name
+    quotes.forget()

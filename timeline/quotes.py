@@ -102,8 +102,22 @@ def _compiled(quote, whole_words, flags):
 # 25 s of a 100,000-fact build). The caches hold what a check reads, and forget() empties them after.
 @functools.lru_cache(maxsize=None)
 def folded(text):
-    """`text` with every quote, dash and space character folded to one of its class (same length)."""
-    return text.translate(_MATCH_FOLD)
+    """`text` with every quote, dash and space character folded to one of its class (same length):
+    text.translate(_MATCH_FOLD), done by finding the few characters that change (str.translate looks
+    up every character: nine times slower on news copy, 1.7 s of a 100,000-fact build)."""
+    return _fold(text)
+
+
+def _fold(text):
+    return _FOLDED_CHARS.sub(_fold_one, text)
+
+
+_FOLDS = {chr(c): to for c, to in _MATCH_FOLD.items() if chr(c) != to}
+_FOLDED_CHARS = re.compile("[" + "".join(map(re.escape, sorted(_FOLDS))) + "]")
+
+
+def _fold_one(m, get=_FOLDS.__getitem__):
+    return get(m.group())
 
 
 _SPACE_RUN = re.compile(r"\s+")
@@ -136,7 +150,7 @@ def _literal(text, quote):
     """What pattern(quote).finditer(folded(text)) finds, found with str.find when the quote is plain
     ASCII text (no dash the article may write as '--', no ellipsis), else None: a pattern per quote
     takes ~0.4 ms to compile, which was most of a build at 20,000 facts."""
-    q = _SPACE_RUN.sub(" ", quote.strip().translate(_MATCH_FOLD))
+    q = _SPACE_RUN.sub(" ", _fold(quote.strip()))
     if not q or not q.isascii() or ".." in q or "--" in q or q[0] == " " or q[-1] == " ":
         return None
     art, positions, removed_by, single_hyphens = _collapsed(text)

@@ -66,6 +66,7 @@ def load(sources_dir, relative_to=None, cache=None, progress=None, jobs=1, parts
     sources_dir = os.path.abspath(sources_dir)
     root = os.path.dirname(sources_dir)
     yaml_path = os.path.join(sources_dir, "sources.yaml")
+    folder = (sources_dir, os.path.realpath(sources_dir))
     shown = display_path(yaml_path, relative_to)
     check = Checker(shown)
     try:
@@ -99,7 +100,7 @@ def load(sources_dir, relative_to=None, cache=None, progress=None, jobs=1, parts
         if source is None:
             continue
         if source.path:
-            _read(source, item, root, sources_dir, check)
+            _read(source, item, root, folder, check)
         out[source.id] = source
     articles.analyse_sources(out, cache, jobs, parts, progress)
     for source in out.values():
@@ -162,20 +163,22 @@ def _source(item, check, seen):
     return source
 
 
-def _read(source, item, root, sources_dir, check):
-    full = _inside(source, "path", source.path, root, sources_dir, check)
+def _read(source, item, root, folder, check):
+    full = _inside(source, "path", source.path, root, folder, check)
     if full and source.sha256:
         read_text(source, full, check, segment=False)
     elif full and not item.get("sha256"):  # a sha256 given but malformed is reported already
         _missing_sha256(source, item, full, check)
     if source.original and source.original_sha256 and SHA256.match(source.original_sha256):
-        full = _inside(source, "original", source.original, root, sources_dir, check)
+        full = _inside(source, "original", source.original, root, folder, check)
         if full:
             check_original(source, full, check)
 
 
-def _inside(source, key, path, root, sources_dir, check):
-    """The real path of `path` when it is a relative path inside the sources folder, else None (a problem)."""
+def _inside(source, key, path, root, folder, check):
+    """The real path of `path` when it is a relative path inside the sources folder (`folder`: its path
+    and its real path), else None (a problem)."""
+    sources_dir, real_dir = folder
     line = source.line
     if os.path.isabs(path) or path.startswith("~"):
         check.add(line, "source-path-outside",
@@ -183,7 +186,7 @@ def _inside(source, key, path, root, sources_dir, check):
                   " e.g. sources/article.txt")
         return None
     full = os.path.realpath(os.path.join(root, path))
-    if os.path.commonpath([full, os.path.realpath(sources_dir)]) != os.path.realpath(sources_dir):
+    if os.path.commonpath([full, real_dir]) != real_dir:
         check.add(line, "source-path-outside",
                   f"source '{source.id}': {key} '{path}' leads outside {os.path.basename(sources_dir)}/:"
                   " keep the article files inside it (symlinks out are refused too)")
