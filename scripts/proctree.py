@@ -56,9 +56,9 @@ def cpu_seconds(pid):
     return total / TICK
 
 
-def connections(pid, port):
+def connections(pid, port, state="01"):
     """{process id: open TCP connections it holds on local `port`} for the tree's processes (how a
-    server's workers share their clients)."""
+    server's workers share their clients); state "0A" counts its listening sockets instead."""
     established = set()
     for table in ("/proc/net/tcp", "/proc/net/tcp6"):
         try:
@@ -66,7 +66,7 @@ def connections(pid, port):
                 next(f)
                 for line in f:
                     fields = line.split()
-                    if fields[3] == "01" and int(fields[1].rsplit(":", 1)[1], 16) == port:  # ESTABLISHED
+                    if fields[3] == state and int(fields[1].rsplit(":", 1)[1], 16) == port:  # 01 ESTABLISHED
                         established.add(fields[9])  # the socket's inode
         except (OSError, StopIteration, IndexError, ValueError):
             continue
