@@ -14,7 +14,10 @@ fi
 stamp=$(cat "$@" pyproject.toml | sha256sum | cut -c1-16)
 if [ "$(cat .venv/.installed 2>/dev/null)" != "$stamp" ]; then
   echo "Installing pinned dependencies into .venv" >&2
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check $(printf -- '-r %s ' "$@")
+  # The lock files hold every package, pinned (pip check finds nothing missing): --no-deps installs
+  # exactly them, without re-reading each package's own ranges (trafilatura's asks for lxml's old
+  # html_clean extra, which lxml 6 no longer has, and pip warned about it on every fresh machine).
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps $(printf -- '-r %s ' "$@")
   .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
   echo "$stamp" > .venv/.installed
 fi

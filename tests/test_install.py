@@ -78,3 +78,11 @@ def test_init_check_build_serve_from_a_folder_outside_the_repository(installed, 
         process.terminate()
         process.wait(timeout=20)
     assert "Traceback" not in log.read_text()
+
+
+def test_the_lock_files_hold_every_package_they_need():
+    # scripts/bootstrap.sh installs requirements.txt and requirements-test.txt with --no-deps: a package
+    # missing from them would be missing from .venv, and pip check would name it
+    result = subprocess.run([sys.executable, "-m", "pip", "check", "--disable-pip-version-check"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0 and "No broken requirements found" in result.stdout, result.stdout + result.stderr
