@@ -4,7 +4,7 @@
 
 runs uvicorn's own supervisor (`uvicorn --workers`): it starts the workers, restarts one that dies,
 and stops them all on SIGTERM or Ctrl-C. Each worker listens on the port with a socket of its own
-(SO_REUSEPORT), so the kernel shares new connections evenly among them: on uvicorn's one shared
+(SO_REUSEPORT), so the kernel (Linux) shares new connections among them: on uvicorn's one shared
 socket, the first worker to wake took most of a burst of keep-alive connections (2 + 18 of 20 in
 one load test) and kept them, and two workers served little more than one. Each worker imports
 `timeline.asgi:app`, which builds the Datasette instance from the arguments after `--`: exactly those
@@ -37,16 +37,18 @@ def main(argv):
     args, datasette_args = (argv[:argv.index("--")], argv[argv.index("--") + 1:]) if "--" in argv else (argv, [])
     options = dict(zip(args[::2], args[1::2]))
     os.environ[ENV] = json.dumps(datasette_args)
+    settings = dict(host=options.get("-h", "127.0.0.1"), port=int(options.get("-p", 8001)),
+                 workers=int(options.get("--workers", 2)), log_level="info", lifespan="on")
     if not hasattr(socket, "SO_REUSEPORT"):  # Windows: uvicorn's one shared socket
-        uvicorn.run("timeline.asgi:app", host=options.get("-h", "127.0.0.1"), port=int(options.get("-p", 8001)),
-                    workers=int(options.get("--workers", 2)), log_level="info", lifespan="on")
+        uvicorn.run("timeline.asgi:app", **settings)
         return
-    config = uvicorn.Config("timeline.asgi:app", host=options.get("-h", "127.0.0.1"),
-                            port=int(options.get("-p", 8001)), workers=int(options.get("--workers", 2)),
-                            log_level="info", lifespan="on")
+    config = uvicorn.Config("timeline.asgi:app", **settings)
     sock = PerWorkerSocket(socket.AF_INET6 if ":" in config.host else socket.AF_INET)
     _reuse_port(sock)
-    sock.bind((config.host, config.port))  # held, never listened on: the port stays this server's
+    try:
+        sock.bind((config.host, config.port))  # held, never listened on: the port stays this server's
+    except OSError as e:  # taken since timeline serve checked it
+        sys.exit(f"Error: cannot serve on {config.host}:{config.port} ({e.strerror}): choose another --port")
     logging.getLogger("uvicorn.error").info("Uvicorn running on http://%s:%d with %d workers (Press CTRL+C to quit)",
                                             config.host, config.port, config.workers)
     try:
