@@ -415,9 +415,9 @@ def main():
             else:
                 print(f"| {name} | `{path}` | {p50 * 1000:.0f} | {p95 * 1000:.0f} | {c50 * 1000:.0f} | {c95 * 1000:.0f} |")
     if args.load_seconds > 0:
-        # uvicorn's workers take the 20 keep-alive connections as they come, and how they split them
-        # decides two workers' throughput (10 + 10 about 2x one worker, 4 + 16 about 1.4x): three runs
-        # of two workers, the median shown in the table.
+        # How the 20 keep-alive connections fall to the two workers (the kernel's hash of each one:
+        # timeline/asgi.py) moves their throughput (10 + 10 about 2.1x one worker, 8 + 12 about 2.0x):
+        # three runs of two workers, the median shown in the table, every split printed.
         twos = sorted((load_test(2, seconds=args.load_seconds) for _ in range(3)), key=lambda r: r["all"]["rps"])
         runs = {1: load_test(1, seconds=args.load_seconds), 2: twos[1]}
         one, two = runs[1]["all"], runs[2]["all"]

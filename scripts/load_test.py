@@ -200,7 +200,7 @@ def main():
     print(table(summary))
     print(f"CPU: server {server_cpu:.1f} s, clients (this process) {client_cpu:.1f} s, in {took:.1f} s of"
           f" {os.cpu_count()} cores; {summary['all']['requests_per_server_cpu_s']} requests per server CPU second")
-    if args.workers > 1:  # uvicorn's workers take connections as they come: the split decides the throughput
+    if args.workers > 1:  # each keeps the connections it was given: the split moves the throughput
         print(f"clients' connections per Datasette process: {' + '.join(map(str, split)) or 'not seen'}")
     slowest = sorted(results, key=lambda r: -r[1])[:5]
     print("slowest requests:", ", ".join(f"{r[3]} {r[1] * 1000:.0f} ms" for r in slowest))

@@ -59,7 +59,7 @@ def cpu_seconds(pid):
 def connections(pid, port, state="01"):
     """{process id: open TCP connections it holds on local `port`} for the tree's processes (how a
     server's workers share their clients); state "0A" counts its listening sockets instead."""
-    established = set()
+    wanted = set()
     for table in ("/proc/net/tcp", "/proc/net/tcp6"):
         try:
             with open(table) as f:
@@ -67,7 +67,7 @@ def connections(pid, port, state="01"):
                 for line in f:
                     fields = line.split()
                     if fields[3] == state and int(fields[1].rsplit(":", 1)[1], 16) == port:  # 01 ESTABLISHED
-                        established.add(fields[9])  # the socket's inode
+                        wanted.add(fields[9])  # the socket's inode
         except (OSError, StopIteration, IndexError, ValueError):
             continue
     out = {}
@@ -76,7 +76,7 @@ def connections(pid, port, state="01"):
             links = [os.readlink(f"/proc/{p}/fd/{fd}") for fd in os.listdir(f"/proc/{p}/fd")]
         except OSError:
             continue
-        held = sum(1 for link in links if link.startswith("socket:[") and link[8:-1] in established)
+        held = sum(1 for link in links if link.startswith("socket:[") and link[8:-1] in wanted)
         if held:
             out[p] = held
     return out

@@ -3,6 +3,7 @@
 End to end on 127.0.0.1: the real command on a small fixture tree, a fact added on disk, and the new
 fact seen over HTTP within a bounded wait.
 """
+import importlib.util
 import os
 import subprocess
 import sys
@@ -14,6 +15,10 @@ import pytest
 from conftest import FACT, ROOT
 from test_public import free_port, wait_until_up
 from timeline import server
+
+spec = importlib.util.spec_from_file_location("proctree", ROOT / "scripts" / "proctree.py")
+proctree = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(proctree)
 
 NEW_FACT = """\
 - id: work-began
@@ -150,11 +155,6 @@ def test_a_rebuild_restarts_every_worker_on_the_new_database(serving_workers):
 
 def connections_per_worker(workers, port, state="01"):
     """{worker: its open connections on `port`} ("0A": its listening sockets), from /proc (scripts/proctree.py)."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("proctree", ROOT / "scripts" / "proctree.py")
-    proctree = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(proctree)
     return {pid: proctree.connections(pid, port, state).get(pid, 0) for pid in workers}
 
 

@@ -38,7 +38,7 @@ def main(argv):
     options = dict(zip(args[::2], args[1::2]))
     os.environ[ENV] = json.dumps(datasette_args)
     settings = dict(host=options.get("-h", "127.0.0.1"), port=int(options.get("-p", 8001)),
-                 workers=int(options.get("--workers", 2)), log_level="info", lifespan="on")
+                    workers=int(options.get("--workers", 2)), log_level="info", lifespan="on")
     if not hasattr(socket, "SO_REUSEPORT"):  # Windows: uvicorn's one shared socket
         uvicorn.run("timeline.asgi:app", **settings)
         return
