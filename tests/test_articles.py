@@ -1,12 +1,13 @@
-"""Work in worker processes (each article's analysis, the comparison of sentences across articles): the
-same bytes as one process, in the same order."""
+"""Work in worker processes (each article's analysis, the comparison of sentences across articles, the
+facts files' checks, the sources' tables): the same bytes as one process, in the same order."""
 import concurrent.futures
+import os
 import shutil
 
 import pytest
 
 from conftest import ROOT
-from timeline import articles, build, workers
+from timeline import articles, build, facts, workers
 
 
 @pytest.fixture
@@ -24,6 +25,7 @@ def pools(monkeypatch):
     monkeypatch.setattr(articles, "MIN_PARALLEL_CHARS", 0)
     monkeypatch.setattr(articles, "CHUNK_CHARS", 1)
     monkeypatch.setattr(articles, "MIN_BACKGROUND_SENTENCES", 0)
+    monkeypatch.setattr(facts, "MIN_PARALLEL_BYTES", 0)
     return started
 
 
@@ -41,10 +43,10 @@ def test_two_workers_write_the_same_bytes_as_one_process(inputs, corpus, tmp_pat
     one = built_bytes(tmp_path / "one", facts_dir, sources_dir, jobs=1)  # each with an empty cache
     assert pools == []
     two = built_bytes(tmp_path / "two", facts_dir, sources_dir, jobs=2)
-    assert pools == [2], "the articles went to two workers"
+    assert pools == [2, 1], "the articles went to two workers, the facts files to one beside this process"
     assert one == two
     assert built_bytes(tmp_path / "two-no-cache", facts_dir, sources_dir, jobs=2, use_cache=False) == one
-    assert pools == [2, 2]
+    assert pools == [2, 1, 2, 1]
 
 
 def test_a_small_archive_is_read_in_this_process(corpus, tmp_path, monkeypatch):
@@ -60,7 +62,7 @@ def test_workers_start_only_for_what_the_cache_does_not_know(corpus, tmp_path, p
     build.build(str(work / "timeline.db"), str(work / "facts"), str(work / "sources"), jobs=2)
     (work / "timeline.db").unlink()
     build.build(str(work / "timeline.db"), str(work / "facts"), str(work / "sources"), jobs=2)
-    assert pools == [2], "the second build analyses nothing the cache knows"
+    assert pools == [2, 1], "the second build analyses and checks nothing the cache knows"
 
 
 def test_results_come_back_in_the_order_given(pools):
@@ -76,21 +78,70 @@ def test_default_jobs_is_the_cpus_this_process_may_use():
     assert workers.default_jobs() == len(os.sched_getaffinity(0))
 
 
-def test_the_comparison_of_sentences_runs_beside_the_facts_and_stops_with_a_failed_build(corpus, tmp_path, pools,
-                                                                                       monkeypatch):
+def test_the_comparison_of_sentences_and_the_sources_tables_run_beside_the_facts_and_stop_with_a_failed_build(
+        corpus, tmp_path, pools, monkeypatch):
     import multiprocessing
 
     started = []
     real = workers.Background.__init__
     monkeypatch.setattr(workers.Background, "__init__",
-                        lambda self, *a: started.append(a[2]) or real(self, *a))
+                        lambda self, *a: started.append((a[0].__name__, a[2])) or real(self, *a))
     work = tmp_path / "work"
     shutil.copytree(corpus, work)
     build.build(str(work / "timeline.db"), str(work / "facts"), str(work / "sources"), jobs=2)
-    assert started == [2], "in a worker"
+    assert started == [("sentence_pairs", 2), ("start_database", 2)], "each in a worker"
     (work / "facts" / "facts-0002.yaml").write_text("- id: broken\n  kind: nonsense\n", encoding="utf-8")
     shutil.rmtree(work / ".timeline-cache")  # so that the comparison is not taken from it
     with pytest.raises(build.InputError):
         build.build(str(work / "timeline.db"), str(work / "facts"), str(work / "sources"), jobs=2)
-    assert started == [2, 2]
+    assert [name for name, _ in started] == ["sentence_pairs", "start_database"] * 2
     assert multiprocessing.active_children() == [], "no worker left running"
+    assert sorted(p.name for p in work.iterdir() if p.name.startswith("timeline.db")) == \
+        ["timeline.db", "timeline.db.lock"], "the half-written database is gone"
+
+
+def test_facts_files_checked_in_a_worker_give_the_same_facts_and_problems(corpus, tmp_path, pools):
+    work = tmp_path / "work"
+    shutil.copytree(corpus, work)
+    names = sorted(p.name for p in (work / "facts").glob("facts-*.yaml"))
+    first, last = work / "facts" / names[0], work / "facts" / names[-1]
+    text = first.read_text(encoding="utf-8")
+    first.write_text(text.replace("    quote: ", "    quote: Not in any article at all ", 1), encoding="utf-8")
+    fid = text.split("- id: ", 2)[1].split("\n", 1)[0]  # the first fact's id, used again in the last file
+    last.write_text(last.read_text(encoding="utf-8") + f"- id: {fid}\n  kind: event\n  title: Again\n"
+                    "  sources:\n  - source: nowhere\n    quote: three words here\n", encoding="utf-8")
+    here = build.check(str(work / "facts"), str(work / "sources"), jobs=1)
+    assert pools == []
+    shared = build.check(str(work / "facts"), str(work / "sources"), jobs=2)
+    assert pools == [2, 1]
+    assert [str(p) for p in shared.problems] == [str(p) for p in here.problems]
+    codes = sorted(p.code for p in here.problems)
+    assert codes == ["quote-not-found", "unknown-source"], codes
+    assert shared.facts == here.facts and len(here.facts) == 199
+
+
+def _twice(task):
+    if task == "die" and os.environ.get("TIMELINE_TEST_PARENT") != str(os.getpid()):
+        os._exit(1)  # a worker killed part way (out of memory, say)
+    return task * 2
+
+
+@pytest.mark.parametrize("jobs", [1, 2, 3])
+def test_shared_work_comes_back_in_order_and_a_dead_worker_s_tasks_are_done_here(jobs, monkeypatch):
+    monkeypatch.setenv("TIMELINE_TEST_PARENT", str(os.getpid()))
+    done_here = []
+    tasks = [str(n) for n in range(30)]
+
+    def here(task):
+        done_here.append(task)
+        return _twice(task)
+
+    assert workers.share(_twice, tasks, jobs, here) == [t * 2 for t in tasks]
+    if jobs == 1:
+        assert done_here == tasks, "one job: all of it here"
+    else:
+        assert 0 < len(done_here) < len(tasks), "shared"
+    done_here.clear()
+    tasks = ["a", "die", "b", "c", "d"] + [str(n) for n in range(20)]
+    assert workers.share(_twice, tasks, jobs, here) == [t * 2 for t in tasks]
+    assert "die" in done_here or jobs == 1

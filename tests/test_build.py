@@ -7,6 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import FACT
+from timeline import build
 from timeline.build import BuildError, lock
 from timeline.cli import cli
 from timeline.problems import InputError
@@ -126,3 +127,41 @@ def test_checking_facts_leaves_the_cycle_collector_as_it_was(tree, enabled):
         assert gc.isenabled() is enabled
     finally:
         (gc.enable if was else gc.disable)()
+
+
+def _small_database(path):
+    conn = sqlite3.connect(path)
+    conn.executescript("""
+        CREATE TABLE people (id INTEGER PRIMARY KEY, name TEXT, town TEXT);
+        CREATE TABLE visits (person_id INTEGER REFERENCES people(id), place TEXT);
+        CREATE INDEX people_name ON people(name);
+        INSERT INTO people (name, town) VALUES ('Ann', 'Rye'), ('Bo', 'Hull'), ('Cy', 'Ely');
+        INSERT INTO visits VALUES (1, 'mill'), (2, 'pier');
+    """)
+    conn.commit()
+    return conn
+
+
+def test_the_check_before_publishing_finds_an_index_that_does_not_match_its_table(tmp_path):
+    path = str(tmp_path / "new.db")
+    conn = _small_database(path)
+    build.verify(path)  # a sound file passes
+    conn.execute("PRAGMA writable_schema = ON")  # the index now claims to hold another column than it does
+    conn.execute("UPDATE sqlite_master SET sql = 'CREATE INDEX people_name ON people(town)' WHERE name = 'people_name'")
+    conn.commit()
+    conn.close()
+    assert sqlite3.connect(path).execute("PRAGMA quick_check").fetchone()[0] == "ok", "only a full check sees it"
+    with pytest.raises(build.BuildError, match="failed its integrity check"):
+        build.verify(path)
+    with pytest.raises(build.BuildError, match="failed its integrity check"):
+        build.verify(path, jobs=1)
+
+
+def test_the_check_before_publishing_finds_a_broken_reference(tmp_path):
+    path = str(tmp_path / "new.db")
+    conn = _small_database(path)
+    conn.execute("INSERT INTO visits VALUES (9, 'nowhere')")
+    conn.commit()
+    conn.close()
+    with pytest.raises(build.BuildError, match="1 broken references"):
+        build.verify(path)

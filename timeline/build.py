@@ -62,7 +62,8 @@ def check(facts_dir="facts", sources_dir="sources", relative_to=None, cache=None
     entities, more = facts_module.load_entities(facts_dir, shown)
     problems += more
     # None (a file that could not be read) makes the facts skip checks against it: no cascade of errors.
-    facts, more = facts_module.load_facts(facts_dir, sources, entities, relative_to, cache=cache, progress=progress)
+    facts, more = facts_module.load_facts(facts_dir, sources, entities, relative_to, cache=cache, progress=progress,
+                                          jobs=jobs)
     problems += more
     # Cross-checks wait for the inputs they need to be whole: otherwise a broken sources.yaml, or one
     # fact with a typo, would be reported again as every set-aside source or resolved topic it hides.
@@ -93,7 +94,7 @@ def build(db_path="timeline.db", facts_dir="facts", sources_dir="sources", wait=
     """
     db_path = os.path.abspath(db_path)
     cache = cache_module.Cache(cache_module.folder_for(db_path)) if use_cache else None
-    started = []  # corroboration's comparison, when it runs in a worker
+    started = []  # the work begun once the articles are read (corroboration's comparison, start_database)
     try:
         manifest = hashes = states = fingerprint = None
         history_key = history_module.key(facts_dir)  # the git history is an input too
@@ -111,30 +112,38 @@ def build(db_path="timeline.db", facts_dir="facts", sources_dir="sources", wait=
             if patched:
                 cache.close(prune=False)  # the other files' entries were not looked at, but still hold
                 return patched
-        inputs = check(facts_dir, sources_dir, cache=cache, progress=progress, jobs=jobs, parts=articles.PARTS,
-                       on_sources=lambda sources: started.append(_compare_sources(sources, cache, jobs)))
-        inputs.sentence_pairs = started[0] if started else None
-        if inputs.problems:
-            raise InputError(inputs.problems)
-        inputs.counts = {"facts": len(inputs.facts), "entities": len(inputs.entities), "sources": len(inputs.sources)}
-        last = (manifest or {}).get("hashes")
-        inputs.history = history_module.rows(facts_dir, history_key, cache,
-                                             previous=last.get("history") if isinstance(last, dict) else None)[0]
-        if cache:
-            _reuse(cache, inputs)
         with lock(db_path, wait):
             remove_leftovers(db_path)
             tmp = _temp_path(db_path)
             try:
+                inputs = check(facts_dir, sources_dir, cache=cache, progress=progress, jobs=jobs, parts=articles.PARTS,
+                               on_sources=lambda sources: started.extend(
+                                   (_compare_sources(sources, cache, jobs),
+                                    None if excerpts else _start_database(tmp, sources, jobs))))
+                inputs.sentence_pairs = started[0] if started else None
+                if inputs.problems:
+                    raise InputError(inputs.problems)
+                inputs.counts = {"facts": len(inputs.facts), "entities": len(inputs.entities),
+                                 "sources": len(inputs.sources)}
+                last = (manifest or {}).get("hashes")
+                inputs.history = history_module.rows(facts_dir, history_key, cache,
+                                                     previous=last.get("history") if isinstance(last, dict) else None)[0]
+                if cache:
+                    _reuse(cache, inputs)
+                begun = started[1] if len(started) > 1 else None
+                if begun:
+                    begun.result()  # the sources' tables, written while the facts were checked
                 with facts_module._no_cycle_collection():  # millions of row objects, no cycles among them
-                    write(tmp, inputs, progress, excerpts)
-                verify(tmp)
+                    write(tmp, inputs, progress, excerpts, started=begun is not None)
+                verify(tmp, jobs)
                 _publish(tmp, db_path)
             except sqlite3.DatabaseError as e:
                 raise BuildError(_disk_message(e, db_path)) from None
             except OSError as e:
                 raise BuildError(_disk_message(e, db_path)) from None
             finally:
+                for pending in filter(None, started):
+                    pending.close()  # used, or the build failed: no worker is left running
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(tmp)
             if cache:
@@ -144,10 +153,15 @@ def build(db_path="timeline.db", facts_dir="facts", sources_dir="sources", wait=
                                              "depends": depends, "excerpts": excerpts})
         return inputs
     finally:
-        for pending in filter(None, started):
-            pending.close()  # used, or the build failed: no worker is left running
         if cache:
             cache.close()
+
+
+def _start_database(tmp, sources, jobs):
+    """Start writing the new database's tables of sources and sentences (start_database) in a worker, to
+    run while this process checks the facts."""
+    size = sum(len(s.sentences) for s in sources.values())
+    return articles.in_background(start_database, lambda: (tmp, sources), size, jobs)
 
 
 def _compare_sources(sources, cache, jobs):
@@ -243,12 +257,32 @@ def _unchanged(manifest, db_path, fingerprint):
     return Inputs({}, {}, [], [], unchanged=True, counts=manifest["counts"])
 
 
-def write(path, inputs, progress=None, excerpts=False):
-    """Write every table, index, view and full-text index into a new database at `path`."""
-    import sqlite_utils  # here, not at the top: `timeline check` and failed builds never need it
+def start_database(path, sources):
+    """Begin the new database at `path`: every table made, the sources and sentences tables written and
+    the sentences' full-text index built. They depend on the articles alone ({id: Source}), so a build
+    does this in a worker while the facts are checked; write(..., started=True) adds the rest. The
+    bytes are the same wherever it runs."""
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)  # what a worker that failed part way left
+    conn = _connect(path)
+    try:
+        conn.execute("BEGIN")
+        for statement in schema.TABLES:
+            conn.execute(statement)
+        for table, rows in schema.source_tables(sources):
+            insert(conn, table, rows)
+        _full_text(conn, "sentences")
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
 
-    conn = sqlite3.connect(path, isolation_level=None)
-    steps = len(schema.TABLE_ORDER) + len(schema.FTS) + 2
+
+def write(path, inputs, progress=None, excerpts=False, started=False):
+    """Write every table, index, view and full-text index into a new database at `path` (`started`: one
+    start_database began, holding the sources and sentences)."""
+    conn = _connect(path)
+    done_first = schema.SOURCE_TABLES if started else ()
+    steps = len(schema.TABLE_ORDER) + len(schema.FTS) + 2 - 2 * len(done_first)
     step = 0
 
     def done(phase):
@@ -258,34 +292,48 @@ def write(path, inputs, progress=None, excerpts=False):
             progress(phase, step, steps)
 
     try:
-        conn.execute("PRAGMA journal_mode = OFF")
-        conn.execute("PRAGMA synchronous = OFF")
-        # References are checked once, over the whole file, by verify() (foreign_key_check) before it is used.
-        conn.execute("PRAGMA foreign_keys = OFF")
-        db = sqlite_utils.Database(conn)
         conn.execute("BEGIN")
-        for statement in schema.TABLES:
-            conn.execute(statement)
+        if not started:
+            for statement in schema.TABLES:
+                conn.execute(statement)
         if excerpts:
             applied = excerpts_module.apply(schema.rows(inputs))
             tables = ((table, applied.pop(table)) for table in schema.TABLE_ORDER)
         else:
-            tables = schema.all_rows(inputs)  # row by row: less memory
+            tables = schema.all_rows(inputs)  # row by row: less memory (the ones written already are never made)
         for table, rows in tables:
-            insert(conn, table, rows)
-            done("writing")
+            if table not in done_first:
+                insert(conn, table, rows)
+                done("writing")
         del rows, tables
         for statement in schema.DERIVED + schema.INDEXES + schema.VIEWS:
             conn.execute(statement)
         done("indexing")
-        for table, columns in schema.FTS.items():
-            db[table].enable_fts(columns, create_triggers=False, tokenize="porter", replace=True)
-            done("indexing")
+        for table in schema.FTS:
+            if table not in done_first:
+                _full_text(conn, table)
+                done("indexing")
         conn.execute("COMMIT")
         # No VACUUM: a new file written in one transaction, with nothing ever deleted, has no free pages.
         done("compacting")
     finally:
         conn.close()
+
+
+def _connect(path):
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = OFF")
+    conn.execute("PRAGMA synchronous = OFF")
+    # References are checked once, over the whole file, by verify() (foreign_key_check) before it is used.
+    conn.execute("PRAGMA foreign_keys = OFF")
+    return conn
+
+
+def _full_text(conn, table):
+    import sqlite_utils  # here, not at the top: `timeline check` and failed builds never need it
+
+    sqlite_utils.Database(conn)[table].enable_fts(schema.FTS[table], create_triggers=False, tokenize="porter",
+                                                  replace=True)
 
 
 def insert(conn, table, rows):
@@ -307,16 +355,48 @@ def insert(conn, table, rows):
     conn.executemany(sql, tuples())
 
 
-def verify(path):
-    conn = sqlite3.connect(path)
+def verify(path, jobs=None):
+    """Check the new database as PRAGMA integrity_check and foreign_key_check do, in `jobs` threads (None:
+    one per CPU): quick_check of the whole file (its structure, every page accounted for),
+    integrity_check of each table (its indexes match it, its UNIQUE constraints hold) and the foreign
+    keys. SQLite does the work outside Python's lock, so the threads use every core."""
+    import concurrent.futures
+
+    from . import workers
+
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        result = conn.execute("PRAGMA integrity_check").fetchone()[0]
-        if result != "ok":
-            raise BuildError(f"the new database failed its integrity check ({result}); the old one is untouched")
-        bad = conn.execute("PRAGMA foreign_key_check").fetchall()
-        if bad:
-            raise BuildError(f"the new database has {len(bad)} broken references (first: {bad[0]});"
-                             " the old one is untouched. This is a bug: please report it")
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'"
+                                             " AND sql NOT LIKE 'CREATE VIRTUAL TABLE%' ORDER BY name")]
+        sizes = {t: _rows_about(conn, t) for t in tables}
+    finally:
+        conn.close()
+    checks = ["PRAGMA quick_check", "PRAGMA foreign_key_check"] + \
+        [f"PRAGMA integrity_check(\"{t}\")" for t in sorted(tables, key=lambda t: -sizes[t])]  # the longest first
+    jobs = workers.default_jobs() if jobs is None else jobs
+    with concurrent.futures.ThreadPoolExecutor(max(1, min(jobs, len(checks)))) as pool:
+        results = list(pool.map(lambda sql: _run_check(path, sql), checks))
+    for sql, rows in zip(checks, results):
+        if "foreign_key_check" in sql:
+            if rows:
+                raise BuildError(f"the new database has {len(rows)} broken references (first: {rows[0]});"
+                                 " the old one is untouched. This is a bug: please report it")
+        elif rows[0][0] != "ok":
+            raise BuildError(f"the new database failed its integrity check ({rows[0][0]}); the old one is untouched")
+
+
+def _rows_about(conn, table):
+    """About how many rows `table` has (its largest rowid; a table without rowids is counted)."""
+    try:
+        return conn.execute(f'SELECT max(rowid) FROM "{table}"').fetchone()[0] or 0
+    except sqlite3.OperationalError:
+        return conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+
+
+def _run_check(path, sql):
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return conn.execute(sql).fetchall()
     finally:
         conn.close()
 

@@ -166,12 +166,12 @@ class Cache:
         except (sqlite3.Error, ValueError, TypeError):
             return None
 
-    def put(self, kind, key, value):
+    def put(self, kind, key, value, as_json=None):
         if self.conn is None:
             return
         with contextlib.suppress(sqlite3.Error):
             self.conn.execute("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)",
-                              (kind, self._key(kind, key), json.dumps(value, separators=(",", ":"))))
+                              (kind, self._key(kind, key), as_json or json.dumps(value, separators=(",", ":"))))
 
     def sentences(self, sha256, text):
         """The sentences of an article as the cache knows them, when they are sane spans of `text`, or None."""
@@ -252,9 +252,10 @@ class Cache:
             fact["entities"] = [tuple(e) for e in fact["entities"]]
         return value
 
-    def put_facts(self, key, pairs):
+    def put_facts(self, key, pairs, as_json=None):
+        """Keep the checked facts of one facts file (`as_json`: `pairs` already in JSON, as a worker sends them)."""
         self.used.add(("facts", key))
-        self.put("facts", key, pairs)
+        self.put("facts", key, pairs, as_json)
 
     def manifest(self, db_path):
         value = self.get("manifest", os.path.abspath(db_path))

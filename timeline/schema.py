@@ -168,8 +168,23 @@ FTS = {
 def _lazy_rows(inputs):
     """(table, iterator of row dicts) for the tables of facts and sources, in TABLE_ORDER; each
     iterator is to be used up before the next table is asked for."""
-    sources = [inputs.sources[k] for k in sorted(inputs.sources)]
     facts = sorted(inputs.facts, key=lambda f: f["id"])
+    yield from source_tables(inputs.sources)
+    yield "entities", ({"id": k, **{c: e[c] for c in ("name", "type", "description", "file", "line")}}
+                       for k, e in sorted(inputs.entities.items()))
+    yield from fact_tables(facts)
+    yield "set_aside", ({"source_id": a["source_id"],
+                         "sentence_id": f"{a['source_id']}:{inputs.sources[a['source_id']].sentence_at(a['start'])}",
+                         **{k: a[k] for k in ("quote", "start", "end", "reason", "file", "line")}}
+                        for a in sorted(inputs.set_aside, key=lambda a: (a["source_id"], a["start"], a["end"])))
+
+
+SOURCE_TABLES = ("sources", "sentences")  # what depends on the articles alone (source_tables)
+
+
+def source_tables(sources):
+    """(table, iterator of row dicts) for the sources and sentences tables; `sources` {id: Source}."""
+    sources = [sources[k] for k in sorted(sources)]
     yield "sources", ({"id": s.id, "outlet": s.outlet, "title": s.title, "author": s.author,
                        "published": s.published, "url": s.url, "path": s.path, "sha256": s.sha256,
                        "based_on": s.based_on, "notes": s.notes, "original": s.original,
@@ -178,13 +193,6 @@ def _lazy_rows(inputs):
                          "text": s.text[start:end], "start": start, "end": end,
                          "signals": s.signals[n - 1] if s.signals else ",".join(coverage.signals(s.text[start:end]))}
                         for s in sources for n, (para, start, end) in enumerate(s.sentences, start=1))
-    yield "entities", ({"id": k, **{c: e[c] for c in ("name", "type", "description", "file", "line")}}
-                       for k, e in sorted(inputs.entities.items()))
-    yield from fact_tables(facts)
-    yield "set_aside", ({"source_id": a["source_id"],
-                         "sentence_id": f"{a['source_id']}:{inputs.sources[a['source_id']].sentence_at(a['start'])}",
-                         **{k: a[k] for k in ("quote", "start", "end", "reason", "file", "line")}}
-                        for a in sorted(inputs.set_aside, key=lambda a: (a["source_id"], a["start"], a["end"])))
 
 
 def fact_tables(facts):

@@ -5,6 +5,7 @@ nothing of the parent -- its open SQLite connections, its threads -- is copied i
 that dies (killed for memory, say) or cannot start makes `map` raise Failed, and the caller does
 the work itself.
 """
+import contextlib
 import os
 
 
@@ -53,6 +54,64 @@ def map(function, tasks, jobs, initializer=None, initargs=(), progress=None):
                     progress(n, len(tasks))
     except (BrokenProcessPool, OSError) as e:
         raise Failed(str(e)) from None
+    return out
+
+
+@contextlib.contextmanager
+def handed_over(value):
+    """The path of a temporary file holding `value` pickled, for workers to load (`taken`): a worker
+    started with a large argument makes this process wait until the new interpreter has read it all;
+    a file is written in a fraction of that time. The file is removed afterwards."""
+    import pickle
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(prefix="timeline-", suffix=".pickle") as f:
+        pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+        f.flush()
+        yield f.name
+
+
+def taken(path):
+    """The value `handed_over` wrote to `path`."""
+    import pickle
+
+    with open(path, "rb") as f:
+        return pickle.load(f)
+
+
+def share(function, tasks, jobs, here, initializer=None, initargs=()):
+    """[function(task) for task in tasks], in order, worked out by `jobs - 1` worker processes that take
+    tasks from the front while this process works them out with `here(task)` from the back, until the
+    two meet: no one waits while a task is left. A task whose worker fails is worked out here.
+
+    `initializer(*initargs)` runs once in each worker first (to hand it what every task needs)."""
+    import concurrent.futures
+    import multiprocessing
+    from concurrent.futures.process import BrokenProcessPool
+
+    if jobs < 2 or len(tasks) < 2:
+        return [here(task) for task in tasks]
+    out = [None] * len(tasks)
+    try:
+        pool = concurrent.futures.ProcessPoolExecutor(min(jobs - 1, len(tasks) - 1),
+                                                      mp_context=multiprocessing.get_context("spawn"),
+                                                      initializer=initializer, initargs=initargs)
+    except OSError:
+        return [here(task) for task in tasks]
+    with pool:
+        futures = []
+        with contextlib.suppress(BrokenProcessPool, OSError, RuntimeError):  # the rest are done here
+            for task in tasks:
+                futures.append(pool.submit(function, task))
+        mine = len(tasks)  # tasks[mine:] are worked out here
+        while mine and (mine > len(futures) or futures[mine - 1].cancel()):
+            mine -= 1
+            out[mine] = here(tasks[mine])
+        for n in range(mine):  # a worker has (or had) these
+            try:
+                out[n] = futures[n].result()
+            except (BrokenProcessPool, OSError, concurrent.futures.CancelledError):
+                out[n] = here(tasks[n])
     return out
 
 
