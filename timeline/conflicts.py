@@ -192,57 +192,71 @@ def date_conflicts(facts, sources):
     kind 'phrase': a date phrase inside the quote resolves (against that source's publication date)
     to a period that does not overlap the fact's date. kind 'stamp': the article's own time stamp
     differs from its publication date, and the fact's phrase resolved against the stamp gives
-    another date than the fact has (or the article reports events dated after its stamp)."""
-    out = []
-    stamps, phrases = {}, {}  # per source, per cited sentence: many facts cite the same ones
+    another date than the fact has (or the article reports events dated after its stamp).
+    A fact checked in this build holds its rows already (FOUND: worked out with its file's checks,
+    in whichever process checked it); one taken from the build cache has them worked out here."""
+    out, seen = [], ({}, {})
     for f in sorted(facts, key=lambda f: f["id"]):
-        if not f["date_start"]:
+        found = f.get(FOUND)
+        out += fact_date_conflicts(f, sources, seen) if found is None else found
+    return out
+
+
+FOUND = "_date_conflicts"  # the key of a checked fact that holds its date_conflicts rows (never cached)
+
+
+def fact_date_conflicts(f, sources, seen=None):
+    """The date_conflicts rows of one fact. `seen`: ({source id: stamp}, {(source id, sentence start):
+    date phrases}), kept from fact to fact: many facts cite the same articles and sentences."""
+    stamps, phrases = seen if seen is not None else ({}, {})
+    out = []
+    if not f["date_start"]:
+        return out
+    shown = set()
+    for cite in f["citations"]:
+        source = sources[cite["source_id"]]
+        if source.published_date is None:
             continue
-        seen = set()
-        for cite in f["citations"]:
-            source = sources[cite["source_id"]]
-            if source.published_date is None:
+        if not dates.may_contain(source.text, _RELATIVE_WORDS, cite["start"], cite["end"]):
+            continue  # no phrase inside this quote can be relative: skip looking for date phrases
+        sentence = _sentence(source, cite)
+        key = (source.id, sentence[1])
+        if key not in phrases:
+            phrases[key] = mentions.date_phrases(sentence[0], source.published, source.id)
+        for phrase in phrases[key]:
+            if not (sentence[1] + phrase.start >= cite["start"] and sentence[1] + phrase.end <= cite["end"]):
                 continue
-            if not dates.may_contain(source.text, _RELATIVE_WORDS, cite["start"], cite["end"]):
-                continue  # no phrase inside this quote can be relative: skip looking for date phrases
-            sentence = _sentence(source, cite)
-            key = (source.id, sentence[1])
-            if key not in phrases:
-                phrases[key] = mentions.date_phrases(sentence[0], source.published, source.id)
-            for phrase in phrases[key]:
-                if not (sentence[1] + phrase.start >= cite["start"] and sentence[1] + phrase.end <= cite["end"]):
-                    continue
-                r = phrase.resolved
-                if not _RELATIVE.search(phrase.text) or \
-                        dates.PRECISIONS.index(r.precision) < dates.PRECISIONS.index(f["date_precision"]):
-                    continue  # an absolute date, or a finer one: it dates something else in the quote
-                if r.start.isoformat() <= f["date_end"] and f["date_start"] <= r.end.isoformat():
-                    continue
-                key = (source.id, phrase.text.lower())
-                if key not in seen:
-                    seen.add(key)
-                    out.append(_date_row(f, source.id, "phrase", phrase.text, r.start, r.end, r.basis))
-        for sid in sorted({c["source_id"] for c in f["citations"]}):
-            source = sources[sid]
-            if sid not in stamps:
-                stamps[sid] = stamp(source)
-            found = stamps[sid]
-            if not found or source.published_date is None or found[0] == source.published_date:
+            r = phrase.resolved
+            if not _RELATIVE.search(phrase.text) or \
+                    dates.PRECISIONS.index(r.precision) < dates.PRECISIONS.index(f["date_precision"]):
+                continue  # an absolute date, or a finer one: it dates something else in the quote
+            if r.start.isoformat() <= f["date_end"] and f["date_start"] <= r.end.isoformat():
                 continue
-            day, text = found
-            if f["date_text"] and (f.get("when_source") or f["citations"][0]["source_id"]) == sid:
-                try:
-                    r = dates.resolve_phrase(f["date_text"], day.isoformat(), source_id=f"{sid} (by its stamp)")
-                except dates.DateError:
-                    continue
-                if (r.start.isoformat(), r.end.isoformat()) != (f["date_start"], f["date_end"]):
-                    out.append(_date_row(f, sid, "stamp", text, r.start, r.end,
-                                         f"the article's stamp '{text}' says {day.isoformat()}, its recorded"
-                                         f" publication date is {source.published_date.isoformat()}: {r.basis}"))
-            elif f["date_start"] > day.isoformat():
-                out.append(_date_row(f, sid, "stamp", text, day, day,
-                                     f"the article's stamp '{text}' ({day.isoformat()}) is earlier than the"
-                                     f" fact it reports ({f['date_label']})"))
+            key = (source.id, phrase.text.lower())
+            if key not in shown:
+                shown.add(key)
+                out.append(_date_row(f, source.id, "phrase", phrase.text, r.start, r.end, r.basis))
+    for sid in sorted({c["source_id"] for c in f["citations"]}):
+        source = sources[sid]
+        if sid not in stamps:
+            stamps[sid] = stamp(source)
+        found = stamps[sid]
+        if not found or source.published_date is None or found[0] == source.published_date:
+            continue
+        day, text = found
+        if f["date_text"] and (f.get("when_source") or f["citations"][0]["source_id"]) == sid:
+            try:
+                r = dates.resolve_phrase(f["date_text"], day.isoformat(), source_id=f"{sid} (by its stamp)")
+            except dates.DateError:
+                continue
+            if (r.start.isoformat(), r.end.isoformat()) != (f["date_start"], f["date_end"]):
+                out.append(_date_row(f, sid, "stamp", text, r.start, r.end,
+                                     f"the article's stamp '{text}' says {day.isoformat()}, its recorded"
+                                     f" publication date is {source.published_date.isoformat()}: {r.basis}"))
+        elif f["date_start"] > day.isoformat():
+            out.append(_date_row(f, sid, "stamp", text, day, day,
+                                 f"the article's stamp '{text}' ({day.isoformat()}) is earlier than the"
+                                 f" fact it reports ({f['date_label']})"))
     return out
 
 

@@ -142,6 +142,7 @@ def load_facts(facts_dir, sources, entities, relative_to=None, cache=None, progr
             return _load_facts(facts_dir, sources, entities, relative_to, cache, progress, jobs)
         finally:
             quotes.forget()  # the articles folded for matching need not outlive the check
+            _seen.clear()
 
 
 @contextlib.contextmanager
@@ -226,6 +227,7 @@ def _read_files(todo, sources, entities, jobs):
 
 
 _given = {}  # in a worker: what every file is checked against
+_seen = {}  # the sources the date conflicts were last worked out against, and what was found in them
 
 
 def _worker_start(path):
@@ -247,6 +249,13 @@ def _check_file(task, sources, entities):
     check = Checker(shown)
     pairs = list(_read_file(path, check, sources, entities))
     text = json.dumps(pairs, separators=(",", ":")) if as_json and not check.problems else None
+    if sources and not check.problems:
+        from . import conflicts
+
+        if _seen.get("sources") is not sources:  # what the articles' stamps and sentences say, kept file to file
+            _seen.update(sources=sources, seen=({}, {}))
+        for fact, _ in pairs:  # its date conflicts, worked out here as they are where the file is checked
+            fact[conflicts.FOUND] = conflicts.fact_date_conflicts(fact, sources, _seen["seen"])
     return pairs, check.problems, text
 
 
