@@ -36,6 +36,17 @@ def built_bytes(folder, facts, sources, **options):
     return db.read_bytes()
 
 
+def forget_facts(folder):
+    """Keep what the cache knows of the articles, forget the checked facts and the database."""
+    import sqlite3
+
+    conn = sqlite3.connect(folder / ".timeline-cache" / "cache.db")
+    conn.execute("DELETE FROM entries WHERE kind IN ('facts', 'manifest')")
+    conn.commit()
+    conn.close()
+    (folder / "timeline.db").unlink()
+
+
 @pytest.mark.parametrize("inputs", ["synthetic", "real"])
 def test_two_workers_write_the_same_bytes_as_one_process(inputs, corpus, tmp_path, pools):
     root = corpus if inputs == "synthetic" else ROOT
@@ -43,10 +54,14 @@ def test_two_workers_write_the_same_bytes_as_one_process(inputs, corpus, tmp_pat
     one = built_bytes(tmp_path / "one", facts_dir, sources_dir, jobs=1)  # each with an empty cache
     assert pools == []
     two = built_bytes(tmp_path / "two", facts_dir, sources_dir, jobs=2)
-    assert pools == [2, 1], "the articles went to two workers, the facts files to one beside this process"
+    assert pools == [2], "the articles went to two workers (and the comparison of sentences to a third)"
     assert one == two
+    forget_facts(tmp_path / "two")
+    build.build(str(tmp_path / "two" / "timeline.db"), str(facts_dir), str(sources_dir), jobs=2)
+    assert pools == [2, 1], "the articles known: a helper wrote the sources' tables and checked facts files"
+    assert (tmp_path / "two" / "timeline.db").read_bytes() == one
     assert built_bytes(tmp_path / "two-no-cache", facts_dir, sources_dir, jobs=2, use_cache=False) == one
-    assert pools == [2, 1, 2, 1]
+    assert pools == [2, 1, 2]
 
 
 def test_a_small_archive_is_read_in_this_process(corpus, tmp_path, monkeypatch):
@@ -62,7 +77,7 @@ def test_workers_start_only_for_what_the_cache_does_not_know(corpus, tmp_path, p
     build.build(str(work / "timeline.db"), str(work / "facts"), str(work / "sources"), jobs=2)
     (work / "timeline.db").unlink()
     build.build(str(work / "timeline.db"), str(work / "facts"), str(work / "sources"), jobs=2)
-    assert pools == [2, 1], "the second build analyses and checks nothing the cache knows"
+    assert pools == [2, 1], "the second build analyses nothing the cache knows (one helper writes the sources' tables)"
 
 
 def test_results_come_back_in_the_order_given(pools):
@@ -78,7 +93,7 @@ def test_default_jobs_is_the_cpus_this_process_may_use():
     assert workers.default_jobs() == len(os.sched_getaffinity(0))
 
 
-def test_the_comparison_of_sentences_and_the_sources_tables_run_beside_the_facts_and_stop_with_a_failed_build(
+def test_the_comparison_of_sentences_and_the_helpers_run_beside_the_facts_and_stop_with_a_failed_build(
         corpus, tmp_path, pools, monkeypatch):
     import multiprocessing
 
@@ -86,18 +101,27 @@ def test_the_comparison_of_sentences_and_the_sources_tables_run_beside_the_facts
     real = workers.Background.__init__
     monkeypatch.setattr(workers.Background, "__init__",
                         lambda self, *a: started.append((a[0].__name__, a[2])) or real(self, *a))
+    real_helpers = workers.Helpers.__init__
+    monkeypatch.setattr(workers.Helpers, "__init__",
+                        lambda self, jobs, value: started.append(("helpers", jobs)) or real_helpers(self, jobs, value))
     work = tmp_path / "work"
     shutil.copytree(corpus, work)
     build.build(str(work / "timeline.db"), str(work / "facts"), str(work / "sources"), jobs=2)
-    assert started == [("sentence_pairs", 2), ("start_database", 2)], "each in a worker"
+    assert started == [("sentence_pairs", 2)], "in a worker; no helper beside it (two processes at work already)"
+    forget_facts(work)
+    build.build(str(work / "timeline.db"), str(work / "facts"), str(work / "sources"), jobs=2)
+    assert started[1:] == [("helpers", 1)], "the articles known: a helper beside this process"
     (work / "facts" / "facts-0002.yaml").write_text("- id: broken\n  kind: nonsense\n", encoding="utf-8")
+    with pytest.raises(build.InputError):
+        build.build(str(work / "timeline.db"), str(work / "facts"), str(work / "sources"), jobs=2)
+    assert started[2:] == [("helpers", 1)]
     shutil.rmtree(work / ".timeline-cache")  # so that the comparison is not taken from it
     with pytest.raises(build.InputError):
         build.build(str(work / "timeline.db"), str(work / "facts"), str(work / "sources"), jobs=2)
-    assert [name for name, _ in started] == ["sentence_pairs", "start_database"] * 2
+    assert started[3:] == [("sentence_pairs", 2)]
     assert multiprocessing.active_children() == [], "no worker left running"
     assert sorted(p.name for p in work.iterdir() if p.name.startswith("timeline.db")) == \
-        ["timeline.db", "timeline.db.lock"], "the half-written database is gone"
+        ["timeline.db", "timeline.db.lock"], "no half-written database left"
 
 
 def test_facts_files_checked_in_a_worker_give_the_same_facts_and_problems(corpus, tmp_path, pools):
@@ -112,7 +136,7 @@ def test_facts_files_checked_in_a_worker_give_the_same_facts_and_problems(corpus
                     "  sources:\n  - source: nowhere\n    quote: three words here\n", encoding="utf-8")
     here = build.check(str(work / "facts"), str(work / "sources"), jobs=1)
     assert pools == []
-    shared = build.check(str(work / "facts"), str(work / "sources"), jobs=2)
+    shared = build.check(str(work / "facts"), str(work / "sources"), jobs=2)  # as `timeline check` does
     assert pools == [2, 1]
     assert [str(p) for p in shared.problems] == [str(p) for p in here.problems]
     codes = sorted(p.code for p in here.problems)

@@ -92,8 +92,10 @@ def _cached(cache, source, parts):
 
 
 def _apply(source, result):
+    from .sources import Spans  # sources imports this module
+
     if "sentences" in result:
-        source.sentences = [tuple(s) for s in result["sentences"]]
+        source.sentences = Spans(result["sentences"])
     if "signals" in result:
         source.signals = result["signals"]
     if "words" in result:

@@ -46,12 +46,12 @@ class Inputs:
 def check(facts_dir="facts", sources_dir="sources", relative_to=None, cache=None, progress=None, jobs=None,
           parts=("sentences",), on_sources=None):
     """Read and check every input; problems are collected, never raised. Each article's `parts`
-    (timeline.articles) are worked out in `jobs` processes (None: one per CPU); `on_sources(sources)`
-    is called once the articles are read, before the facts."""
+    (timeline.articles) are worked out in `jobs` processes (None: one per CPU), and the facts files
+    are shared with worker processes when there are many. `on_sources(sources, entities)` is called
+    once the articles and entities are read without a problem, before the facts; it returns
+    (workers.Helpers holding them or None, the number of processes the facts may use)."""
     sources, problems = sources_module.load(sources_dir, relative_to, cache=cache, progress=progress, jobs=jobs,
                                             parts=parts)
-    if on_sources and sources and not problems:
-        on_sources(sources)
     shown = os.path.relpath(os.path.join(facts_dir, facts_module.ENTITIES_FILE), relative_to or os.getcwd())
     if not os.path.isdir(facts_dir):
         from .problems import Problem
@@ -61,9 +61,12 @@ def check(facts_dir="facts", sources_dir="sources", relative_to=None, cache=None
         return Inputs(sources or {}, {}, [], problems)
     entities, more = facts_module.load_entities(facts_dir, shown)
     problems += more
+    helpers, facts_jobs = None, jobs
+    if on_sources and sources and not problems:
+        helpers, facts_jobs = on_sources(sources, entities)
     # None (a file that could not be read) makes the facts skip checks against it: no cascade of errors.
     facts, more = facts_module.load_facts(facts_dir, sources, entities, relative_to, cache=cache, progress=progress,
-                                          jobs=jobs)
+                                          jobs=facts_jobs, helpers=helpers)
     problems += more
     # Cross-checks wait for the inputs they need to be whole: otherwise a broken sources.yaml, or one
     # fact with a typo, would be reported again as every set-aside source or resolved topic it hides.
@@ -115,14 +118,22 @@ def build(db_path="timeline.db", facts_dir="facts", sources_dir="sources", wait=
         with lock(db_path, wait):
             remove_leftovers(db_path)
             tmp = _temp_path(db_path)
+            helpers, begun = [], []  # workers.Helpers, the Future of start_database there
+
+            def begin(sources, entities):
+                pending = _compare_sources(sources, cache, jobs)
+                started.append(pending)
+                return _helpers(tmp, sources, entities, jobs, excerpts, pending, helpers, begun)
+
             try:
                 inputs = check(facts_dir, sources_dir, cache=cache, progress=progress, jobs=jobs, parts=articles.PARTS,
-                               on_sources=lambda sources: started.extend(
-                                   (_compare_sources(sources, cache, jobs),
-                                    None if excerpts else _start_database(tmp, sources, jobs))))
+                               on_sources=begin)
                 inputs.sentence_pairs = started[0] if started else None
                 if inputs.problems:
                     raise InputError(inputs.problems)
+                written = _started(tmp, begun)
+                for worker in helpers:
+                    worker.close()  # their memory back before the write
                 inputs.counts = {"facts": len(inputs.facts), "entities": len(inputs.entities),
                                  "sources": len(inputs.sources)}
                 last = (manifest or {}).get("hashes")
@@ -130,11 +141,10 @@ def build(db_path="timeline.db", facts_dir="facts", sources_dir="sources", wait=
                                                      previous=last.get("history") if isinstance(last, dict) else None)[0]
                 if cache:
                     _reuse(cache, inputs)
-                begun = started[1] if len(started) > 1 else None
-                if begun:
-                    begun.result()  # the sources' tables, written while the facts were checked
                 with facts_module._no_cycle_collection():  # millions of row objects, no cycles among them
-                    write(tmp, inputs, progress, excerpts, started=begun is not None)
+                    if not written and not excerpts:
+                        start_database(tmp, inputs.sources)  # as a helper would have: the same bytes
+                    write(tmp, inputs, progress, excerpts, started=not excerpts)
                 verify(tmp, jobs)
                 _publish(tmp, db_path)
             except sqlite3.DatabaseError as e:
@@ -142,7 +152,7 @@ def build(db_path="timeline.db", facts_dir="facts", sources_dir="sources", wait=
             except OSError as e:
                 raise BuildError(_disk_message(e, db_path)) from None
             finally:
-                for pending in filter(None, started):
+                for pending in filter(None, started + helpers):
                     pending.close()  # used, or the build failed: no worker is left running
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(tmp)
@@ -157,11 +167,49 @@ def build(db_path="timeline.db", facts_dir="facts", sources_dir="sources", wait=
             cache.close()
 
 
-def _start_database(tmp, sources, jobs):
-    """Start writing the new database's tables of sources and sentences (start_database) in a worker, to
-    run while this process checks the facts."""
-    size = sum(len(s.sentences) for s in sources.values())
-    return articles.in_background(start_database, lambda: (tmp, sources), size, jobs)
+def _helpers(tmp, sources, entities, jobs, excerpts, pending, helpers, begun):
+    """When a core is free beside this one (no comparison of sentences under way in a worker) and there
+    are enough sentences, start workers.Helpers holding the sources and entities, appended to
+    `helpers`: the first writes the database's tables of sources and sentences (start_database, its
+    Future appended to `begun`), then they share the facts files with this process. Returns
+    (the Helpers or None, the number of processes the facts may use)."""
+    from . import workers
+
+    n = workers.default_jobs() if jobs is None else jobs
+    if pending is not None and pending.elsewhere:
+        return None, n - 1  # a core compares the sentences: the facts share what is left
+    if excerpts or n < 2 or sum(len(s.sentences) for s in sources.values()) < articles.MIN_BACKGROUND_SENTENCES:
+        return None, n
+    try:
+        held = workers.Helpers(n - 1, (sources_module.handed(sources), entities))
+    except workers.Failed:
+        return None, n
+    helpers.append(held)
+    begun.append(held.submit(_start_database_held, tmp))
+    return held, n
+
+
+def _start_database_held(tmp):
+    """start_database in a workers.Helpers worker holding (sources, entities)."""
+    from . import workers
+
+    start_database(tmp, workers.held()[0])
+
+
+def _started(tmp, begun):
+    """True when start_database finished in a worker; False when none ran it or that worker died (then
+    nothing of what it wrote is left, and it is run here)."""
+    if not begun:
+        return False
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        begun[0].result()
+        return True
+    except BrokenProcessPool:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        return False
 
 
 def _compare_sources(sources, cache, jobs):

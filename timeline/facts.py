@@ -1,10 +1,10 @@
 """Read and check the curated facts: entities.yaml, the fact files, and every citation."""
 import contextlib
-import dataclasses
 import difflib
 import gc
 import os
 import re
+import sys
 
 from . import dates, files, quotes, yamlfile
 from .validate import MAX_TEXT_BYTES, Checker, display_path, one_of
@@ -129,17 +129,18 @@ def load_entities(facts_dir, shown):
 MIN_PARALLEL_BYTES = 2_000_000
 
 
-def load_facts(facts_dir, sources, entities, relative_to=None, cache=None, progress=None, jobs=1):
+def load_facts(facts_dir, sources, entities, relative_to=None, cache=None, progress=None, jobs=1, helpers=None):
     """([fact dict], [Problem]): every fact checked and every quote placed in its source.
 
     With a `cache` (timeline.cache.Cache), a facts file whose bytes, sources, entities and code are
     those of an earlier build that found no problem in it is not read again. The files to read are
-    shared with `jobs - 1` worker processes when there are enough of them (None: one per CPU); the
-    facts and problems are the same, in the same order, whatever the number.
+    shared with `jobs - 1` worker processes when there are enough of them (None: one per CPU), or with
+    `helpers` (workers.Helpers holding these sources and entities); the facts and problems are the
+    same, in the same order, whatever the number.
     """
     with _no_cycle_collection():
         try:
-            return _load_facts(facts_dir, sources, entities, relative_to, cache, progress, jobs)
+            return _load_facts(facts_dir, sources, entities, relative_to, cache, progress, jobs, helpers)
         finally:
             quotes.forget()  # the articles folded for matching need not outlive the check
             _seen.clear()
@@ -158,7 +159,7 @@ def _no_cycle_collection():
             gc.enable()
 
 
-def _load_facts(facts_dir, sources, entities, relative_to, cache, progress, jobs):
+def _load_facts(facts_dir, sources, entities, relative_to, cache, progress, jobs, helpers):
     checks = {}
 
     def check_for(path):
@@ -179,7 +180,7 @@ def _load_facts(facts_dir, sources, entities, relative_to, cache, progress, jobs
         else:  # not known, or a cache entry that does not hold: read the file again
             todo.append((name, path, check.path, key))
     read = {}
-    for (name, _, _, key), (pairs, problems, as_json) in zip(todo, _read_files(todo, sources, entities, jobs)):
+    for (name, _, _, key), (pairs, problems, as_json) in zip(todo, _read_files(todo, sources, entities, jobs, helpers)):
         read[name] = pairs, problems
         if as_json is not None:
             cache.put_facts(key, pairs, as_json)
@@ -210,35 +211,41 @@ def _load_facts(facts_dir, sources, entities, relative_to, cache, progress, jobs
     return facts, problems
 
 
-def _read_files(todo, sources, entities, jobs):
+def _read_files(todo, sources, entities, jobs, helpers=None):
     """(pairs, problems, pairs as JSON or None) for each (name, path, shown, key) of `todo`, in order:
     here, or shared with worker processes when there is enough to read."""
     from . import workers
 
     jobs = workers.default_jobs() if jobs is None else jobs
     tasks = [(path, shown, key is not None) for _, path, shown, key in todo]
-    if jobs > 1 and len(tasks) > 1 and sum(_size(path) for path, _, _ in tasks) >= MIN_PARALLEL_BYTES:
-        slim = {sid: dataclasses.replace(s, signals=None, words=None) for sid, s in sources.items()} \
-            if sources is not None else None
-        with workers.handed_over((slim, entities)) as path:
-            return workers.share(_check_in_worker, tasks, jobs, lambda task: _check_file(task, sources, entities),
-                                 initializer=_worker_start, initargs=(path,))
-    return [_check_file(task, sources, entities) for task in tasks]
+    here = lambda task: _check_file(task, sources, entities)  # noqa: E731
+    if len(tasks) < 2 or sum(_size(path) for path, _, _ in tasks) < MIN_PARALLEL_BYTES:
+        return [here(task) for task in tasks]
+    if helpers is not None:
+        return workers.share(_check_held, tasks, jobs, here, pool=helpers.pool)
+    if jobs < 2:
+        return [here(task) for task in tasks]
+    from .sources import handed
+
+    try:
+        helpers = workers.Helpers(min(jobs - 1, len(tasks) - 1),
+                                  (handed(sources, signals=False) if sources is not None else None, entities))
+    except workers.Failed:
+        return [here(task) for task in tasks]
+    try:
+        return workers.share(_check_held, tasks, jobs, here, pool=helpers.pool)
+    finally:
+        helpers.close()
 
 
-_given = {}  # in a worker: what every file is checked against
 _seen = {}  # the sources the date conflicts were last worked out against, and what was found in them
 
 
-def _worker_start(path):
+def _check_held(task):
+    """_check_file in a workers.Helpers worker given (sources, entities)."""
     from . import workers
 
-    gc.disable()  # as in _no_cycle_collection: many small objects, no cycles
-    _given["sources"], _given["entities"] = workers.taken(path)
-
-
-def _check_in_worker(task):
-    return _check_file(task, _given["sources"], _given["entities"])
+    return _check_file(task, *workers.held())
 
 
 def _check_file(task, sources, entities):
@@ -255,7 +262,7 @@ def _check_file(task, sources, entities):
         if _seen.get("sources") is not sources:  # what the articles' stamps and sentences say, kept file to file
             _seen.update(sources=sources, seen=({}, {}))
         for fact, _ in pairs:  # its date conflicts, worked out here as they are where the file is checked
-            fact[conflicts.FOUND] = conflicts.fact_date_conflicts(fact, sources, _seen["seen"])
+            fact[conflicts.FOUND] = conflicts.fact_date_conflicts(fact, sources, _seen["seen"]) or ()
     return pairs, check.problems, text
 
 
@@ -375,7 +382,7 @@ def read_fact(item, check, sources, entities):
     if not ok or not text["title"] or not kind:
         return None
     fact = {
-        "id": fid, "kind": kind, "title": text["title"].strip(),
+        "id": fid, "kind": sys.intern(kind), "title": text["title"].strip(),
         "value": value, "value_qualifier": (text["qualifier"] or "exact") if kind == "figure" else None,
         "unit": text["unit"], "value_per": text["per"], "attributed_to": text["attributed_to"],
         "topic": text["topic"], "notes": text["notes"], "file": check.path, "line": item.line,
@@ -414,7 +421,7 @@ def read_entity_refs(item, check, entities, label):
                       f"{label}: entity '{eid}' is not in entities.yaml: " + _known(eid, entities, "add it there"))
             ok = False
         elif (eid, role) not in out:
-            out.append((eid, role))
+            out.append((sys.intern(eid), sys.intern(role)))
     return out if ok else None
 
 
@@ -467,7 +474,7 @@ def read_citations(item, check, sources, label):
             ok = False
             continue
         position = source.sentence_at(match.start)
-        out.append({"source_id": sid, "sentence_id": f"{sid}:{position}", "quote": source.text[match.start:match.end],
+        out.append({"source_id": source.id, "sentence_id": f"{sid}:{position}", "quote": source.text[match.start:match.end],
                     "start": match.start, "end": match.end, "line": cite.line})
     return out if ok else None
 
@@ -527,9 +534,10 @@ def date_fact(fact, item, text, check, sources, label):
                 resolved = dates.Resolved(given.start, given.end, given.precision, resolved.basis)
     if resolved is None:
         return True
-    fact.update(date_start=resolved.start.isoformat(), date_end=resolved.end.isoformat(),
+    # Many facts share a date, a kind, a source, an entity: one string object each (less memory at 100k facts).
+    fact.update(date_start=sys.intern(resolved.start.isoformat()), date_end=sys.intern(resolved.end.isoformat()),
                 date_precision=resolved.precision, date_basis=resolved.basis or None,
-                date_label=dates.date_label(resolved.start, resolved.precision))
+                date_label=sys.intern(dates.date_label(resolved.start, resolved.precision)))
     if text["direction"] != "future":
         for cite in fact["citations"]:
             source = sources[cite["source_id"]]

@@ -1,4 +1,6 @@
 """The articles: sources.yaml, the texts byte for byte, and their sentences."""
+import array
+import collections.abc
 import hashlib
 import os
 import re
@@ -43,17 +45,68 @@ class Source:
 
     def sentence_at(self, offset):
         """1-based position of the sentence holding (or next after) `offset`."""
+        import array
         import bisect
 
         known = self.__dict__.get("_starts")
         if known is None or known[0] is not self.sentences or len(known[1]) != len(self.sentences):
-            known = self.__dict__["_starts"] = (self.sentences, [s[1] for s in self.sentences])
+            starts = self.sentences.starts if isinstance(self.sentences, Spans) else \
+                array.array("q", [s[1] for s in self.sentences])
+            known = self.__dict__["_starts"] = (self.sentences, starts)
         i = bisect.bisect_right(known[1], offset) - 1
         if i < 0:
             return 1
         if offset >= self.sentences[i][2] and i + 1 < len(self.sentences):
             return i + 2
         return i + 1
+
+
+class Spans(collections.abc.Sequence):
+    """An article's sentences, [(paragraph, start, end)] as a list of tuples would hold them, kept in
+    three arrays: a fifth of the memory (at 100k facts, 420,000 sentences: about 40 MB less in each
+    process that holds them), and quicker to hand to a worker."""
+
+    __slots__ = ("paragraphs", "starts", "ends")
+
+    def __init__(self, spans=()):
+        if isinstance(spans, Spans):
+            self.paragraphs, self.starts, self.ends = spans.paragraphs, spans.starts, spans.ends
+            return
+        self.paragraphs, self.starts, self.ends = array.array("q"), array.array("q"), array.array("q")
+        for paragraph, start, end in spans:
+            self.paragraphs.append(paragraph)
+            self.starts.append(start)
+            self.ends.append(end)
+
+    def __eq__(self, other):
+        if isinstance(other, (Spans, list, tuple)):
+            return len(self) == len(other) and all(a == tuple(b) for a, b in zip(self, other))
+        return NotImplemented
+
+    __hash__ = None
+
+    def __repr__(self):
+        return f"Spans({list(self)!r})"
+
+    def __len__(self):
+        return len(self.starts)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[n] for n in range(*i.indices(len(self)))]
+        return self.paragraphs[i], self.starts[i], self.ends[i]
+
+    def __iter__(self):
+        return zip(self.paragraphs, self.starts, self.ends)
+
+
+def handed(sources, signals=True):
+    """A copy of {id: Source} to hand to a worker process: no corroboration words, the sentences as
+    Spans, and the coverage signals only when asked for."""
+    import dataclasses
+
+    return {sid: dataclasses.replace(s, words=None, sentences=Spans(s.sentences), signals=s.signals if signals else None)
+            for sid, s in sources.items()}
 
 
 def load(sources_dir, relative_to=None, cache=None, progress=None, jobs=1, parts=("sentences",)):

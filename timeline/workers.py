@@ -79,26 +79,29 @@ def taken(path):
         return pickle.load(f)
 
 
-def share(function, tasks, jobs, here, initializer=None, initargs=()):
+def share(function, tasks, jobs, here, initializer=None, initargs=(), pool=None):
     """[function(task) for task in tasks], in order, worked out by `jobs - 1` worker processes that take
     tasks from the front while this process works them out with `here(task)` from the back, until the
     two meet: no one waits while a task is left. A task whose worker fails is worked out here.
 
-    `initializer(*initargs)` runs once in each worker first (to hand it what every task needs)."""
+    `initializer(*initargs)` runs once in each worker first (to hand it what every task needs); or
+    `pool`, a Helpers' or other executor already started, is used (and left running)."""
     import concurrent.futures
     import multiprocessing
     from concurrent.futures.process import BrokenProcessPool
 
-    if jobs < 2 or len(tasks) < 2:
+    if (jobs < 2 and pool is None) or len(tasks) < 2:
         return [here(task) for task in tasks]
     out = [None] * len(tasks)
     try:
-        pool = concurrent.futures.ProcessPoolExecutor(min(jobs - 1, len(tasks) - 1),
-                                                      mp_context=multiprocessing.get_context("spawn"),
-                                                      initializer=initializer, initargs=initargs)
+        own = pool is None
+        if own:
+            pool = concurrent.futures.ProcessPoolExecutor(min(jobs - 1, len(tasks) - 1),
+                                                          mp_context=multiprocessing.get_context("spawn"),
+                                                          initializer=initializer, initargs=initargs)
     except OSError:
         return [here(task) for task in tasks]
-    with pool:
+    try:
         futures = []
         with contextlib.suppress(BrokenProcessPool, OSError, RuntimeError):  # the rest are done here
             for task in tasks:
@@ -112,7 +115,53 @@ def share(function, tasks, jobs, here, initializer=None, initargs=()):
                 out[n] = futures[n].result()
             except (BrokenProcessPool, OSError, concurrent.futures.CancelledError):
                 out[n] = here(tasks[n])
+    finally:
+        if own:
+            pool.shutdown()
     return out
+
+
+_held = []  # in a Helpers worker: the value it was handed
+
+
+def _hold(path):
+    import gc
+
+    gc.disable()  # the work here makes many small objects and no cycles (timeline.facts._no_cycle_collection)
+    _held[:] = [taken(path)]
+
+
+def held():
+    """In a Helpers worker: the value the Helpers were given."""
+    return _held[0]
+
+
+class Helpers:
+    """`jobs` worker processes holding one value (handed over once, in a file), for tasks that need it
+    (they read it with held()): submit(function, *args) -> a Future. Close them when done."""
+
+    def __init__(self, jobs, value):
+        import concurrent.futures
+        import multiprocessing
+
+        self._file = handed_over(value)
+        path = self._file.__enter__()
+        try:
+            self.pool = concurrent.futures.ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
+                                                               initializer=_hold, initargs=(path,))
+        except OSError:
+            self._file.__exit__(None, None, None)
+            raise Failed("could not start worker processes") from None
+
+    def submit(self, function, *args):
+        return self.pool.submit(function, *args)
+
+    def close(self):
+        """Stop the workers (waiting for none of the tasks not yet begun) and remove the file."""
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+            self.pool = None
+            self._file.__exit__(None, None, None)
 
 
 class Background:
