@@ -311,8 +311,15 @@ def _dependencies(sources, entities):
     import hashlib
     import json
 
+    if _depends and _depends[0] is sources and _depends[1] is entities and _depends[2] == len(sources):
+        return _depends[3]  # the same build asks again (for its manifest)
     described = [[s.id, s.sha256, s.published, bool(s.text)] for _, s in sorted(sources.items())]
-    return hashlib.sha256(json.dumps([described, sorted(entities)]).encode()).hexdigest()
+    value = hashlib.sha256(json.dumps([described, sorted(entities)]).encode()).hexdigest()
+    _depends[:] = [sources, entities, len(sources), value]
+    return value
+
+
+_depends = []  # the sources and entities _dependencies last described, and what it found
 
 
 def _file_key(path, depends):

@@ -196,16 +196,12 @@ def source_tables(sources):
 
 
 def fact_tables(facts):
-    """(table, iterator of row dicts) for facts, citations and fact_entities; `facts` sorted by id."""
-    yield "facts", ({c: f[c] for c in FACT_COLUMNS} for f in facts)
+    """(table, iterator of row dicts) for facts, citations and fact_entities; `facts` sorted by id. A
+    fact's row is the fact itself: it holds every column (and more, which the insert leaves out)."""
+    yield "facts", iter(facts)
     yield "citations", ({"fact_id": f["id"], "position": i, **c} for f in facts
                         for i, c in enumerate(f["citations"], start=1))
     yield "fact_entities", (dict(zip(("fact_id", "entity_id", "role"), r)) for r in sorted(_fact_entities(facts)))
-
-
-FACT_COLUMNS = ("id", "kind", "title", "date_start", "date_end", "date_precision", "date_label", "date_text",
-                "date_basis", "value", "value_qualifier", "unit", "value_per", "attributed_to", "topic", "notes",
-                "file", "line")
 
 
 def _fact_entities(facts):
