@@ -89,7 +89,8 @@ def check(facts_dir, sources_dir):
 @click.option("--no-cache", is_flag=True,
               help="Reuse nothing from earlier builds (.timeline-cache/ next to the database)")
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
-              help="Processes that read the articles (default: one per CPU; 1: all in this process)")
+              help="Processes that read the articles and check the facts (default: one per CPU; 1: all in"
+                   " this process)")
 def build(facts_dir, sources_dir, db_path, excerpts, wait, no_cache, jobs):
     """Check everything, then write the database; on any problem write nothing.
 
@@ -98,8 +99,8 @@ def build(facts_dir, sources_dir, db_path, excerpts, wait, no_cache, jobs):
 
     Work of earlier builds is reused from .timeline-cache/ next to the database (the result is the
     same database a build from nothing writes); with nothing changed, nothing is written. Each
-    article's sentences, signals and words are worked out in --jobs processes (the database is the
-    same whatever their number).
+    article's sentences, signals and words are worked out in --jobs processes, and the facts files
+    are shared among them (the database is the same whatever their number).
 
     Example:
 
