@@ -169,3 +169,31 @@ def test_shared_work_comes_back_in_order_and_a_dead_worker_s_tasks_are_done_here
     tasks = ["a", "die", "b", "c", "d"] + [str(n) for n in range(20)]
     assert workers.share(_twice, tasks, jobs, here) == [t * 2 for t in tasks]
     assert "die" in done_here or jobs == 1
+
+
+def test_a_helper_killed_part_way_leaves_its_work_to_this_process_and_the_same_bytes(corpus, tmp_path, pools,
+                                                                                     monkeypatch):
+    import multiprocessing
+
+    one = built_bytes(tmp_path / "one", corpus / "facts", corpus / "sources", jobs=1)
+    work = tmp_path / "work"
+    shutil.copytree(corpus, work)
+    build.build(str(work / "timeline.db"), str(work / "facts"), str(work / "sources"), jobs=2)
+    forget_facts(work)
+    killed = []
+    real = build._helpers
+
+    def helpers_then_kill(*args):
+        held, jobs = real(*args)
+        for process in list(held.pool._processes.values()):  # started for the sources' tables
+            process.kill()
+            killed.append(process.pid)
+        return held, jobs
+
+    monkeypatch.setattr(build, "_helpers", helpers_then_kill)
+    build.build(str(work / "timeline.db"), str(work / "facts"), str(work / "sources"), jobs=2)
+    assert killed, "a helper was running"
+    assert (work / "timeline.db").read_bytes() == one
+    assert multiprocessing.active_children() == []
+    assert sorted(p.name for p in work.iterdir() if p.name.startswith("timeline.db")) == \
+        ["timeline.db", "timeline.db.lock"]
