@@ -1,9 +1,13 @@
 """Worker processes: spread work over the CPUs, get the results back in the order it was given.
 
+`map` spreads a list of tasks over workers; `share` works through a list with workers taking tasks
+from the front and this process from the back; `Helpers` are workers handed one value once (in a
+file, `handed_over`) for tasks that need it; `Background` runs one function beside this process.
+
 Workers are started with "spawn" (a fresh interpreter that imports only what the work needs):
 nothing of the parent -- its open SQLite connections, its threads -- is copied into them. A worker
 that dies (killed for memory, say) or cannot start makes `map` raise Failed, and the caller does
-the work itself.
+the work itself; `share` and `Background` do a dead worker's work in this process.
 """
 import contextlib
 import os
@@ -65,10 +69,14 @@ def handed_over(value):
     import pickle
     import tempfile
 
-    with tempfile.NamedTemporaryFile(prefix="timeline-", suffix=".pickle") as f:
-        pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
-        f.flush()
-        yield f.name
+    fd, path = tempfile.mkstemp(prefix="timeline-", suffix=".pickle")  # closed before a worker opens it (Windows)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+        yield path
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
 
 
 def taken(path):
