@@ -122,6 +122,7 @@ class Cache:
         self.used = set()
         self.hits = self.misses = 0
         self._rows = {}  # {key: the corroboration rows read for it, or None}
+        self._described = None  # (the sources last described for those rows, how many, their key)
         self.conn = None
         try:
             if not os.path.isdir(folder):
@@ -213,8 +214,13 @@ class Cache:
         self.used.add((kind, key))
 
     def _source_rows_key(self, sources):
+        known = self._described
+        if known and known[0] is sources and known[1] == len(sources):
+            return known[2]  # asked three times a build (0.15 s each at 10,000 articles)
         described = [[s.id, s.sha256, s.published, s.based_on] for _, s in sorted(sources.items())]
-        return hashlib.sha256(json.dumps(described).encode()).hexdigest()
+        key = hashlib.sha256(json.dumps(described).encode()).hexdigest()
+        self._described = (sources, len(sources), key)
+        return key
 
     def _cached_source_rows(self, key, tables):
         if key not in self._rows:
