@@ -141,6 +141,8 @@ def _build(db_path, facts_dir, sources_dir, wait, progress, use_cache, excerpts,
                     raise InputError(inputs.problems)
                 written = _started(tmp, begun)
                 for worker in helpers:
+                    worker.release()  # done: their memory back before the write (close() waits for them)
+                for worker in helpers:
                     worker.close()  # their memory back before the write
                 inputs.counts = {"facts": len(inputs.facts), "entities": len(inputs.entities),
                                  "sources": len(inputs.sources)}

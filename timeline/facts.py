@@ -185,9 +185,10 @@ def _load_facts(facts_dir, sources, entities, relative_to, cache, progress, jobs
         else:  # not known, or a cache entry that does not hold: read the file again
             todo.append((name, path, check.path, key))
     read = {}
-    for (name, _, _, key), (pairs, problems, as_json) in zip(todo, _read_files(todo, sources, entities, jobs, helpers)):
+    for (name, _, _, key), (pairs, problems, as_json) in zip(todo, _read_files(todo, sources, entities, jobs, helpers,
+                                                                                 cache)):
         read[name] = pairs, problems
-        if as_json is not None:
+        if as_json is not None:  # checked by a worker (what this process checked is kept already)
             cache.put_facts(key, pairs, as_json)
     facts, seen = [], {}
     for number, name in enumerate(names, start=1):
@@ -216,14 +217,23 @@ def _load_facts(facts_dir, sources, entities, relative_to, cache, progress, jobs
     return facts, problems
 
 
-def _read_files(todo, sources, entities, jobs, helpers=None):
+def _read_files(todo, sources, entities, jobs, helpers=None, cache=None):
     """(pairs, problems, pairs as JSON or None) for each (name, path, shown, key) of `todo`, in order:
-    here, or shared with worker processes when there is enough to read."""
+    here, or shared with worker processes when there is enough to read. What this process checks is
+    kept in the `cache` at once (its JSON is then None): while a worker still checks files."""
     from . import workers
 
     jobs = workers.default_jobs() if jobs is None else jobs
     tasks = [(path, shown, key is not None) for _, path, shown, key in todo]
-    here = lambda task: _check_file(task, sources, entities)  # noqa: E731
+    keys = {task[0]: key for task, (_, _, _, key) in zip(tasks, todo)}
+
+    def here(task):
+        pairs, problems, as_json = _check_file(task, sources, entities)
+        if as_json is not None and cache is not None:
+            cache.put_facts(keys[task[0]], pairs, as_json)
+            as_json = None
+        return pairs, problems, as_json
+
     if len(tasks) < 2 or sum(_size(path) for path, _, _ in tasks) < MIN_PARALLEL_BYTES:
         return [here(task) for task in tasks]
     if helpers is not None:

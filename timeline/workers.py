@@ -152,6 +152,7 @@ class Helpers:
         import concurrent.futures
         import multiprocessing
 
+        self._exiting = []  # processes released, to wait for in close()
         self._file = handed_over(value)
         path = self._file.__enter__()
         try:
@@ -164,12 +165,24 @@ class Helpers:
     def submit(self, function, *args):
         return self.pool.submit(function, *args)
 
+    def release(self):
+        """Let the workers go once their tasks are done, without waiting for them to exit (close() waits)."""
+        if self.pool is not None:
+            self._exiting = list((self.pool._processes or {}).values())
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = None
+
     def close(self):
         """Stop the workers (waiting for none of the tasks not yet begun) and remove the file."""
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
             self.pool = None
+        for process in self._exiting:
+            process.join()
+        self._exiting = []
+        if self._file is not None:
             self._file.__exit__(None, None, None)
+            self._file = None
 
 
 class Background:
