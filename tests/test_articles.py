@@ -160,15 +160,20 @@ def test_shared_work_comes_back_in_order_and_a_dead_worker_s_tasks_are_done_here
         done_here.append(task)
         return _twice(task)
 
-    assert workers.share(_twice, tasks, jobs, here) == [t * 2 for t in tasks]
-    if jobs == 1:
-        assert done_here == tasks, "one job: all of it here"
-    else:
-        assert 0 < len(done_here) < len(tasks), "shared"
-    done_here.clear()
-    tasks = ["a", "die", "b", "c", "d"] + [str(n) for n in range(20)]
-    assert workers.share(_twice, tasks, jobs, here) == [t * 2 for t in tasks]
-    assert "die" in done_here or jobs == 1
+    helpers = workers.Helpers(jobs - 1, None) if jobs > 1 else None
+    try:
+        assert workers.share(_twice, tasks, here, helpers and helpers.pool) == [t * 2 for t in tasks]
+        if jobs == 1:
+            assert done_here == tasks, "one job: all of it here"
+        else:
+            assert 0 < len(done_here) < len(tasks), "shared"
+        done_here.clear()
+        tasks = ["a", "die", "b", "c", "d"] + [str(n) for n in range(20)]
+        assert workers.share(_twice, tasks, here, helpers and helpers.pool) == [t * 2 for t in tasks]
+        assert "die" in done_here or jobs == 1
+    finally:
+        if helpers:
+            helpers.close()
 
 
 def test_a_helper_killed_part_way_leaves_its_work_to_this_process_and_the_same_bytes(corpus, tmp_path, pools,
@@ -181,16 +186,16 @@ def test_a_helper_killed_part_way_leaves_its_work_to_this_process_and_the_same_b
     build.build(str(work / "timeline.db"), str(work / "facts"), str(work / "sources"), jobs=2)
     forget_facts(work)
     killed = []
-    real = build._helpers
+    real = workers.Helpers.submit
 
-    def helpers_then_kill(*args):
-        held, jobs = real(*args)
-        for process in list(held.pool._processes.values()):  # started for the sources' tables
+    def submit_then_kill(self, function, *args):
+        future = real(self, function, *args)
+        for process in list(self.pool._processes.values()) if not killed else ():  # started for its first task
             process.kill()
             killed.append(process.pid)
-        return held, jobs
+        return future
 
-    monkeypatch.setattr(build, "_helpers", helpers_then_kill)
+    monkeypatch.setattr(workers.Helpers, "submit", submit_then_kill)
     build.build(str(work / "timeline.db"), str(work / "facts"), str(work / "sources"), jobs=2)
     assert killed, "a helper was running"
     assert (work / "timeline.db").read_bytes() == one

@@ -41,6 +41,7 @@ class Inputs:
     reused_rows: dict = field(default_factory=dict)  # {module name: rows} taken from the build cache
     history: list = field(default_factory=list)  # fact_history rows (timeline.history)
     sentence_pairs: object = None  # corroboration's comparison, under way in a worker (workers.Background)
+    depends: str = None  # what the checked facts depend on besides their files (facts._dependencies)
 
 
 def check(facts_dir="facts", sources_dir="sources", relative_to=None, cache=None, progress=None, jobs=None,
@@ -64,9 +65,11 @@ def check(facts_dir="facts", sources_dir="sources", relative_to=None, cache=None
     helpers, facts_jobs = None, jobs
     if on_sources and sources and not problems:
         helpers, facts_jobs = on_sources(sources, entities)
+    depends = facts_module._dependencies(sources, entities) \
+        if cache is not None and sources is not None and entities is not None else None
     # None (a file that could not be read) makes the facts skip checks against it: no cascade of errors.
     facts, more = facts_module.load_facts(facts_dir, sources, entities, relative_to, cache=cache, progress=progress,
-                                          jobs=facts_jobs, helpers=helpers)
+                                          jobs=facts_jobs, helpers=helpers, depends=depends)
     problems += more
     # Cross-checks wait for the inputs they need to be whole: otherwise a broken sources.yaml, or one
     # fact with a typo, would be reported again as every set-aside source or resolved topic it hides.
@@ -80,7 +83,7 @@ def check(facts_dir="facts", sources_dir="sources", relative_to=None, cache=None
         resolutions, more = conflicts.load_resolutions(facts_dir, facts, relative_to)
         problems += more
     quotes.forget()  # set-aside quotes were matched too
-    return Inputs(sources or {}, entities or {}, facts, problems, set_aside, resolutions)
+    return Inputs(sources or {}, entities or {}, facts, problems, set_aside, resolutions, depends=depends)
 
 
 def build(db_path="timeline.db", facts_dir="facts", sources_dir="sources", wait=30.0, progress=None,
@@ -131,7 +134,11 @@ def _build(db_path, facts_dir, sources_dir, wait, progress, use_cache, excerpts,
             def begin(sources, entities):
                 pending = _compare_sources(sources, cache, jobs)
                 started.append(pending)
-                return _helpers(tmp, sources, entities, jobs, excerpts, pending, helpers, begun)
+                held, facts_jobs = _helpers(sources, entities, jobs, excerpts, pending)
+                if held:
+                    helpers.append(held)
+                    begun.append(held.submit(_start_database_held, tmp))  # its first task, before any facts
+                return held, facts_jobs
 
             try:
                 inputs = check(facts_dir, sources_dir, cache=cache, progress=progress, jobs=jobs, parts=articles.PARTS,
@@ -142,8 +149,6 @@ def _build(db_path, facts_dir, sources_dir, wait, progress, use_cache, excerpts,
                 written = _started(tmp, begun)
                 for worker in helpers:
                     worker.release()  # done: their memory back before the write (close() waits for them)
-                for worker in helpers:
-                    worker.close()  # their memory back before the write
                 inputs.counts = {"facts": len(inputs.facts), "entities": len(inputs.entities),
                                  "sources": len(inputs.sources)}
                 last = (manifest or {}).get("hashes")
@@ -166,23 +171,21 @@ def _build(db_path, facts_dir, sources_dir, wait, progress, use_cache, excerpts,
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(tmp)
             if cache:
-                depends = facts_module._dependencies(inputs.sources, inputs.entities)
+                depends = inputs.depends or facts_module._dependencies(inputs.sources, inputs.entities)
                 cache.put_manifest(db_path, {"inputs": fingerprint, "db": cache_module.file_state(db_path),
                                              "counts": inputs.counts, "hashes": hashes, "states": states,
                                              "depends": depends, "excerpts": excerpts})
         return inputs
     finally:
-        facts_module._depends.clear()  # the sources it described need not outlive the build
         if cache:
             cache.close()
 
 
-def _helpers(tmp, sources, entities, jobs, excerpts, pending, helpers, begun):
-    """When a core is free beside this one (no comparison of sentences under way in a worker) and there
-    are enough sentences, start workers.Helpers holding the sources and entities, appended to
-    `helpers`: the first writes the database's tables of sources and sentences (start_database, its
-    Future appended to `begun`), then they share the facts files with this process. Returns
-    (the Helpers or None, the number of processes the facts may use)."""
+def _helpers(sources, entities, jobs, excerpts, pending):
+    """(workers.Helpers holding the sources and entities, or None; the number of processes the facts may
+    use). Helpers start when a core is free beside this one (no comparison of sentences under way in
+    a worker, `pending`) and there are enough sentences: the first writes the database's tables of
+    sources and sentences (start_database), then they share the facts files with this process."""
     from . import workers
 
     n = workers.default_jobs() if jobs is None else jobs
@@ -194,8 +197,6 @@ def _helpers(tmp, sources, entities, jobs, excerpts, pending, helpers, begun):
         held = workers.Helpers(n - 1, (sources_module.handed(sources), entities))
     except workers.Failed:
         return None, n
-    helpers.append(held)
-    begun.append(held.submit(_start_database_held, tmp))
     return held, n
 
 

@@ -129,18 +129,20 @@ def load_entities(facts_dir, shown):
 MIN_PARALLEL_BYTES = 2_000_000
 
 
-def load_facts(facts_dir, sources, entities, relative_to=None, cache=None, progress=None, jobs=1, helpers=None):
+def load_facts(facts_dir, sources, entities, relative_to=None, cache=None, progress=None, jobs=1, helpers=None,
+               depends=None):
     """([fact dict], [Problem]): every fact checked and every quote placed in its source.
 
     With a `cache` (timeline.cache.Cache), a facts file whose bytes, sources, entities and code are
     those of an earlier build that found no problem in it is not read again. The files to read are
     shared with `jobs - 1` worker processes when there are enough of them (None: one per CPU), or with
     `helpers` (workers.Helpers holding these sources and entities); the facts and problems are the
-    same, in the same order, whatever the number.
+    same, in the same order, whatever the number. `depends`: _dependencies(sources, entities), when
+    the caller has it already.
     """
     with _no_cycle_collection():
         try:
-            return _load_facts(facts_dir, sources, entities, relative_to, cache, progress, jobs, helpers)
+            return _load_facts(facts_dir, sources, entities, relative_to, cache, progress, jobs, helpers, depends)
         finally:
             quotes.forget()  # the articles folded for matching need not outlive the check
             _seen.clear()
@@ -164,15 +166,17 @@ def _no_cycle_collection(freeze=False):
             gc.enable()
 
 
-def _load_facts(facts_dir, sources, entities, relative_to, cache, progress, jobs, helpers):
+def _load_facts(facts_dir, sources, entities, relative_to, cache, progress, jobs, helpers, depends):
     checks = {}
 
     def check_for(path):
         shown = display_path(path, relative_to)
         return checks.setdefault(shown, Checker(shown))
 
-    depends = _dependencies(sources, entities) if cache is not None and sources is not None \
-        and entities is not None else None
+    if cache is None:
+        depends = None  # nothing is kept: no key is needed
+    elif depends is None and sources is not None and entities is not None:
+        depends = _dependencies(sources, entities)
     names = fact_files(facts_dir, check_for)
     known, todo = {}, []  # {name: pairs from the cache}, [(name, path, shown, key)] to read
     for name in names:
@@ -219,38 +223,35 @@ def _load_facts(facts_dir, sources, entities, relative_to, cache, progress, jobs
 
 def _read_files(todo, sources, entities, jobs, helpers=None, cache=None):
     """(pairs, problems, pairs as JSON or None) for each (name, path, shown, key) of `todo`, in order:
-    here, or shared with worker processes when there is enough to read. What this process checks is
-    kept in the `cache` at once (its JSON is then None): while a worker still checks files."""
+    here, or shared with worker processes when there is enough to read (`helpers`, or Helpers started
+    for it). What this process checks is kept in the `cache` at once (its JSON is then None): while a
+    worker still checks files."""
     from . import workers
 
-    jobs = workers.default_jobs() if jobs is None else jobs
-    tasks = [(path, shown, key is not None) for _, path, shown, key in todo]
-    keys = {task[0]: key for task, (_, _, _, key) in zip(tasks, todo)}
+    tasks = [(path, shown, key) for _, path, shown, key in todo]
 
     def here(task):
         pairs, problems, as_json = _check_file(task, sources, entities)
         if as_json is not None and cache is not None:
-            cache.put_facts(keys[task[0]], pairs, as_json)
+            cache.put_facts(task[2], pairs, as_json)
             as_json = None
         return pairs, problems, as_json
 
     if len(tasks) < 2 or sum(_size(path) for path, _, _ in tasks) < MIN_PARALLEL_BYTES:
         return [here(task) for task in tasks]
-    if helpers is not None:
-        return workers.share(_check_held, tasks, jobs, here, pool=helpers.pool)
-    if jobs < 2:
-        return [here(task) for task in tasks]
-    from .sources import handed
+    own = None
+    jobs = workers.default_jobs() if jobs is None else jobs
+    if helpers is None and jobs > 1:
+        from .sources import handed
 
+        with contextlib.suppress(workers.Failed):
+            own = helpers = workers.Helpers(min(jobs - 1, len(tasks) - 1), (
+                handed(sources, signals=False) if sources is not None else None, entities))
     try:
-        helpers = workers.Helpers(min(jobs - 1, len(tasks) - 1),
-                                  (handed(sources, signals=False) if sources is not None else None, entities))
-    except workers.Failed:
-        return [here(task) for task in tasks]
-    try:
-        return workers.share(_check_held, tasks, jobs, here, pool=helpers.pool)
+        return workers.share(_check_held, tasks, here, helpers.pool if helpers else None)
     finally:
-        helpers.close()
+        if own:
+            own.close()
 
 
 _seen = {}  # the sources the date conflicts were last worked out against, and what was found in them
@@ -264,14 +265,14 @@ def _check_held(task):
 
 
 def _check_file(task, sources, entities):
-    """(pairs, problems, pairs as JSON when `as_json` and the file has no problem, else None) for one file."""
+    """(pairs, problems, pairs as JSON when the file has a cache `key` and no problem, else None) for one file."""
     import json
 
-    path, shown, as_json = task
+    path, shown, key = task
     check = Checker(shown)
     pairs = list(_read_file(path, check, sources, entities))
     # check_circular=False: plain dicts and lists just made (15% quicker)
-    text = json.dumps(pairs, separators=(",", ":"), check_circular=False) if as_json and not check.problems else None
+    text = json.dumps(pairs, separators=(",", ":"), check_circular=False) if key and not check.problems else None
     if sources and not check.problems:
         from . import conflicts
 
@@ -327,15 +328,8 @@ def _dependencies(sources, entities):
     import hashlib
     import json
 
-    if _depends and _depends[0] is sources and _depends[1] is entities and _depends[2] == len(sources):
-        return _depends[3]  # the same build asks again (for its manifest)
     described = [[s.id, s.sha256, s.published, bool(s.text)] for _, s in sorted(sources.items())]
-    value = hashlib.sha256(json.dumps([described, sorted(entities)]).encode()).hexdigest()
-    _depends[:] = [sources, entities, len(sources), value]
-    return value
-
-
-_depends = []  # the sources and entities _dependencies last described, and what it found
+    return hashlib.sha256(json.dumps([described, sorted(entities)]).encode()).hexdigest()
 
 
 def _file_key(path, depends):

@@ -45,7 +45,6 @@ class Source:
 
     def sentence_at(self, offset):
         """1-based position of the sentence holding (or next after) `offset`."""
-        import array
         import bisect
 
         known = self.__dict__.get("_starts")

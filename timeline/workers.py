@@ -87,45 +87,30 @@ def taken(path):
         return pickle.load(f)
 
 
-def share(function, tasks, jobs, here, initializer=None, initargs=(), pool=None):
-    """[function(task) for task in tasks], in order, worked out by `jobs - 1` worker processes that take
-    tasks from the front while this process works them out with `here(task)` from the back, until the
-    two meet: no one waits while a task is left. A task whose worker fails is worked out here.
-
-    `initializer(*initargs)` runs once in each worker first (to hand it what every task needs); or
-    `pool`, a Helpers' or other executor already started, is used (and left running)."""
+def share(function, tasks, here, pool):
+    """[function(task) for task in tasks], in order, worked out by the workers of `pool` (an executor,
+    e.g. a Helpers' pool, left running; None: all here) taking tasks from the front while this process
+    works them out with `here(task)` from the back, until the two meet: no one waits while a task is
+    left. A task whose worker fails is worked out here."""
     import concurrent.futures
-    import multiprocessing
     from concurrent.futures.process import BrokenProcessPool
 
-    if (jobs < 2 and pool is None) or len(tasks) < 2:
+    if pool is None or len(tasks) < 2:
         return [here(task) for task in tasks]
     out = [None] * len(tasks)
-    try:
-        own = pool is None
-        if own:
-            pool = concurrent.futures.ProcessPoolExecutor(min(jobs - 1, len(tasks) - 1),
-                                                          mp_context=multiprocessing.get_context("spawn"),
-                                                          initializer=initializer, initargs=initargs)
-    except OSError:
-        return [here(task) for task in tasks]
-    try:
-        futures = []
-        with contextlib.suppress(BrokenProcessPool, OSError, RuntimeError):  # the rest are done here
-            for task in tasks:
-                futures.append(pool.submit(function, task))
-        mine = len(tasks)  # tasks[mine:] are worked out here
-        while mine and (mine > len(futures) or futures[mine - 1].cancel()):
-            mine -= 1
-            out[mine] = here(tasks[mine])
-        for n in range(mine):  # a worker has (or had) these
-            try:
-                out[n] = futures[n].result()
-            except (BrokenProcessPool, OSError, concurrent.futures.CancelledError):
-                out[n] = here(tasks[n])
-    finally:
-        if own:
-            pool.shutdown()
+    futures = []
+    with contextlib.suppress(BrokenProcessPool, OSError, RuntimeError):  # the rest are done here
+        for task in tasks:
+            futures.append(pool.submit(function, task))
+    mine = len(tasks)  # tasks[mine:] are worked out here
+    while mine and (mine > len(futures) or futures[mine - 1].cancel()):
+        mine -= 1
+        out[mine] = here(tasks[mine])
+    for n in range(mine):  # a worker has (or had) these
+        try:
+            out[n] = futures[n].result()
+        except (BrokenProcessPool, OSError, concurrent.futures.CancelledError):
+            out[n] = here(tasks[n])
     return out
 
 
