@@ -9,8 +9,6 @@ workers. What the build cache already knows is taken from it and not sent to a w
 Workers (timeline.workers) cost about half a second to start, so a small amount of work stays in
 this process (MIN_PARALLEL_CHARS).
 """
-import sys
-
 from . import sentences as sentences_module
 from . import workers
 
@@ -25,7 +23,7 @@ MIN_BACKGROUND_SENTENCES = 20_000
 
 def analyse(text, parts=PARTS, spans=None):
     """{part: value} for one article's text: "sentences" [(paragraph, start, end)], "signals" (per
-    sentence, as the sentences table stores them), "words" (corroboration.sentence_words)."""
+    sentence, as the sentences table stores them), "words" (corroboration.sentence_words, packed)."""
     from . import corroboration, coverage
 
     if spans is None:
@@ -99,7 +97,7 @@ def _apply(source, result):
     if "signals" in result:
         source.signals = result["signals"]
     if "words" in result:
-        source.words = [(n, tuple(map(sys.intern, words))) for n, words in result["words"]]
+        source.words = result["words"]
 
 
 def _run(tasks, jobs, progress=None):

@@ -29,6 +29,8 @@ import time
 
 from . import sentences as sentences_module
 
+_WORDS_LINE = re.compile(r"[1-9][0-9]* \S+(?: \S+)*\Z")  # a sentence's number and its words (sentence_words)
+
 FOLDER = ".timeline-cache"
 SOURCE_TABLES = ("source_links", "shared_sentences", "source_origins")  # what corroboration.rows makes
 # Every cached fact has at least these keys.
@@ -193,15 +195,12 @@ class Cache:
         return None
 
     def words(self, sha256, spans):
-        """[(sentence number, [content word])] of an article (corroboration.sentence_words), or None."""
+        """The content words of an article's sentences, packed (corroboration.sentence_words), or None."""
         self.used.add(("words", sha256))
         value = self.get("words", sha256)
-        try:
-            if isinstance(value, list) and all(type(n) is int and 1 <= n <= len(spans) and isinstance(words, list)
-                                               and all(isinstance(w, str) for w in words) for n, words in value):
-                return value
-        except (TypeError, ValueError):
-            pass
+        if isinstance(value, str) and all(_WORDS_LINE.match(line) and 1 <= int(line.split(" ", 1)[0]) <= len(spans)
+                                          for line in value.split("\n") if value):
+            return value
         return None
 
     def put_part(self, kind, sha256, value):

@@ -56,27 +56,44 @@ def jaccard(a, b):
 
 
 def sentence_words(text, spans):
-    """[(sentence number, sorted content words)] of an article's sentences worth comparing. It depends on
-    the article alone: timeline.articles works it out (in worker processes) and the cache keeps it."""
+    """The content words of an article's sentences worth comparing, packed in one string (`unpacked`
+    reads it): it depends on the article alone, timeline.articles works it out (in worker processes),
+    the cache keeps it, and one string goes from process to process in a fraction of the time that
+    four hundred thousand lists of words take at 10,000 articles."""
     out = []
     for n, (_, start, end) in enumerate(spans, start=1):
         words = content_words(text[start:end])
         if len(words) >= MIN_CONTENT_WORDS:
-            out.append((n, sorted(words)))
+            out.append(f"{n} {' '.join(sorted(words))}")
+    return "\n".join(out)
+
+
+def unpacked(words):
+    """[(sentence number, sorted content words as a tuple)] of what sentence_words packed (interned: the
+    same few thousand prefixes recur in every article)."""
+    out = []
+    for line in words.split("\n") if words else ():
+        n, _, rest = line.partition(" ")
+        out.append((int(n), tuple(map(sys.intern, rest.split(" ")))))
     return out
+
+
+def sentence_count(words):
+    """How many sentences sentence_words packed."""
+    return words.count("\n") + 1 if words else 0
 
 
 def source_sentences(source):
     """[(sentence id, content words as a tuple)] of the sentences worth comparing."""
     words = source.words if source.words is not None else sentence_words(source.text, source.sentences)
-    return [(f"{source.id}:{n}", tuple(w)) for n, w in words]
+    return [(f"{source.id}:{n}", w) for n, w in unpacked(words)]
 
 
 class Compared(NamedTuple):
     """What sentence_pairs reads of a source (small enough to send to a worker process)."""
     id: str
     published_date: object
-    words: list
+    words: str  # sentence_words
 
 
 def compared(sources):

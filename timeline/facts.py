@@ -248,7 +248,7 @@ def _read_files(todo, sources, entities, jobs, helpers=None, cache=None):
             own = helpers = workers.Helpers(min(jobs - 1, len(tasks) - 1), (
                 handed(sources, signals=False) if sources is not None else None, entities))
     try:
-        return workers.share(_check_held, tasks, here, helpers.pool if helpers else None)
+        return workers.share(_check_held, tasks, here, (lambda: helpers.pool) if helpers else None)
     finally:
         if own:
             own.close()

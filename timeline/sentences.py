@@ -16,11 +16,14 @@ from functools import lru_cache
 
 # A full stop after a plain word (not an abbreviation, initial, number or dotted form), then a capital
 # (or a quotation that opens with one).
-_SURE = re.compile(r"(?:(?<=\s)|^)([A-Za-z][a-z]+)\.(?=[ \t]+[\u201c\"]?[A-Z])")
-# Spans pysbd treats as one unit (its BetweenPunctuation rules), and anything that may open one.
-_PROTECTED = re.compile(r"\u201c[^\u201d]*\u201d|\"[^\"]*\"|\([^()]*\)|\[[^\]]*\]|\u00ab[^\u00bb]*\u00bb"
-                        r"|(?<=\s)\u2018(?:[^\u2019]|\u2019[a-zA-Z])*\u2019|(?<=\s)'(?:[^']|'[a-zA-Z])*'|--[^-]*--")
-_OPENERS = "\u201c\u201d\"()[]\u00ab\u00bb\u2018"
+_SURE = re.compile(r"(?:(?<=\s)|^)([A-Za-z][a-z]+|[a-z])\.(?=[ \t]+[\u201c\"]?[A-Z])")
+# Spans pysbd treats as one unit (its BetweenPunctuation rules: each kind found over the whole line on
+# its own, as pysbd does; its patterns pair a mark with the next one and need something between them),
+# with the marks that, left outside every span of their kind, make the line pysbd's to judge.
+_PAIRED = [(re.compile(pattern), marks) for pattern, marks in [
+    ("\u201c[^\u201d\\\\]+\u201d", "\u201c\u201d"), ('"[^"\\\\]+"', '"'), (r"\[[^\]\\]+\]", "[]"),
+    (r"\([^()\\]+\)", "()"), ("\u00ab[^\u00bb\\\\]+\u00bb", "\u00ab\u00bb"),
+    ("(?<=\\s)\u2018(?:[^\u2019]|\u2019[a-zA-Z])*\u2019", "\u2018")]]
 _INNER = re.compile(r"[.!?\u2026]")
 
 # "7:50 p.m. ET: This article..." -- pysbd ends a sentence after "p.m."; a time zone follows.
@@ -71,9 +74,11 @@ def split(text):
 
 @lru_cache(maxsize=1)
 def _abbreviations():
+    """pysbd's English abbreviations, as (all, prepositive, number) sets of lower-case words."""
     from pysbd.lang.english import English
 
-    return frozenset(English.Abbreviation.ABBREVIATIONS)
+    a = English.Abbreviation
+    return frozenset(a.ABBREVIATIONS), frozenset(a.PREPOSITIVE_ABBREVIATIONS), frozenset(a.NUMBER_ABBREVIATIONS)
 
 
 @lru_cache(maxsize=1)
@@ -85,18 +90,155 @@ def _titles():
     return re.compile(rf"(?:(?<=\s)|^)(?i:{words})\.(?= )")
 
 
+# An abbreviation pysbd knows, then a space and a lower-case letter ("Jr. said", "U.S. officials"): pysbd
+# replaces that full stop before it looks for sentence ends (AbbreviationReplacer.replace_period_of_abbr),
+# so it never ends a sentence. A dotted form must start with a capital: a lower-case letter and a full
+# stop ("e.g.") may be read as an item of a list (a. b. c.) across the paragraph.
+_ABBREVIATED = re.compile(r"(?:(?<=\s)|^)([A-Za-z][a-z]*|[A-Z][A-Za-z]*(?:\.[A-Za-z]+)+)\.(?=\s[a-z])")
+
+# What makes pysbd read a paragraph as a whole rather than sentence by sentence: lists (a. b., (a) (b),
+# 1. 2., 1) 2)), whose items it finds across the paragraph (ListItemReplacer: two items or more are
+# enough here); braces (its abbreviation search looks for "{abbr} "); parentheses between quotations
+# (PARENS_BETWEEN_DOUBLE_QUOTES_REGEX).
+_PARENS_IN_QUOTES = re.compile(r"[\"\u201d]\s\(.*\)\s[\"\u201c]")
+# A straight single quotation mark that is not inside a word: pysbd may pair it with the next one
+_LOOSE_APOSTROPHE = re.compile(r"(?<![A-Za-z0-9])'")
+_LETTER_STOP = re.compile(r"(?<!\S)[a-z]\.")  # what every lettered item holds (a quick look first)
+_DIGIT_STOP = re.compile(r"\d\.")  # and every numbered one
+
+
+@lru_cache(maxsize=1)
+def _list_items():
+    from pysbd.lists_item_replacer import ListItemReplacer as L
+
+    return (L.LATIN_NUMERALS, L.ROMAN_NUMERALS, re.compile(L.ALPHABETICAL_LIST_WITH_PERIODS),
+            re.compile(L.ALPHABETICAL_LIST_WITH_PARENS), re.compile(L.NUMBERED_LIST_REGEX_1),
+            re.compile(L.NUMBERED_LIST_PARENS_REGEX))
+
+
+def _listed(items, alphabet=None):
+    """Could pysbd take these for the items of a list? Only when two next to each other (the last and
+    the first count as neighbours) are one apart: a. b., 2) 3), 9. 0. (iterate_alphabet_array,
+    scan_lists)."""
+    if alphabet is None:
+        order = [int(i) for i in items]
+    else:
+        order = [alphabet.index(i) for i in items if i in alphabet]
+    return len(order) > 1 and any(abs(a - b) == 1 or {a, b} == {0, 9} and alphabet is None
+                                  for a, b in zip(order, order[1:] + order[:1]))
+
+
+# What makes pysbd end a piece early even with no full stop inside: a quotation or brackets at its start
+# followed by a capital (the first alternatives of SENTENCE_BOUNDARY_REGEX), and a dash before a
+# closing quotation, a space and a capital (QUOTATION_AT_END_OF_SENTENCE_REGEX).
+_LEADING_UNIT = re.compile("\\s*(?:\uff08[^\uff09]*\uff09(?=\\s?[A-Z])|\u300c[^\u300d]*\u300d(?=\\s[A-Z])"
+                           "|\\([^)]{2,}\\)(?=\\s[A-Z])|'[^']*[^,]'(?=\\s[A-Z])|\"[^\"]*[^,]\"(?=\\s[A-Z])"
+                           "|\u201c[^\u201d]*[^,]\u201d(?=\\s[A-Z]))")
+_DASH_QUOTE = re.compile("-[\"'\u201c\u201d]\\s[A-Z]")
+_CLOSING = "\"\u201d\u2019') \t"
+
+
+def _whole(para):
+    """True when pysbd must read `para` whole: what it finds in one sentence may depend on another."""
+    if "--" in para or "{" in para or "\\" in para or "\uff08" in para or "\u300c" in para:
+        return True
+    if "'" in para and _LOOSE_APOSTROPHE.search(para):
+        return True
+    latin, roman, letters, parens, numbers, numbers_parens = _list_items()
+    if _LETTER_STOP.search(para):
+        items = letters.findall(para)
+        if _listed(items, latin) or _listed(items, roman):
+            return True
+    if _DIGIT_STOP.search(para) and _listed(numbers.findall(para)):
+        return True
+    if ")" in para:
+        items = parens.findall(para)
+        if (_listed(items, latin) or _listed(items, roman) or _listed(numbers_parens.findall(para))
+                or _PARENS_IN_QUOTES.search(para)):
+            return True
+    return False
+
+
+def _cut_after(word, para, end):
+    """Does pysbd end a sentence at the full stop after `word` (which ends at `end`, before a capital)?"""
+    abbreviations, prepositive, _ = _abbreviations()
+    word = word.lower()
+    if word not in abbreviations:
+        return True
+    if word in prepositive:  # "Sen. Lee": never an end
+        return False
+    # Any other abbreviation keeps its full stop before a space and a capital, except before "I" and
+    # "Co. KG" (replace_period_of_abbr, KommanditgesellschaftRule)
+    rest = para[end:].lstrip(" \t").lstrip("\u201c\"")
+    return not rest.startswith("I") and not (word == "co" and para.startswith(" KG", end))
+
+
+def _one_sentence(piece):
+    """True when pysbd would give `piece` back as one sentence: no full stop, question or exclamation
+    mark inside it but titles and abbreviations before a lower-case word, nothing that ends it early."""
+    body = piece.rstrip(_CLOSING)
+    if body and body[-1] in ".!?\u2026":
+        body = body[:-1]
+    if _INNER.search(body):
+        abbreviations, prepositive, number = _abbreviations()
+        body = _titles().sub("", body)
+        body = _ABBREVIATED.sub(lambda m: "" if (w := m.group(1).lower()) in abbreviations
+                                and w not in prepositive and w not in number else m.group(), body)
+        if _INNER.search(body):
+            return False
+    return not (_LEADING_UNIT.match(piece) or "-" in piece and _DASH_QUOTE.search(piece))
+
+
+@lru_cache(maxsize=1)
+def _language():
+    """pysbd's English with its abbreviation search done in fewer steps, giving the same text.
+
+    pysbd's search (AbbreviationReplacer.search_for_abbreviations_in_string) rewrites the whole line
+    once for every word that starts like an abbreviation ("is", "p", "may", ...: most words of a
+    line). Each rewrite only turns full stops into its marker, so rewriting again for the same word
+    changes nothing, and a word with no full stop after it has nothing to rewrite: both are skipped.
+    A line with a brace goes through pysbd's own search (its lookup of the next word reads "{abbr} ").
+    """
+    from pysbd.lang.english import English
+
+    base = English.AbbreviationReplacer
+
+    class Replacer(base):
+        def search_for_abbreviations_in_string(self, text):
+            if "{" in text:
+                return base.search_for_abbreviations_in_string(self, text)
+            lowered, seen = text.lower(), set()
+            for abbr in self.lang.Abbreviation.ABBREVIATIONS:
+                stripped = abbr.strip()
+                if stripped not in lowered:
+                    continue
+                for match in re.findall(r"(?:^|\s){}".format(stripped), text, flags=re.IGNORECASE):
+                    if match not in seen:
+                        seen.add(match)
+                        if match.strip() + "." in text:
+                            text = self.scan_for_replacements(text, match, 0, [])
+            return text
+
+    class Language(English):
+        AbbreviationReplacer = Replacer
+
+    return Language
+
+
 def _pysbd(text):
-    """What pysbd's Segmenter(clean=False).segment(text) returns, without its slow last step.
+    """What pysbd's Segmenter(clean=False).segment(text) returns, without its slow steps.
 
     pysbd places each sentence back in the text by compiling a regular expression per sentence and
     scanning the whole text with it; this does the same search with str.find (first non-overlapping
-    occurrence, plus the whitespace after it, that ends after the previous one).
+    occurrence, plus the whitespace after it, that ends after the previous one). Its abbreviation
+    search is _language()'s.
     """
-    segmenter = _segmenter()
+    from pysbd.processor import Processor
+
     found, prior_end = [], 0
-    for sentence in segmenter.processor(text).process():
+    for sentence in Processor(text, _language()).process():
         if not sentence:
-            return segmenter.segment(text)
+            return _segmenter().segment(text)
         pos = 0
         while True:
             start = text.find(sentence, pos)
@@ -115,23 +257,26 @@ def _pysbd(text):
 
 def _segments(para):
     """pysbd's segments of `para`, asking pysbd only about the pieces between undisputed boundaries."""
-    if "--" in para or "'" in para and re.search(r"\s'", para):
+    if _whole(para):
         return _pysbd(para)
-    protected = [m.span() for m in _PROTECTED.finditer(para)]
-    outside = _PROTECTED.sub("", para)
-    if any(c in outside for c in _OPENERS):  # an unbalanced quotation or bracket: let pysbd judge
-        return _pysbd(para)
-    abbreviations = _abbreviations()
+    protected = []
+    for pattern, marks in _PAIRED:
+        if any(c in para for c in marks):
+            spans = [m.span() for m in pattern.finditer(para)]
+            outside = pattern.sub("", para) if spans else para
+            if any(c in outside for c in marks):  # an unbalanced quotation or bracket: let pysbd judge
+                return _pysbd(para)
+            protected += spans
     cuts = []
     for m in _SURE.finditer(para):
         end = m.end()
-        if m.group(1).lower() in abbreviations or any(a < end <= b for a, b in protected):
+        if any(a < end <= b for a, b in protected) or not _cut_after(m.group(1), para, end):
             continue
         cuts.append(end)
     out, start = [], 0
     for end in cuts + [len(para)]:
         piece = para[start:end]
-        if _INNER.search(_titles().sub("", piece.rstrip(".!?\u2026\"\u201d\u2019') \t"))):
+        if not _one_sentence(piece):
             out += _pysbd(piece)
         elif piece.strip():
             out.append(piece)

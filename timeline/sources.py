@@ -41,7 +41,7 @@ class Source:
     published_date: object = None  # datetime.date in the article's own time zone
     sentences: list = field(default_factory=list)  # [(paragraph, start, end)]
     signals: list = None  # per sentence, the coverage signals as stored (filled by articles.analyse_sources)
-    words: list = None  # [(sentence number, content words)] for corroboration (likewise)
+    words: str = None  # the content words corroboration compares, packed (corroboration.sentence_words)
 
     def sentence_at(self, offset):
         """1-based position of the sentence holding (or next after) `offset`."""

@@ -89,21 +89,28 @@ def taken(path):
 
 def share(function, tasks, here, pool):
     """[function(task) for task in tasks], in order, worked out by the workers of `pool` (an executor,
-    e.g. a Helpers' pool, left running; None: all here) taking tasks from the front while this process
-    works them out with `here(task)` from the back, until the two meet: no one waits while a task is
-    left. A task whose worker fails is worked out here."""
+    e.g. a Helpers' pool, left running; None: all here; or a callable giving one of those, asked again
+    after each task while it gives None: workers that start late take what is left) taking tasks from
+    the front while this process works them out with `here(task)` from the back, until the two meet:
+    no one waits while a task is left. A task whose worker fails is worked out here."""
     import concurrent.futures
     from concurrent.futures.process import BrokenProcessPool
 
     if pool is None or len(tasks) < 2:
         return [here(task) for task in tasks]
+    current = pool if callable(pool) else (lambda: pool)
     out = [None] * len(tasks)
     futures = []
-    with contextlib.suppress(BrokenProcessPool, OSError, RuntimeError):  # the rest are done here
-        for task in tasks:
-            futures.append(pool.submit(function, task))
     mine = len(tasks)  # tasks[mine:] are worked out here
-    while mine and (mine > len(futures) or futures[mine - 1].cancel()):
+    while mine:
+        if not futures and (executor := current()) is not None:
+            with contextlib.suppress(BrokenProcessPool, OSError, RuntimeError):  # the rest are done here
+                for task in tasks[:mine]:
+                    futures.append(executor.submit(function, task))
+            if not futures:
+                current = lambda: None  # noqa: E731 (the workers are gone)
+        if futures and mine <= len(futures) and not futures[mine - 1].cancel():
+            break
         mine -= 1
         out[mine] = here(tasks[mine])
     for n in range(mine):  # a worker has (or had) these
@@ -131,37 +138,84 @@ def held():
 
 class Helpers:
     """`jobs` worker processes holding one value (handed over once, in a file), for tasks that need it
-    (they read it with held()): submit(function, *args) -> a Future. Close them when done."""
+    (they read it with held()). `first` (function, *args) is their first task, begun as they start
+    (its Future: `self.first`). With `after`, they start only once `after()` returns True (waited for
+    in a thread, while this process goes on: `self.pool` is None until then). Close them when done."""
 
-    def __init__(self, jobs, value):
+    def __init__(self, jobs, value, first=None, after=None):
+        import threading
+
+        self.pool = self.first = None
+        self._lock = threading.Lock()
+        self._closed = self._first_taken = False
+        self._exiting = []  # processes released, to wait for in close()
+        self._thread = None
+        self._file = handed_over(value)
+        path = self._file.__enter__()
+        if after is None:
+            try:
+                self._start(jobs, path, first)
+            except Failed:
+                self._file.__exit__(None, None, None)
+                raise
+        else:
+            self._thread = threading.Thread(target=self._start_after, args=(after, jobs, path, first), daemon=True)
+            self._thread.start()
+
+    def _start(self, jobs, path, first):
         import concurrent.futures
         import multiprocessing
 
-        self._exiting = []  # processes released, to wait for in close()
-        self._file = handed_over(value)
-        path = self._file.__enter__()
+        if self._closed:  # let go before they were needed
+            return
         try:
-            self.pool = concurrent.futures.ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
-                                                               initializer=_hold, initargs=(path,))
+            pool = concurrent.futures.ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
+                                                          initializer=_hold, initargs=(path,))
         except OSError:
-            self._file.__exit__(None, None, None)
             raise Failed("could not start worker processes") from None
+        with self._lock:
+            if self._closed:
+                pool.shutdown(cancel_futures=True)
+                return
+            if first and not self._first_taken:
+                self.first = pool.submit(*first)
+            self.pool = pool
+
+    def _start_after(self, after, jobs, path, first):
+        with contextlib.suppress(Failed):
+            if after():
+                self._start(jobs, path, first)
+
+    def take_first(self):
+        """True when the first task has not been begun by the workers, and now never will be (the caller
+        does it); False when it has (wait for `self.first`)."""
+        with self._lock:
+            if self.first is None:
+                self._first_taken = True
+            return self._first_taken
 
     def submit(self, function, *args):
         return self.pool.submit(function, *args)
 
     def release(self):
         """Let the workers go once their tasks are done, without waiting for them to exit (close() waits)."""
-        if self.pool is not None:
-            self._exiting = list((self.pool._processes or {}).values())
-            self.pool.shutdown(wait=False, cancel_futures=True)
-            self.pool = None
+        with self._lock:
+            self._closed = True
+            if self.pool is not None:
+                self._exiting = list((self.pool._processes or {}).values())
+                self.pool.shutdown(wait=False, cancel_futures=True)
+                self.pool = None
 
     def close(self):
         """Stop the workers (waiting for none of the tasks not yet begun) and remove the file."""
-        if self.pool is not None:
-            self.pool.shutdown(cancel_futures=True)
-            self.pool = None
+        with self._lock:
+            self._closed = True
+            pool, self.pool = self.pool, None
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
         for process in self._exiting:
             process.join()
         self._exiting = []
@@ -176,7 +230,10 @@ class Background:
     arguments once they are sent: `make_args` makes them again if they are needed here."""
 
     def __init__(self, function, make_args, jobs):
+        import threading
+
         self.function, self.make_args, self.pool, self.pending = function, make_args, None, None
+        self._lock = threading.Lock()
         if jobs > 1:
             import multiprocessing
 
@@ -191,6 +248,21 @@ class Background:
         """True while the work is under way in a worker process."""
         return self.pending is not None
 
+    def done_elsewhere(self):
+        """Wait until the worker has sent its result, then stop the worker (its memory is given back;
+        result() still has the result): True. False when no worker has the work, or it was closed."""
+        while True:
+            with self._lock:
+                pending = self.pending
+                if pending is None:
+                    return False
+                if pending.ready():
+                    if not pending.successful():
+                        return False
+                    self._stop()
+                    return True
+            pending.wait(0.05)
+
     def result(self):
         try:
             if self.pending is not None:
@@ -202,9 +274,14 @@ class Background:
         finally:
             self.close()
 
-    def close(self):
-        """Stop the worker (a build that fails does not wait for it)."""
+    def _stop(self):
         if self.pool is not None:
             self.pool.terminate()
             self.pool.join()
-            self.pool = self.pending = None
+            self.pool = None
+
+    def close(self):
+        """Stop the worker (a build that fails does not wait for it)."""
+        with self._lock:
+            self._stop()
+            self.pending = None
