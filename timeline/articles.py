@@ -45,31 +45,10 @@ def analyse_sources(sources, cache=None, jobs=1, parts=("sentences",), progress=
     """Fill `sentences` (and `signals`, `words` when asked) of every source that has a text, from the
     cache where it knows them, else by analysing the article (in `jobs` processes when worth it).
     "words" is skipped when the cache holds the corroboration rows of exactly these sources."""
-    parts = tuple(p for p in PARTS if p in parts)
-    if "words" in parts and cache is not None and cache.has_source_rows(sources):
-        parts = tuple(p for p in parts if p != "words")
-        for source in sources.values():
-            if source.text:
-                cache.keep("words", source.sha256)  # still good for the next change of sources
-    todo = []  # (source, parts to compute, spans known)
+    analysis = Analysis(cache, jobs, parts, progress)
     for source in sources.values():
-        if not source.text:
-            continue
-        known = _cached(cache, source, parts) if cache is not None else {}
-        missing = tuple(p for p in parts if p not in known)
-        _apply(source, known)
-        if missing:
-            todo.append((source, missing, known.get("sentences")))
-    results = _run([(s.text, missing, spans) for s, missing, spans in todo], jobs, progress)
-    strings = {}
-    for (source, missing, _), result in zip(todo, results):
-        if "signals" in result:  # a handful of distinct values: one string object each
-            result["signals"] = [strings.setdefault(v, v) for v in result["signals"]]
-        result = {p: result[p] for p in missing}
-        if cache is not None:
-            for part, value in result.items():
-                cache.put_part(part, source.sha256, value)
-        _apply(source, result)
+        analysis.add(source)
+    analysis.finish(sources)
 
 
 def _cached(cache, source, parts):
@@ -118,6 +97,99 @@ def _run(tasks, jobs, progress=None):
         if progress and n % 100 == 0:
             progress("articles", n, len(tasks))
     return out
+
+
+class Analysis:
+    """analyse_sources, begun while the articles are still being read: add(source) as each one is read,
+    then finish(sources). Once there is enough to analyse (MIN_PARALLEL_CHARS), chunks go to `jobs`
+    worker processes as they fill, so the workers start while this process reads the rest."""
+
+    def __init__(self, cache=None, jobs=1, parts=("sentences",), progress=None):
+        self.cache, self.progress = cache, progress
+        self.jobs = workers.default_jobs() if jobs is None else jobs
+        self.parts = tuple(p for p in PARTS if p in parts)
+        self.todo = []  # (source, parts to compute, spans known)
+        self.size = 0  # characters of the articles in todo
+        self.stream = None  # workers.Stream, once there is enough for workers
+        self.sent = 0  # todo[:sent] went to the workers
+        self.waiting = 0  # characters of todo[sent:]
+
+    def add(self, source):
+        if not source.text:
+            return
+        # Words are looked up in the cache at the end (finish): none are needed when the cache holds
+        # the corroboration rows of exactly these sources, which is known only once all are read.
+        early = tuple(p for p in self.parts if p != "words")
+        known = _cached(self.cache, source, early) if self.cache is not None else {}
+        _apply(source, known)
+        missing = tuple(p for p in self.parts if p not in known)
+        if missing == ("words",):
+            return  # settled in finish
+        self.todo.append((source, missing, known.get("sentences")))
+        self.size += len(source.text)
+        self.waiting += len(source.text)
+        if self.stream is None and self.jobs > 1 and self.size >= MIN_PARALLEL_CHARS:
+            self.stream = workers.Stream(_analyse_all, self.jobs)
+        if self.stream is not None and self.waiting >= CHUNK_CHARS:
+            self._send()
+
+    def _send(self):
+        chunk = [(s.text, missing, spans) for s, missing, spans in self.todo[self.sent:]]
+        if chunk:
+            self.stream.submit(chunk)
+        self.sent, self.waiting = len(self.todo), 0
+
+    def finish(self, sources):
+        """Apply every result (waiting for the workers); then the words the cache or an analysis gives."""
+        cache, parts = self.cache, self.parts
+        results = []  # in order, as far as the workers got (the rest is done here)
+        if self.stream is not None:
+            self._send()
+            report = (lambda done, total: self.progress("articles", done, total)) if self.progress else None
+            for chunk in self.stream.results(report):
+                results += chunk
+            self.stream = None
+        self._take(self.todo[:len(results)], results)
+        self._take(self.todo[len(results):], _run([(s.text, m, spans) for s, m, spans in self.todo[len(results):]],
+                                                  1, self.progress))
+        if "words" not in parts:
+            return
+        rows = cache is not None and cache.has_source_rows(sources)
+        more = []
+        for source in sources.values():
+            if not source.text or source.words is not None:
+                continue
+            if rows:
+                cache.keep("words", source.sha256)  # still good for the next change of sources
+                continue
+            value = cache.words(source.sha256, source.sentences) if cache is not None else None
+            if value is not None:
+                source.words = value
+            else:
+                more.append((source, ("words",), list(source.sentences)))
+        if rows:  # not needed: less memory
+            for source, missing, _ in self.todo:
+                if "words" in missing:
+                    source.words = None
+        self._take(more, _run([(s.text, m, spans) for s, m, spans in more], self.jobs, self.progress))
+
+    def close(self):
+        """Stop the workers (when the articles' reading stops part way)."""
+        if self.stream is not None:
+            self.stream.close()
+            self.stream = None
+
+    def _take(self, todo, results):
+        strings = {}
+        cache = self.cache
+        for (source, missing, _), result in zip(todo, results):
+            if "signals" in result:  # a handful of distinct values: one string object each
+                result["signals"] = [strings.setdefault(v, v) for v in result["signals"]]
+            result = {p: result[p] for p in missing}
+            if cache is not None:
+                for part, value in result.items():
+                    cache.put_part(part, source.sha256, value)
+            _apply(source, result)
 
 
 def in_background(function, make_args, size, jobs=None):

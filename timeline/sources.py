@@ -142,19 +142,24 @@ def load(sources_dir, relative_to=None, cache=None, progress=None, jobs=1, parts
         check.add(getattr(data, "line", 1), "not-a-list", "sources.yaml must be a list of sources (lines starting '- id:')")
         return None, check.problems
     out = {}
-    for number, (item, line) in enumerate(zip(data, data.lines), start=1):
-        if progress and number % 100 == 0:
-            progress("articles", number, len(data))
-        if not isinstance(item, yamlfile.Mapping):
-            check.add(line, "not-a-mapping", "each source is a mapping with keys " + ", ".join(SOURCE_KEYS))
-            continue
-        source = _source(item, check, out)
-        if source is None:
-            continue
-        if source.path:
-            _read(source, item, root, folder, check)
-        out[source.id] = source
-    articles.analyse_sources(out, cache, jobs, parts, progress)
+    analysis = articles.Analysis(cache, jobs, parts, progress)  # begun while the rest is read
+    try:
+        for number, (item, line) in enumerate(zip(data, data.lines), start=1):
+            if progress and number % 100 == 0:
+                progress("articles", number, len(data))
+            if not isinstance(item, yamlfile.Mapping):
+                check.add(line, "not-a-mapping", "each source is a mapping with keys " + ", ".join(SOURCE_KEYS))
+                continue
+            source = _source(item, check, out)
+            if source is None:
+                continue
+            if source.path:
+                _read(source, item, root, folder, check)
+            out[source.id] = source
+            analysis.add(source)
+        analysis.finish(out)
+    finally:
+        analysis.close()
     for source in out.values():
         _check_sentences(source, check)
     problems = check.problems

@@ -61,6 +61,52 @@ def map(function, tasks, jobs, initializer=None, initargs=(), progress=None):
     return out
 
 
+class Stream:
+    """function(task) for tasks given one at a time (submit), worked out in up to `jobs` worker processes
+    as they come, started with the first. results() waits for them and gives them in order: those up to
+    the first task whose worker failed (the caller works out the rest)."""
+
+    def __init__(self, function, jobs):
+        import concurrent.futures
+        import multiprocessing
+
+        self.function, self.futures = function, []
+        try:
+            self.pool = concurrent.futures.ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"))
+        except OSError:
+            self.pool = None
+
+    def submit(self, task):
+        from concurrent.futures.process import BrokenProcessPool
+
+        if self.pool is not None:
+            try:
+                self.futures.append(self.pool.submit(self.function, task))
+            except (BrokenProcessPool, OSError, RuntimeError):
+                self.close()
+
+    def results(self, progress=None):
+        """[function(task)] of the tasks in order, as far as the workers got; `progress(done, total)`."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        out = []
+        try:
+            for future in self.futures:
+                out.append(future.result())
+                if progress:
+                    progress(len(out), len(self.futures))
+        except (BrokenProcessPool, OSError):
+            pass
+        finally:
+            self.close()
+        return out
+
+    def close(self):
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+            self.pool = None
+
+
 @contextlib.contextmanager
 def handed_over(value):
     """The path of a temporary file holding `value` pickled, for workers to load (`taken`): a worker
