@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import FACT
-from timeline import build
+from timeline import build, schema
 from timeline.build import BuildError, lock
 from timeline.cli import cli
 from timeline.problems import InputError
@@ -165,3 +165,15 @@ def test_the_check_before_publishing_finds_a_broken_reference(tmp_path):
     conn.close()
     with pytest.raises(build.BuildError, match="1 broken references"):
         build.verify(path)
+
+
+def test_full_text_tables_are_the_ones_sqlite_utils_makes():
+    """build._full_text writes the CREATE VIRTUAL TABLE itself (to fill the index without merging as it
+    goes): it must be sqlite-utils' own, by which Datasette finds the index."""
+    import sqlite_utils
+
+    db = sqlite_utils.Database(memory=True)
+    for table, columns in schema.FTS.items():
+        db[table].create({column: str for column in columns})
+        db[table].enable_fts(columns, create_triggers=False, tokenize="porter", replace=True)
+        assert db[f"{table}_fts"].schema == build.full_text_table(table)

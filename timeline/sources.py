@@ -118,7 +118,7 @@ def load(sources_dir, relative_to=None, cache=None, progress=None, jobs=1, parts
     sources_dir = os.path.abspath(sources_dir)
     root = os.path.dirname(sources_dir)
     yaml_path = os.path.join(sources_dir, "sources.yaml")
-    folder = (sources_dir, os.path.realpath(sources_dir))
+    folder = (sources_dir, os.path.realpath(sources_dir), {})  # the folder, its real path, real paths worked out
     shown = display_path(yaml_path, relative_to)
     check = Checker(shown)
     try:
@@ -235,14 +235,14 @@ def _read(source, item, root, folder, check):
 def _inside(source, key, path, root, folder, check):
     """The real path of `path` when it is a relative path inside the sources folder (`folder`: its path
     and its real path), else None (a problem)."""
-    sources_dir, real_dir = folder
+    sources_dir, real_dir, _ = folder
     line = source.line
     if os.path.isabs(path) or path.startswith("~"):
         check.add(line, "source-path-outside",
                   f"source '{source.id}': {key} '{path}' must be relative to the repository root,"
                   " e.g. sources/article.txt")
         return None
-    full = os.path.realpath(os.path.join(root, path))
+    full = _real_path(os.path.join(root, path), folder)
     if os.path.commonpath([full, real_dir]) != real_dir:
         check.add(line, "source-path-outside",
                   f"source '{source.id}': {key} '{path}' leads outside {os.path.basename(sources_dir)}/:"
@@ -256,6 +256,19 @@ def _inside(source, key, path, root, folder, check):
                   " leftover, which builds never read (timeline.files): rename it")
         return None
     return full
+
+
+def _real_path(path, folder):
+    """os.path.realpath(path), with the real path of each folder worked out once per `folder` (a
+    tuple whose last item is a dict kept for that) rather than once per file: 10,000 articles in one
+    folder took 110,000 lstat calls. A file that is itself a symlink is followed as realpath does."""
+    parent, name = os.path.split(path)
+    if name in ("", ".", "..") or os.path.islink(path):
+        return os.path.realpath(path)
+    known = folder[2]
+    if parent not in known:
+        known[parent] = os.path.realpath(parent)
+    return os.path.join(known[parent], name)
 
 
 def check_original(source, full, check):
