@@ -20,6 +20,9 @@ def test_the_benchmark_prints_its_tables(tmp_path):
     assert [row[0] for row in builds] == ["200", "400"], out
     assert all(float(row[3]) > 0 and float(row[4]) > 0 and float(row[7]) > 0 and int(row[11]) > 0 for row in builds)
     assert re.search(r"(?m)^\| 200 -> 400 \| -?[\d.]+ \|", out), out
+    rounds = re.findall(r"(?m)^\| ([123]) \| [\d.]+ s \| [\d.]+ s \| [\d.]+x \| [\d.]+ s \| [\d.]+ s \| [\d.]+x \|", out)
+    assert rounds == ["1", "2", "3"], "three rounds, each against its own floor"
+    assert "in this run (median of 3 rounds)" in out
     for target in ("build from an empty cache / floor", "build with the articles known / floor", "no change",
                    "one facts file changed", "peak memory of the whole process tree",
                    "load test throughput, 2 workers \\(median of 3\\) / 1"):
