@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark the build and the site against the floor, at 1k, 10k and 100k facts, on this machine.
 
-    python scripts/bench.py                      # 1k, 10k, 100k facts and the load test (about 20 minutes)
+    python scripts/bench.py                      # 1k, 10k, 100k facts and the load test (about 15 minutes)
     python scripts/bench.py --sizes 1000,10000   # a quicker look
 
 For each size it generates a corpus (scripts/gen_corpus.py, cached under --work) and prints, in one

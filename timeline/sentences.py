@@ -4,18 +4,21 @@ pysbd does the sentence boundary detection (it knows abbreviations such as U.S.,
 initials, and quotations); we find each of its segments in the original line so that
 ``text[start:end]`` is always the sentence, and we repair the few splits news copy trips it on.
 
-pysbd is slow (tens of articles a second), so a line is first cut at the boundaries nobody could
-dispute -- a plain word that is not an abbreviation, a full stop, a space and a capital letter (or
-an opening quotation mark and a capital), outside any quotation, brackets or dashes -- and pysbd
-reads only the pieces that hold other punctuation. The result is pysbd's own
-(tests/test_segmentation.py compares the two on real articles and awkward lines;
-scripts/compare_segmentation.py on a whole generated corpus).
+pysbd is slow (tens of articles a second), so a line is first cut where pysbd's own rules always end
+a sentence -- a word, a full stop, a space and a capital letter (or an opening quotation mark and a
+capital), outside any quotation or brackets, the word not being a title or an abbreviation pysbd
+keeps before that capital -- and pysbd reads only the pieces that still hold a full stop, question or
+exclamation mark it must judge (an abbreviation before a lower-case word never ends a sentence for
+it), or the whole line when one sentence may change how it reads another (lists, loose quotation
+marks). The result is pysbd's own: tests/test_segmentation.py compares the two on the real articles,
+awkward lines and generated ones (scripts/awkward_lines.py); scripts/compare_segmentation.py on a
+whole corpus.
 """
 import re
 from functools import lru_cache
 
-# A full stop after a plain word (not an abbreviation, initial, number or dotted form), then a capital
-# (or a quotation that opens with one).
+# A full stop after a word of letters or a single lower-case letter (not an initial, number or dotted
+# form), then a capital (or a quotation that opens with one); _cut_after decides for abbreviations.
 _SURE = re.compile(r"(?:(?<=\s)|^)([A-Za-z][a-z]+|[a-z])\.(?=[ \t]+[\u201c\"]?[A-Z])")
 # Spans pysbd treats as one unit (its BetweenPunctuation rules: each kind found over the whole line on
 # its own, as pysbd does; its patterns pair a mark with the next one and need something between them),
