@@ -369,7 +369,7 @@ def write(path, inputs, progress=None, excerpts=False, started=False):
         conn.execute("PRAGMA cache_size = -100000")  # the indexes of the big tables sorted in memory (a quarter quicker)
         for statement in schema.DERIVED + schema.INDEXES + schema.VIEWS:
             conn.execute(statement)
-        conn.execute("PRAGMA cache_size = -2000")  # SQLite's default again (the full-text indexes are quicker so)
+        conn.execute("PRAGMA cache_size = -2000")  # SQLite's default again for the rest
         done("indexing")
         for table in schema.FTS:
             if table not in done_first:
