@@ -138,7 +138,11 @@ def share(function, tasks, here, pool):
     e.g. a Helpers' pool, left running; None: all here; or a callable giving one of those, asked again
     after each task while it gives None: workers that start late take what is left) taking tasks from
     the front while this process works them out with `here(task)` from the back, until the two meet:
-    no one waits while a task is left. A task whose worker fails is worked out here."""
+    no one waits while a task is left. A task whose worker fails is worked out here.
+
+    The workers are given a few tasks at a time (two each and one more), never all at once: a task
+    this process takes is one never given, so no given task is ever cancelled (Python 3.11's pool
+    fails in its own thread when a worker dies while a cancelled task is still listed)."""
     import concurrent.futures
     from concurrent.futures.process import BrokenProcessPool
 
@@ -146,22 +150,26 @@ def share(function, tasks, here, pool):
         return [here(task) for task in tasks]
     current = pool if callable(pool) else (lambda: pool)
     out = [None] * len(tasks)
-    futures = []
-    mine = len(tasks)  # tasks[mine:] are worked out here
-    while mine:
-        if not futures and (executor := current()) is not None:
-            with contextlib.suppress(BrokenProcessPool, OSError, RuntimeError):  # the rest are done here
-                for task in tasks[:mine]:
-                    futures.append(executor.submit(function, task))
-            if not futures:
-                current = lambda: None  # noqa: E731 (the workers are gone)
-        if futures and mine <= len(futures) and not futures[mine - 1].cancel():
-            break
-        mine -= 1
-        out[mine] = here(tasks[mine])
-    for n in range(mine):  # a worker has (or had) these
+    given = {}  # task number -> Future
+    front, back = 0, len(tasks)  # tasks[:front] given to the workers, tasks[back:] worked out here
+    executor = None
+    while front < back:
+        if executor is None:
+            executor = current()
+        if executor is not None:
+            room = 2 * executor._max_workers + 1 - sum(not f.done() for f in given.values())
+            try:
+                for _ in range(min(room, back - front)):
+                    given[front] = executor.submit(function, tasks[front])
+                    front += 1
+            except (BrokenProcessPool, OSError, RuntimeError):  # the rest are done here
+                executor, current = None, (lambda: None)
+        if front < back:
+            back -= 1
+            out[back] = here(tasks[back])
+    for n, future in given.items():  # a worker has (or had) these
         try:
-            out[n] = futures[n].result()
+            out[n] = future.result()
         except (BrokenProcessPool, OSError, concurrent.futures.CancelledError):
             out[n] = here(tasks[n])
     return out
