@@ -85,18 +85,21 @@ def _run(tasks, jobs, progress=None):
     jobs = workers.default_jobs() if jobs is None else jobs
     out = []
     if jobs > 1 and len(tasks) > 1 and size >= MIN_PARALLEL_CHARS:
-        chunks = workers.chunks(tasks, lambda task: len(task[0]), CHUNK_CHARS)
-        report = (lambda done, total: progress("articles", done, total)) if progress else None
-        try:
-            for results in workers.map(_analyse_all, chunks, jobs, progress=report):
-                out += results
-        except workers.Failed:
-            out = []  # what is left is done here
+        stream = workers.Stream(_analyse_all, jobs)
+        for chunk in workers.chunks(tasks, lambda task: len(task[0]), CHUNK_CHARS):
+            stream.submit(chunk)
+        out = _collected(stream, progress)  # as far as the workers got: the rest is done here
     for n, task in enumerate(tasks[len(out):], start=len(out) + 1):
         out.append(analyse(*task))
         if progress and n % 100 == 0:
             progress("articles", n, len(tasks))
     return out
+
+
+def _collected(stream, progress):
+    """The results of a workers.Stream of chunks of tasks, one list in the tasks' order."""
+    report = (lambda done, total: progress("articles", done, total)) if progress else None
+    return [result for chunk in stream.results(report) for result in chunk]
 
 
 class Analysis:
@@ -145,10 +148,7 @@ class Analysis:
         results = []  # in order, as far as the workers got (the rest is done here)
         if self.stream is not None:
             self._send()
-            report = (lambda done, total: self.progress("articles", done, total)) if self.progress else None
-            for chunk in self.stream.results(report):
-                results += chunk
-            self.stream = None
+            results, self.stream = _collected(self.stream, self.progress), None
         self._take(self.todo[:len(results)], results)
         self._take(self.todo[len(results):], _run([(s.text, m, spans) for s, m, spans in self.todo[len(results):]],
                                                   1, self.progress))
@@ -167,10 +167,6 @@ class Analysis:
                 source.words = value
             else:
                 more.append((source, ("words",), list(source.sentences)))
-        if rows:  # not needed: less memory
-            for source, missing, _ in self.todo:
-                if "words" in missing:
-                    source.words = None
         self._take(more, _run([(s.text, m, spans) for s, m, spans in more], self.jobs, self.progress))
 
     def close(self):

@@ -198,10 +198,12 @@ class Cache:
         """The content words of an article's sentences, packed (corroboration.sentence_words), or None."""
         self.used.add(("words", sha256))
         value = self.get("words", sha256)
-        if isinstance(value, str) and all(_WORDS_LINE.match(line) and 1 <= int(line.split(" ", 1)[0]) <= len(spans)
-                                          for line in value.split("\n") if value):
-            return value
-        return None
+        if not isinstance(value, str):
+            return None
+        for line in value.split("\n") if value else ():
+            if not _WORDS_LINE.match(line) or int(line.split(" ", 1)[0]) > len(spans):
+                return None
+        return value
 
     def put_part(self, kind, sha256, value):
         """Keep what articles.analyse found for one article: its "sentences", "signals" or "words"."""

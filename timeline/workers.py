@@ -1,13 +1,14 @@
 """Worker processes: spread work over the CPUs, get the results back in the order it was given.
 
-`map` spreads a list of tasks over workers; `share` works through a list with workers taking tasks
-from the front and this process from the back; `Helpers` are workers handed one value once (in a
+`Stream` spreads tasks over workers as they are given; `share` works through a list with workers
+taking tasks from the front and this process from the back; `Helpers` are workers handed one value once (in a
 file, `handed_over`) for tasks that need it; `Background` runs one function beside this process.
 
 Workers are started with "spawn" (a fresh interpreter that imports only what the work needs):
 nothing of the parent -- its open SQLite connections, its threads -- is copied into them. A worker
-that dies (killed for memory, say) or cannot start makes `map` raise Failed, and the caller does
-the work itself; `share` and `Background` do a dead worker's work in this process.
+that dies (killed for memory, say) or cannot start leaves its work to this process: `Stream` gives
+back the results as far as the workers got, `share` and `Background` do a dead worker's tasks here,
+and `Helpers` that cannot start raise Failed.
 """
 import contextlib
 import os
@@ -36,28 +37,6 @@ def chunks(items, size_of, size):
             chunk, total = [], 0
     if chunk:
         out.append(chunk)
-    return out
-
-
-def map(function, tasks, jobs, initializer=None, initargs=(), progress=None):
-    """[function(task) for task in tasks], worked out in `jobs` worker processes, in order.
-
-    `initializer(*initargs)` runs once in each worker first (to hand it what every task needs);
-    `progress(done, total)` is called as results come back. Raises Failed."""
-    import concurrent.futures
-    import multiprocessing
-    from concurrent.futures.process import BrokenProcessPool
-
-    out = []
-    try:
-        with concurrent.futures.ProcessPoolExecutor(min(jobs, len(tasks)), mp_context=multiprocessing.get_context("spawn"),
-                                                    initializer=initializer, initargs=initargs) as pool:
-            for n, result in enumerate(pool.map(function, tasks), start=1):  # in the tasks' order
-                out.append(result)
-                if progress:
-                    progress(n, len(tasks))
-    except (BrokenProcessPool, OSError) as e:
-        raise Failed(str(e)) from None
     return out
 
 
@@ -247,9 +226,6 @@ class Helpers:
             if self.first is None:
                 self._first_taken = True
             return self._first_taken
-
-    def submit(self, function, *args):
-        return self.pool.submit(function, *args)
 
     def release(self):
         """Let the workers go once their tasks are done, without waiting for them to exit (close() waits)."""
