@@ -299,7 +299,7 @@ def percentile(values, p):
 
 
 def latency(db, requests=40, clients=10):
-    from timeline.server import datasette_command
+    from timeline.site.server import datasette_command
 
     port = free_port()
     command = datasette_command(db, port, metadata=os.path.join(ROOT, "metadata.json"))
@@ -479,7 +479,7 @@ def main():
 
 
 def default_jobs():
-    from timeline.workers import default_jobs as jobs
+    from timeline.core.workers import default_jobs as jobs
 
     return jobs()
 

@@ -16,7 +16,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from timeline import sentences  # noqa: E402
+from timeline.text import sentences  # noqa: E402
 
 
 def pysbd_split(text):

@@ -18,7 +18,7 @@ import random
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from timeline import dates  # noqa: E402
+from timeline.text import dates  # noqa: E402
 
 FACTS_PER_FILE = 1000
 CONSONANTS, VOWELS = "bcdfghklmnprstvz", "aeiou"

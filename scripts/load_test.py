@@ -34,6 +34,7 @@ import urllib.parse
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 import proctree  # noqa: E402
+
 MAX_REQUESTS_PER_CLIENT = 100_000  # a bound besides the time limit
 
 

@@ -12,11 +12,12 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from timeline import corroboration, sources  # noqa: E402
+from timeline.across import corroboration
+from timeline.inputs import sources  # noqa: E402
 
 
 def main(folder="sources"):
-    loaded, problems = sources.load(folder)
+    loaded, problems = sources.load_sources(folder)
     for p in problems:
         print(p, file=sys.stderr)
     pairs = corroboration.sentence_pairs(loaded, threshold=0.0001)

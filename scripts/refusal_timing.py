@@ -10,7 +10,8 @@ import tempfile
 import time
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
-from timeline import yamlfile  # noqa: E402
+from timeline.core import yamlfile  # noqa: E402
+from timeline.errors import YamlProblem
 
 FACT = ("- id: fact-{n}\n  kind: event\n  title: Something happened, number {n}\n  date: 2025-03-26\n"
         "  sources:\n    - source: wapo\n      quote: \"the exact words of the article, quoted here\"\n")
@@ -50,7 +51,7 @@ def main():
         try:
             result = yamlfile.read(path)
             outcome = f"loaded {len(result)} items"
-        except yamlfile.YamlProblem as e:
+        except YamlProblem as e:
             outcome = f"{e.code}: {e.message[:60]}"
         print(f"{name:55} {time.perf_counter() - start:8.3f}  {outcome}")
         os.unlink(path)

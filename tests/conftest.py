@@ -5,7 +5,8 @@ import textwrap
 
 import pytest
 
-from timeline import build
+from timeline.database import build
+from timeline.inputs import story
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SITE = ROOT / "timeline" / "site"  # the packaged site: templates, plugins, static, metadata, JSON Schemas
@@ -89,7 +90,7 @@ class Tree:
         (self.sources / "sources.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
     def check(self):
-        return build.check(str(self.facts), str(self.sources), relative_to=str(self.path)).problems
+        return story.check(str(self.facts), str(self.sources), relative_to=str(self.path)).problems
 
     def codes(self):
         return [(p.path, p.line, p.code) for p in self.check()]

@@ -10,14 +10,16 @@ import os
 import threading
 import time
 
+import news_pages as pages
 import pytest
 from click.testing import CliRunner
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-import news_pages as pages
-from timeline import archive, ingest, yamlfile
 from timeline.cli import cli
+from timeline.core import yamlfile
+from timeline.errors import SourceRefused
+from timeline.ingest import add_source, archive
 
 
 def sha(data):
@@ -322,8 +324,8 @@ def test_a_url_that_is_no_page_is_refused(tree, site, path, words):
 
 def test_a_url_that_does_not_answer_in_time(tree, site):
     before = snapshot(tree)
-    with pytest.raises(ingest.Refused, match=r"did not answer within 0.3 s"):
-        ingest.add_source(f"{site}/slow", str(tree.sources), fetch=lambda url: archive.fetch(url, timeout=0.3))
+    with pytest.raises(SourceRefused, match=r"did not answer within 0.3 s"):
+        add_source.add_source(f"{site}/slow", str(tree.sources), fetch=lambda url: archive.fetch(url, timeout=0.3))
     assert snapshot(tree) == before
 
 
@@ -467,11 +469,12 @@ def test_the_sources_table_has_the_new_columns(tree):
 
 
 def test_yaml_values_read_back_unchanged():
-    from hypothesis import given, strategies as st
+    from hypothesis import given
+    from hypothesis import strategies as st
 
     @given(st.text(max_size=60))
     def one(value):
-        assert yamlfile.parse(f"k: {ingest._scalar(value)}\n")["k"] == value
+        assert yamlfile.parse(f"k: {add_source._scalar(value)}\n")["k"] == value
 
     one()
 
@@ -540,10 +543,10 @@ def test_from_timeline_init_to_a_checked_fact(tmp_path, monkeypatch):
 
 
 def test_originals_count_as_listed_files(tree):
-    from timeline import sources
+    from timeline.inputs import sources
 
     source_id = added_id(add(tree, tree.write("flood.html", pages.NORTHERN["html"])))
-    known, problems = sources.load(str(tree.sources))
+    known, problems = sources.load_sources(str(tree.sources))
     assert problems == []
     assert sources.listed_files(known) == {"sources/gazette.txt", f"sources/{source_id}.txt",
                                            f"sources/{source_id}.html"}

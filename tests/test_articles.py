@@ -6,9 +6,12 @@ import shutil
 import time
 
 import pytest
-
 from conftest import ROOT
-from timeline import articles, build, facts, workers
+
+from timeline.core import workers
+from timeline.database import build
+from timeline.errors import InputError
+from timeline.inputs import articles, facts, story
 
 
 @pytest.fixture
@@ -122,11 +125,11 @@ def test_the_comparison_of_sentences_and_the_helpers_run_beside_the_facts_and_st
     build.build(str(work / "timeline.db"), str(work / "facts"), str(work / "sources"), jobs=2)
     assert started[2:] == [("helpers", 1, "at once")], "the articles known: a helper beside this process"
     (work / "facts" / "facts-0002.yaml").write_text("- id: broken\n  kind: nonsense\n", encoding="utf-8")
-    with pytest.raises(build.InputError):
+    with pytest.raises(InputError):
         build.build(str(work / "timeline.db"), str(work / "facts"), str(work / "sources"), jobs=2)
     assert started[3:] == [("helpers", 1, "at once")]
     shutil.rmtree(work / ".timeline-cache")  # so that the comparison is not taken from it
-    with pytest.raises(build.InputError):
+    with pytest.raises(InputError):
         build.build(str(work / "timeline.db"), str(work / "facts"), str(work / "sources"), jobs=2)
     assert started[4:] == [("sentence_pairs", 2), ("helpers", 1, "once the comparison is done")]
     assert multiprocessing.active_children() == [], "no worker left running"
@@ -144,9 +147,9 @@ def test_facts_files_checked_in_a_worker_give_the_same_facts_and_problems(corpus
     fid = text.split("- id: ", 2)[1].split("\n", 1)[0]  # the first fact's id, used again in the last file
     last.write_text(last.read_text(encoding="utf-8") + f"- id: {fid}\n  kind: event\n  title: Again\n"
                     "  sources:\n  - source: nowhere\n    quote: three words here\n", encoding="utf-8")
-    here = build.check(str(work / "facts"), str(work / "sources"), jobs=1)
+    here = story.check(str(work / "facts"), str(work / "sources"), jobs=1)
     assert pools == []
-    shared = build.check(str(work / "facts"), str(work / "sources"), jobs=2)  # as `timeline check` does
+    shared = story.check(str(work / "facts"), str(work / "sources"), jobs=2)  # as `timeline check` does
     assert pools == [2, 1]
     assert [str(p) for p in shared.problems] == [str(p) for p in here.problems]
     codes = sorted(p.code for p in here.problems)

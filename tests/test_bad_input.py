@@ -16,8 +16,9 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import ARTICLE, ENTITIES, FACT, ROOT, Tree
+
+from timeline.inputs import story
 
 F = "facts/facts.yaml"
 S = "sources/sources.yaml"
@@ -441,7 +442,7 @@ def test_editor_leftovers_are_skipped(tmp_path):
 
 def test_a_file_vanishing_while_the_folders_are_read_is_not_there(tree, monkeypatch):
     """An editor saving by writing a temporary file and renaming it: listed, then gone when opened."""
-    from timeline import cache
+    from timeline.database import cache
 
     tree.build()
     walk = os.walk
@@ -591,10 +592,10 @@ REAL_MISTAKES = [
 def test_one_mistake_in_the_real_data_is_one_problem(tmp_path, name, edit, path, code):
     import shutil
 
-    from timeline import build
+    from timeline.database import build
 
     for folder in ("facts", "sources"):
         shutil.copytree(ROOT / folder, tmp_path / folder)
     edit(tmp_path)
-    problems = build.check(str(tmp_path / "facts"), str(tmp_path / "sources"), relative_to=str(tmp_path)).problems
+    problems = story.check(str(tmp_path / "facts"), str(tmp_path / "sources"), relative_to=str(tmp_path)).problems
     assert [(p.path, p.code) for p in problems] == [(path, code)], [str(p) for p in problems]

@@ -14,10 +14,10 @@ import xml.etree.ElementTree as ET
 
 import httpx
 import pytest
+from conftest import ARTICLE, FACT, ROOT, Tree
 from datasette.app import Datasette
 
-from conftest import ARTICLE, FACT, ROOT, Tree
-from timeline import server
+from timeline.site import server
 
 # Datasette leaves a coroutine unawaited when a request fails early; that is its own, not a fault here.
 pytestmark = pytest.mark.filterwarnings("ignore:coroutine .* was never awaited:RuntimeWarning")

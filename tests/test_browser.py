@@ -12,9 +12,10 @@ import time
 import urllib.request
 
 import pytest
-
 from conftest import ROOT
-from timeline.server import datasette_command
+
+from timeline.inputs import story
+from timeline.site.server import datasette_command
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -216,7 +217,7 @@ def test_source_page_turns_selected_words_into_a_citation_that_checks(browser, s
 
     from selenium.webdriver.support.ui import WebDriverWait
 
-    from timeline import build
+    from timeline.database import build
 
     visit(browser, server, "/timeline/sources/wapo", "source-cite")
     phrase = "accused of belonging to the"
@@ -262,7 +263,7 @@ def test_source_page_turns_selected_words_into_a_citation_that_checks(browser, s
         (work / "facts" / f"copied-{n}.yaml").write_text(
             f"- id: copied-citation-{n}\n  kind: event\n  title: A citation copied from the source page\n"
             f"  sources:\n{citation}\n", encoding="utf-8")
-    inputs = build.check(str(work / "facts"), str(work / "sources"))
+    inputs = story.check(str(work / "facts"), str(work / "sources"))
     assert inputs.problems == []
     text = (ROOT / "sources" / "wapo.txt").read_text(encoding="utf-8")
     cited = {f["id"]: f["citations"][0] for f in inputs.facts if f["id"].startswith("copied-citation-")}

@@ -5,12 +5,12 @@ import stat
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import FACT
-from timeline import build, schema
-from timeline.build import BuildError, lock
+
 from timeline.cli import cli
-from timeline.problems import InputError
+from timeline.database import build, schema, write
+from timeline.database.write import lock
+from timeline.errors import BuildError, InputError
 
 
 def dump(path):
@@ -145,16 +145,16 @@ def _small_database(path):
 def test_the_check_before_publishing_finds_an_index_that_does_not_match_its_table(tmp_path):
     path = str(tmp_path / "new.db")
     conn = _small_database(path)
-    build.verify(path)  # a sound file passes
+    write.verify(path)  # a sound file passes
     conn.execute("PRAGMA writable_schema = ON")  # the index now claims to hold another column than it does
     conn.execute("UPDATE sqlite_master SET sql = 'CREATE INDEX people_name ON people(town)' WHERE name = 'people_name'")
     conn.commit()
     conn.close()
     assert sqlite3.connect(path).execute("PRAGMA quick_check").fetchone()[0] == "ok", "only a full check sees it"
-    with pytest.raises(build.BuildError, match="failed its integrity check"):
-        build.verify(path)
-    with pytest.raises(build.BuildError, match="failed its integrity check"):
-        build.verify(path, jobs=1)
+    with pytest.raises(BuildError, match="failed its integrity check"):
+        write.verify(path)
+    with pytest.raises(BuildError, match="failed its integrity check"):
+        write.verify(path, jobs=1)
 
 
 def test_the_check_before_publishing_finds_a_broken_reference(tmp_path):
@@ -163,12 +163,12 @@ def test_the_check_before_publishing_finds_a_broken_reference(tmp_path):
     conn.execute("INSERT INTO visits VALUES (9, 'nowhere')")
     conn.commit()
     conn.close()
-    with pytest.raises(build.BuildError, match="1 broken references"):
-        build.verify(path)
+    with pytest.raises(BuildError, match="1 broken references"):
+        write.verify(path)
 
 
 def test_full_text_tables_are_the_ones_sqlite_utils_makes():
-    """build._full_text writes the CREATE VIRTUAL TABLE itself (to fill the index without merging as it
+    """write.full_text writes the CREATE VIRTUAL TABLE itself (to fill the index without merging as it
     goes): it must be sqlite-utils' own, by which Datasette finds the index."""
     import sqlite_utils
 
@@ -176,4 +176,4 @@ def test_full_text_tables_are_the_ones_sqlite_utils_makes():
     for table, columns in schema.FTS.items():
         db[table].create({column: str for column in columns})
         db[table].enable_fts(columns, create_triggers=False, tokenize="porter", replace=True)
-        assert db[f"{table}_fts"].schema == build.full_text_table(table)
+        assert db[f"{table}_fts"].schema == write.full_text_table(table)

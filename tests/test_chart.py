@@ -4,7 +4,6 @@ import re
 import sqlite3
 
 import pytest
-
 from test_exports import fetch
 from test_query_plans import plan
 from test_site import plugin

@@ -4,11 +4,12 @@ import subprocess
 import sys
 
 import pytest
+from conftest import ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import ROOT
-from timeline import corroboration, variants
+from timeline.across import corroboration, variants
+from timeline.records import Source
 
 
 def query(db, sql, *params):
@@ -27,9 +28,9 @@ def test_wire_copy_pairs_in_the_real_articles(real_db):
 
 
 def test_the_threshold_separates_rewrites_from_independent_reporting():
-    from timeline import sources
+    from timeline.inputs import sources
 
-    loaded, _ = sources.load(str(ROOT / "sources"))
+    loaded, _ = sources.load_sources(str(ROOT / "sources"))
     best = {pair: found[0][0] for pair, found in corroboration.sentence_pairs(loaded, threshold=0.0001).items()}
     independent = [s for (a, b), s in best.items() if {a, b} & {"bbc", "wapo"}]
     assert max(independent) < corroboration.SHARED_SENTENCE  # 0.32 measured
@@ -188,7 +189,8 @@ def copied_archive(seed=7):
     import datetime
     import random
 
-    from timeline import sentences, sources
+    from timeline.inputs import sources
+    from timeline.text import sentences
 
     rng = random.Random(seed)
     vocabulary = [f"w{n}x" for n in range(400)] + ["said", "council", "report", "officials", "budget"]
@@ -210,7 +212,7 @@ def copied_archive(seed=7):
     for n, (offset, lines) in enumerate(zip(offsets, texts)):
         text = "\n".join(" ".join(lines[i:i + 3]) for i in range(0, 12, 3)) + "\n"
         sid = f"s{n}"
-        out[sid] = sources.Source(id=sid, path="", sha256="", text=text, sentences=sentences.split(text),
+        out[sid] = Source(id=sid, path="", sha256="", text=text, sentences=sentences.split(text),
                                   published=None if offset is None else str(day + datetime.timedelta(days=offset)),
                                   published_date=None if offset is None else day + datetime.timedelta(days=offset))
     return out
@@ -253,7 +255,7 @@ def test_the_index_finds_every_pair_comparing_all_would(seed):
 
 
 def test_words_worked_out_in_workers_give_the_same_corroboration(monkeypatch):
-    from timeline import articles
+    from timeline.inputs import articles
 
     monkeypatch.setattr(articles, "MIN_PARALLEL_CHARS", 0)
     monkeypatch.setattr(articles, "CHUNK_CHARS", 1)

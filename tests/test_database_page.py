@@ -11,13 +11,13 @@ import subprocess
 
 import httpx
 import pytest
+from conftest import ROOT, SITE
+from datasette import hookimpl
 from datasette.app import Datasette
 from datasette.plugins import pm
-from datasette import hookimpl
-
-from conftest import ROOT, SITE
 from test_public import free_port, wait_until_up
-from timeline.server import datasette_command, site_metadata
+
+from timeline.site.server import datasette_command, site_metadata
 
 METADATA = site_metadata(ROOT / "metadata.json")
 

@@ -4,10 +4,10 @@ import sqlite3
 
 import pytest
 from click.testing import CliRunner
+from conftest import ROOT
 from datasette.cli import cli as datasette_cli
 
-from conftest import ROOT
-from timeline.server import site_metadata, site_options, write_site_metadata
+from timeline.site.server import site_metadata, site_options, write_site_metadata
 
 METADATA = site_metadata(ROOT / "metadata.json")
 QUERIES = METADATA["databases"]["timeline"]["queries"]

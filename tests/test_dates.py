@@ -9,8 +9,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from timeline.dates import (PRECISIONS, DateError, Resolved, date_label, guess_direction, parse_date,
-                            parse_published, resolve_phrase)
+from timeline.errors import DateError
+from timeline.text.dates import (
+    PRECISIONS,
+    Resolved,
+    date_label,
+    guess_direction,
+    parse_date,
+    parse_published,
+    resolve_phrase,
+)
 
 WED = "2025-03-26"  # a Wednesday
 
@@ -345,7 +353,7 @@ def test_a_written_publication_date_is_answered_with_its_iso_form(text, words, w
 
 
 def test_the_iso_form_it_shows_is_accepted():
-    from timeline.dates import written_date
+    from timeline.text.dates import written_date
 
     for text, _, _ in WRITTEN[:15]:
         iso, _ = written_date(text)
@@ -418,7 +426,7 @@ MARKER_PIECES = ["will", "Will", "WILL", "won't", "we'll", "they'LL", "shall", "
 @settings(max_examples=1000)
 @given(st.lists(st.one_of(st.sampled_from(MARKER_PIECES), st.text(max_size=3)), max_size=8))
 def test_marker_prefilter_never_hides_a_future_marker(pieces):
-    from timeline.dates import _FUTURE_MARKERS, _may_hold_marker
+    from timeline.text.dates import _FUTURE_MARKERS, _may_hold_marker
 
     for sep in (" ", ""):
         context = sep.join(pieces)
@@ -430,7 +438,7 @@ def test_marker_prefilter_folds_every_character_that_regex_case_folds_to_ascii()
     import re
     import string
 
-    from timeline.dates import _ASCII_FOLD
+    from timeline.text.dates import _ASCII_FOLD
 
     everything = "".join(map(chr, range(0x110000)))
     for letter in string.ascii_lowercase:
@@ -442,7 +450,7 @@ def test_marker_prefilter_folds_every_character_that_regex_case_folds_to_ascii()
 def test_weekday_arithmetic_is_dateutils(how, direction):
     from dateutil.relativedelta import FR, MO, SA, SU, TH, TU, WE, relativedelta
 
-    from timeline.dates import _weekday
+    from timeline.text.dates import _weekday
 
     wd = (MO, TU, WE, TH, FR, SA, SU)
     one = datetime.timedelta(days=1)

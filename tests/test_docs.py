@@ -5,8 +5,9 @@ import re
 import sqlite3
 
 from conftest import ROOT
+
 from timeline.cli import cli
-from timeline.server import PUBLIC_SETTINGS
+from timeline.site.server import PUBLIC_SETTINGS
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 DOCS = {path.name: path.read_text(encoding="utf-8") for path in sorted((ROOT / "docs").glob("*.md"))}
@@ -18,7 +19,7 @@ def error_codes():
     """Every problem code the package can report, read from its source: the code argument of each
     Checker.add(line, code, ...), Problem(path, line, code, ...) and XxxProblem(..., code, ...) call."""
     found = set()
-    for path in (ROOT / "timeline").glob("*.py"):
+    for path in (ROOT / "timeline").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not isinstance(node, ast.Call):
                 continue

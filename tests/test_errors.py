@@ -1,8 +1,8 @@
 """Every error code, triggered by a small fixture tree: `path:line: code`, never a traceback."""
 import pytest
 from click.testing import CliRunner
-
 from conftest import FACT
+
 from timeline.cli import cli
 
 OK_QUOTE = '      quote: "cost $12 million to build"\n'

@@ -9,12 +9,12 @@ import re
 import sqlite3
 
 import pytest
-from datasette.app import Datasette
-
 from conftest import ROOT
+from datasette.app import Datasette
 from test_datasette import get
 from test_site import evil_db, excerpt_db  # noqa: F401 - fixtures
-from timeline.server import SITE_PLUGINS, SITE_TEMPLATES, site_metadata
+
+from timeline.site.server import SITE_PLUGINS, SITE_TEMPLATES, site_metadata
 
 ANNO = "http://www.w3.org/ns/anno.jsonld"
 MOTIVATIONS = {"assessing", "bookmarking", "classifying", "commenting", "describing", "editing", "highlighting",

@@ -3,10 +3,13 @@ import sqlite3
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import ROOT
-from timeline import build, coverage
+
+from timeline.across import coverage
 from timeline.cli import cli
+from timeline.database import build
+from timeline.inputs import story
+from timeline.text import signals
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +85,7 @@ def test_every_entity_has_a_type_and_description(conn):
 
 
 def test_coverage_is_complete():
-    inputs = build.check(str(ROOT / "facts"), str(ROOT / "sources"))
+    inputs = story.check(str(ROOT / "facts"), str(ROOT / "sources"))
     report = coverage.report(inputs)
     left = [u for row in report.values() for u in row["uncovered"]]
     assert left == []
@@ -113,7 +116,7 @@ def test_coverage_command_on_the_real_data():
     ("She was shown prisoners packed into cells.", []),
 ])
 def test_signals(sentence, expected):
-    assert coverage.signals(sentence) == expected
+    assert signals.signals(sentence) == expected
 
 
 def test_an_uncited_sentence_is_reported_until_set_aside(tree, monkeypatch):
@@ -137,12 +140,12 @@ def test_set_aside_entries_are_checked(tree):
 
 
 def _signals_by_the_patterns_alone(text):
-    """What coverage.signals answered before its fast paths: every pattern searched."""
+    """What signals.signals answered before its fast paths: every pattern searched."""
     found = []
-    for name, pattern in coverage.SIGNALS.items():
+    for name, pattern in signals.SIGNALS.items():
         match = pattern.search(text)
-        if name == "date" and match and coverage._is_lowercase_month(match.group(0)):
-            match = next((m for m in pattern.finditer(text) if not coverage._is_lowercase_month(m.group(0))), None)
+        if name == "date" and match and signals._is_lowercase_month(match.group(0)):
+            match = next((m for m in pattern.finditer(text) if not signals._is_lowercase_month(m.group(0))), None)
         if match:
             found.append(name)
     return found
@@ -155,4 +158,4 @@ def _signals_by_the_patterns_alone(text):
     "the past decade", "in the coming months", "Dozens said \"no\"", "",
 ])
 def test_signals_fast_paths_answer_as_the_patterns_do(sentence):
-    assert coverage.signals(sentence) == _signals_by_the_patterns_alone(sentence)
+    assert signals.signals(sentence) == _signals_by_the_patterns_alone(sentence)

@@ -15,7 +15,6 @@ import threading
 import time
 
 import pytest
-
 from conftest import ROOT
 
 ENV = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONDONTWRITEBYTECODE": "1"}

@@ -9,12 +9,14 @@ import re
 
 import pytest
 import yaml
+from conftest import FACT, ROOT, Tree
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import FACT, ROOT, Tree
-from timeline import dates, quotes, yamlfile
-from timeline.facts import FACT_KEYS
+from timeline.core import yamlfile
+from timeline.errors import DateError, YamlProblem
+from timeline.inputs.facts import FACT_KEYS
+from timeline.text import dates, quotes
 
 FACT_FILES = sorted((ROOT / "facts").glob("*.yaml"))
 SPECIAL = [b":", b": ", b"-", b"- ", b"\t", b"'", b'"', b"&a ", b"*a", b"!!python/object ", b"!x ", b"[", b"]", b"{",
@@ -46,7 +48,7 @@ def mutated(draw, original):
 def loads_or_clean_problem(data):
     try:
         result = yamlfile.load(data)
-    except yamlfile.YamlProblem as e:
+    except YamlProblem as e:
         assert CODE.match(e.code), e.code
         assert isinstance(e.line, int) and e.line >= 1
         assert e.message
@@ -122,7 +124,7 @@ DAYS = st.dates(datetime.date(1000, 1, 1), datetime.date(2999, 12, 31))
 def test_date_phrases_resolve_or_explain(phrase, published, direction, context):
     try:
         resolved = dates.resolve_phrase(phrase, published.isoformat(), direction=direction, context=context)
-    except dates.DateError as e:
+    except DateError as e:
         assert str(e)
         return
     assert resolved.start <= resolved.end
@@ -134,7 +136,7 @@ def test_date_phrases_resolve_or_explain(phrase, published, direction, context):
 def test_date_fields_parse_or_explain(text):
     try:
         resolved = dates.parse_date(text)
-    except dates.DateError as e:
+    except DateError as e:
         assert str(e)
         return
     assert resolved.start <= resolved.end

@@ -6,11 +6,11 @@ import subprocess
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import FACT, Tree, assert_same_content
 from test_datasette import get
-from timeline import build, history
+
 from timeline.cli import cli
+from timeline.database import build, history
 
 ADDED = FACT.replace("- id: bridge-cost", "- id: bridge-opens").replace("kind: figure", "kind: event").replace(
     "  value: 12000000\n  unit: USD\n", "").replace("The bridge cost $12 million", "The bridge opens next week")

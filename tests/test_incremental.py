@@ -3,9 +3,13 @@ import os
 import sqlite3
 
 import pytest
-
 from conftest import assert_same_content, gen_corpus
-from timeline import build, cache, corroboration, coverage, facts, sentences
+
+from timeline.across import corroboration
+from timeline.database import build, cache
+from timeline.errors import InputError
+from timeline.inputs import facts
+from timeline.text import sentences, signals
 
 
 @pytest.fixture
@@ -60,10 +64,10 @@ def test_rebuild_after_one_changed_file_equals_a_full_build(work, monkeypatch):
     run(work)
     change_one_file(work)
     read = []
-    real_read = facts._read_file
-    monkeypatch.setattr(facts, "_read_file", lambda path, *a: read.append(os.path.basename(path)) or real_read(path, *a))
+    real_read = facts.read_file
+    monkeypatch.setattr(facts, "read_file", lambda path, *a: read.append(os.path.basename(path)) or real_read(path, *a))
     monkeypatch.setattr(sentences, "split", lambda text: pytest.fail("an unchanged article was split again"))
-    monkeypatch.setattr(coverage, "signals", lambda text: pytest.fail("an unchanged article was read for signals"))
+    monkeypatch.setattr(signals, "signals", lambda text: pytest.fail("an unchanged article was read for signals"))
     monkeypatch.setattr(corroboration, "rows", lambda inputs: pytest.fail("unchanged articles were compared again"))
     inputs = run(work)
     assert not inputs.unchanged
@@ -98,7 +102,7 @@ def test_a_changed_article_is_not_hidden_by_the_cache(work):
     run(work)
     article = work / "sources" / "a00003.txt"
     article.write_bytes(article.read_bytes().replace(b"By ", b"BY ", 1))
-    with pytest.raises(build.InputError) as e:
+    with pytest.raises(InputError) as e:
         run(work)
     assert [p.code for p in e.value.problems] == ["source-changed"]
 
@@ -146,7 +150,7 @@ def upgrade(monkeypatch):
     changed = set()
 
     def change(*names):
-        changed.update(names or [n[:-3] for n in os.listdir(cache.PACKAGE) if n.endswith(".py")])
+        changed.update(names or cache.package_modules())
         cache.version_of.cache_clear()
 
     monkeypatch.setattr(cache, "module_source", lambda name: real(name) + (b"\n# changed" if name in changed else b""))
@@ -157,7 +161,7 @@ def upgrade(monkeypatch):
 def calls(monkeypatch):
     """{what: how many times}: articles split into sentences, sentences read for signals, corroboration."""
     counted = {"split": 0, "signals": 0, "corroboration": 0}
-    for module, name, key in ((sentences, "split", "split"), (coverage, "signals", "signals"),
+    for module, name, key in ((sentences, "split", "split"), (signals, "signals", "signals"),
                               (corroboration, "rows", "corroboration")):
         real = getattr(module, name)
 
@@ -178,12 +182,17 @@ def test_a_new_version_of_the_whole_code_does_not_reuse_entries(work, monkeypatc
 
 
 @pytest.mark.parametrize("module, recomputed, why", [
-    ("conflicts", set(), "the checks changed, not how an article is read: every article's work is kept"),
-    ("build", set(), "a new way to write the database keeps the sentences, signals and corroboration"),
-    ("coverage", {"signals"}, "new coverage signals: the sentences and corroboration are kept"),
-    ("corroboration", {"corroboration"}, "new corroboration: the sentences and signals are kept"),
-    ("quotes", {"signals"}, "coverage imports quotes: what coverage imports counts as coverage's code"),
-    ("sentences", {"split", "signals", "corroboration"}, "a new segmenter: everything made from sentences"),
+    ("across.conflicts", set(), "the checks changed, not how an article is read: every article's work is kept"),
+    ("inputs.dating", set(), "a new way to date facts keeps every article's work"),
+    ("database.build", set(), "a new way to write the database keeps the sentences, signals and corroboration"),
+    ("database.write", set(), "so does a new way to write the file"),
+    ("text.signals", {"signals"}, "new coverage signals: the sentences and corroboration are kept"),
+    ("across.corroboration", {"corroboration"}, "new corroboration: the sentences and signals are kept"),
+    ("text.words", {"signals", "corroboration"},
+     "new content words: corroboration again, and the signals, which inputs.articles works out with them"),
+    ("core.workers", {"signals"}, "inputs.articles imports the workers: what it imports counts as its code"),
+    ("text.quotes", set(), "quotes are placed when facts are checked: no article's work depends on them"),
+    ("text.sentences", {"split", "signals", "corroboration"}, "a new segmenter: everything made from sentences"),
 ])
 def test_an_upgrade_keeps_what_its_changed_code_cannot_have_changed(work, monkeypatch, upgrade, module,
                                                                      recomputed, why):

@@ -7,11 +7,11 @@ import subprocess
 import sys
 
 from click.testing import CliRunner
+from conftest import ARTICLE, ROOT
 from datasette.cli import cli as datasette_cli
 
-from conftest import ARTICLE, ROOT
 from timeline.cli import cli
-from timeline.server import site_options, write_site_metadata
+from timeline.site.server import site_options, write_site_metadata
 
 WRITTEN = [".gitignore", "README.md", "facts/entities.yaml", "facts/facts.yaml", "metadata.json",
            "schema/entities.schema.json", "schema/facts.schema.json", "schema/resolutions.schema.json",

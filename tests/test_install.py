@@ -12,7 +12,6 @@ import venv
 
 import httpx
 import pytest
-
 from conftest import ROOT
 from test_public import free_port, wait_until_up
 
@@ -41,7 +40,7 @@ def run(bin, *args, cwd):
 
 
 def test_the_package_is_installed_not_linked_to_the_repository(installed):
-    where = subprocess.run([str(installed / "python"), "-c", "import timeline.server as s; print(s.SITE)"],
+    where = subprocess.run([str(installed / "python"), "-c", "import timeline.site as s; print(s.SITE)"],
                            capture_output=True, text=True, cwd="/")
     site = where.stdout.strip()
     assert "site-packages" in site and not site.startswith(str(ROOT))

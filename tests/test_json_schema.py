@@ -8,7 +8,6 @@ import re
 import jsonschema
 import pytest
 import yaml
-
 from conftest import ROOT, SITE
 
 

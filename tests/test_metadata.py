@@ -3,7 +3,8 @@ import json
 import sqlite3
 
 from conftest import ROOT
-from timeline.server import site_metadata
+
+from timeline.site.server import site_metadata
 
 METADATA = site_metadata(ROOT / "metadata.json")
 TABLES = METADATA["databases"]["timeline"]["tables"]

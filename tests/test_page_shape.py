@@ -11,10 +11,15 @@ import sqlite3
 
 import pytest
 from click.testing import CliRunner
+from conftest import ROOT, SITE
 from datasette.cli import cli as datasette_cli
 
-from conftest import ROOT, SITE
-from timeline.server import LOCAL_SETTINGS, site_metadata, site_options, write_site_metadata  # served as `timeline serve` serves
+from timeline.site.server import (  # served as `timeline serve` serves
+    LOCAL_SETTINGS,
+    site_metadata,
+    site_options,
+    write_site_metadata,
+)
 
 spec = importlib.util.spec_from_file_location("quick_pages_plugin", SITE / "plugins" / "quick_pages.py")
 quick_pages = importlib.util.module_from_spec(spec)

@@ -8,9 +8,11 @@ import re
 import shutil
 
 import pytest
-
 from conftest import ROOT, assert_same_content, gen_corpus
-from timeline import build
+
+from timeline.database import build
+from timeline.database.write import lock
+from timeline.errors import BuildError, InputError
 
 
 def copy_of(facts, sources, tmp_path):
@@ -256,9 +258,9 @@ def test_a_mistake_is_reported_as_a_full_build_reports_it(real, mistake):
     run(real)
     before = (real / "out" / "timeline.db").read_bytes()
     mistake(real)
-    with pytest.raises(build.InputError) as patched:
+    with pytest.raises(InputError) as patched:
         run(real)
-    with pytest.raises(build.InputError) as full:
+    with pytest.raises(InputError) as full:
         run(real, "full.db", use_cache=False)
     assert [str(p) for p in patched.value.problems] == [str(p) for p in full.value.problems]
     assert patched.value.problems
@@ -298,7 +300,7 @@ def test_a_patch_that_would_break_a_reference_is_refused_by_sqlite(real):
     """Foreign keys are checked when the patch commits: a fact about an unknown entity cannot land."""
     import sqlite3
 
-    from timeline import cache, patch
+    from timeline.database import cache, patch
 
     run(real)
     db = real / "out" / "timeline.db"
@@ -368,8 +370,8 @@ def test_a_patch_waits_for_another_build_like_a_full_build(real):
     retitle(real)
     db = real / "out" / "timeline.db"
     before = db.read_bytes()
-    with build.lock(str(db), 0):  # another build is running
-        with pytest.raises(build.BuildError, match="another build"):
+    with lock(str(db), 0):  # another build is running
+        with pytest.raises(BuildError, match="another build"):
             run(real, wait=0.3)
     assert db.read_bytes() == before
     assert run(real).patched == ["statements.yaml"]

@@ -15,7 +15,6 @@ import urllib.parse
 
 import httpx
 import pytest
-
 from conftest import ROOT
 
 SCRIPT = "<script>window.__xss=true</script>"
@@ -110,7 +109,7 @@ def sql(base, query):
 
 
 def test_the_settings_are_the_public_ones(public):
-    from timeline.server import PUBLIC_SETTINGS
+    from timeline.site.server import PUBLIC_SETTINGS
 
     base, _ = public
     settings = httpx.get(base + "/-/settings.json").json()
@@ -172,7 +171,7 @@ def server_pids(base):
                     parents[int(entry)] = int(f.read().rsplit(")", 1)[1].split()[1])
             except OSError:
                 continue
-            if port in argv and (b"datasette" in argv or b"timeline.asgi" in argv):
+            if port in argv and (b"datasette" in argv or b"timeline.site.asgi" in argv):
                 top = int(entry)
     if top is None:
         pytest.fail(f"no Datasette process serves port {port.decode()}")

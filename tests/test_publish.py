@@ -7,11 +7,11 @@ import subprocess
 import sys
 
 import httpx
-from datasette.utils import temporary_docker_directory
-
 from conftest import ROOT
+from datasette.utils import temporary_docker_directory
 from test_public import free_port, wait_until_up
-from timeline import publish, server
+
+from timeline.site import publish, server
 
 
 def publish_dry_run(tree, *args):

@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from timeline.server import datasette_command, site_metadata
+from timeline.site.server import datasette_command, site_metadata
 
 
 def plan(db, sql):

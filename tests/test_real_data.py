@@ -3,21 +3,22 @@ import hashlib
 import sqlite3
 
 from click.testing import CliRunner
-
 from conftest import ROOT
-from timeline import build, sources
+
 from timeline.cli import cli
+from timeline.database import build
+from timeline.inputs import sources, story
 
 
 def test_real_facts_and_sources_check_clean():
-    inputs = build.check(str(ROOT / "facts"), str(ROOT / "sources"))
+    inputs = story.check(str(ROOT / "facts"), str(ROOT / "sources"))
     assert [str(p) for p in inputs.problems] == []
     assert len(inputs.sources) == 5
     assert {f["kind"] for f in inputs.facts} == {"event", "figure", "court_action", "statement", "claim"}
 
 
 def test_articles_are_pinned_byte_for_byte():
-    loaded, problems = sources.load(str(ROOT / "sources"))
+    loaded, problems = sources.load_sources(str(ROOT / "sources"))
     assert problems == []
     for source in loaded.values():
         data = (ROOT / source.path).read_bytes()

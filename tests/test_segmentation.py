@@ -1,8 +1,8 @@
 """Sentences of the real articles: abbreviations, quotes, headlines, bylines, captions, embedded posts."""
 import pytest
-
 from conftest import ROOT
-from timeline import sentences
+
+from timeline.text import sentences
 
 
 def sentences_of(source_id):

@@ -11,10 +11,11 @@ import time
 
 import httpx
 import pytest
-
 from conftest import FACT, ROOT
 from test_public import free_port, wait_until_up
-from timeline import server
+
+from timeline.errors import SiteError
+from timeline.site import server
 
 spec = importlib.util.spec_from_file_location("proctree", ROOT / "scripts" / "proctree.py")
 proctree = importlib.util.module_from_spec(spec)
@@ -201,7 +202,7 @@ def test_a_worker_that_dies_is_replaced_and_the_port_stays_held(serving_workers)
     os.kill(workers[0], signal.SIGKILL)
     assert wait_for(lambda: len(workers_of(process.pid)[1]) == 2 and workers[0] not in workers_of(process.pid)[1])
     assert all(fact_ids(base) == ["bridge-cost"] for _ in range(10))
-    with pytest.raises(server.SiteError, match="is in use"):  # no second server can take the port
+    with pytest.raises(SiteError, match="is in use"):  # no second server can take the port
         server.preflight(tree.path / "timeline.db", "127.0.0.1", urllib.parse.urlsplit(base).port)
 
 
@@ -275,7 +276,7 @@ def test_public_settings_reach_the_command_line():
     assert settings["sql_time_limit_ms"] == "1000"
     assert settings["allow_download"] == "off"
     several = server.datasette_command("timeline.db", 8001, public=True, metadata=str(ROOT / "metadata.json"), workers=2)
-    assert several[1:several.index("--") + 1] == ["-m", "timeline.asgi", "--workers", "2", "-h", "127.0.0.1", "-p",
+    assert several[1:several.index("--") + 1] == ["-m", "timeline.site.asgi", "--workers", "2", "-h", "127.0.0.1", "-p",
                                                    "8001", "--"]
     assert several[several.index("--") + 1:] == command[command.index("-h") + 4:], "the same Datasette options"
     local = server.datasette_command("timeline.db", 8001, metadata=str(ROOT / "metadata.json"))
@@ -321,7 +322,7 @@ def test_a_missing_plugin_is_one_line_saying_what_to_install(tree):
 
 def test_a_database_that_cannot_be_opened_is_one_line(tree):
     tree.db.write_bytes(b"this is not a database" * 100)
-    with pytest.raises(server.SiteError) as refused:
+    with pytest.raises(SiteError) as refused:
         server.preflight(str(tree.db), "127.0.0.1", free_port())
     assert str(refused.value) == (f"cannot open {tree.db} as a database (file is not a database): delete it and"
                                   " run timeline build to write it again")

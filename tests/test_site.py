@@ -5,11 +5,13 @@ import sqlite3
 import xml.etree.ElementTree as ET
 
 import pytest
-from markupsafe import escape
-
 from conftest import ROOT, SITE, Tree
+from markupsafe import escape
 from test_datasette import get
-from timeline import build, excerpts, schema
+
+from timeline.database import build, excerpts, schema
+from timeline.database.rows import table_rows
+from timeline.inputs import story
 
 
 def plugin(name):
@@ -292,9 +294,9 @@ def test_build_excerpts_from_the_command_line(tmp_path):
                                       "--sources", str(ROOT / "sources"), "--db", str(db)])
     assert result.exit_code == 0, result.output
     assert "(excerpts)" in result.output
-    full = build.check(str(ROOT / "facts"), str(ROOT / "sources"))
+    full = story.check(str(ROOT / "facts"), str(ROOT / "sources"))
     (kept,), = query(db, "select count(*) from sentences")
-    assert kept == len(excerpts.keep(schema.rows(full)))
+    assert kept == len(excerpts.keep(table_rows(full)))
 
 
 def test_excerpts_drop_rows_that_refer_to_dropped_sentences():
@@ -303,7 +305,7 @@ def test_excerpts_drop_rows_that_refer_to_dropped_sentences():
                            "end": 6 * n - 1} for n in (1, 2)],
             "set_aside": [{"sentence_id": "a:1", "quote": "kept"}, {"sentence_id": "a:2", "quote": "dropped"}],
             "shared_sentences": [{"sentence_a": "a:1", "sentence_b": "a:2"}]}
-    out = excerpts.apply(rows)
+    out = excerpts.excerpted(rows)
     assert [s["id"] for s in out["sentences"]] == ["a:1"]
     assert out["set_aside"] == [{"sentence_id": "a:1", "quote": "kept"}]
     assert out["shared_sentences"] == [] and out["citations"] == rows["citations"]

@@ -4,8 +4,8 @@ import sqlite3
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import FACT
+
 from timeline.cli import cli
 
 

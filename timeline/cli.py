@@ -1,16 +1,31 @@
 """The `timeline` command: check, build and serve the fact database."""
 import json
 import os
+import subprocess
 import sys
 import time
 
 import click
 
-from . import build as build_module
-from . import server
-from . import coverage as coverage_module
-from . import dates
-from .problems import InputError, report
+from timeline import api
+from timeline.across import coverage as uncovered
+from timeline.across import suggest as suggestions
+from timeline.core.validate import did_you_mean
+from timeline.database import history as fact_history
+from timeline.database.cache import Cache, folder_for
+from timeline.errors import (
+    BuildError,
+    DateError,
+    InputError,
+    SiteError,
+    SourceRefused,
+    StoryExists,
+)
+from timeline.ingest.add_source import KINDS as INPUT_KINDS
+from timeline.problems import report
+from timeline.site import publish as publishing
+from timeline.site import server
+from timeline.text import dates
 
 FACTS = click.option("--facts", "facts_dir", default="facts", show_default=True,
                      type=click.Path(file_okay=False), help="Folder of YAML fact files and entities.yaml")
@@ -43,11 +58,9 @@ def init(folder, title):
 
         timeline init bridge-story --title "The harbour bridge"
     """
-    from . import story
-
     try:
-        written = story.create(folder, title)
-    except story.StoryExists as e:
+        written = api.init(folder, title)
+    except StoryExists as e:
         shown = ", ".join(os.path.relpath(p) for p in e.args[0][:3]) + (" ..." if len(e.args[0]) > 3 else "")
         raise click.ClickException(f"{shown} already exist{'s' if len(e.args[0]) == 1 else ''}: timeline init never"
                                    " overwrites a story; choose a new or empty folder")
@@ -71,7 +84,7 @@ def check(facts_dir, sources_dir):
 
         timeline check
     """
-    inputs = build_module.check(facts_dir, sources_dir)
+    inputs = api.check(facts=facts_dir, sources=sources_dir)
     if inputs.problems:
         click.echo(report(inputs.problems), err=True)
         sys.exit(1)
@@ -142,23 +155,23 @@ def serve(facts_dir, sources_dir, db_path, port, metadata, public, watch, worker
     try:
         server.check_name(db_path)  # what would stop the site is reported before the build
         server.site_metadata(metadata)
-    except server.SiteError as e:
+    except SiteError as e:
         raise click.ClickException(str(e))
     _build(facts_dir, sources_dir, db_path)
     try:
         server.preflight(db_path, "127.0.0.1", port)
         command = server.datasette_command(db_path, port, public=public, metadata=metadata, workers=workers)
-    except server.SiteError as e:
+    except SiteError as e:
         raise click.ClickException(str(e))
 
     def rebuild():
         try:
-            inputs = build_module.build(db_path, facts_dir, sources_dir)
+            inputs = api.build(db=db_path, facts=facts_dir, sources=sources_dir)
         except InputError as e:
             click.echo(report(e.problems), err=True)
             click.echo(f"Still serving the previous {db_path}: fix the problems and save again.", err=True)
             return False
-        except build_module.BuildError as e:
+        except BuildError as e:
             click.echo(f"Error: {e}. Still serving the previous {db_path}.", err=True)
             return False
         except Exception as e:  # noqa: BLE001 - whatever a rebuild meets, the site stays up
@@ -204,12 +217,10 @@ def publish(publisher, options, facts_dir, sources_dir, db_path, metadata, dry_r
 
         timeline publish package --tag my-story --dry-run
     """
-    from . import publish as publish_module
-
     try:
         server.check_name(db_path)
         server.site_metadata(metadata)
-    except server.SiteError as e:
+    except SiteError as e:
         raise click.ClickException(str(e))
     folder = os.path.dirname(os.path.abspath(db_path))
     try:
@@ -217,13 +228,11 @@ def publish(publisher, options, facts_dir, sources_dir, db_path, metadata, dry_r
     except OSError as e:
         raise click.ClickException(f"cannot create {folder}: {e.strerror}")
     _build(facts_dir, sources_dir, db_path, excerpts=True)
-    merged, templates = publish_module.assemble(folder, metadata)
-    line = publish_module.command(publisher, db_path, merged, templates, options)
-    click.echo(publish_module.shown(line))
+    merged, templates = publishing.assemble(folder, metadata)
+    line = publishing.command(publisher, db_path, merged, templates, options)
+    click.echo(publishing.shown(line))
     if dry_run:
         return
-    import subprocess
-
     try:
         sys.exit(subprocess.call(line))
     except KeyboardInterrupt:
@@ -245,14 +254,14 @@ def coverage(source_ids, facts_dir, sources_dir):
         timeline coverage            # every source
         timeline coverage wapo bbc   # some sources
     """
-    inputs = build_module.check(facts_dir, sources_dir)
+    inputs = api.check(facts=facts_dir, sources=sources_dir)
     if inputs.problems:
         click.echo(report(inputs.problems), err=True)
         sys.exit(1)
     unknown = sorted(set(source_ids) - set(inputs.sources))
     if unknown:
         raise click.ClickException(f"unknown source {', '.join(unknown)}; sources are: {', '.join(sorted(inputs.sources))}")
-    result = coverage_module.report(inputs)
+    result = uncovered.report(inputs)
     chosen = source_ids or sorted(result)
     click.echo(f"{'source':<20} {'with detail':>11} {'cited':>6} {'set aside':>9} {'left':>5}")
     for sid in chosen:
@@ -284,8 +293,8 @@ def date_command(phrase, published, direction, context, as_json):
         timeline date "in December" --published 2025-03-26 --direction future --json
     """
     try:
-        resolved = dates.resolve_phrase(phrase, published, direction=direction, context=context)
-    except dates.DateError as e:
+        resolved = api.resolve_date(phrase, published, context=context, direction=direction)
+    except DateError as e:
         raise click.ClickException(str(e))
     if as_json:
         click.echo(json.dumps({"start": resolved.start.isoformat(), "end": resolved.end.isoformat(),
@@ -302,14 +311,14 @@ def date_command(phrase, published, direction, context, as_json):
 def _build(facts_dir, sources_dir, db_path, excerpts=False, wait=30.0, use_cache=True, jobs=None):
     progress = Progress()
     try:
-        inputs = build_module.build(db_path, facts_dir, sources_dir, excerpts=excerpts, wait=wait,
-                                     progress=progress, use_cache=use_cache, jobs=jobs)
+        inputs = api.build(db=db_path, facts=facts_dir, sources=sources_dir, excerpts=excerpts, wait=wait,
+                           progress=progress, use_cache=use_cache, jobs=jobs)
     except InputError as e:
         progress.clear()
         click.echo(report(e.problems), err=True)
         click.echo(f"Nothing written: {db_path} is unchanged.", err=True)
         sys.exit(1)
-    except build_module.BuildError as e:
+    except BuildError as e:
         progress.clear()
         raise click.ClickException(str(e))
     progress.clear()
@@ -363,18 +372,16 @@ def suggest(source_id, facts_dir, sources_dir):
 
         timeline suggest wapo
     """
-    from . import suggest as suggest_module
-
-    inputs = build_module.check(facts_dir, sources_dir)
+    inputs = api.check(facts=facts_dir, sources=sources_dir)
     if source_id is not None and source_id not in inputs.sources:
         known = ", ".join(sorted(inputs.sources)) or "none"
         raise click.ClickException(f"there is no source '{source_id}' in sources.yaml (known: {known})")
     if inputs.problems:
         click.echo(report(inputs.problems), err=True)
         click.echo("Suggestions below skip only what the readable facts cite.", err=True)
-    found = suggest_module.candidates(inputs, source_id)
+    found = suggestions.candidates(inputs, source_id)
     for candidate in found:
-        click.echo(suggest_module.to_yaml(candidate) + "\n")
+        click.echo(suggestions.to_yaml(candidate) + "\n")
     click.echo(f"{len(found)} candidate fact{'s' if len(found) != 1 else ''}", err=True)
 
 
@@ -405,15 +412,13 @@ def add_source(target, source_id, outlet, title, author, published, url, record,
 
         timeline add-source https://www.example.com/news/bridge-opens
     """
-    from . import ingest
-
     overrides = {"outlet": outlet, "title": title, "author": author, "published": published, "url": url}
     try:
-        added = ingest.add_source(target, sources_dir, source_id=source_id, overrides=overrides, record=record)
-    except ingest.Refused as e:
+        added = api.add_source(".", target, id=source_id, record=record, sources=sources_dir, **overrides)
+    except SourceRefused as e:
         raise click.ClickException(f"{e}. Nothing was written.")
     entry = added.entry
-    click.echo(f"Added source '{added.id}' from {ingest.KINDS[added.kind]} ({os.path.basename(target) if added.kind != 'url' else target}):")
+    click.echo(f"Added source '{added.id}' from {INPUT_KINDS[added.kind]} ({os.path.basename(target) if added.kind != 'url' else target}):")
     click.echo(f"  {'text':<10} {entry['path']} ({added.paragraphs} paragraph{'s' if added.paragraphs != 1 else ''},"
                f" {added.words} words)")
     if entry.get("original"):
@@ -452,25 +457,20 @@ def history_command(fact_id, facts_dir, db_path, as_json):
 
         timeline history bridge-cost
     """
-    import difflib
-
-    from . import cache as cache_module
-    from . import history as history_module
-
-    head = history_module.key(facts_dir)
+    head = fact_history.key(facts_dir)
     if head is None:
         raise click.ClickException(f"{facts_dir} has no git history: history comes from the commits of the facts"
                                    " folder (is it in a git repository with commits, and is git installed?)")
-    cache = cache_module.Cache(cache_module.folder_for(db_path))
+    cache = Cache(folder_for(db_path))
     try:
-        rows, _ = history_module.rows(facts_dir, head, cache)
+        rows, _ = fact_history.rows(facts_dir, head, cache)
     finally:
         cache.close(prune=False)  # entries of other kinds were not looked at, but still hold
     mine = [r for r in rows if r["fact_id"] == fact_id]
     if not mine:
-        close = difflib.get_close_matches(fact_id, sorted({r["fact_id"] for r in rows}), n=1, cutoff=0.6)
+        close = did_you_mean(fact_id, {r["fact_id"] for r in rows})
         raise click.ClickException(f"fact '{fact_id}' has no committed history in {facts_dir}"
-                                   + (f": did you mean '{close[0]}'?" if close else
+                                   + (f": did you mean '{close}'?" if close else
                                       " (a fact that is not committed yet has none)"))
     if as_json:
         click.echo(json.dumps(mine, indent=2, ensure_ascii=False))
@@ -481,7 +481,7 @@ def history_command(fact_id, facts_dir, db_path, as_json):
         click.echo(f"    {r['message']}")
         if r["note"]:
             click.echo(f"    {r['note']}")
-        for field, lines in history_module.previous_values(r["previous"]):
+        for field, lines in fact_history.previous_values(r["previous"]):
             label = "was" if r["action"] != "removed" else "last"
             click.echo(f"    {field} {label}: {lines[0]}" if len(lines) == 1 else f"    {field} {label}:")
             for line in lines if len(lines) > 1 else ():

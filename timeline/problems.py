@@ -1,4 +1,7 @@
-"""Problems found in the input: one per line, `path:line: code: message`."""
+"""Problems found in the input: one per line, `path:line: code: message`, sorted, then a count."""
+from __future__ import annotations
+
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -11,25 +14,19 @@ class Problem:
     code: str
     message: str
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.code}: {self.message}"
 
 
-class InputError(Exception):
-    """The input has problems; `problems` lists every one of them."""
-
-    def __init__(self, problems):
-        self.problems = sorted(problems)
-        super().__init__(summary(self.problems))
-
-
-def summary(problems):
+def summary(problems: Iterable[Problem]) -> str:
+    """'2 problems in 1 file'."""
+    problems = list(problems)
     files = {p.path for p in problems}
     n, m = len(problems), len(files)
     return f"{n} problem{'s' if n != 1 else ''} in {m} file{'s' if m != 1 else ''}"
 
 
-def report(problems):
+def report(problems: Iterable[Problem]) -> str:
     """The lines a person reads: every problem, sorted, then a count."""
     problems = sorted(problems)
     return "\n".join([str(p) for p in problems] + [summary(problems)])

@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 
 from datasette import hookimpl
 
-from timeline import dates
+from timeline.text import dates
 
 MAX_BINS = {"day": 92, "month": 96, "year": 80}  # past these, the next coarser unit
 UNITS = ("day", "month", "year", "decade")

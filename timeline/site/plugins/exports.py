@@ -29,8 +29,10 @@ from datasette.database import QueryInterrupted
 from datasette.utils import tilde_encode
 from datasette.utils.asgi import Response
 
-from timeline import dates
-from timeline.site.plugins.site import figure_text, kind_label, row_path as _path
+from timeline.errors import BadRequest
+from timeline.site.plugins.site import figure_text, kind_label
+from timeline.site.plugins.site import row_path as _path
+from timeline.text import dates
 
 DATABASE = "timeline"
 MAX_EVENTS = 1000
@@ -40,14 +42,6 @@ JSONLD = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 CHRONOLOGICAL = ("facts.date_start, case facts.date_precision when 'day' then 1 when 'week' then 2 when 'month' then 3"
                  " when 'year' then 4 when 'decade' then 5 else 6 end, facts.id")
-
-
-class BadRequest(Exception):
-    """A parameter the export cannot use; the message says what to write instead."""
-
-    def __init__(self, message, status=400):
-        super().__init__(message)
-        self.status = status
 
 
 def _error(message, status):

@@ -12,8 +12,8 @@ listing; otherwise Datasette's index view serves "/" as before.
 import os
 
 from datasette import hookimpl
-from datasette.version import __version__
 from datasette.utils.asgi import Response
+from datasette.version import __version__
 
 
 def template_dirs(datasette):

@@ -22,13 +22,11 @@ import sqlite3
 
 from datasette import hookimpl
 
+from timeline.errors import ResultTooLarge
+
 MAX_VALUE_BYTES = 2 * 1024 * 1024
 MAX_RESULT_BYTES = 16 * 1024 * 1024
 DENIED_FUNCTIONS = frozenset({"fts3_tokenizer"})
-
-
-class ResultTooLarge(sqlite3.OperationalError):
-    """A query's rows hold more than MAX_RESULT_BYTES."""
 
 
 def authorizer(action, arg1, arg2, database, trigger):

@@ -1,7 +1,7 @@
 """The fact page's History section: a fact_history row's earlier values as a person reads them."""
 from datasette import hookimpl
 
-from timeline import history
+from timeline.database import history
 
 
 @hookimpl

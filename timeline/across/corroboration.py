@@ -1,0 +1,233 @@
+"""Who else reports it, and are they independent? Links between sources, and origins.
+
+Two sources are linked when they declare the same wire service (`based_on` in sources.yaml), when
+one declares the other, or when their own narration shares sentences. Quotations are removed
+before comparing (two independent outlets quoting the same speaker share those words honestly);
+what is left is reduced to content words, cut to their first five letters so that "armory" and
+"armory's" match. Two sentences are *shared* when the Jaccard overlap of those words is at least
+SHARED_SENTENCE (each sentence is matched at most once); two sources are linked by detection when
+they share at least MIN_SHARED sentences. scripts/measure_copying.py prints the numbers these
+thresholds come from.
+
+Origins group sources along links (connected components): a source plus everything that copies it
+or shares its wire service counts once.
+"""
+import datetime
+from collections import defaultdict, deque
+from typing import NamedTuple
+
+from timeline.records import sentence_id
+from timeline.text.words import narration, sentence_words, unpacked
+
+# Measured on the five articles of the story this project started with (scripts/measure_copying.py):
+# the best one-to-one sentence overlaps between articles with no wire in common are at most 0.32;
+# the rewrite pairs reach 0.40-1.00 on several sentences. A lone shared sentence can be a stock phrase.
+SHARED_SENTENCE = 0.40
+MIN_SHARED = 2
+SHINGLE = 4
+# Sentences are compared only between sources published at most this many days apart (None: all).
+WINDOW_DAYS = 31
+
+def source_sentences(source):
+    """[(sentence id, content words as a tuple)] of the sentences worth comparing."""
+    words = source.words if source.words is not None else sentence_words(source.text, source.sentences)
+    return [(sentence_id(source.id, n), w) for n, w in unpacked(words)]
+
+
+class Compared(NamedTuple):
+    """What sentence_pairs reads of a source (small enough to send to a worker process)."""
+    id: str
+    published_date: object
+    words: str  # sentence_words
+
+
+def compared(sources):
+    """{id: Compared} for sentence_pairs."""
+    return {sid: Compared(s.id, s.published_date, s.words if s.words is not None else sentence_words(s.text, s.sentences))
+            for sid, s in sources.items()}
+
+
+def sentence_pairs(sources, threshold=SHARED_SENTENCE, window_days=WINDOW_DAYS):
+    """{(source a, source b): [(similarity, sentence a, sentence b)]}, one-to-one, best first.
+
+    Candidate pairs come from a prefix filter (pairs at or above the Jaccard threshold must share one
+    of the rarest words of each sentence), so the work grows with the matches, not with all pairs.
+    Sources published more than `window_days` apart are not compared (copying happens within days;
+    without the window the work grows with the square of the archive); undated sources are compared
+    with every source."""
+    order = sorted(sources, key=lambda sid: (sources[sid].published_date is not None,
+                                             sources[sid].published_date or datetime.date.min, sid))
+    # Each sentence's words kept as a tuple (a fifth of a frozenset's memory); made a set when compared.
+    items = [(sid, s_id, words) for sid in order for s_id, words in source_sentences(sources[sid])]
+    day = [sources[sid].published_date for sid, _, _ in items]
+    frequency = defaultdict(int)
+    for _, _, words in items:
+        for w in words:
+            frequency[w] += 1
+    rank = {w: r for r, w in enumerate(sorted(frequency, key=lambda w: (frequency[w], w)))}  # rarest first
+    del frequency
+    undated = defaultdict(list)  # never expire
+    recent = defaultdict(deque)  # dated, in date order; older than the window fall off the front
+    window = datetime.timedelta(days=window_days) if window_days is not None else None
+    scored = defaultdict(dict)
+    current, first = None, 0  # a source's sentences are consecutive items: those from `first` on are its own
+    for i, (sid, s_id, words) in enumerate(items):
+        if sid != current:
+            current, first = sid, i
+        n = len(words)  # distinct words
+        oldest = day[i] - window if window is not None and day[i] is not None else None
+        candidates = set()
+        for w in sorted(words, key=rank.__getitem__)[: n - int(threshold * n - 1e-9)]:
+            postings = recent[w]
+            if oldest is not None:
+                while postings and day[postings[0]] < oldest:
+                    postings.popleft()
+            candidates.update(postings)
+            if w in undated:
+                candidates.update(undated[w])
+            (undated[w] if day[i] is None else postings).append(i)
+        if not candidates:
+            continue
+        as_set = frozenset(words)
+        for j in candidates:
+            if j >= first:
+                continue  # the same source
+            other = items[j]
+            other_words = other[2]  # distinct words: |a | b| = |a| + |b| - |a & b|
+            common = len(as_set.intersection(other_words))
+            score = common / (n + len(other_words) - common)
+            if score >= threshold:
+                key = (other[0], sid) if other[0] < sid else (sid, other[0])
+                pair = (other[1], s_id) if other[0] < sid else (s_id, other[1])
+                scored[key][pair] = score
+    out = {}
+    for key, pairs in scored.items():
+        used_a, used_b, chosen = set(), set(), []
+        for (a, b), score in sorted(pairs.items(), key=lambda kv: (-kv[1], kv[0])):
+            if a not in used_a and b not in used_b:
+                used_a.add(a)
+                used_b.add(b)
+                chosen.append((round(score, 3), a, b))
+        out[key] = chosen
+    return out
+
+
+def shingles(source, n=SHINGLE):
+    out = set()
+    for _, start, end in source.sentences:
+        words = narration(source.text[start:end]).split()
+        out.update(tuple(words[i:i + n]) for i in range(len(words) - n + 1))
+    return out
+
+
+def containment(a, b):
+    """Share of the smaller text's narration 4-word sequences that the other text also has."""
+    return len(a & b) / min(len(a), len(b)) if a and b else 0.0
+
+
+def declared(a, b):
+    """Why a and b are declared dependent (text), or None."""
+    if a.based_on and b.based_on and a.based_on.casefold() == b.based_on.casefold():
+        return f"both credit {a.based_on}"
+    if a.based_on and a.based_on.casefold() == b.id.casefold():
+        return f"{a.id} credits {b.id}"
+    if b.based_on and b.based_on.casefold() == a.id.casefold():
+        return f"{b.id} credits {a.id}"
+    return None
+
+
+def declared_pairs(sources):
+    """Every (a, b), a < b, that `declared` links, found without comparing every pair of sources."""
+    by_wire, by_id = defaultdict(list), {s.casefold(): s for s in sources}
+    for sid, source in sources.items():
+        if source.based_on:
+            by_wire[source.based_on.casefold()].append(sid)
+    keys = set()
+    for wire, members in by_wire.items():
+        members = sorted(members)
+        keys.update((a, b) for i, a in enumerate(members) for b in members[i + 1:])
+        credited = by_id.get(wire)
+        if credited:
+            keys.update((min(m, credited), max(m, credited)) for m in members if m != credited)
+    return {k for k in keys if declared(sources[k[0]], sources[k[1]])}
+
+
+def links(sources, pairs=None):
+    """(source_links rows, shared_sentences rows) for every pair that is linked or shares a sentence
+    (`pairs`: sentence_pairs(sources), when it was worked out already)."""
+    pairs = sentence_pairs(sources) if pairs is None else pairs
+    keys = set(pairs) | declared_pairs(sources)
+    cache = {}
+    last_use = {}  # a source's shingles are dropped after the last pair that needs them (memory)
+    for n, key in enumerate(sorted(keys)):
+        last_use[key[0]] = last_use[key[1]] = n
+    link_rows, sentence_rows = [], []
+    for n, (a, b) in enumerate(sorted(keys)):
+        shared = pairs.get((a, b), [])
+        why = declared(sources[a], sources[b])
+        detected = len(shared) >= MIN_SHARED
+        basis = "declared+detected" if why and detected else "declared" if why else "detected" if detected else None
+        for s in (a, b):
+            if s not in cache:
+                cache[s] = shingles(sources[s])
+        evidence = []
+        if why:
+            evidence.append(f"declared: {why}")
+        if shared:
+            evidence.append(f"{len(shared)} shared sentence{'s' if len(shared) != 1 else ''} (content-word overlap"
+                            f" >= {SHARED_SENTENCE:.2f}; {MIN_SHARED} or more link two sources)")
+        link_rows.append({"source_a": a, "source_b": b, "shared_sentences": len(shared),
+                          "similarity": round(containment(cache[a], cache[b]), 3), "basis": basis,
+                          "evidence": "; ".join(evidence)})
+        for s in (a, b):
+            if last_use[s] == n:
+                cache.pop(s, None)
+        sentence_rows += [{"sentence_a": sa, "sentence_b": sb, "source_a": a, "source_b": b, "similarity": score}
+                          for score, sa, sb in shared]
+    return link_rows, sentence_rows
+
+
+def origins(sources, link_rows):
+    """{source id: origin name}: connected components over linked pairs.
+
+    An origin is named for the wire service its members credit, else for its earliest-published member."""
+    parent = {s: s for s in sources}
+
+    def find(s):
+        while parent[s] != s:
+            parent[s] = parent[parent[s]]
+            s = parent[s]
+        return s
+
+    for row in link_rows:
+        if row["basis"]:
+            ra, rb = find(row["source_a"]), find(row["source_b"])
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+    groups = defaultdict(list)
+    for s in sorted(sources):
+        groups[find(s)].append(s)
+    out = {}
+    for members in groups.values():
+        wires = sorted({sources[m].based_on for m in members if sources[m].based_on
+                        and sources[m].based_on not in sources})
+        if wires:
+            name = " + ".join(wires)
+        else:
+            name = min(members, key=lambda m: (sources[m].published or "9999", m))
+        for m in members:
+            out[m] = name
+    return out
+
+
+def rows(inputs):
+    """The rows of source_links, shared_sentences and source_origins."""
+    pending = getattr(inputs, "sentence_pairs", None)  # worked out in a worker while the facts were read
+    link_rows, sentence_rows = links(inputs.sources, pending.result() if pending is not None else None)
+    named = origins(inputs.sources, link_rows)
+    members = defaultdict(list)
+    for s, origin in named.items():
+        members[origin].append(s)
+    origin_rows = [{"source_id": s, "origin": named[s], "members": ", ".join(sorted(members[named[s]])),
+                    "n_members": len(members[named[s]])} for s in sorted(named)]
+    return {"source_links": link_rows, "shared_sentences": sentence_rows, "source_origins": origin_rows}

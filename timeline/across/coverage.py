@@ -1,0 +1,42 @@
+"""What is left: sentences that carry a number, a date expression or a quotation and no fact cites.
+
+Every such sentence must be cited by a fact or set aside in facts/set-aside.yaml with a reason, so
+that the set-aside list itself can be reviewed.
+"""
+from timeline.records import sentence_id
+from timeline.text.signals import signals
+
+
+def report(inputs):
+    """{source_id: {"signalled": n, "cited": n, "set_aside": n, "uncovered": [(sentence_id, text, signals)]}}."""
+    cited = _spans(c for f in inputs.facts for c in f["citations"])
+    aside = _spans(inputs.set_aside)
+    out = {}
+    for sid in sorted(inputs.sources):
+        source = inputs.sources[sid]
+        row = {"signalled": 0, "cited": 0, "set_aside": 0, "uncovered": []}
+        for n, (_, start, end) in enumerate(source.sentences, start=1):
+            text = source.text[start:end]
+            found = signals(text)
+            if not found:
+                continue
+            row["signalled"] += 1
+            if _overlaps(cited.get(sid, ()), start, end):
+                row["cited"] += 1
+            elif _overlaps(aside.get(sid, ()), start, end):
+                row["set_aside"] += 1
+            else:
+                row["uncovered"].append((sentence_id(sid, n), text, found))
+        out[sid] = row
+    return out
+
+
+def _spans(items):
+    spans = {}
+    for item in items:
+        spans.setdefault(item["source_id"], []).append((item["start"], item["end"]))
+    return spans
+
+
+def _overlaps(spans, start, end):
+    return any(s < end and e > start for s, e in spans)

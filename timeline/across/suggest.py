@@ -1,0 +1,123 @@
+"""Candidate facts from sentences no fact cites yet, as YAML skeletons for a curator to paste.
+
+Nothing here writes a fact: curation stays human. Sentences set aside in facts/set-aside.yaml
+(entries with `source` and `quote`) are skipped.
+"""
+import json
+import re
+from dataclasses import dataclass, field
+
+from timeline.text import dates, mentions
+
+
+@dataclass
+class Candidate:
+    sentence_id: str
+    sentence: str
+    kind: str
+    source_id: str
+    why: str
+    value: object = None
+    qualifier: str = None
+    unit: str = None
+    per: str = None
+    attributed_to: str = None
+    speaker: str = None
+    phrases: list = field(default_factory=list)  # [mentions.DatePhrase]
+
+
+def uncited_sentences(inputs, source_id=None):
+    """[(source, position, start, end)] of sentences no citation touches and none set aside."""
+    spans = {}
+    for c in [c for f in inputs.facts for c in f["citations"]] + list(getattr(inputs, "set_aside", [])):
+        spans.setdefault(c["source_id"], []).append((c["start"], c["end"]))
+    out = []
+    for sid in sorted(inputs.sources):
+        if source_id and sid != source_id:
+            continue
+        source = inputs.sources[sid]
+        for n, (_, start, end) in enumerate(source.sentences, start=1):
+            if any(s < end and start < e for s, e in spans.get(sid, [])):
+                continue
+            out.append((source, n, start, end))
+    return out
+
+
+def candidates(inputs, source_id=None):
+    """Every candidate fact in the uncited sentences of one source (or all), in sentence order."""
+    out = []
+    for source, n, start, end in uncited_sentences(inputs, source_id):
+        text = source.text[start:end]
+        sid = f"{source.id}:{n}"
+        phrases = mentions.date_phrases(text, source.published, source.id) if source.published_date else []
+        skip = [(p.start, p.end) for p in phrases]
+        found = []
+        for q in mentions.quotations(text):
+            entity = mentions.match_entity(q.speaker, inputs.entities)
+            found.append(Candidate(sid, text, "statement", source.id, f"quotation: \u201c{_short(q.text)}\u201d",
+                                   attributed_to=entity, speaker=q.speaker))
+        for num in mentions.numbers(text, skip=skip):
+            found.append(Candidate(sid, text, "figure", source.id, f"number: {num.text} {num.unit}",
+                                   value=num.value, qualifier=num.qualifier, unit=num.unit, per=num.per))
+        words = mentions.court_words(text)
+        if words and not found:
+            found.append(Candidate(sid, text, "court_action", source.id, "court words: " + ", ".join(words)))
+        if phrases and not found:
+            found.append(Candidate(sid, text, "event", source.id, "date phrase"))
+        for c in found:
+            c.phrases = phrases
+        out += found
+    return out
+
+
+def _short(text, limit=60):
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
+def _slug(text):
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def _date_field(resolved):
+    """The date: value for a resolved phrase, or None when YAML dates cannot say it (a week)."""
+    if resolved.precision == "day":
+        return resolved.start.isoformat()
+    if resolved.precision == "month" and resolved.start.day == 1:
+        return resolved.start.isoformat()[:7]
+    if resolved.precision == "year" and (resolved.start.month, resolved.start.day) == (1, 1):
+        return str(resolved.start.year)
+    if resolved.precision == "decade":
+        return f"{resolved.start.year}s"
+    return None
+
+
+def to_yaml(c):
+    """A ready-to-paste YAML skeleton for one candidate (comments say what was found)."""
+    q = lambda s: json.dumps(s, ensure_ascii=False)  # noqa: E731 - a JSON string is a YAML double-quoted scalar
+    position = c.sentence_id.rsplit(":", 1)[1]
+    extra = _slug(str(c.value) + "-" + (c.unit or "")) if c.kind == "figure" else c.kind.replace("_", "-")
+    lines = [f"# {c.sentence_id}: {c.why}",
+             f"- id: {_slug(c.source_id)}-{position}-{extra}",
+             f"  kind: {c.kind}",
+             f"  title: {q('TODO: say the fact in one sentence')}"]
+    for i, p in enumerate(c.phrases):
+        if i == 0:
+            date = _date_field(p.resolved)
+            lines.append(f"  when: {q(p.text)}")
+            if date:
+                lines.append(f"  date: {q(date)}")
+            lines.append(f"  # {p.resolved.basis}")
+        else:
+            lines.append(f"  # also: {q(p.text)} -> {dates.date_label(p.resolved.start, p.resolved.precision)}")
+    if c.kind == "figure":
+        lines += [f"  value: {c.value}", f"  qualifier: {c.qualifier}", f"  unit: {q(c.unit)}"]
+        if c.per:
+            lines.append(f"  per: {c.per}")
+    if c.kind == "statement":
+        if c.attributed_to:
+            lines.append(f"  attributed_to: {c.attributed_to}")
+        else:
+            who = f" ('{c.speaker}' is not in entities.yaml)" if c.speaker else ""
+            lines.append(f"  attributed_to: TODO  # who said it{who}: an entity id")
+    lines += ["  sources:", f"    - source: {c.source_id}", f"      quote: {q(c.sentence)}"]
+    return "\n".join(lines)

@@ -1,0 +1,315 @@
+"""Worker processes: spread work over the CPUs, get the results back in the order it was given.
+
+`Stream` spreads tasks over workers as they are given; `share` works through a list with workers
+taking tasks from the front and this process from the back; `Helpers` are workers handed one value once (in a
+file, `handed_over`) for tasks that need it; `Background` runs one function beside this process.
+
+Workers are started with "spawn" (a fresh interpreter that imports only what the work needs):
+nothing of the parent -- its open SQLite connections, its threads -- is copied into them. A worker
+that dies (killed for memory, say) or cannot start leaves its work to this process: `Stream` gives
+back the results as far as the workers got, `share` and `Background` do a dead worker's tasks here,
+and `Helpers` that cannot start raise Failed.
+"""
+import contextlib
+import os
+
+from timeline.errors import WorkersFailed
+
+
+def default_jobs():
+    """The number of CPUs this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def chunks(items, size_of, size):
+    """`items` in consecutive lists of about `size` (measured by `size_of(item)`)."""
+    out, chunk, total = [], [], 0
+    for item in items:
+        chunk.append(item)
+        total += size_of(item)
+        if total >= size:
+            out.append(chunk)
+            chunk, total = [], 0
+    if chunk:
+        out.append(chunk)
+    return out
+
+
+class Stream:
+    """function(task) for tasks given one at a time (submit), worked out in up to `jobs` worker processes
+    as they come, started with the first. results() waits for them and gives them in order: those up to
+    the first task whose worker failed (the caller works out the rest)."""
+
+    def __init__(self, function, jobs):
+        import concurrent.futures
+        import multiprocessing
+
+        self.function, self.futures = function, []
+        try:
+            self.pool = concurrent.futures.ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"))
+        except OSError:
+            self.pool = None
+
+    def submit(self, task):
+        from concurrent.futures.process import BrokenProcessPool
+
+        if self.pool is not None:
+            try:
+                self.futures.append(self.pool.submit(self.function, task))
+            except (BrokenProcessPool, OSError, RuntimeError):
+                self.close()
+
+    def results(self, progress=None):
+        """[function(task)] of the tasks in order, as far as the workers got; `progress(done, total)`."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        out = []
+        try:
+            for future in self.futures:
+                out.append(future.result())
+                if progress:
+                    progress(len(out), len(self.futures))
+        except (BrokenProcessPool, OSError):
+            pass
+        finally:
+            self.close()
+        return out
+
+    def close(self):
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+            self.pool = None
+
+
+@contextlib.contextmanager
+def handed_over(value):
+    """The path of a temporary file holding `value` pickled, for workers to load (`taken`): a worker
+    started with a large argument makes this process wait until the new interpreter has read it all;
+    a file is written in a fraction of that time. The file is removed afterwards."""
+    import pickle
+    import tempfile
+
+    fd, path = tempfile.mkstemp(prefix="timeline-", suffix=".pickle")  # closed before a worker opens it (Windows)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+        yield path
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+
+
+def taken(path):
+    """The value `handed_over` wrote to `path`."""
+    import pickle
+
+    with open(path, "rb") as f:
+        return pickle.load(f)
+
+
+def share(function, tasks, here, pool):
+    """[function(task) for task in tasks], in order, worked out by the workers of `pool` (an executor,
+    e.g. a Helpers' pool, left running; None: all here; or a callable giving one of those, asked again
+    after each task while it gives None: workers that start late take what is left) taking tasks from
+    the front while this process works them out with `here(task)` from the back, until the two meet:
+    no one waits while a task is left. A task whose worker fails is worked out here.
+
+    The workers are given a few tasks at a time (two each and one more), never all at once: a task
+    this process takes is one never given, so no given task is ever cancelled (Python 3.11's pool
+    fails in its own thread when a worker dies while a cancelled task is still listed)."""
+    import concurrent.futures
+    from concurrent.futures.process import BrokenProcessPool
+
+    if pool is None or len(tasks) < 2:
+        return [here(task) for task in tasks]
+    current = pool if callable(pool) else (lambda: pool)
+    out = [None] * len(tasks)
+    given = {}  # task number -> Future
+    front, back = 0, len(tasks)  # tasks[:front] given to the workers, tasks[back:] worked out here
+    executor = None
+    while front < back:
+        if executor is None:
+            executor = current()
+        if executor is not None:
+            room = 2 * executor._max_workers + 1 - sum(not f.done() for f in given.values())
+            try:
+                for _ in range(min(room, back - front)):
+                    given[front] = executor.submit(function, tasks[front])
+                    front += 1
+            except (BrokenProcessPool, OSError, RuntimeError):  # the rest are done here
+                executor, current = None, (lambda: None)
+        if front < back:
+            back -= 1
+            out[back] = here(tasks[back])
+    for n, future in given.items():  # a worker has (or had) these
+        try:
+            out[n] = future.result()
+        except (BrokenProcessPool, OSError, concurrent.futures.CancelledError):
+            out[n] = here(tasks[n])
+    return out
+
+
+_held = []  # in a Helpers worker: the value it was handed
+
+
+def _hold(path):
+    import gc
+
+    gc.disable()  # the work here makes many small objects and no cycles (timeline.facts._no_cycle_collection)
+    _held[:] = [taken(path)]
+
+
+def held():
+    """In a Helpers worker: the value the Helpers were given."""
+    return _held[0]
+
+
+class Helpers:
+    """`jobs` worker processes holding one value (handed over once, in a file), for tasks that need it
+    (they read it with held()). `first` (function, *args) is their first task, begun as they start
+    (its Future: `self.first`). With `after`, they start only once `after()` returns True (waited for
+    in a thread, while this process goes on: `self.pool` is None until then). Close them when done."""
+
+    def __init__(self, jobs, value, first=None, after=None):
+        import threading
+
+        self.pool = self.first = None
+        self._lock = threading.Lock()
+        self._closed = self._first_taken = False
+        self._exiting = []  # processes released, to wait for in close()
+        self._thread = None
+        self._file = handed_over(value)
+        path = self._file.__enter__()
+        if after is None:
+            try:
+                self._start(jobs, path, first)
+            except WorkersFailed:
+                self._file.__exit__(None, None, None)
+                raise
+        else:
+            self._thread = threading.Thread(target=self._start_after, args=(after, jobs, path, first), daemon=True)
+            self._thread.start()
+
+    def _start(self, jobs, path, first):
+        import concurrent.futures
+        import multiprocessing
+
+        if self._closed:  # let go before they were needed
+            return
+        try:
+            pool = concurrent.futures.ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
+                                                          initializer=_hold, initargs=(path,))
+        except OSError:
+            raise WorkersFailed("could not start worker processes") from None
+        with self._lock:
+            if self._closed:
+                pool.shutdown(cancel_futures=True)
+                return
+            if first and not self._first_taken:
+                self.first = pool.submit(*first)
+            self.pool = pool
+
+    def _start_after(self, after, jobs, path, first):
+        with contextlib.suppress(WorkersFailed):
+            if after():
+                self._start(jobs, path, first)
+
+    def take_first(self):
+        """True when the first task has not been begun by the workers, and now never will be (the caller
+        does it); False when it has (wait for `self.first`)."""
+        with self._lock:
+            if self.first is None:
+                self._first_taken = True
+            return self._first_taken
+
+    def release(self):
+        """Let the workers go once their tasks are done, without waiting for them to exit (close() waits)."""
+        with self._lock:
+            self._closed = True
+            if self.pool is not None:
+                self._exiting = list((self.pool._processes or {}).values())
+                self.pool.shutdown(wait=False, cancel_futures=True)
+                self.pool = None
+
+    def close(self):
+        """Stop the workers (waiting for none of the tasks not yet begun) and remove the file."""
+        with self._lock:
+            self._closed = True
+            pool, self.pool = self.pool, None
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        for process in self._exiting:
+            process.join()
+        self._exiting = []
+        if self._file is not None:
+            self._file.__exit__(None, None, None)
+            self._file = None
+
+
+class Background:
+    """function(*make_args()), worked out in a worker process while this one goes on; result() waits for
+    it (or, with `jobs` 1 or when the worker fails, works it out then, here). Nothing here keeps the
+    arguments once they are sent: `make_args` makes them again if they are needed here."""
+
+    def __init__(self, function, make_args, jobs):
+        import threading
+
+        self.function, self.make_args, self.pool, self.pending = function, make_args, None, None
+        self._lock = threading.Lock()
+        if jobs > 1:
+            import multiprocessing
+
+            try:
+                self.pool = multiprocessing.get_context("spawn").Pool(1)
+                self.pending = self.pool.apply_async(function, make_args())
+            except OSError:
+                self.close()
+
+    @property
+    def elsewhere(self):
+        """True while the work is under way in a worker process."""
+        return self.pending is not None
+
+    def done_elsewhere(self):
+        """Wait until the worker has sent its result, then stop the worker (its memory is given back;
+        result() still has the result): True. False when no worker has the work, or it was closed."""
+        while True:
+            with self._lock:
+                pending = self.pending
+                if pending is None:
+                    return False
+                if pending.ready():
+                    if not pending.successful():
+                        return False
+                    self._stop()
+                    return True
+            pending.wait(0.05)
+
+    def result(self):
+        try:
+            if self.pending is not None:
+                try:
+                    return self.pending.get()
+                except (OSError, EOFError, RuntimeError):  # the worker died: work it out here
+                    pass
+            return self.function(*self.make_args())
+        finally:
+            self.close()
+
+    def _stop(self):
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+            self.pool = None
+
+    def close(self):
+        """Stop the worker (a build that fails does not wait for it)."""
+        with self._lock:
+            self._stop()
+            self.pending = None

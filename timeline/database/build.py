@@ -1,0 +1,260 @@
+"""A build: check the story, then write timeline.db, reusing what it can.
+
+Three ways to the same database: nothing to do (the inputs and the file are those of the last build),
+a patch (only facts files changed: timeline.database.patch replaces their facts in a copy), or a
+full build (timeline.database.write). Work that depends on the articles alone comes from the build
+cache (timeline.database.cache) or is done in worker processes beside this one.
+"""
+import contextlib
+import os
+import shutil
+import sqlite3
+from concurrent.futures.process import BrokenProcessPool
+
+from timeline.across import corroboration
+from timeline.core import files, memory, workers
+from timeline.database import history, patch, schema
+from timeline.database.cache import SOURCE_TABLES as CACHED_TABLES
+from timeline.database.cache import (
+    Cache,
+    file_state,
+    fingerprint_of,
+    folder_for,
+    input_hashes,
+)
+from timeline.database.write import (
+    disk_message,
+    lock,
+    put_in_place,
+    remove_leftovers,
+    start_database,
+    temp_path,
+    verify,
+    write,
+)
+from timeline.errors import BuildError, InputError, WorkersFailed
+from timeline.inputs import articles
+from timeline.inputs.facts import dependencies
+from timeline.inputs.sources import handed
+from timeline.inputs.story import Inputs, check
+from timeline.text.words import sentence_count
+
+
+def build(db_path="timeline.db", facts_dir="facts", sources_dir="sources", wait=30.0, progress=None,
+          use_cache=True, excerpts=False, jobs=None):
+    """Check, then replace `db_path` with a complete new database. Raises InputError or BuildError.
+
+    With `use_cache`, results of earlier builds are reused from .timeline-cache/ next to the database
+    (see timeline.cache): when no input changed and the database is the one the last build wrote,
+    nothing is done (`inputs.unchanged`). The database is always the one a full build would write.
+    `progress(phase, done, total)` is called as the build goes. With `excerpts`, the articles keep
+    only their cited sentences and neighbours (for publishing). What depends on each article alone
+    is worked out in `jobs` worker processes (None: one per CPU; 1: in this process); the database
+    is the same whatever the number.
+    """
+    # Python's cycle collector stays paused for the whole build: it makes millions of objects and no
+    # cycles among them, and each full collection walked them all (0.35 s for the manifest alone at
+    # 100k facts, about a second a build).
+    with memory.no_cycle_collection(freeze=True):
+        return _build(db_path, facts_dir, sources_dir, wait, progress, use_cache, excerpts, jobs)
+
+
+def _build(db_path, facts_dir, sources_dir, wait, progress, use_cache, excerpts, jobs):
+    db_path = os.path.abspath(db_path)
+    cache = Cache(folder_for(db_path)) if use_cache else None
+    started = []  # the work begun once the articles are read (corroboration's comparison, start_database)
+    try:
+        manifest = hashes = states = fingerprint = None
+        history_key = history.key(facts_dir)  # the git history is an input too
+        if cache:
+            manifest = cache.manifest(db_path)  # what the last build of this database recorded
+            hashes, states = input_hashes(facts_dir, sources_dir, known=(manifest or {}).get("states"))
+            hashes["history"] = history_key
+            fingerprint = fingerprint_of(hashes) + (":excerpts" if excerpts else "")
+        unchanged = _unchanged(manifest, db_path, fingerprint)
+        if unchanged:
+            cache.close(prune=False)
+            return unchanged
+        if cache and not excerpts:
+            patched = _patch(cache, manifest, db_path, facts_dir, sources_dir, hashes, states, fingerprint, wait)
+            if patched:
+                cache.close(prune=False)  # the other files' entries were not looked at, but still hold
+                return patched
+        with lock(db_path, wait):
+            remove_leftovers(db_path)
+            tmp = temp_path(db_path)
+            helpers = []  # workers.Helpers
+
+            def begin(sources, entities):
+                pending = _compare_sources(sources, cache, jobs)
+                started.append(pending)
+                held, facts_jobs = _helpers(sources, entities, jobs, excerpts, pending, tmp)
+                if held:
+                    helpers.append(held)
+                return held, facts_jobs
+
+            try:
+                inputs = check(facts_dir, sources_dir, cache=cache, progress=progress, jobs=jobs, parts=articles.PARTS,
+                               on_sources=begin)
+                inputs.sentence_pairs = started[0] if started else None
+                if inputs.problems:
+                    raise InputError(inputs.problems)
+                written = _started(tmp, helpers)
+                for worker in helpers:
+                    worker.release()  # done: their memory back before the write (close() waits for them)
+                inputs.counts = {"facts": len(inputs.facts), "entities": len(inputs.entities),
+                                 "sources": len(inputs.sources)}
+                last = (manifest or {}).get("hashes")
+                inputs.history = history.rows(facts_dir, history_key, cache,
+                                              previous=last.get("history") if isinstance(last, dict) else None)[0]
+                if cache:
+                    _reuse(cache, inputs)
+                if not written and not excerpts:
+                    start_database(tmp, inputs.sources)  # as a helper would have: the same bytes
+                write(tmp, inputs, progress, excerpts, started=not excerpts)
+                verify(tmp, jobs)
+                put_in_place(tmp, db_path)
+            except sqlite3.DatabaseError as e:
+                raise BuildError(disk_message(e, db_path)) from None
+            except OSError as e:
+                raise BuildError(disk_message(e, db_path)) from None
+            finally:
+                for pending in filter(None, started + helpers):
+                    pending.close()  # used, or the build failed: no worker is left running
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(tmp)
+            if cache:
+                depends = inputs.depends or dependencies(inputs.sources, inputs.entities)
+                cache.put_manifest(db_path, {"inputs": fingerprint, "db": file_state(db_path),
+                                             "counts": inputs.counts, "hashes": hashes, "states": states,
+                                             "depends": depends, "excerpts": excerpts})
+        return inputs
+    finally:
+        if cache:
+            cache.close()
+
+
+def _helpers(sources, entities, jobs, excerpts, pending, tmp):
+    """(workers.Helpers holding the sources and entities, or None; the number of processes the facts may
+    use). Helpers use the cores beside this one once they are free: at once, or when corroboration's
+    comparison of sentences (`pending`) is under way in a worker, as soon as it has finished (its
+    worker stopped first: both at once took the peak memory to 1.45 GB at 100k facts). With enough
+    sentences, the first writes the database's tables of sources and sentences (start_database, into
+    `tmp`), then they share the facts files with this process."""
+    n = workers.default_jobs() if jobs is None else jobs
+    if excerpts or n < 2 or sum(len(s.sentences) for s in sources.values()) < articles.MIN_BACKGROUND_SENTENCES:
+        return None, (n - 1 if pending is not None and pending.elsewhere else n)
+    after = pending.done_elsewhere if pending is not None and pending.elsewhere else None
+    try:
+        held = workers.Helpers(n - 1, (handed(sources), entities), first=(_start_database_held, tmp),
+                               after=after)
+    except WorkersFailed:
+        return None, n
+    return held, n
+
+
+def _start_database_held(tmp):
+    """start_database in a workers.Helpers worker holding (sources, entities)."""
+    start_database(tmp, workers.held()[0])
+
+
+def _started(tmp, helpers):
+    """True when start_database finished in a helper; False when none ran it (none started in time, or
+    the one that had it died: then nothing of what it wrote is left), and it is to be run here."""
+    if not helpers or helpers[0].take_first():
+        return False
+    try:
+        helpers[0].first.result()
+        return True
+    except BrokenProcessPool:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        return False
+
+
+def _compare_sources(sources, cache, jobs):
+    """Start corroboration's comparison of the articles' sentences in a worker, to run while this process
+    reads the facts (None when the cache holds its result)."""
+    if cache is not None and cache.has_source_rows(sources):
+        return None
+    size = sum(sentence_count(s.words) for s in sources.values())
+    pending = articles.in_background(corroboration.sentence_pairs, lambda: (corroboration.compared(sources),), size,
+                                     jobs)
+    if pending.elsewhere:
+        articles.drop_words(sources)  # sent (less memory while the facts are read); made again if the worker fails
+    return pending
+
+
+def _patch(cache, manifest, db_path, facts_dir, sources_dir, hashes, states, fingerprint, wait):
+    """Inputs(patched=[names]) when the new database could be made by patching a copy of the old one
+    (see timeline.patch), or None: then a full build runs (and reports any problem)."""
+    if not manifest or manifest.get("excerpts") is not False or not isinstance(manifest.get("counts"), dict) \
+            or not isinstance(manifest.get("depends"), str):
+        return None
+    names = patch.changed_files(manifest, hashes)  # [] when only the git history changed
+    if names is None:
+        return None
+    changed = [files.story_path(os.path.join(facts_dir, name), facts_dir) for name in names]
+    try:
+        if file_state(db_path) != manifest.get("db"):
+            return None
+        with lock(db_path, wait):
+            if file_state(db_path) != manifest.get("db"):
+                return None  # another build replaced it meanwhile
+            remove_leftovers(db_path)
+            conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+            try:
+                new, sources = patch.read_changed(conn, facts_dir, sources_dir, names, cache, manifest["depends"])
+                if names:
+                    patch.check_across(conn, facts_dir, changed, new)
+            finally:
+                conn.close()
+            revisions = None
+            if hashes["history"] != manifest["hashes"].get("history"):
+                rows, commits = history.rows(facts_dir, hashes["history"], cache,
+                                             previous=manifest["hashes"].get("history"))
+                revisions = (rows, history.changed_facts(rows, commits, manifest["hashes"].get("history")))
+            tmp = temp_path(db_path)
+            try:
+                shutil.copyfile(db_path, tmp)
+                n_facts = patch.apply(tmp, new, changed, sources, revisions)
+                put_in_place(tmp, db_path)
+            finally:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(tmp)
+            counts = dict(manifest["counts"], facts=n_facts)
+            cache.put_manifest(db_path, dict(manifest, inputs=fingerprint, db=file_state(db_path),
+                                             counts=counts, hashes=hashes, states=states))
+    except BuildError:
+        raise  # another build holds the lock: say so, as a full build would
+    except Exception:  # noqa: BLE001 - anything unforeseen: the full build is always right, and says what is wrong
+        return None
+    return Inputs({}, {}, [], [], counts=counts, patched=names)
+
+
+def _reuse(cache, inputs):
+    """Take from the cache what depends on the sources alone: the corroboration tables."""
+    inputs.reused_rows[corroboration.__name__] = cache.source_rows(inputs.sources, CACHED_TABLES,
+                                                                    lambda: corroboration.rows(inputs))
+
+
+def _unchanged(manifest, db_path, fingerprint):
+    """Inputs(unchanged=True) when `db_path` is the intact database the last build wrote from these inputs
+    (`manifest`: what that build recorded, or None)."""
+    if not manifest or manifest.get("inputs") != fingerprint or not isinstance(manifest.get("counts"), dict):
+        return None
+    try:
+        if file_state(db_path) != manifest.get("db"):
+            return None
+        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        try:
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        finally:
+            conn.close()
+    except (OSError, sqlite3.Error):
+        return None
+    if not set(schema.TABLE_ORDER) <= tables:
+        return None
+    return Inputs({}, {}, [], [], unchanged=True, counts=manifest["counts"])
+
+

@@ -1,0 +1,430 @@
+"""What a build may reuse from the last one, keyed by content hashes: never trusted blindly.
+
+The cache is one SQLite file, `.timeline-cache/cache.db` next to the database. It holds
+
+- what depends on each article alone, keyed by the article's sha256 (articles never change): its
+  sentences, their coverage signals, their content words (for corroboration);
+- the corroboration tables, keyed by every source's id, hash, date and wire credit;
+- the checked facts of each facts file, keyed by the file's sha256 and everything a fact's validity
+  depends on (the sources' ids, hashes and dates, the entity ids);
+- a manifest per database: the fingerprint of every input file and the database file it produced,
+  so that a build with nothing changed has nothing to do.
+
+Every key also holds a hash of the code that made the entry (DEPENDS: the modules each kind of entry
+depends on), so a new version never reads an entry its changes could have made different, and an
+upgrade that does not touch segmentation keeps the sentences. A cached value is checked before use
+(sentences must be sane spans of the article; facts must have the expected shape); anything
+unreadable is recomputed, and a cache file SQLite cannot open is deleted and started afresh.
+Deleting the folder is always safe: the next build is a full one.
+"""
+import contextlib
+import functools
+import hashlib
+import json
+import os
+import re
+import sqlite3
+import sys
+import time
+
+from timeline.core import files
+from timeline.errors import Unreadable
+from timeline.records import FACT_FIELDS
+from timeline.text.sentences import LINE_BREAK
+
+_WORDS_LINE = re.compile(r"[1-9][0-9]* \S+(?: \S+)*\Z")  # a sentence's number and its words (sentence_words)
+
+FOLDER = ".timeline-cache"
+SOURCE_TABLES = ("source_links", "shared_sentences", "source_origins")  # what corroboration.rows makes
+
+
+# What each kind of entry depends on: the package modules named here (dotted, within the package),
+# what they import at their top level (followed through the package), and for the sentences
+# pysbd's version. An upgrade that leaves a kind's modules alone keeps its entries (a new segmenter
+# drops the sentences and everything made from them; a change to the build or the checks keeps the
+# sentences). The manifest, which says "this database is the one these inputs give", depends on the
+# whole package.
+DEPENDS = {
+    "sentences": ("text.sentences",),
+    "signals": ("text.sentences", "text.signals", "inputs.articles"),
+    "words": ("text.sentences", "text.words", "inputs.articles"),
+    "source_rows": ("text.sentences", "across.corroboration"),
+    "facts": ("inputs.facts", "inputs.sources"),
+    "history": ("database.history",),
+    "history_blob": ("database.history",),
+}
+PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the folder of timeline/__init__.py
+_NAME = os.path.basename(PACKAGE)  # "timeline"
+
+
+def module_file(name):
+    """The file of the package module `name` ("text.sentences"; "" or "text" for a package's __init__),
+    or None when there is no such module."""
+    base = os.path.join(PACKAGE, *name.split(".")) if name else PACKAGE
+    for path in (base + ".py", os.path.join(base, "__init__.py")):
+        if os.path.isfile(path):
+            return path
+    return None
+
+
+def module_source(name):
+    """The bytes of the package module `name` (a seam for tests: what an upgrade would change)."""
+    with open(module_file(name), "rb") as f:
+        return f.read()
+
+
+def package_modules():
+    """Every module of the package, dotted ("cli", "text.sentences", "site.plugins.chart"), sorted."""
+    out = []
+    for folder, dirnames, filenames in os.walk(PACKAGE):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")))
+        inside = os.path.relpath(folder, PACKAGE)
+        prefix = "" if inside == "." else inside.replace(os.sep, ".") + "."
+        out += [prefix + n[:-3] if n != "__init__.py" else prefix.rstrip(".")
+                for n in filenames if n.endswith(".py")]
+    return sorted(out)
+
+
+# A package import at the top level of a module (one inside a function or an `if` is indented: it is
+# not one): `from timeline.text import dates, quotes`, `from timeline.text.dates import parse_date`.
+_IMPORT = re.compile(rf"^from {_NAME}((?:\.\w+)*) import ([^\n(]+|\([^)]*\))", re.M)
+
+
+def imported_modules(names):
+    """`names` and every package module they import at their top level, followed through the package
+    (a module's packages count too: their __init__ runs when it is imported)."""
+    seen, todo = set(), list(names)
+    while todo:
+        name = todo.pop()
+        if name in seen or module_file(name) is None:
+            continue
+        seen.add(name)
+        parts = name.split(".")
+        todo += [".".join(parts[:n]) for n in range(len(parts))]  # its packages, "" for timeline itself
+        for module, imported in _IMPORT.findall(module_source(name).decode("utf-8")):
+            module = module.lstrip(".")
+            todo.append(module)
+            for part in imported.strip("() \n").split(","):
+                word = part.split()[0] if part.split() else ""
+                if word and module_file(f"{module}.{word}" if module else word):  # a module, not a name in one
+                    todo.append(f"{module}.{word}" if module else word)
+    return sorted(seen)
+
+
+def _external():
+    import pysbd  # here: only a build that reads the cache asks which pysbd made its sentences
+
+    return f"{sys.version_info[:2]} pysbd {getattr(pysbd, '__version__', '?')}"
+
+
+@functools.lru_cache(maxsize=None)
+def version_of(*names):
+    """A hash of the code of the package modules `names` (with what they import), pysbd's and Python's
+    versions; with no names, of the whole package."""
+    names = tuple(package_modules()) if not names else tuple(imported_modules(names))
+    digest = hashlib.sha256(_external().encode())
+    for name in names:
+        digest.update(name.encode() + b"\0" + module_source(name))
+    return digest.hexdigest()
+
+
+def code_version():
+    """A hash of the whole package's code: any change makes the manifest stale (a new database is built)."""
+    return version_of()
+
+
+def kind_version(kind):
+    return version_of(*DEPENDS[kind]) if kind in DEPENDS else code_version()
+
+
+def folder_for(db_path):
+    return os.path.join(os.path.dirname(os.path.abspath(db_path)), FOLDER)
+
+
+class Cache:
+    """Reusable results of earlier builds; use as a context manager, or call close()."""
+
+    def __init__(self, folder):
+        self.path = os.path.join(folder, "cache.db")
+        self.versions = {}
+        self.used = set()
+        self.hits = self.misses = 0
+        self._rows = {}  # {key: the corroboration rows read for it, or None}
+        self._described = None  # (the sources last described for those rows, how many, their key)
+        self.conn = None
+        try:
+            if not os.path.isdir(folder):
+                os.mkdir(folder)  # never creates the database's folder: a missing folder is the build's error
+            self.conn = self._open()
+        except (OSError, sqlite3.Error):
+            with contextlib.suppress(OSError):
+                os.unlink(self.path)
+            try:
+                self.conn = self._open()
+            except (OSError, sqlite3.Error):
+                self.conn = None  # no cache: every build is a full one
+
+    def _open(self):
+        conn = sqlite3.connect(self.path, isolation_level=None, timeout=5)
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("CREATE TABLE IF NOT EXISTS entries (kind TEXT, key TEXT, value TEXT, PRIMARY KEY (kind, key))")
+        if conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+            conn.close()
+            raise sqlite3.DatabaseError("cache file is damaged")
+        conn.execute("BEGIN")
+        return conn
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close(save=exc[0] is None)
+
+    def _key(self, kind, key):
+        if kind not in self.versions:
+            self.versions[kind] = kind_version(kind)
+        return self.versions[kind] + ":" + key
+
+    def get(self, kind, key):
+        if self.conn is None:
+            return None
+        try:
+            row = self.conn.execute("SELECT value FROM entries WHERE kind = ? AND key = ?",
+                                    (kind, self._key(kind, key))).fetchone()
+            return json.loads(row[0]) if row else None
+        except (sqlite3.Error, ValueError, TypeError):
+            return None
+
+    def put(self, kind, key, value, as_json=None):
+        if self.conn is None:
+            return
+        with contextlib.suppress(sqlite3.Error):
+            self.conn.execute("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)",
+                              (kind, self._key(kind, key), as_json or json.dumps(value, separators=(",", ":"))))
+
+    def sentences(self, sha256, text):
+        """The sentences of an article as the cache knows them, when they are sane spans of `text`, or None."""
+        self.used.add(("sentences", sha256))
+        spans = self.get("sentences", sha256)
+        if spans is not None and _sane_spans(spans, text):
+            self.hits += 1
+            return [tuple(s) for s in spans]
+        self.misses += 1
+        return None
+
+    def signals(self, sha256, spans):
+        """The coverage signals of each sentence of an article (as the sentences table stores them), or None."""
+        self.used.add(("signals", sha256))
+        value = self.get("signals", sha256)
+        if isinstance(value, list) and len(value) == len(spans) and all(isinstance(v, str) for v in value):
+            return value
+        return None
+
+    def words(self, sha256, spans):
+        """The content words of an article's sentences, packed (corroboration.sentence_words), or None."""
+        self.used.add(("words", sha256))
+        value = self.get("words", sha256)
+        if not isinstance(value, str):
+            return None
+        for line in value.split("\n") if value else ():
+            if not _WORDS_LINE.match(line) or int(line.split(" ", 1)[0]) > len(spans):
+                return None
+        return value
+
+    def put_part(self, kind, sha256, value):
+        """Keep what articles.analyse found for one article: its "sentences", "signals" or "words"."""
+        self.used.add((kind, sha256))
+        self.put(kind, sha256, value)
+
+    def keep(self, kind, key):
+        """Keep an entry this build did not need to read (it is not pruned)."""
+        self.used.add((kind, key))
+
+    def _source_rows_key(self, sources):
+        known = self._described
+        if known and known[0] is sources and known[1] == len(sources):
+            return known[2]  # asked three times a build (0.15 s each at 10,000 articles)
+        described = [[s.id, s.sha256, s.published, s.based_on] for _, s in sorted(sources.items())]
+        key = hashlib.sha256(json.dumps(described).encode()).hexdigest()
+        self._described = (sources, len(sources), key)
+        return key
+
+    def _cached_source_rows(self, key, tables):
+        if key not in self._rows:
+            value = self.get("source_rows", key)
+            ok = isinstance(value, dict) and set(value) == set(tables) and all(
+                isinstance(rows, list) and all(isinstance(r, dict) for r in rows) for rows in value.values())
+            self._rows = {key: value if ok else None}
+        return self._rows[key]
+
+    def has_source_rows(self, sources, tables=SOURCE_TABLES):
+        """True when the corroboration rows of exactly these sources are kept."""
+        return self._cached_source_rows(self._source_rows_key(sources), tables) is not None
+
+    def source_rows(self, sources, tables, compute):
+        """Rows that depend on the sources alone (corroboration): reused while no source changes."""
+        key = self._source_rows_key(sources)
+        self.used.add(("source_rows", key))
+        value = self._cached_source_rows(key, tables)
+        if value is not None:
+            return value
+        value = compute()
+        self.put("source_rows", key, value)
+        self._rows = {}
+        return value
+
+    def facts(self, key):
+        """The checked facts of one facts file ([fact, id line] pairs), or None."""
+        self.used.add(("facts", key))
+        value = self.get("facts", key)
+        if value is None or not _sane_facts(value):
+            self.misses += 1
+            return None
+        self.hits += 1
+        for fact, _ in value:
+            fact["entities"] = [tuple(e) for e in fact["entities"]]
+        return value
+
+    def put_facts(self, key, pairs, as_json=None):
+        """Keep the checked facts of one facts file (`as_json`: `pairs` already in JSON, as a worker sends them)."""
+        self.used.add(("facts", key))
+        self.put("facts", key, pairs, as_json)
+
+    def manifest(self, db_path):
+        value = self.get("manifest", os.path.abspath(db_path))
+        return value if isinstance(value, dict) else None
+
+    def put_manifest(self, db_path, value):
+        self.used.add(("manifest", os.path.abspath(db_path)))
+        self.put("manifest", os.path.abspath(db_path), value)
+
+    def close(self, save=True, prune=True):
+        """Commit, dropping entries this build did not use (other databases' manifests are kept)."""
+        if self.conn is None:
+            return
+        try:
+            if save and not prune:
+                self.conn.execute("COMMIT")
+            elif save:
+                self.conn.execute("CREATE TEMP TABLE used (kind TEXT, key TEXT)")
+                self.conn.executemany("INSERT INTO used VALUES (?, ?)",
+                                      [(k, self._key(k, key)) for k, key in self.used])
+                self.conn.execute("DELETE FROM entries WHERE kind != 'manifest' AND (kind, key) NOT IN"
+                                  " (SELECT kind, key FROM used)")
+                self.conn.execute("COMMIT")
+            else:
+                self.conn.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
+        finally:
+            self.conn.close()
+            self.conn = None
+
+
+def _sane_spans(spans, text):
+    if not isinstance(spans, list):
+        return False
+    previous_end, previous_para = 0, 1
+    try:
+        for para, start, end in spans:
+            if not (type(para) is int and type(start) is int and type(end) is int):
+                return False
+            if para < previous_para or start < previous_end or end <= start or end > len(text):
+                return False
+            if text[start].isspace() or text[end - 1].isspace() \
+                    or LINE_BREAK.search(text, start, end):
+                return False
+            previous_end, previous_para = end, para
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def _sane_facts(value):
+    if not isinstance(value, list):
+        return False
+    try:
+        for fact, id_line in value:
+            if type(id_line) is not int or not isinstance(fact, dict) or not FACT_FIELDS <= set(fact):
+                return False
+            if not isinstance(fact["citations"], list) or not isinstance(fact["entities"], list):
+                return False
+            for e in fact["entities"]:
+                if not (isinstance(e, list) and len(e) == 2):
+                    return False
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def fingerprint_of(hashes):
+    """One hash of the inputs (input_hashes) and of the code."""
+    return hashlib.sha256(json.dumps([code_version(), hashes], sort_keys=True).encode()).hexdigest()
+
+
+# A file changed less than this long before its state was recorded may change again within the same
+# tick of the file system's clock without its times moving: its state is not trusted (as git does).
+RACY_SECONDS = 2.0
+
+
+# A file in facts/ or sources/ bigger than this is not hashed (its size, time and inode stand in): an
+# article or a facts file that size is refused by the build anyway, and hashing it would only take time.
+HASH_LIMIT = 256 * 1024 * 1024
+
+
+def input_hashes(facts_dir, sources_dir, known=None, now=None):
+    """({"facts": {name: sha256}, "sources": sha256, "facts_folder": name}, states).
+
+    Each file under the facts folder is hashed by its path inside it, everything under the sources
+    folder (names and bytes) into one hash. The folders are read as the build reads them
+    (timeline.files): editors' leftovers are left out, only regular files are read, and a file that
+    cannot be read (a pipe, a device, a symlink loop, a read error) is recorded by what is wrong with
+    it, so the build that reports it is never skipped as up to date. `known` is the `states` of the
+    last build: {path: [size, mtime_ns, ctime_ns, inode, sha256]}; a file whose size, times and inode
+    are still those is not read again (a change of content always moves ctime, which no program can
+    set back). Files changed in the RACY_SECONDS before `now` are left out of the states returned."""
+    known = known if isinstance(known, dict) else {}
+    now = time.time() if now is None else now
+    states, out = {}, {}
+    for label, folder in (("facts", facts_dir), ("sources", sources_dir)):
+        folder = os.path.abspath(folder)
+        found = {}
+        for name, full in files.walk(folder):
+            try:
+                st = files.check_regular(full)
+            except FileNotFoundError:
+                continue  # gone since the folder was listed: as if it was never there
+            except Unreadable as e:
+                found[name] = "unreadable: " + e.reason
+                continue
+            state = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+            before = known.get(full)
+            if isinstance(before, list) and len(before) == 5 and before[:4] == state:
+                sha = before[4]
+            else:
+                try:
+                    sha, st = files.sha256_of(full, HASH_LIMIT)
+                    state = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+                except FileNotFoundError:
+                    continue
+                except Unreadable as e:
+                    found[name] = (f"large: {state}" if e.too_large else "unreadable: " + e.reason)
+                    continue
+            found[name] = sha
+            if max(st.st_mtime_ns, st.st_ctime_ns) < (now - RACY_SECONDS) * 1e9:
+                states[full] = state + [sha]
+        out[label] = found
+    digest = hashlib.sha256(os.path.basename(os.path.abspath(sources_dir)).encode())
+    for name, sha in sorted(out["sources"].items()):
+        digest.update(f"\0{name}\0{sha}".encode())
+    out["sources"] = digest.hexdigest()
+    out["facts_folder"] = os.path.basename(os.path.abspath(facts_dir))
+    return out, states
+
+
+def file_state(path):
+    """What identifies one written database file: its size, modification and change times, and inode.
+    The change time matters: a database edited in place and given back its modification time (touch -d)
+    still has a new ctime, which no program can set back, so it is never taken for the one a build wrote."""
+    st = os.stat(path)
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]

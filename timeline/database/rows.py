@@ -1,0 +1,100 @@
+"""What goes into each table: row dicts made from the checked inputs (timeline.inputs.story.Inputs),
+table by table in schema.TABLE_ORDER, in a deterministic order (the same inputs give the same file).
+
+The tables across sources are made by the modules of timeline.across: each has `rows(inputs)`
+giving {table: [row dict]} for its tables (ACROSS, the `TableMaker` protocol); the build cache
+may hold the result of corroboration's, which depends on the sources alone.
+"""
+from typing import Protocol
+
+from timeline.across import conflicts, corroboration, variants
+from timeline.database.schema import TABLE_ORDER
+from timeline.records import sentence_id
+from timeline.text import signals
+
+
+class TableMaker(Protocol):
+    """A module of timeline.across that fills tables of its own."""
+
+    __name__: str
+
+    def rows(self, inputs) -> dict: ...
+
+
+ACROSS: tuple = (corroboration, conflicts, variants)  # each a TableMaker, in this order
+
+
+def _lazy_rows(inputs):
+    """(table, iterator of row dicts) for the tables of facts and sources, in TABLE_ORDER; each
+    iterator is to be used up before the next table is asked for."""
+    facts = sorted(inputs.facts, key=lambda f: f["id"])
+    yield from source_tables(inputs.sources)
+    yield "entities", ({"id": k, **{c: e[c] for c in ("name", "type", "description", "file", "line")}}
+                       for k, e in sorted(inputs.entities.items()))
+    yield from fact_tables(facts)
+    yield "set_aside", ({"source_id": a["source_id"],
+                         "sentence_id": sentence_id(a["source_id"], inputs.sources[a["source_id"]].sentence_at(a["start"])),
+                         **{k: a[k] for k in ("quote", "start", "end", "reason", "file", "line")}}
+                        for a in sorted(inputs.set_aside, key=lambda a: (a["source_id"], a["start"], a["end"])))
+
+
+def source_tables(sources):
+    """(table, iterator of row dicts) for the sources and sentences tables; `sources` {id: Source}."""
+    sources = [sources[k] for k in sorted(sources)]
+    yield "sources", ({"id": s.id, "outlet": s.outlet, "title": s.title, "author": s.author,
+                       "published": s.published, "url": s.url, "path": s.path, "sha256": s.sha256,
+                       "based_on": s.based_on, "notes": s.notes, "original": s.original,
+                       "original_sha256": s.original_sha256, "retrieved": s.retrieved} for s in sources)
+    yield "sentences", ({"id": sentence_id(s.id, n), "source_id": s.id, "position": n, "paragraph": para,
+                         "text": s.text[start:end], "start": start, "end": end,
+                         "signals": s.signals[n - 1] if s.signals else ",".join(signals.signals(s.text[start:end]))}
+                        for s in sources for n, (para, start, end) in enumerate(s.sentences, start=1))
+
+
+def fact_tables(facts):
+    """(table, iterator of row dicts) for facts, citations and fact_entities; `facts` sorted by id. A
+    fact's row is the fact itself: it holds every column (and more, which the insert leaves out)."""
+    yield "facts", iter(facts)
+    yield "citations", ({"fact_id": f["id"], "position": i, **c} for f in facts
+                        for i, c in enumerate(f["citations"], start=1))
+    yield "fact_entities", (dict(zip(("fact_id", "entity_id", "role"), r)) for r in sorted(_fact_entities(facts)))
+
+
+def _fact_entities(facts):
+    seen = set()
+    for f in facts:
+        pairs = list(f["entities"])
+        if f["attributed_to"]:
+            pairs.append((f["attributed_to"], "speaker" if f["kind"] == "statement" else "claimant"
+                          if f["kind"] == "claim" else "attributed"))
+        for eid, role in pairs:
+            if (f["id"], eid, role) not in seen:
+                seen.add((f["id"], eid, role))
+                yield (f["id"], eid, role)
+
+
+def _across_sources(inputs):
+    out = {}
+    for module in ACROSS:
+        reused = getattr(inputs, "reused_rows", {}).get(module.__name__)  # from the build cache
+        out.update(reused if reused is not None else module.rows(inputs))
+    return out
+
+
+def table_rows(inputs):
+    """{table: [row dict]} for the checked inputs, in a deterministic order."""
+    return {table: list(made) for table, made in all_rows(inputs)}
+
+
+def all_rows(inputs):
+    """(table, iterable of row dicts) for each table in TABLE_ORDER; use each iterable up before asking
+    for the next. The tables of facts and sources are made row by row as they are written, so a
+    build never holds every row of every table in memory at once."""
+    names = iter(TABLE_ORDER)
+    for (table, made), name in zip(_lazy_rows(inputs), names):
+        assert table == name
+        yield table, made
+    group = _across_sources(inputs)
+    group["fact_history"] = inputs.history
+    for table in names:
+        yield table, group.pop(table)

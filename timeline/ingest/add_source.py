@@ -1,0 +1,464 @@
+"""`timeline add-source`: from a saved page, a WARC, a text file or a URL to a pinned source.
+
+The original is stored under sources/ exactly as received (`<id>.html`, `<id>.warc.gz`, `<id>.warc`;
+a fetched URL is archived first, as `<id>.warc.gz`), the article text extracted from it as
+`<id>.txt` (one paragraph per line), and an entry with both sha256s, the metadata found and the
+evidence for each value is appended to sources.yaml as text (its comments and layout stay as they
+are). A plain text file is the article text itself: it is stored as given and has no original.
+
+Nothing is written when the input is refused (one line says why), and what is written is checked by
+reading sources.yaml back with the build's own reader; if that fails, everything is put back.
+"""
+import hashlib
+import os
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from timeline.across import corroboration
+from timeline.core import files
+from timeline.core.validate import SLUG, display_path
+from timeline.core.yamlfile import NULLS
+from timeline.errors import ArchiveError, DateError, SourceRefused
+from timeline.ingest import archive, extract
+from timeline.ingest.evidence import clip
+from timeline.inputs.sources import MAX_ARTICLE_BYTES, load_sources
+from timeline.records import Source
+from timeline.text import dates, sentences
+from timeline.text.words import STOPWORDS
+
+MAX_CHOICES = 50  # HTML responses of a WARC compared to find the article
+KINDS = {"html": "a saved page", "warc": "a WARC file", "text": "a text file", "url": "a fetched URL"}
+
+
+@dataclass
+class Added:
+    """What add_source wrote and found."""
+
+    id: str
+    kind: str  # html, warc, text, url
+    entry: dict  # the sources.yaml entry as written
+    evidence: dict  # {field: evidence} for the fields found (or given)
+    missing: list  # the metadata fields nothing gave
+    remarks: list = field(default_factory=list)
+    chosen: str = None  # which response of a WARC was taken, and why
+    shared: list = field(default_factory=list)  # [(source id, shared sentences, that source's based_on)]
+    paragraphs: int = 0
+    words: int = 0
+    yaml_path: str = ""
+
+
+def add_source(target, sources_dir="sources", source_id=None, overrides=None, record=None, fetch=None,
+               relative_to=None):
+    """Add `target` (a file path or an http(s) URL) as a new source; returns Added or raises SourceRefused.
+
+    `overrides` ({field: value}) replace what the page says; `record` picks a WARC's response by its
+    WARC-Target-URI; `fetch(url)` -> (WARC bytes, final URL, capture time) defaults to archive.fetch."""
+    overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
+    sources_dir = os.path.abspath(sources_dir)
+    yaml_path = os.path.join(sources_dir, "sources.yaml")
+    shown_yaml = display_path(yaml_path, relative_to)
+    if not os.path.isdir(sources_dir):
+        raise SourceRefused(f"there is no sources folder {display_path(sources_dir, relative_to)}/: run this in the"
+                      " story's folder, or give --sources")
+    existing, before = _existing(yaml_path, sources_dir, shown_yaml, relative_to)
+    if "published" in overrides:
+        try:
+            dates.parse_published(overrides["published"])
+        except DateError as e:
+            raise SourceRefused(f"--published: {e}") from None
+    if source_id is not None:
+        _check_id(source_id, existing, sources_dir)
+
+    is_url = re.match(r"(?i)https?://", target) is not None
+    if is_url:
+        try:
+            data, final_url, captured = (fetch or archive.fetch)(target)
+        except ArchiveError as e:
+            raise SourceRefused(str(e)) from None
+        kind, name = "url", target
+    else:
+        data, kind = _read(target)
+        final_url = captured = None
+        name = os.path.basename(target)
+    original_sha = hashlib.sha256(data).hexdigest()
+    if kind != "text":
+        _refuse_same(existing, "original", original_sha, name)
+
+    chosen, page_url = None, final_url
+    if kind in ("warc", "url"):
+        page, response, chosen = _from_warc(data, name, record)
+        page_url, captured = response.url or final_url, response.date or captured
+    elif kind == "html":
+        page = extract.extract(extract.decode(data))
+        captured = page.saved
+    else:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise SourceRefused(f"{name} is not UTF-8 text (byte {e.start}): save it as UTF-8, or add the saved page"
+                          " (.html) instead") from None
+        page = extract.from_text(text)
+    if len(page.text.split()) < extract.MIN_WORDS:
+        raise SourceRefused(f"{name} holds no article text (after menus, notices and other page furniture are"
+                      f" removed, fewer than {extract.MIN_WORDS} words are left): save the article's own page,"
+                      " after any consent or subscription wall")
+    text_bytes = data if kind == "text" else page.text.encode("utf-8")
+    text_sha = hashlib.sha256(text_bytes).hexdigest()
+    _refuse_same(existing, "text", text_sha, name)
+    fields = dict(page.fields)
+    evidence = dict(page.evidence)
+    if not fields.get("url") and page_url:
+        fields["url"] = page_url
+        evidence["url"] = "the WARC record's WARC-Target-URI" if kind == "warc" else "the address fetched"
+    for key, value in overrides.items():
+        fields[key] = value
+        evidence[key] = f"given with --{key}"
+    for address in {a for a in (fields.get("url"), page_url, target if is_url else None) if a}:
+        _refuse_same(existing, "url", address, name)
+
+    if source_id is None:
+        source_id = propose_id(fields.get("outlet"), fields.get("title"), existing, sources_dir,
+                               fallback=_stem(name, is_url))
+    text_file = os.path.join(sources_dir, source_id + ".txt")
+    original_file = None if kind == "text" else os.path.join(sources_dir, source_id + _extension(kind, data))
+    entry = {"id": source_id, "path": files.story_path(text_file, sources_dir), "sha256": text_sha}
+    if original_file:
+        entry.update(original=files.story_path(original_file, sources_dir), original_sha256=original_sha)
+    entry.update({k: fields.get(k) for k in extract.FIELDS})
+    entry["retrieved"] = captured if original_file else None
+    entry["based_on"] = None
+    missing = [k for k in extract.FIELDS if not fields.get(k)]
+    remarks = list(page.remarks)
+    remarks += [f"left out of the text as page furniture: \"{clip(line)}\"" for line in page.removed]
+    entry["notes"] = _notes(kind, name, evidence, missing, remarks, chosen, captured,
+                            page_url if page_url and page_url != fields.get("url") else None)
+    shared = wire_copy(source_id, page.text, fields.get("published"), existing)
+
+    _write(yaml_path, before, entry, [(text_file, text_bytes)] + ([(original_file, data)] if original_file else []))
+    _verify(yaml_path, sources_dir, source_id, before, [text_file, original_file], relative_to)
+    lines = [line for line in page.text.splitlines() if line.strip()]
+    return Added(source_id, kind, entry, evidence, missing, remarks, chosen, shared, len(lines),
+                 sum(len(line.split()) for line in lines), shown_yaml)
+
+
+# ---------------------------------------------------------------- reading the input
+
+def _existing(yaml_path, sources_dir, shown, relative_to):
+    """({id: Source}, bytes of sources.yaml or None when there is none yet)."""
+    if not os.path.exists(yaml_path):
+        return {}, None
+    try:
+        with open(yaml_path, "rb") as f:
+            before = f.read()
+    except OSError as e:
+        raise SourceRefused(f"cannot read {shown}: {e.strerror}") from None
+    known, problems = load_sources(sources_dir, relative_to)
+    if known is None and problems and problems[0].code != "empty-file":
+        raise SourceRefused(f"{problems[0]}: fix sources.yaml first (timeline check lists every problem)")
+    return known or {}, before
+
+
+def _read(path):
+    """(bytes, kind) of a file: 'warc', 'html' or 'text'; anything else is refused."""
+    shown = os.path.basename(path)
+    try:
+        if os.path.isdir(path):
+            raise SourceRefused(f"{path} is a folder: give one saved page, WARC or text file")
+        if os.path.exists(path) and not os.path.isfile(path):
+            raise SourceRefused(f"{path} is not a regular file: give a saved page, a WARC, a text file or a URL")
+        with open(path, "rb") as f:
+            size = os.fstat(f.fileno()).st_size
+            if size > archive.MAX_BYTES:
+                raise SourceRefused(f"{shown} is {size / 2**20:.1f} MB; the limit is {archive.MAX_BYTES / 2**20:g} MB:"
+                              " save only the article's page (for a WARC, one page without its media)")
+            data = f.read(archive.MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise SourceRefused(f"there is no file {path}: give a saved page (.html), a WARC, a text file or a URL") from None
+    except OSError as e:
+        raise SourceRefused(f"cannot read {path}: {e.strerror}") from None
+    if archive.is_warc(data):
+        return data, "warc"
+    if data.startswith(b"%PDF"):
+        raise SourceRefused(f"{shown} is a PDF: save the article as a web page (.html) or copy its text into a .txt file")
+    if data.startswith(b"PK\x03\x04"):
+        raise SourceRefused(f"{shown} is a ZIP file (a WACZ from Webrecorder or browsertrix is one): unzip it and add"
+                      " the WARC inside (archive/*.warc.gz)")
+    if not data.strip():
+        raise SourceRefused(f"{shown} is empty: there is no article in it")
+    head = data[:8192]
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise SourceRefused(f"{shown} is a binary file, not a web page or text: give a saved page (.html), a WARC or"
+                      " a UTF-8 text file")
+    if re.search(rb"(?i)<(?:!doctype\s+html|html|head|body)\b", head) or \
+            re.match(rb"(?is)\s*(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:meta|title|article|div|p)\b", head):
+        return data, "html"
+    if len(data) > MAX_ARTICLE_BYTES:
+        raise SourceRefused(f"{shown} is {len(data) / 2**20:.0f} MB of text; one article is far smaller: split it")
+    return data, "text"
+
+
+def _from_warc(data, name, record):
+    """(Page, Response, how it was chosen) of the article in a WARC."""
+    try:
+        responses, n_records = archive.html_responses(data)
+    except ArchiveError as e:
+        raise SourceRefused(f"{name}: {e}") from None
+    if not responses:
+        raise SourceRefused(f"{name} holds no HTML response ({n_records} record{'s' if n_records != 1 else ''}, none a"
+                      " 200 response of type text/html): archive the article's page itself")
+    if record is not None:
+        picked = [r for r in responses if extract.url_key(r.url) == extract.url_key(record)]
+        if not picked:
+            listed = ", ".join(r.url for r in responses[:5]) + (" ..." if len(responses) > 5 else "")
+            raise SourceRefused(f"{name} has no HTML response for {record}; it has: {listed}")
+        response = picked[0]
+        return _page(response), response, f"the response for {response.url} (chosen with --record)"
+    if len(responses) == 1:
+        return _page(responses[0]), responses[0], None
+    pages = [(_page(r), r) for r in responses[:MAX_CHOICES]]
+    best = max(range(len(pages)), key=lambda i: (len(pages[i][0].text.split()), -i))
+    page, response = pages[best]
+    others = [r.url for i, (_, r) in enumerate(pages) if i != best]
+    chosen = (f"the response for {response.url}, the one with the most article text"
+              f" ({len(page.text.split())} words) of {len(responses)} HTML responses (others: "
+              f"{', '.join(others[:3])}{' ...' if len(others) > 3 else ''}); pick another with --record URL")
+    return page, response, chosen
+
+
+def _page(response):
+    return extract.extract(extract.decode(response.body, response.charset), url=response.url or None)
+
+
+def _extension(kind, data):
+    if kind == "html":
+        return ".html"
+    return ".warc.gz" if data.startswith(b"\x1f\x8b") else ".warc"
+
+
+def _stem(name, is_url):
+    if is_url:
+        path = re.sub(r"(?i)^https?://[^/]+", "", name).split("?")[0].strip("/")
+        return path.rsplit("/", 1)[-1] or re.sub(r"(?i)^https?://(?:www\.)?", "", name).split("/")[0]
+    return re.sub(r"(\.warc)?(\.gz)?$|\.(html?|txt|xhtml)$", "", name, flags=re.IGNORECASE)
+
+
+# ---------------------------------------------------------------- refusals, ids
+
+def _refuse_same(existing, what, value, name):
+    for sid, source in existing.items():
+        if what == "original" and value in (source.original_sha256, source.sha256):
+            stored = source.original if value == source.original_sha256 else source.path
+            raise SourceRefused(f"{name} is already source '{sid}' ({stored} has the same bytes)")
+        if what == "text" and value == source.sha256:
+            raise SourceRefused(f"the article text of {name} is already source '{sid}' ({source.path} is the same text)")
+        if what == "url" and source.url and extract.url_key(source.url) == extract.url_key(value):
+            raise SourceRefused(f"{value} is already source '{sid}' (its url): to add a later version of the article,"
+                          " give it its own --id and --url")
+
+
+def _check_id(source_id, existing, sources_dir):
+    if not SLUG.match(source_id):
+        raise SourceRefused(f"--id '{source_id}' is not an id: ids are lowercase slugs of a-z, 0-9 and single '-',"
+                      " e.g. coastal-ledger-bridge")
+    used = {s.casefold(): s for s in existing}
+    if source_id.casefold() in used:
+        raise SourceRefused(f"the id '{source_id}' is already used by source '{used[source_id.casefold()]}' (line"
+                      f" {existing[used[source_id.casefold()]].line} of sources.yaml): choose another --id")
+    taken = [n for n in os.listdir(sources_dir) if n.split(".")[0].casefold() == source_id.casefold()]
+    if taken:
+        raise SourceRefused(f"sources/{taken[0]} already exists: choose another --id, or move that file away")
+
+
+def slug(text, words=None):
+    """Lowercase ASCII words joined by '-': 'Lucía's Café' -> 'lucias-cafe'."""
+    text = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode().lower()
+    parts = re.sub(r"['\u2019]", "", text)
+    parts = re.findall(r"[a-z0-9]+", parts)
+    return "-".join(parts[:words] if words else parts)
+
+
+def propose_id(outlet, title, existing, sources_dir, fallback="source"):
+    """A new, unused id from the outlet and the first content words of the title."""
+    outlet_part = slug(re.sub(r"(?i)^the\s+", "", outlet or ""), 3)
+    title_words = [w for w in slug(title or "").split("-") if w and w not in STOPWORDS]
+    base = "-".join(p for p in (outlet_part, "-".join(title_words[:3])) if p) or slug(fallback, 6) or "source"
+    base = base[:60].rstrip("-")
+    taken = {s.casefold() for s in existing}
+    files = {n.split(".")[0] for n in os.listdir(sources_dir)}
+    candidate, n = base, 2
+    while candidate in taken or candidate in files:
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate
+
+
+def wire_copy(source_id, text, published, existing):
+    """[(source id, shared sentences, its based_on)] of the existing sources this text shares sentences with,
+    as the build's corroboration finds them (at least corroboration.MIN_SHARED sentences)."""
+    new = Source(id=source_id, path="", sha256="", text=text, sentences=sentences.split(text))
+    try:
+        new.published_date = dates.parse_published(published) if published else None
+    except DateError:
+        new.published_date = None
+    pool = {sid: s for sid, s in existing.items() if s.text}
+    pool[source_id] = new
+    out = []
+    for (a, b), shared in corroboration.sentence_pairs(pool).items():
+        if source_id in (a, b) and len(shared) >= corroboration.MIN_SHARED:
+            other = b if a == source_id else a
+            out.append((other, len(shared), existing[other].based_on))
+    return sorted(out, key=lambda row: (-row[1], row[0]))
+
+
+# ---------------------------------------------------------------- writing
+
+def _notes(kind, name, evidence, missing, remarks, chosen, captured, archived_url):
+    lines = [f"Added by timeline add-source from {KINDS[kind]} ({name})."]
+    if chosen:
+        lines.append(f"Article: {chosen}.")
+    for key in extract.FIELDS:
+        if key in evidence:
+            lines.append(f"{key}: {evidence[key]}.")
+    if archived_url:
+        lines.append(f"Archived from {archived_url} (the WARC-Target-URI).")
+    if captured and kind in ("warc", "url"):
+        lines.append(f"retrieved: the WARC-Date of the response record ({captured}).")
+    elif captured:
+        lines.append(f"retrieved: the saved date SingleFile wrote into the page ({captured}).")
+    if missing:
+        lines.append(f"Not found in the {'text' if kind == 'text' else 'page'}: {', '.join(missing)}.")
+    lines += [f"Note: {r}." for r in remarks]
+    return "\n".join(lines)
+
+
+_PRINTABLE = re.compile("[^\t\n\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\u2028\u2029\x85]")
+_PLAIN = re.compile(r"^[^-?:,\[\]{}#&*!|>'\"%@`\s](?:(?!: | #)[^\t\n])*(?<![\s:])\Z")
+
+
+def _scalar(value):
+    """A value as YAML the build reads back unchanged: plain when that is safe, else double-quoted."""
+    if value is None:
+        return "null"
+    if _PLAIN.match(value) and value not in NULLS and not _PRINTABLE.search(value):
+        return value
+    out = []
+    for ch in value:
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\t":
+            out.append("\\t")
+        elif _PRINTABLE.match(ch):
+            out.append(f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def entry_text(entry, indent=""):
+    """The entry as the lines of a YAML block list item, in the file's indentation."""
+    lines = [f"{indent}- id: {_scalar(entry['id'])}"]
+    for key, value in entry.items():
+        if key == "id":
+            continue
+        if key == "notes" and value:
+            lines.append(f"{indent}  notes: |-")
+            lines += [f"{indent}    {_PRINTABLE.sub(' ', line).rstrip()}" for line in value.splitlines()]
+        else:
+            lines.append(f"{indent}  {key}: {_scalar(value)}")
+    return "\n".join(lines) + "\n"
+
+
+def appended(before, entry):
+    """sources.yaml's text with the entry added at the end, in the style of the entries already there."""
+    text = (before or b"").decode("utf-8-sig" if (before or b"").startswith(b"\xef\xbb\xbf") else "utf-8")
+    empty = re.search(r"(?m)^\[\][ \t]*(?:#.*)?\n?", text)  # `[]`: the empty list a new story starts with
+    if empty and not re.search(r"(?m)^[^#\s]", text[:empty.start()] + text[empty.end():]):
+        text = text[:empty.start()] + text[empty.end():]
+    first = re.search(r"(?m)^([ ]*)-[ ]+\S", text)
+    if before is not None and re.search(r"(?m)^[^#\s]", text) and first is None:
+        raise SourceRefused("sources.yaml is not written as a block list ('- id: ...' lines): add the entry by hand")
+    indent = first[1] if first else ""
+    items = [m.start() for m in re.finditer(rf"(?m)^{indent}-[ ]", text)]
+    # A blank line before the new entry when the entries are spaced so (or there is only one to go by).
+    spaced = len(items) < 2 or any(re.search(r"\n[ \t]*\n$", text[:i]) for i in items[1:])
+    if text and not text.endswith("\n"):
+        text += "\n"
+    if text.strip() and spaced and not re.search(r"\n[ \t]*\n$", text):
+        text += "\n"
+    return (b"\xef\xbb\xbf" if (before or b"").startswith(b"\xef\xbb\xbf") else b"") + \
+        (text + entry_text(entry, indent)).encode("utf-8")
+
+
+def _write(yaml_path, before, entry, files):
+    """The files, then sources.yaml atomically; on any failure what was written is removed."""
+    new_yaml = appended(before, entry)
+    written = []
+    try:
+        for path, data in files:
+            _write_new(path, data)
+            written.append(path)
+        current = None
+        if os.path.exists(yaml_path):
+            with open(yaml_path, "rb") as f:
+                current = f.read()
+        if current != before:
+            raise SourceRefused("sources.yaml changed while the source was being added: run the command again")
+        _replace(yaml_path, new_yaml)
+    except BaseException:
+        for path in written:
+            _remove(path)
+        raise
+
+
+def _write_new(path, data):
+    """Write a file that must not exist yet (never replaces one), atomically."""
+    tmp = f"{path}.{os.getpid()}.tmp"
+    with open(tmp, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        raise SourceRefused(f"{os.path.basename(path)} appeared in the sources folder meanwhile: run the command"
+                      " again") from None
+    finally:
+        _remove(tmp)
+
+
+def _replace(path, data):
+    tmp = f"{path}.{os.getpid()}.tmp"
+    try:
+        with open(tmp, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    finally:
+        _remove(tmp)
+
+
+def _remove(path):
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+
+
+def _verify(yaml_path, sources_dir, source_id, before, files, relative_to):
+    """Read sources.yaml back as the build does: the new source must be there, with no problem of its own."""
+    known, problems = load_sources(sources_dir, relative_to)
+    mine = [p for p in problems if known is None or source_id not in known or p.line >= known[source_id].line]
+    if known is not None and source_id in known and not mine:
+        return
+    if before is None:
+        _remove(yaml_path)
+    else:
+        _replace(yaml_path, before)
+    for path in files:
+        if path:
+            _remove(path)
+    reason = str(mine[0]) if mine else "the new entry could not be read back"
+    raise SourceRefused(f"the new entry did not read back cleanly ({reason}); nothing was kept")

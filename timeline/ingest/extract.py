@@ -1,0 +1,300 @@
+"""The article in a web page: its text (trafilatura) and its metadata, each value with the evidence for it.
+
+The text is trafilatura's main-content extraction, one paragraph per line, without menus, ads, cookie
+notices, related-story lists, newsletter boxes or footers. Metadata comes from the page's own markup
+(evidence.py finds each candidate and where it is), so that each value can name its evidence; the
+first candidate in evidence order is taken, and the others that agree are named with it.
+trafilatura's own metadata and htmldate's date are read too: a value only they find is used, and
+said to be; a value they or other evidence contradict is noted. A value nothing gives is None. The
+publication date keeps the offset the page gives it; a time without an offset is dropped (the date
+stays) and the notes say so.
+"""
+import logging
+import re
+from dataclasses import dataclass, field
+
+from timeline.errors import DateError
+from timeline.ingest import evidence
+from timeline.text import dates
+
+FIELDS = ("outlet", "title", "author", "published", "url")
+MIN_WORDS = 15  # fewer words than this is no article (a consent wall, a paywall notice, a menu)
+PRUNE = ["//*[" + " or ".join(f"contains(@class, '{t}') or contains(@id, '{t}')" for t in (
+    "copyright", "newsletter", "signup", "sign-up", "subscribe", "promo", "related", "recirc", "most-read",
+    "most-popular", "cookie", "consent", "paywall", "share-tools", "social-share", "advert", "sponsored")) + "]"]
+# Lines at the start or end of the text that are the page's furniture, not the article.
+FURNITURE = re.compile(r"^(?:(?:©|\(c\)|copyright\b).{0,200}|.{0,160}\ball rights reserved\b.{0,200}"
+                       r"|(?:sign up|subscribe)\b.{0,120}\bnewsletter\b.{0,80}|share (?:this|on)\b.{0,60}"
+                       r"|(?:follow us|advertisement|read more|related(?: stories| articles)?)\b.{0,60})$",
+                       re.IGNORECASE)
+for _name in ("trafilatura", "htmldate", "courlan", "justext", "charset_normalizer"):
+    logging.getLogger(_name).addHandler(logging.NullHandler())  # the library never prints
+
+
+@dataclass
+class Page:
+    """What a web page gives: the article text and each metadata field, with the evidence for it."""
+
+    text: str  # one paragraph per line, each line ending in a newline; '' when the page holds no article
+    fields: dict  # {field: value or None} for FIELDS
+    evidence: dict  # {field: how the value was found}, for the fields found
+    remarks: list = field(default_factory=list)  # what else the curator should know (contradictions, credits)
+    removed: list = field(default_factory=list)  # furniture lines taken off the text's start or end
+    saved: str = None  # the capture time a saved-page tool wrote into the page (SingleFile), as ISO text
+
+
+def decode(data, declared=None):
+    """The page's text: the charset of a byte-order mark, the HTTP header (`declared`), the page's own
+    <meta charset>, else UTF-8, else Windows-1252 (what browsers assume)."""
+    for bom, name in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if data.startswith(bom):
+            return data[len(bom):].decode(name, "replace")
+    head = data[:4096].decode("ascii", "replace")
+    m = re.search(r"<meta[^>]+charset\s*=\s*[\"']?\s*([\w.:-]+)", head, re.IGNORECASE)
+    for name in (declared, m and m[1], "utf-8"):
+        if not name:
+            continue
+        try:
+            return data.decode("utf-8" if name.lower() in ("utf8", "unicode") else name)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return data.decode("cp1252", "replace")
+
+
+def extract(html, url=None):
+    """Page for the HTML text `html`; `url` is where it came from (a WARC record's or a fetch's), if known."""
+    import lxml.html
+    import trafilatura
+
+    html = re.sub(r"^\ufeff?\s*<\?xml[^>]*\?>", "", html)  # lxml refuses an encoding declaration in text
+    try:
+        tree = lxml.html.fromstring(html)
+    except (ValueError, lxml.etree.ParserError):
+        return Page("", dict.fromkeys(FIELDS), {}, ["the file could not be read as HTML"])
+    base = url or evidence.first(tree, "//link[@rel='canonical']/@href")
+    text = trafilatura.extract(html, url=base, output_format="txt", include_comments=False, include_tables=True,
+                               include_images=False, include_links=False, deduplicate=False, prune_xpath=PRUNE)
+    lines, removed = _paragraphs(text or "")
+    words = sum(len(line.split()) for line in lines)
+    found, saved = evidence.collect(tree, html, base)
+    library = _library(html, base)
+    page = Page("".join(line + "\n" for line in lines) if words >= MIN_WORDS else "", {}, {}, removed=removed,
+                saved=saved)
+    _choose_published(found["published"], library.get("date"), page)
+    for name in ("title", "outlet", "author", "url"):
+        _choose(name, found[name], library.get(name), page, base)
+    _credit(found.get("copyright"), page)
+    if not page.fields["published"] and found.get("updated"):
+        got = published_iso(found["updated"][0])
+        page.remarks.append(f'the page gives only an update time, "{evidence.clip(found["updated"][1])}"'
+                            + (f" ({got[0]})" if got else "") + ": published is left empty; the first"
+                            " version may be older")
+    return page
+
+
+# ---------------------------------------------------------------- the text
+
+def _paragraphs(text):
+    """(lines, removed): trafilatura's lines with spaces collapsed, furniture lines taken off both ends."""
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    lines = [line for line in lines if line]
+    removed = []
+    while lines and FURNITURE.match(lines[-1]):
+        removed.insert(0, lines.pop())
+    while lines and FURNITURE.match(lines[0]):
+        removed.append(lines.pop(0))
+    return lines, removed
+
+
+def _credit(name, page):
+    """The copyright holder: a wire service is reported (based_on), anyone else is the outlet of last resort."""
+    if not name:
+        return
+    wire = evidence.WIRES.get(name.lower())
+    if wire:
+        page.remarks.append(f"the page's copyright line names {name}: if the article is their copy, set"
+                            f" based_on: {wire}")
+    elif not page.fields.get("outlet"):
+        page.fields["outlet"] = name
+        page.evidence["outlet"] = (f"the page's copyright line \"{name}\" (the owner of the page: check that it is"
+                                   " the outlet, not its parent company)")
+
+def _library(html, base):
+    """What trafilatura's metadata and htmldate find: {field: value}, to check the evidence against."""
+    import htmldate
+    import trafilatura
+
+    out = {}
+    try:
+        meta = trafilatura.extract_metadata(html, default_url=base)
+    except Exception:  # noqa: BLE001 - a library failure only loses the cross-check
+        meta = None
+    if meta is not None:
+        out = {"title": meta.title, "outlet": meta.sitename, "author": meta.author, "url": meta.url}
+    try:
+        out["date"] = htmldate.find_date(html, url=base, original_date=True, extensive_search=False, outputformat="%Y-%m-%d")
+    except Exception:  # noqa: BLE001
+        out["date"] = None
+    return out
+
+
+# ---------------------------------------------------------------- choosing
+
+def _norm(value):
+    return re.sub(r"[\W_]+", " ", value).strip().casefold() if value else ""
+
+
+def _choose(name, candidates, library, page, base=None):
+    """The first candidate (evidence order), with the others that agree; trafilatura's value when there
+    is no other evidence; a note when trafilatura says something else."""
+    if name == "author" and library:
+        library = "; ".join(evidence.names(library.replace(";", ","))) or None
+    candidates = [(v, e) for v, e in candidates if v]
+    if library and name == "url" and base and _same_url(library, base):
+        library = None  # trafilatura repeats the address it was given: no evidence of its own
+    if library and name == "outlet" and re.fullmatch(r"[\w.-]+\.[a-z]{2,}", library):
+        library = None  # a host name, not the outlet's name
+    if name == "outlet":  # the site's own name before the publisher's (often the parent company)
+        candidates.sort(key=lambda c: 0 if "og:site_name" in c[1] else 1 if "WebSite" in c[1] else 2)
+    if name == "title":  # a headline marked as one before the <h1> and <title>
+        candidates.sort(key=lambda c: 0 if "JSON-LD" in c[1] else 1 if "microdata" in c[1] else 2)
+    if not candidates and library:
+        page.fields[name] = library
+        page.evidence[name] = "trafilatura's metadata (from the page's text and markup)"
+        return
+    if not candidates:
+        page.fields[name] = None
+        return
+    value, said = candidates[0]
+    same = [e for v, e in candidates[1:] if _norm(v) == _norm(value)]
+    other = [(v, e) for v, e in candidates[1:] if _norm(v) != _norm(value)]
+    page.fields[name] = value
+    page.evidence[name] = said + _also(same)
+    if name == "url":
+        other = [(v, e) for v, e in other if not _same_url(v, value)]
+    if name in ("title", "outlet"):
+        other = [(v, e) for v, e in other if _norm(value) not in _norm(v) and _norm(v) not in _norm(value)]
+    if other and name != "title":
+        v, e = other[0]
+        page.remarks.append(f"{name}: {e} says '{evidence.clip(v)}'")
+    if library and _norm(library) != _norm(value) and name in ("author", "outlet") \
+            and _norm(library) not in [_norm(v) for v, _ in candidates]:
+        page.remarks.append(f"{name}: trafilatura's metadata says '{evidence.clip(library)}'")
+
+
+def _also(same, n=3):
+    same = list(dict.fromkeys(same))
+    if not same:
+        return ""
+    more = f" and {len(same) - n} more" if len(same) > n else ""
+    return f"; the same in {', '.join(same[:n])}{more}"
+
+
+def url_key(url):
+    """An address as compared for sameness: no scheme, www., fragment, tracking parameters or final '/'."""
+    url = re.sub(r"#.*$", "", url.strip())
+    url = re.sub(r"^https?://(?:www\.)?", "", url, flags=re.IGNORECASE)
+    base, _, query = url.partition("?")
+    kept = [q for q in query.split("&") if q and not re.match(r"(?:utm_|fbclid|gclid|mc_|ref=|cmpid)", q, re.I)]
+    host, _, path = base.partition("/")
+    return host.lower() + "/" + path.rstrip("/") + ("?" + "&".join(kept) if kept else "")
+
+
+def _same_url(a, b):
+    return url_key(a) == url_key(b)
+
+
+def published_iso(raw):
+    """(ISO text sources.yaml accepts, remark) for a date or datetime the page gives, or None."""
+    raw = raw.strip()
+    m = re.fullmatch(r"([0-9]{4}-[0-9]{2}-[0-9]{2})(?:[T ]([0-9]{2}:[0-9]{2}(?::[0-9]{2})?)(?:\.[0-9]+)?"
+                     r"\s*(Z|[+-][0-9]{2}:?[0-9]{2})?)?", raw, re.IGNORECASE)
+    if m:
+        date, clock, offset = m[1], m[2], m[3]
+        if clock and offset:
+            clock = clock if len(clock) == 8 else clock + ":00"
+            offset = "+00:00" if offset.upper() == "Z" else offset if ":" in offset else offset[:3] + ":" + offset[3:]
+            iso, remark = f"{date}T{clock}{offset}", ""
+        else:
+            iso = date
+            remark = f"the page gives the time {clock[:5]} without a UTC offset: only the date is kept" if clock else ""
+        try:
+            dates.parse_published(iso)
+        except DateError:
+            return None
+        return iso, remark
+    try:
+        return dates.written_date(raw)
+    except DateError:
+        return None
+
+
+def _instant(iso):
+    import datetime
+
+    return datetime.datetime.fromisoformat(iso) if "T" in iso else None
+
+
+def _choose_published(candidates, library_date, page):
+    read = []
+    for raw, said in candidates:
+        got = published_iso(raw)
+        if got:
+            read.append((got[0], got[1], said))
+    if not read:
+        page.fields["published"] = library_date
+        if library_date:
+            page.evidence["published"] = "htmldate (its reading of the page's markup; the date only)"
+        return
+    iso, remark, said = read[0]
+    # The same moment given in the article's own offset beats UTC: the local date is what relative
+    # dates ("on Monday") count from.
+    for other, _, other_evidence in read[1:]:
+        if "T" in iso and "T" in other and iso[19:] in ("+00:00",) and other[19:] != "+00:00" \
+                and _instant(other) == _instant(iso):
+            iso, said = other, f"{other_evidence} (the same moment as {said}, in the article's own offset)"
+            break
+    if "T" not in iso:  # a date alone: take the time from evidence that agrees on the day, if any
+        for other, _, other_evidence in read[1:]:
+            if "T" in other and other[:10] == iso:
+                iso, said, remark = other, f"{said}, with the time from {other_evidence}", ""
+                break
+    same = [e for o, _, e in read if e != said and e not in said and _agrees(o, iso)]
+    differ = [(o, e) for o, _, e in read if not _agrees(o, iso)]
+    page.fields["published"] = iso
+    page.evidence["published"] = said + _also(same)
+    if remark:
+        page.remarks.append(f"published: {remark}")
+    for o, e in differ[:2]:
+        page.remarks.append(f"published: {e} says {o}")
+    if library_date and library_date != iso[:10] and not any(o[:10] == library_date for o, _, _ in read):
+        page.remarks.append(f"published: htmldate finds {library_date}")
+
+
+def _agrees(a, b):
+    if "T" in a and "T" in b:
+        return _instant(a) == _instant(b)
+    return a[:10] == b[:10]
+
+
+def from_text(text):
+    """Page for a plain-text article (stored as given): a date line ('Published March 26, 2025') and a
+    byline ('By Ann Lee') among its first lines, and a first line short enough to be the headline."""
+    page = Page(text, dict.fromkeys(FIELDS), {})
+    lines = [line.strip() for line in text.splitlines() if line.strip()][:12]
+    if lines and len(lines[0].split()) <= 20 and not lines[0].endswith((".", "\u201d", '"')):
+        page.fields["title"], page.evidence["title"] = lines[0], "the text's first line (taken as the headline)"
+    for line in lines:
+        label = evidence.DATE_LABEL.search(line)
+        hit = evidence.line_date(line[label.end():], f'the date line "{evidence.clip(line)}"') if label else None
+        if hit and not page.fields["published"]:
+            got = published_iso(hit[0])
+            if got:
+                page.fields["published"], page.evidence["published"] = got[0], hit[1]
+                if got[1]:
+                    page.remarks.append(f"published: {got[1]}")
+        if re.match(r"(?i:by)\s+[A-Z]", line) and len(line) <= 120 and not page.fields["author"]:
+            names = [n for n in evidence.names(line) if not re.search(r"[0-9]", n)]
+            if names:
+                page.fields["author"], page.evidence["author"] = "; ".join(names), f'the byline "{evidence.clip(line)}"'
+    return page

@@ -1,0 +1,199 @@
+"""The work that depends on each article alone, spread over worker processes when there is enough of it.
+
+An article's sentences (timeline.text.sentences), their coverage signals (timeline.text.signals) and
+the content words corroboration compares (timeline.text.words) depend on its text and nothing else:
+each article is analysed on its own, in a pool of `jobs` worker processes, and the results come
+back in the order the articles were given, so a build writes the same bytes with any number of
+workers. What the build cache already knows is taken from it and not sent to a worker.
+
+Workers (timeline.core.workers) cost about half a second to start, so a small amount of work stays in
+this process (MIN_PARALLEL_CHARS).
+"""
+from timeline.core import workers
+from timeline.records import Spans
+from timeline.text import sentences, signals
+from timeline.text.words import sentence_words
+
+PARTS = ("sentences", "signals", "words")
+# Below this many characters of articles to analyse, workers cost more to start than they save
+# (measured: about 0.5 s to start two; a core analyses about 1 MB of news copy in 2 s).
+MIN_PARALLEL_CHARS = 400_000
+CHUNK_CHARS = 200_000  # articles are sent to a worker about this many characters at a time
+# Comparing fewer sentences than this across articles takes less time than starting a worker for it.
+MIN_BACKGROUND_SENTENCES = 20_000
+
+
+def analyse(text, parts=PARTS, spans=None):
+    """{part: value} for one article's text: "sentences" [(paragraph, start, end)], "signals" (per
+    sentence, as the sentences table stores them), "words" (timeline.text.words.sentence_words, packed)."""
+    if spans is None:
+        spans = sentences.split(text)
+    out = {"sentences": spans}
+    if "signals" in parts:
+        out["signals"] = [",".join(signals.signals(text[start:end])) for _, start, end in spans]
+    if "words" in parts:
+        out["words"] = sentence_words(text, spans)
+    return out
+
+
+def _analyse_all(tasks):
+    """What a worker does with one chunk of (text, parts, spans) tasks."""
+    return [analyse(*task) for task in tasks]
+
+
+def analyse_sources(sources, cache=None, jobs=1, parts=("sentences",), progress=None):
+    """Fill `sentences` (and `signals`, `words` when asked) of every source that has a text, from the
+    cache where it knows them, else by analysing the article (in `jobs` processes when worth it).
+    "words" is skipped when the cache holds the corroboration rows of exactly these sources."""
+    analysis = Analysis(cache, jobs, parts, progress)
+    for source in sources.values():
+        analysis.add(source)
+    analysis.finish(sources)
+
+
+def _cached(cache, source, parts):
+    out = {}
+    spans = cache.sentences(source.sha256, source.text)
+    if spans is None:
+        return out
+    out["sentences"] = spans
+    if "signals" in parts:
+        value = cache.signals(source.sha256, spans)
+        if value is not None:
+            out["signals"] = value
+    if "words" in parts:
+        value = cache.words(source.sha256, spans)
+        if value is not None:
+            out["words"] = value
+    return out
+
+
+def _apply(source, result):
+    if "sentences" in result:
+        source.sentences = Spans(result["sentences"])
+    if "signals" in result:
+        source.signals = result["signals"]
+    if "words" in result:
+        source.words = result["words"]
+
+
+def _run(tasks, jobs, progress=None):
+    """analyse(*task) for every task, in order: here, or in `jobs` worker processes when worth it."""
+    size = sum(len(text) for text, _, _ in tasks)
+    jobs = workers.default_jobs() if jobs is None else jobs
+    out = []
+    if jobs > 1 and len(tasks) > 1 and size >= MIN_PARALLEL_CHARS:
+        stream = workers.Stream(_analyse_all, jobs)
+        for chunk in workers.chunks(tasks, lambda task: len(task[0]), CHUNK_CHARS):
+            stream.submit(chunk)
+        out = _collected(stream, progress)  # as far as the workers got: the rest is done here
+    for n, task in enumerate(tasks[len(out):], start=len(out) + 1):
+        out.append(analyse(*task))
+        if progress and n % 100 == 0:
+            progress("articles", n, len(tasks))
+    return out
+
+
+def _collected(stream, progress):
+    """The results of a workers.Stream of chunks of tasks, one list in the tasks' order."""
+    report = (lambda done, total: progress("articles", done, total)) if progress else None
+    return [result for chunk in stream.results(report) for result in chunk]
+
+
+class Analysis:
+    """analyse_sources, begun while the articles are still being read: add(source) as each one is read,
+    then finish(sources). Once there is enough to analyse (MIN_PARALLEL_CHARS), chunks go to `jobs`
+    worker processes as they fill, so the workers start while this process reads the rest."""
+
+    def __init__(self, cache=None, jobs=1, parts=("sentences",), progress=None):
+        self.cache, self.progress = cache, progress
+        self.jobs = workers.default_jobs() if jobs is None else jobs
+        self.parts = tuple(p for p in PARTS if p in parts)
+        self.todo = []  # (source, parts to compute, spans known)
+        self.size = 0  # characters of the articles in todo
+        self.stream = None  # workers.Stream, once there is enough for workers
+        self.sent = 0  # todo[:sent] went to the workers
+        self.waiting = 0  # characters of todo[sent:]
+
+    def add(self, source):
+        if not source.text:
+            return
+        # Words are looked up in the cache at the end (finish): none are needed when the cache holds
+        # the corroboration rows of exactly these sources, which is known only once all are read.
+        early = tuple(p for p in self.parts if p != "words")
+        known = _cached(self.cache, source, early) if self.cache is not None else {}
+        _apply(source, known)
+        missing = tuple(p for p in self.parts if p not in known)
+        if missing == ("words",):
+            return  # settled in finish
+        self.todo.append((source, missing, known.get("sentences")))
+        self.size += len(source.text)
+        self.waiting += len(source.text)
+        if self.stream is None and self.jobs > 1 and self.size >= MIN_PARALLEL_CHARS:
+            self.stream = workers.Stream(_analyse_all, self.jobs)
+        if self.stream is not None and self.waiting >= CHUNK_CHARS:
+            self._send()
+
+    def _send(self):
+        chunk = [(s.text, missing, spans) for s, missing, spans in self.todo[self.sent:]]
+        if chunk:
+            self.stream.submit(chunk)
+        self.sent, self.waiting = len(self.todo), 0
+
+    def finish(self, sources):
+        """Apply every result (waiting for the workers); then the words the cache or an analysis gives."""
+        cache, parts = self.cache, self.parts
+        results = []  # in order, as far as the workers got (the rest is done here)
+        if self.stream is not None:
+            self._send()
+            results, self.stream = _collected(self.stream, self.progress), None
+        self._take(self.todo[:len(results)], results)
+        self._take(self.todo[len(results):], _run([(s.text, m, spans) for s, m, spans in self.todo[len(results):]],
+                                                  1, self.progress))
+        if "words" not in parts:
+            return
+        rows = cache is not None and cache.has_source_rows(sources)
+        more = []
+        for source in sources.values():
+            if not source.text or source.words is not None:
+                continue
+            if rows:
+                cache.keep("words", source.sha256)  # still good for the next change of sources
+                continue
+            value = cache.words(source.sha256, source.sentences) if cache is not None else None
+            if value is not None:
+                source.words = value
+            else:
+                more.append((source, ("words",), list(source.sentences)))
+        self._take(more, _run([(s.text, m, spans) for s, m, spans in more], self.jobs, self.progress))
+
+    def close(self):
+        """Stop the workers (when the articles' reading stops part way)."""
+        if self.stream is not None:
+            self.stream.close()
+            self.stream = None
+
+    def _take(self, todo, results):
+        strings = {}
+        cache = self.cache
+        for (source, missing, _), result in zip(todo, results):
+            if "signals" in result:  # a handful of distinct values: one string object each
+                result["signals"] = [strings.setdefault(v, v) for v in result["signals"]]
+            result = {p: result[p] for p in missing}
+            if cache is not None:
+                for part, value in result.items():
+                    cache.put_part(part, source.sha256, value)
+            _apply(source, result)
+
+
+def drop_words(sources):
+    """Forget every source's words (sent to a worker: less memory meanwhile; made again when asked for)."""
+    for source in sources.values():
+        source.words = None
+
+
+def in_background(function, make_args, size, jobs=None):
+    """workers.Background(function, make_args) in a worker when `size` (sentences) is worth one, else
+    done in this process when its result is asked for."""
+    jobs = workers.default_jobs() if jobs is None else jobs
+    return workers.Background(function, make_args, jobs if size >= MIN_BACKGROUND_SENTENCES else 1)

@@ -1,0 +1,222 @@
+"""A fact's date: `date:` read, `when:` resolved against its source's publication date, the guard
+against dates after publication, and what the fact's own sources imply about its date (date
+conflicts: a relative phrase in a quote, or the article's own time stamp, giving another date)."""
+import datetime
+import re
+import sys
+
+from timeline.errors import DateError
+from timeline.records import sentence_position
+from timeline.text import dates, mentions, quotes
+
+_STAMP = re.compile(r"^\s*(?:Update[d]?|Published|Posted|Last updated)\s*:?\s*"
+                    r"(?:(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})|(\w+\.? \d{1,2},? \d{4})|(\d{4}-\d{2}-\d{2}))", re.I)
+
+_RELATIVE_WORDS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today", "tonight",
+                   "yesterday", "tomorrow", "ago", "this", "last", "next", "earlier", "later")
+_RELATIVE = re.compile(r"\b(?:" + "|".join(_RELATIVE_WORDS) + r")\b", re.I)
+# A quote that holds none of _RELATIVE_WORDS, even inside other words, has no relative phrase.
+
+
+def stamp(source):
+    """(date, text) of the article's own time stamp ('Update: 3/25/25, 7:50 p.m. ET'), or None."""
+    for _, start, end in source.sentences:
+        text = source.text[start:end]
+        m = _STAMP.match(text)
+        if not m:
+            continue
+        try:
+            if m.group(1):
+                year = int(m.group(3)) + (2000 if len(m.group(3)) == 2 else 0)
+                day = datetime.date(year, int(m.group(1)), int(m.group(2)))
+            elif m.group(4):
+                day = dates.resolve_phrase(m.group(4), source.published_date or "2000-01-01").start
+            else:
+                day = datetime.date.fromisoformat(m.group(5))
+        except (ValueError, DateError):
+            continue
+        if not dates.in_range(day):
+            continue  # 'Updated: 1/2/5025' is a typo, not a date
+        return day, text
+    return None
+
+
+def date_conflicts(facts, sources):
+    """[row]: a cited source whose own words put a dated fact on another date.
+
+    kind 'phrase': a date phrase inside the quote resolves (against that source's publication date)
+    to a period that does not overlap the fact's date. kind 'stamp': the article's own time stamp
+    differs from its publication date, and the fact's phrase resolved against the stamp gives
+    another date than the fact has (or the article reports events dated after its stamp).
+    A fact checked in this build holds its rows already ("date_conflicts_found": worked out with its
+    file's checks, in whichever process checked it); one taken from the build cache has them worked
+    out here."""
+    out, seen = [], ({}, {})
+    for f in sorted(facts, key=lambda f: f["id"]):
+        found = f.get("date_conflicts_found")
+        out += fact_date_conflicts(f, sources, seen) if found is None else found
+    return out
+
+
+def fact_date_conflicts(f, sources, seen=None):
+    """The date_conflicts rows of one fact. `seen`: ({source id: stamp}, {(source id, sentence start):
+    date phrases}), kept from fact to fact: many facts cite the same articles and sentences."""
+    stamps, phrases = seen if seen is not None else ({}, {})
+    out = []
+    if not f["date_start"]:
+        return out
+    shown = set()
+    for cite in f["citations"]:
+        source = sources[cite["source_id"]]
+        if source.published_date is None:
+            continue
+        if not dates.may_contain(source.text, _RELATIVE_WORDS, cite["start"], cite["end"]):
+            continue  # no phrase inside this quote can be relative: skip looking for date phrases
+        sentence = _sentence(source, cite)
+        key = (source.id, sentence[1])
+        if key not in phrases:
+            phrases[key] = mentions.date_phrases(sentence[0], source.published, source.id)
+        for phrase in phrases[key]:
+            if not (sentence[1] + phrase.start >= cite["start"] and sentence[1] + phrase.end <= cite["end"]):
+                continue
+            r = phrase.resolved
+            if not _RELATIVE.search(phrase.text) or \
+                    dates.PRECISIONS.index(r.precision) < dates.PRECISIONS.index(f["date_precision"]):
+                continue  # an absolute date, or a finer one: it dates something else in the quote
+            if r.start.isoformat() <= f["date_end"] and f["date_start"] <= r.end.isoformat():
+                continue
+            key = (source.id, phrase.text.lower())
+            if key not in shown:
+                shown.add(key)
+                out.append(_date_row(f, source.id, "phrase", phrase.text, r.start, r.end, r.basis))
+    for sid in sorted({c["source_id"] for c in f["citations"]}):
+        source = sources[sid]
+        if sid not in stamps:
+            stamps[sid] = stamp(source)
+        found = stamps[sid]
+        if not found or source.published_date is None or found[0] == source.published_date:
+            continue
+        day, text = found
+        if f["date_text"] and (f.get("when_source") or f["citations"][0]["source_id"]) == sid:
+            try:
+                r = dates.resolve_phrase(f["date_text"], day.isoformat(), source_id=f"{sid} (by its stamp)")
+            except DateError:
+                continue
+            if (r.start.isoformat(), r.end.isoformat()) != (f["date_start"], f["date_end"]):
+                out.append(_date_row(f, sid, "stamp", text, r.start, r.end,
+                                     f"the article's stamp '{text}' says {day.isoformat()}, its recorded"
+                                     f" publication date is {source.published_date.isoformat()}: {r.basis}"))
+        elif f["date_start"] > day.isoformat():
+            out.append(_date_row(f, sid, "stamp", text, day, day,
+                                 f"the article's stamp '{text}' ({day.isoformat()}) is earlier than the"
+                                 f" fact it reports ({f['date_label']})"))
+    return out
+
+
+def _date_row(f, sid, kind, text, start, end, basis):
+    return {"fact_id": f["id"], "source_id": sid, "kind": kind, "text": text, "implied_start": start.isoformat(),
+            "implied_end": end.isoformat(), "fact_date_start": f["date_start"], "fact_date_end": f["date_end"],
+            "basis": basis}
+
+
+def _sentence(source, cite):
+    """(text, start) of the sentence the citation starts in."""
+    position = sentence_position(cite["sentence_id"])
+    _, start, end = source.sentences[position - 1]
+    return source.text[start:end], start
+
+
+def date_fact(fact, item, text, check, sources, label):
+    """Fill date_start, date_end, date_precision, date_text, date_basis, date_label; False on a problem."""
+    fact.update(date_start=None, date_end=None, date_precision=None, date_text=None, date_basis=None, date_label=None)
+    given = None
+    if text["date"] is not None:
+        try:
+            given = dates.parse_date(text["date"])
+        except DateError as e:
+            check.add(item.line_of("date"), "bad-date", f"{label}: date: {e}")
+            return False
+    resolved = given
+    if text["when"] is not None:
+        sid = text["when_source"] or fact["citations"][0]["source_id"]
+        if sid not in {c["source_id"] for c in fact["citations"]}:
+            cited = ", ".join(dict.fromkeys(c["source_id"] for c in fact["citations"]))
+            check.add(item.line_of("when_source"), "unknown-source",
+                      f"{label}: when_source '{sid}' is not one of this fact's sources: use one of this fact's"
+                      f" sources: {cited}")
+            return False
+        source = sources[sid]
+        if source.published_date is None and source.published:
+            return False  # sources.yaml gives a date that cannot be read: reported there, once
+        if source.published_date is None:
+            check.add(item.line_of("when"), "bad-date",
+                      f"{label}: when: '{text['when']}' needs the publication date of '{sid}', which sources.yaml"
+                      " does not give: add published there, or use date: instead")
+            return False
+        cite = next(c for c in fact["citations"] if c["source_id"] == sid)
+        context = _sentence_text(source, cite)
+        try:
+            resolved = dates.resolve_phrase(text["when"], source.published_date, direction=text["direction"],
+                                            context=context, source_id=sid)
+        except DateError as e:
+            check.add(item.line_of("when"), "bad-date", f"{label}: when: {e}")
+            return False
+        if not _said_in(text["when"], source, cite):
+            start, end = _sentences_of(source, cite)
+            check.add(item.line_of("when"), "when-not-in-sentence",
+                      f"{label}: when: '{text['when']}' is not in the sentence it is read from (in '{sid}':"
+                      f" {quotes.shown(source.text[start:end])}): copy the date phrase as the sentence says it,"
+                      " cite the sentence that says it (when_source: names which source), or use date: instead")
+            return False
+        fact["date_text"] = text["when"]
+        fact["when_source"] = sid
+        if given is not None:
+            within = resolved.start <= given.start <= resolved.end
+            if not within or (given.end > resolved.end and given.precision != resolved.precision):
+                check.add(item.line_of("date"), "date-mismatch",
+                          f"{label}: date: {text['date']} ({given.start}..{given.end}) does not agree with"
+                          f" when: {resolved.basis}: correct one of them")
+                return False
+            if dates.PRECISIONS.index(given.precision) < dates.PRECISIONS.index(resolved.precision):
+                resolved = dates.Resolved(given.start, given.end, given.precision, resolved.basis)
+    if resolved is None:
+        return True
+    # Many facts share a date, a kind, a source, an entity: one string object each (less memory at 100k facts).
+    fact.update(date_start=sys.intern(resolved.start.isoformat()), date_end=sys.intern(resolved.end.isoformat()),
+                date_precision=resolved.precision, date_basis=resolved.basis or None,
+                date_label=sys.intern(dates.date_label(resolved.start, resolved.precision)))
+    if text["direction"] != "future":
+        for cite in fact["citations"]:
+            source = sources[cite["source_id"]]
+            if source.published_date is None or resolved.start <= source.published_date:
+                continue
+            if dates.guess_direction(_sentence_text(source, cite)) == "future":
+                continue
+            check.add(item.line_of("date") if "date" in item else item.line_of("when"), "date-after-source",
+                      f"{label}: dated {fact['date_label']}, after '{source.id}' was published"
+                      f" ({source.published_date}), yet the sentence reports it as past: check the date,"
+                      " or add direction: future if it was announced ahead")
+            return False
+    return True
+
+
+def _sentences_of(source, cite):
+    """(start, end) of the sentences a citation touches, from the first one's start to the last one's end."""
+    first = source.sentences[sentence_position(cite["sentence_id"]) - 1]
+    last = source.sentences[source.sentence_at(cite["end"] - 1) - 1]
+    return first[1], max(last[2], cite["end"])
+
+
+def _said_in(phrase, source, cite):
+    """True when the date phrase is written in the sentences the citation touches (ignoring case and
+    typographic variants; a leading 'on', 'in', 'since'... may be the curator's own)."""
+    start, end = _sentences_of(source, cite)
+    sentence = source.text[start:end]
+    phrase = phrase.strip()
+    shorter = dates.without_preposition(phrase)
+    return any(quotes.occurrences(sentence, p, flags=re.IGNORECASE) for p in dict.fromkeys((phrase, shorter)) if p)
+
+
+def _sentence_text(source, cite):
+    _, start, end = source.sentences[sentence_position(cite["sentence_id"]) - 1]
+    return source.text[start:max(end, cite["end"])]

@@ -1,0 +1,291 @@
+"""Serving the database with Datasette: the command line, public settings, and reload on change.
+
+Datasette keeps serving the file it opened even after a build replaces timeline.db (it holds the old
+inode, and an immutable database is never re-read), so `timeline serve` watches facts/ and sources/,
+rebuilds on a change, and restarts Datasette only after a build that succeeded. A failed rebuild keeps
+the old database and the old server.
+"""
+import errno
+import importlib
+import json
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+
+from timeline.core import files
+from timeline.database import history
+from timeline.database.cache import folder_for
+from timeline.errors import GitUnavailable, SiteError, Unreadable
+from timeline.site import SITE_METADATA, SITE_PLUGINS, SITE_STATIC, SITE_TEMPLATES
+
+# `timeline serve --public`: chosen for a server anyone can reach. Every value is explained in README.
+PUBLIC_SETTINGS = {
+    "sql_time_limit_ms": 1000,       # a runaway query is stopped after 1 s
+    "max_returned_rows": 1000,       # no page or query returns more rows
+    "num_sql_threads": 3,            # queries in parallel; the rest wait
+    "default_allow_sql": "on",       # arbitrary read-only SQL is a feature: immutable file + time limit
+    "allow_download": "off",         # the whole .db file is not offered (build it from the repository)
+    "allow_csv_stream": "off",       # CSV is one bounded page (max_returned_rows), not an unbounded stream
+    "max_csv_mb": 1,
+    "suggest_facets": "off",         # no speculative facet queries on every table page
+    "allow_facet": "on",             # requested facets, each bounded by the time limit below
+    "facet_time_limit_ms": 200,
+    "default_facet_size": 30,
+    "truncate_cells_html": 2048,
+    "template_debug": "off",
+    "trace_debug": "off",
+}
+
+
+# Served locally too, no page pays for work the reader did not ask for: facet suggestions scan every
+# column of a table on every table page (most of a page's time at 100,000 facts); asked-for facets stay.
+LOCAL_SETTINGS = ["--setting", "suggest_facets", "off"]
+
+
+STORY_METADATA = "metadata.json"  # a story folder's own: its title, description, license, source links
+DATABASE = "timeline"  # the name the site's pages, canned queries and descriptions are written for
+
+
+# The Datasette plugins the site's pages use: {module: the package to install}.
+PLUGINS = {"datasette_template_sql": "datasette-template-sql", "datasette_ics": "datasette-ics",
+           "datasette_atom": "datasette-atom"}
+
+
+def check_name(db_path):
+    """The site's pages and queries are written for the database named 'timeline' (timeline.db)."""
+    name = os.path.splitext(os.path.basename(db_path))[0]
+    if name != DATABASE:
+        raise SiteError(f"the site serves a database file named {DATABASE}.db (its pages and queries are written"
+                        f" for the database '{DATABASE}'), not {os.path.basename(db_path)}: keep the name and choose"
+                        f" the folder, e.g. --db public/{DATABASE}.db")
+
+
+def site_metadata(path=STORY_METADATA):
+    """The packaged site's metadata (every table and column described, the canned queries) with the
+    story's own metadata.json at `path`, when there is one, laid over it: keys it gives replace the
+    site's, mappings are merged key by key (so a story can retitle one table, or add a canned query)."""
+    with open(SITE_METADATA, encoding="utf-8") as f:
+        merged = json.load(f)
+    try:
+        text = files.read_bytes(path, 1024 * 1024).decode("utf-8")  # a pipe put there never blocks
+    except FileNotFoundError:
+        return merged
+    except Unreadable as e:
+        raise SiteError(f"{path}: cannot be read ({e.reason}): fix it or remove it") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise SiteError(f"{path}: cannot be read ({getattr(e, 'strerror', None) or e}): fix it or remove it") from None
+    try:
+        own = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise SiteError(f"{path}:{e.lineno}: not valid JSON ({e.msg}): fix it, or remove it to use the"
+                        " site's own title and descriptions")
+    if not isinstance(own, dict):
+        raise SiteError(f"{path}:1: must be a JSON object such as {{\"title\": \"...\", \"license\": \"...\"}}")
+    return _lay_over(merged, own)
+
+
+def _lay_over(base, own):
+    out = dict(base)
+    for key, value in own.items():
+        out[key] = _lay_over(base[key], value) if isinstance(value, dict) and isinstance(base.get(key), dict) else value
+    return out
+
+
+def write_site_metadata(path, folder):
+    """Write the merged metadata (site_metadata) into `folder` for Datasette's -m; return its path."""
+    os.makedirs(folder, exist_ok=True)
+    text = json.dumps(site_metadata(path), indent=2, ensure_ascii=False)
+    target = os.path.join(folder, "metadata.json")
+    try:
+        with open(target, encoding="utf-8") as f:
+            if f.read() == text:
+                return target
+    except OSError:
+        pass
+    tmp = f"{target}.{os.getpid()}"
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(text)
+    os.replace(tmp, target)
+    return target
+
+
+def site_options(merged_metadata, story="."):
+    """Datasette's options for the site: the merged metadata file, the story folder's templates/ when it
+    has one (the packaged templates stand behind it: plugins/site.py adds them), the site's plugins and
+    static files."""
+    story_templates = os.path.join(story, "templates")
+    templates = story_templates if os.path.isdir(story_templates) else SITE_TEMPLATES
+    return ["-m", merged_metadata, "--template-dir", os.path.abspath(templates),
+            "--plugins-dir", SITE_PLUGINS, "--static", f"static:{SITE_STATIC}"]
+
+
+def datasette_command(db_path, port, host="127.0.0.1", public=False, metadata=STORY_METADATA, workers=1):
+    """The Datasette command line that serves `db_path` read-only (immutable) as the site of a story
+    whose own metadata.json is `metadata` (it need not exist; its folder may hold templates/). The
+    merged metadata is written into the build cache folder next to `db_path`. With `workers` > 1,
+    uvicorn runs that many Datasette processes behind the one port (timeline/site/asgi.py)."""
+    check_name(db_path)
+    merged = write_site_metadata(metadata, folder_for(db_path))
+    options = ["-i", db_path] + site_options(merged, os.path.dirname(os.path.abspath(metadata)))
+    if public:
+        for name, value in PUBLIC_SETTINGS.items():
+            options += ["--setting", name, str(value)]
+    else:
+        options += LOCAL_SETTINGS
+    if workers > 1:  # uvicorn's supervisor, N workers each running this same Datasette (timeline/site/asgi.py)
+        return [sys.executable, "-m", "timeline.site.asgi", "--workers", str(workers), "-h", host, "-p", str(port),
+                "--"] + options
+    return [sys.executable, "-m", "datasette", "serve", "-h", host, "-p", str(port)] + options
+
+
+def preflight(db_path, host, port):
+    """Check what would make Datasette fail at start with a traceback: a missing plugin, a port in
+    use, a database it cannot open. Raises SiteError saying what to do."""
+    for module, package in PLUGINS.items():
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            raise SiteError(f"the site needs the Datasette plugin {package}, which is not installed here:"
+                            f" pip install {package} (or reinstall timeline, which depends on it)") from None
+    try:
+        conn = sqlite3.connect(f"file:{os.path.abspath(db_path)}?mode=ro&immutable=1", uri=True)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error as e:
+        raise SiteError(f"cannot open {db_path} as a database ({e}): delete it and run timeline build"
+                        " to write it again") from None
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server does: TIME_WAIT is no obstacle
+        try:
+            probe.bind((host, port))
+        except PermissionError:
+            raise SiteError(f"not allowed to serve on port {port} (ports below 1024 need root): choose another"
+                            " with --port 8001") from None
+        except OSError as e:
+            if e.errno == errno.EADDRINUSE:
+                raise SiteError(f"port {port} on {host} is in use (another timeline serve, or another server):"
+                                f" stop it, or choose another port with --port {port + 1}") from None
+            raise SiteError(f"cannot serve on {host}:{port} ({e.strerror}): choose another --port") from None
+
+
+def fingerprint(*folders):
+    """What changed in the folders: every file's name, size and modification time, leaving out what
+    editors leave next to the files they edit (timeline.files: a swap file or lock is no reason to
+    rebuild). Nothing is opened; an entry that cannot be looked at counts as its name alone."""
+    seen = []
+    for folder in folders:
+        for _, path in files.walk(folder):
+            try:
+                info = os.stat(path)
+            except OSError:
+                seen.append((path, None, None))
+                continue
+            seen.append((path, info.st_size, info.st_mtime_ns))
+    return tuple(seen)
+
+
+def git_refs(folder):
+    """Where the git repository holding `folder` keeps its branch tips, or () outside git: HEAD and
+    the refs a commit moves. Asked of git once; watching them is a few stat() calls a second."""
+    try:
+        found = history.git(folder, "rev-parse", "--absolute-git-dir", "--git-common-dir").decode().split("\n")
+    except GitUnavailable:
+        return ()
+    git_dir = found[0]
+    common = os.path.join(folder, found[1]) if not os.path.isabs(found[1]) else found[1]
+    return (os.path.join(git_dir, "HEAD"), os.path.join(common, "packed-refs"), os.path.join(common, "refs", "heads"))
+
+
+def refs_state(paths):
+    """The size and modification time of each of `paths` (git_refs), a folder's files included."""
+    found = []
+    for path in paths:
+        if os.path.isdir(path):
+            found += [os.path.join(root, name) for root, _, names in os.walk(path) for name in names]
+        else:
+            found.append(path)
+    seen = []
+    for path in sorted(found):
+        try:
+            info = os.stat(path)
+        except OSError:
+            continue
+        seen.append((path, info.st_size, info.st_mtime_ns))
+    return tuple(seen)
+
+
+def serve(command, rebuild, watch=(), interval=1.0, on_event=lambda kind, detail: None):
+    """Run Datasette (`command`) until it exits; when a file under `watch` changes, or a commit is made
+    in the git repository holding the first folder (the facts: their history is in the database), call
+    `rebuild()` and restart Datasette if it returns True. `on_event(kind, detail)` hears what happens
+    ("started", "changed", "rebuilt", "rebuild-failed", "stopped"). Returns Datasette's exit code."""
+    process = start(command)
+    on_event("started", process.pid)
+    refs = git_refs(watch[0]) if watch else ()
+
+    def state():
+        return fingerprint(*watch), refs_state(refs)
+
+    last = state()
+    _exit_on_sigterm()
+    try:
+        while True:
+            try:
+                code = process.wait(timeout=interval)
+                on_event("stopped", code)
+                return code
+            except subprocess.TimeoutExpired:
+                pass
+            if not watch:
+                continue
+            now = state()
+            if now == last:
+                continue
+            time.sleep(min(interval, 0.3))  # let an editor finish saving
+            last = state()
+            on_event("changed", None)
+            if not rebuild():
+                on_event("rebuild-failed", None)
+                continue
+            stop(process)
+            process = start(command)
+            on_event("rebuilt", process.pid)
+    finally:
+        stop(process)
+
+
+def _exit_on_sigterm():
+    """SIGTERM (`kill`, a service manager) ends serving like Ctrl-C: Datasette is stopped too, never orphaned."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+
+
+def start(command):
+    """Start the server. uvicorn's supervisor and its workers get a process group of their own, so that
+    stop() can be sure none of them is left."""
+    several = "timeline.site.asgi" in command
+    process = subprocess.Popen(command, start_new_session=several)
+    process.own_group = several
+    return process
+
+
+def stop(process, grace=10):
+    if process.poll() is None:
+        process.terminate()  # uvicorn's supervisor stops its workers, then itself
+        try:
+            process.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    if getattr(process, "own_group", False):
+        try:
+            os.killpg(process.pid, signal.SIGKILL)  # a worker the supervisor could not stop
+        except (ProcessLookupError, PermissionError):
+            pass

@@ -1,0 +1,233 @@
+"""Find what a sentence mentions: date phrases, numbers with what they count, quotations and their
+likely speaker, court words. Used by `timeline suggest` and by the date-conflict check.
+
+Everything here is a heuristic for a curator to confirm: nothing it finds becomes a fact by itself.
+"""
+import re
+from dataclasses import dataclass
+
+from timeline.errors import DateError
+from timeline.text import dates
+
+_MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+          r"|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
+_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_REL = r"(?:(?:last|next|this|this past|this coming|earlier this|later this)\s+)"
+_DATE_PHRASE = re.compile(
+    rf"\b(?:(?:on|in|since|by|during|from|early|mid|late|early-|mid-|late-)\s+)*(?:"
+    rf"{_WEEKDAY},?\s+{_MONTH}\s+[0-9]{{1,2}}(?:st|nd|rd|th)?(?:,?\s+[0-9]{{4}})?"
+    rf"|{_MONTH}\s+[0-9]{{1,2}}(?:st|nd|rd|th)?(?:,?\s+[0-9]{{4}})?\b"
+    rf"|[0-9]{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+[0-9]{{4}})?"
+    rf"|{_MONTH},?\s+(?:of\s+)?[0-9]{{4}}"
+    rf"|{_REL}?{_WEEKDAY}(?:\s+(?:morning|afternoon|evening|night))?"
+    rf"|{_REL}?{_MONTH}(?=[\s,.;:!?)]|$)"
+    rf"|(?:last|this|next|earlier this|later this)\s+(?:week|month|year)"
+    rf"|(?:[0-9]{{1,3}}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a|an)\s+"
+    rf"(?:day|week|month|year)s?\s+ago"
+    rf"|today|yesterday|tomorrow|tonight|last night"
+    rf"|(?:the\s+)?(?:[0-9]{{3}}0s|'[0-9]0s)"
+    rf"|(?:1[0-9]|20)[0-9]{{2}}(?![0-9,]|\s*(?:[-\u2013]\s*)?(?:people|men|inmates|years?|times)\b)"
+    rf")", re.IGNORECASE)
+# Month names that are also ordinary words: only a capitalised form counts.
+_AMBIGUOUS_MONTHS = {"may", "march", "mar", "jan", "june", "july", "aug", "sept", "oct", "dec"}
+
+_NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+                 "ten": 10, "eleven": 11, "twelve": 12, "dozen": 12, "a dozen": 12, "twenty": 20, "thirty": 30,
+                 "forty": 40, "fifty": 50, "hundred": 100, "a hundred": 100}
+_SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+_CURRENCY = {"$": "USD", "US$": "USD", "\u20ac": "EUR", "\u00a3": "GBP", "\u00a5": "JPY"}
+_QUALIFIERS = (("up to", "up_to"), ("more than", "more_than"), ("over", "more_than"), ("at least", "at_least"),
+               ("at most", "at_most"), ("fewer than", "less_than"), ("less than", "less_than"),
+               ("under", "less_than"), ("about", "approx"), ("approximately", "approx"), ("around", "approx"),
+               ("roughly", "approx"), ("nearly", "approx"), ("almost", "approx"), ("some", "approx"),
+               ("an estimated", "approx"))
+_QUALIFIER_RE = "|".join(re.escape(q) for q, _ in sorted(_QUALIFIERS, key=lambda x: -len(x[0])))
+_NUMBER = re.compile(
+    rf"(?:\b(?P<qual>{_QUALIFIER_RE})\s+)?"
+    rf"(?P<cur>US\$|[$\u20ac\u00a3\u00a5])?"
+    rf"(?P<num>\b[0-9]{{1,3}}(?:,[0-9]{{3}})+(?:\.[0-9]+)?\b|\b[0-9]+(?:\.[0-9]+)?\b"
+    rf"|\b(?:{'|'.join(sorted(_NUMBER_WORDS, key=len, reverse=True))})\b)"
+    rf"(?:\s+(?P<scale>thousand|million|billion|trillion)\b)?"
+    rf"(?P<hyphen>-)?", re.IGNORECASE)
+_COUNTED = re.compile(r"\s*(?:of\s+(?:the\s+)?)?((?:[A-Za-z][\w.'\u2019-]*\s+){0,2}[A-Za-z][\w.'\u2019-]*)")
+_STOP_AFTER = {"the", "a", "an", "and", "or", "of", "to", "in", "on", "at", "for", "with", "by", "from", "as",
+               "is", "are", "was", "were", "that", "who", "which", "it", "its", "he", "she", "they", "we",
+               "p", "a.m", "p.m", "percent"}
+_PER = re.compile(r"^\s*(?:a|an|per|each)\s+(day|week|month|year)\b", re.IGNORECASE)
+
+COURT_WORDS = re.compile(
+    r"\b(?:court|courts|judge|judges|justice|injunction|ruling|ruled|rule[sd]?|order(?:ed)?|appeals?|"
+    r"habeas corpus|petition|lawsuit|sued|verdict|sentenced|sentence|upheld|blocked|halting|"
+    r"restraining|hearing|indicted|charges?)\b", re.IGNORECASE)
+
+_QUOTATION = re.compile(r"[\u201c\"]([^\u201c\u201d\"]{2,}?)[\u201d\"]")
+_SPEECH = (r"(?:said|says|told|stated|added|asked|argued|warned|wrote|posted|noted|explained|insisted|"
+           r"declared|described|emphasi[sz]ed|recorded)")
+_NAME = r"((?:[A-Z][\w.'\u2019-]*|de|del|la|von|van)(?:\s+(?:[A-Z][\w.'\u2019-]*|de|del|la|von|van)){0,3})"
+_SPEAKER_PATTERNS = (
+    re.compile(rf"{_NAME},?\s+(?:[a-z]+\s+){{0,1}}{_SPEECH}"),
+    re.compile(rf"{_SPEECH}\s+{_NAME}"),
+)
+
+
+@dataclass(frozen=True)
+class DatePhrase:
+    text: str
+    start: int
+    end: int
+    resolved: object  # dates.Resolved
+
+
+@dataclass(frozen=True)
+class Number:
+    text: str
+    start: int
+    end: int
+    value: float
+    qualifier: str
+    unit: str
+    per: str | None
+
+
+@dataclass(frozen=True)
+class Quotation:
+    text: str
+    start: int
+    end: int
+    speaker: str | None  # the name as written, or None
+
+
+def date_phrases(sentence, published, source_id=None):
+    """Date phrases in `sentence` that resolve against the publication date, in order."""
+    found = []
+    for m in _DATE_PHRASE.finditer(sentence):
+        phrase = m.group(0).strip(" ,")
+        core = re.sub(r"^(?:(?:on|in|since|by|during|from|the|this|last|next)\s+)+", "", phrase, flags=re.I)
+        first = core.split()[0].rstrip(".,") if core.split() else ""
+        if first.lower() in _AMBIGUOUS_MONTHS and not first[:1].isupper():
+            continue
+        if re.fullmatch(r"[0-9]{4}", core) and _inside_number(sentence, m.start(), m.end()):
+            continue
+        try:
+            resolved = dates.resolve_phrase(phrase, published, context=sentence, source_id=source_id)
+        except DateError:
+            continue
+        found.append(DatePhrase(phrase, m.start(), m.start() + len(m.group(0).rstrip(" ,")), resolved))
+    return found
+
+
+def _inside_number(text, start, end):
+    return (start > 0 and (text[start - 1].isdigit() or text[start - 1] in "$.,")) or \
+        (end < len(text) and text[end:end + 1].isdigit())
+
+
+def numbers(sentence, skip=()):
+    """Numbers in `sentence` with what they count; spans in `skip` (e.g. date phrases) are left out."""
+    out = []
+    for m in _NUMBER.finditer(sentence):
+        start, end = m.start("num"), m.end()
+        if any(s <= start < e for s, e in skip):
+            continue
+        raw = m.group("num")
+        word = raw.lower()
+        if word in _NUMBER_WORDS:
+            value = float(_NUMBER_WORDS[word])
+        else:
+            value = float(raw.replace(",", ""))
+            if re.search(r"[0-9]", sentence[end:end + 1]) or sentence[end:end + 1] in (":", "/") or \
+                    sentence[max(0, m.start("num") - 1):m.start("num")] in (":", "/"):
+                continue  # part of a time, a fraction or an identifier
+            if re.search(r"[A-Za-z]-$", sentence[:m.start("num")]):
+                continue  # a name such as MS-13
+        if m.group("scale"):
+            value *= _SCALE[m.group("scale").lower()]
+        currency = _CURRENCY.get(m.group("cur") or "")
+        rest = sentence[end:]
+        unit, per = currency, None
+        if m.group("hyphen"):  # "465-year sentence": the unit is the word after the hyphen
+            after = re.match(r"([A-Za-z]+)", rest)
+            unit = unit or (after.group(1) + "s" if after else None)
+        elif not unit:
+            counted = _COUNTED.match(rest)
+            if counted:
+                words = counted.group(1).split()
+                for i, w in enumerate(words):
+                    if w.lower().strip(".") in _STOP_AFTER or w.endswith((".", ",")) and i < len(words) - 1:
+                        words = words[:i + (0 if w.lower().strip(".") in _STOP_AFTER else 1)]
+                        break
+                words = [w.rstrip(".,") if w.count(".") < 2 else w for w in words]
+                while words and words[-1].lower() in _STOP_AFTER:
+                    words.pop()
+                if words and words[0].lower() not in _STOP_AFTER:
+                    unit = " ".join(words)
+        per_match = _PER.match(rest)
+        if per_match:
+            per = per_match.group(1).lower()
+        if not unit:
+            continue
+        qualifier = dict(_QUALIFIERS).get((m.group("qual") or "").lower(), "exact")
+        if word in ("dozen", "a dozen") or unit.lower().startswith("dozen"):
+            qualifier = "approx" if qualifier == "exact" and word != "dozen" else qualifier
+        number = int(value) if value == int(value) else value
+        out.append(Number(sentence[m.start():end].strip(), m.start(), end, number, qualifier, unit, per))
+    return out
+
+
+def quotations(sentence):
+    """Quoted passages with at least three words, each with the likely speaker named near it."""
+    out = []
+    matches = [m for m in _QUOTATION.finditer(sentence) if len(m.group(1).split()) >= 3]
+    outside = sentence
+    for m in matches:
+        outside = outside[:m.start()] + " " * (m.end() - m.start()) + outside[m.end():]
+    for m in matches:
+        out.append(Quotation(m.group(1).strip(), m.start(1), m.end(1),
+                             speaker_near(outside[:m.start()], outside[m.end():])))
+    return out
+
+
+def speaker_near(before, after):
+    """The name next to a speech verb ('..., said Enrique Anaya', 'Lee said: ...'), or None.
+
+    The words right after the quotation come first, then the nearest words before it."""
+    after = after[:120]
+    for pattern in (rf"^\W*{_SPEECH}\s+{_NAME}", rf"^\W*{_NAME},?\s+{_SPEECH}"):
+        m = re.search(pattern, after)
+        if m:
+            return _tidy(m.group(1))
+    found = [m for pattern in _SPEAKER_PATTERNS for m in pattern.finditer(before)]
+    if found:
+        return _tidy(max(found, key=lambda m: m.end()).group(1))
+    return None
+
+
+def _tidy(name):
+    words = name.split()
+    if re.fullmatch(rf"{_WEEKDAY}|{_MONTH}|Today|Yesterday", words[0]):
+        return None
+    while words and words[0] in ("The", "A", "An", "In", "On", "But", "And", "When", "If", "This", "That"):
+        words = words[1:]
+    return " ".join(words) or None
+
+
+def court_words(sentence):
+    """The court words in `sentence`, lowercased, each once, in order."""
+    seen = []
+    for m in COURT_WORDS.finditer(sentence):
+        word = m.group(0).lower()
+        if word not in seen:
+            seen.append(word)
+    return seen
+
+
+def match_entity(name, entities):
+    """The id of the entity whose name (or last name) is `name`, or None when none or several match."""
+    if not name:
+        return None
+    name = name.casefold()
+    exact = [k for k, e in entities.items() if (e.get("name") or "").casefold() == name]
+    if len(exact) == 1:
+        return exact[0]
+    partial = [k for k, e in entities.items()
+               if e.get("type") == "person" and name in (e.get("name") or "").casefold().split()]
+    return partial[0] if len(partial) == 1 else None
