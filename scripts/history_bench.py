@@ -21,11 +21,7 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
-from timeline.database import (
-    build,
-    cache,
-    history,  # noqa: E402
-)
+from timeline.database import build, cache, history  # noqa: E402
 
 _spec = importlib.util.spec_from_file_location("gen_corpus", os.path.join(ROOT, "scripts", "gen_corpus.py"))
 gen_corpus = importlib.util.module_from_spec(_spec)

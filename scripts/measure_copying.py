@@ -12,7 +12,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from timeline.across import corroboration
+from timeline.across import corroboration  # noqa: E402
 from timeline.inputs import sources  # noqa: E402
 
 

@@ -13,14 +13,7 @@ from timeline.across import suggest as suggestions
 from timeline.core.validate import did_you_mean
 from timeline.database import history as fact_history
 from timeline.database.cache import Cache, folder_for
-from timeline.errors import (
-    BuildError,
-    DateError,
-    InputError,
-    SiteError,
-    SourceRefused,
-    StoryExists,
-)
+from timeline.errors import BuildError, DateError, InputError, SiteError, SourceRefused, StoryExists
 from timeline.ingest.add_source import KINDS as INPUT_KINDS
 from timeline.problems import report
 from timeline.site import publish as publishing
@@ -61,16 +54,16 @@ def init(folder, title):
     try:
         written = api.init(folder, title)
     except StoryExists as e:
-        shown = ", ".join(os.path.relpath(p) for p in e.args[0][:3]) + (" ..." if len(e.args[0]) > 3 else "")
-        raise click.ClickException(f"{shown} already exist{'s' if len(e.args[0]) == 1 else ''}: timeline init never"
+        existing = ", ".join(os.path.relpath(p) for p in e.args[0][:3]) + (" ..." if len(e.args[0]) > 3 else "")
+        raise click.ClickException(f"{existing} already exist{'s' if len(e.args[0]) == 1 else ''}: timeline init never"
                                    " overwrites a story; choose a new or empty folder")
     except OSError as e:
         raise click.ClickException(f"cannot create the story in {folder}: {e.strerror or e}")
-    shown = os.path.relpath(os.path.abspath(folder))
+    relative = os.path.relpath(os.path.abspath(folder))
     for path in written:
         click.echo(f"  {os.path.relpath(path)}")
-    where = "" if shown == "." else f"cd {shown}\n    "
-    click.echo(f"Started a story in {shown}/. Next:\n    {where}timeline add-source PAGE.html   "
+    where = "" if relative == "." else f"cd {relative}\n    "
+    click.echo(f"Started a story in {relative}/. Next:\n    {where}timeline add-source PAGE.html   "
                "# a saved page, a WARC, a .txt or a URL\n    timeline check && timeline build && timeline serve")
 
 
@@ -230,7 +223,7 @@ def publish(publisher, options, facts_dir, sources_dir, db_path, metadata, dry_r
     _build(facts_dir, sources_dir, db_path, excerpts=True)
     merged, templates = publishing.assemble(folder, metadata)
     line = publishing.command(publisher, db_path, merged, templates, options)
-    click.echo(publishing.shown(line))
+    click.echo(publishing.as_typed(line))
     if dry_run:
         return
     try:
@@ -339,7 +332,7 @@ class Progress:
     def __init__(self, after=2.0):
         self.start = time.monotonic()
         self.after = after
-        self.shown = False
+        self.drawn = False
         self.tty = sys.stderr.isatty()
 
     def __call__(self, phase, done, total):
@@ -349,12 +342,12 @@ class Progress:
         filled = width * done // max(total, 1)
         line = f"\r{phase:<10} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}"
         click.echo(line, nl=False, err=True)
-        self.shown = True
+        self.drawn = True
 
     def clear(self):
-        if self.shown:
+        if self.drawn:
             click.echo("\r\x1b[K", nl=False, err=True)
-            self.shown = False
+            self.drawn = False
 
 
 @cli.command()

@@ -19,6 +19,7 @@ build cache's fingerprint, `timeline serve`'s watcher) goes through here, so all
   sees the new one).
 """
 import contextlib
+import hashlib
 import os
 import stat
 
@@ -58,6 +59,69 @@ def story_path(path, input_folder):
     """`path` as the story records it (in the database, in sources.yaml): relative to the story's folder,
     the one holding `input_folder` (its facts or sources folder), with '/' between its parts."""
     return os.path.relpath(path, os.path.dirname(os.path.abspath(input_folder))).replace(os.sep, "/")
+
+
+def identity(st):
+    """What identifies a file's version, from its os.stat result: size, modification and change times,
+    inode. The change time matters: a file rewritten and given back its modification time (touch -d)
+    still has a new ctime, which no program can set back."""
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+
+
+def looked_at(paths):
+    """(path, size, mtime_ns) of each of `paths`, or (path, None, None) for one that cannot be looked at:
+    enough to notice a change without opening anything (`timeline serve`'s watcher)."""
+    seen = []
+    for path in paths:
+        try:
+            info = os.stat(path)
+        except OSError:
+            seen.append((path, None, None))
+            continue
+        seen.append((path, info.st_size, info.st_mtime_ns))
+    return seen
+
+
+def write_atomically(path, data, replace=True):
+    """Write the bytes `data` to `path` so that a reader sees the old file or the new one, never half of
+    one: into a temporary file beside it, flushed to disk, then moved into place in one step. With
+    `replace` False an existing file is never replaced: FileExistsError, and nothing is written."""
+    tmp = f"{path}.{os.getpid()}.tmp"
+    try:
+        with open(tmp, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        if replace:
+            os.replace(tmp, path)
+        else:
+            os.link(tmp, path)  # fails, rather than replacing, when the name is taken
+        _sync_folder(os.path.dirname(os.path.abspath(path)))
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+
+
+def put_in_place(tmp, path):
+    """Move the finished file `tmp` (written by another library: SQLite) to `path` in one step, with the
+    permissions a new file in its folder gets; a reader sees the old file or the new one."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)
+    with open(tmp, "rb") as f:
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+    _sync_folder(os.path.dirname(os.path.abspath(path)))
+
+
+def _sync_folder(folder):
+    """The folder's new entry on disk too (where the system allows it)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def kind_of(mode):
@@ -101,8 +165,6 @@ def read_bytes(path, limit):
 def sha256_of(path, limit):
     """(sha256 hex digest, os.stat result) of the regular file at `path`, read in pieces; a file over
     `limit` bytes raises Unreadable (with its size). Raises as read_bytes does."""
-    import hashlib
-
     digest = hashlib.sha256()
     with _open_regular(path) as (f, st):
         if st.st_size > limit:

@@ -66,7 +66,7 @@ class Checker:
         self.add(item.line_of(key), "wrong-type", f"'{key}' must be text, not {kind}")
         return None
 
-    def shown(self, item, key, what, lines=False, required=False):
+    def visible(self, item, key, what, lines=False, required=False):
         """`item[key]` as text a reader is shown: None, with a problem, when it has nothing visible in it
         (only spaces, zero-width or control characters) or holds a control character or a bidirectional
         override; `lines`: it may run over several lines (notes, descriptions). An empty value is None
@@ -121,22 +121,22 @@ def read_list(path, checker, unreadable="remove it, or put a readable file there
     is the file as shown): a file that cannot be read or parsed, an empty file, one that is not a list.
     `unreadable`, `empty` and `not_a_list` say what to do, for the file at hand. FileNotFoundError is
     the caller's (whether the file must exist is its rule)."""
-    shown = checker.path
+    where = checker.path
     try:
         data = yamlfile.read(path)
     except YamlProblem as e:
         checker.add(e.line, e.code, e.message)
         return None
     except Unreadable as e:
-        checker.add(1, "unreadable-file", f"cannot read {shown}: {e.reason}: {unreadable}")
+        checker.add(1, "unreadable-file", f"cannot read {where}: {e.reason}: {unreadable}")
         return None
     except FileNotFoundError:
         raise
     except OSError as e:
-        checker.add(1, "unreadable-file", f"cannot read {shown}: {e.strerror}")
+        checker.add(1, "unreadable-file", f"cannot read {where}: {e.strerror}")
         return None
     if data is None:
-        checker.add(1, "empty-file", empty or f"{os.path.basename(shown)} holds nothing: add entries, or delete the file")
+        checker.add(1, "empty-file", empty or f"{os.path.basename(where)} holds nothing: add entries, or delete the file")
         return None
     if not isinstance(data, Sequence):
         checker.add(getattr(data, "line", 1), "not-a-list",
@@ -156,7 +156,7 @@ _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u20
 
 
 def text_problem(value, lines=False, required=False):
-    """(code, message) when `value` is not text a reader can be shown, else None (see Checker.shown)."""
+    """(code, message) when `value` is not text a reader can be shown, else None (see Checker.visible)."""
     inner = value.strip()
     plain = inner.replace("\n", " ").replace("\t", " ").replace("\r", " ") if lines else inner
     if plain and plain.isascii() and plain.isprintable():

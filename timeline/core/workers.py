@@ -10,8 +10,15 @@ that dies (killed for memory, say) or cannot start leaves its work to this proce
 back the results as far as the workers got, `share` and `Background` do a dead worker's tasks here,
 and `Helpers` that cannot start raise Failed.
 """
+import concurrent.futures
 import contextlib
+import gc
+import multiprocessing
 import os
+import pickle
+import tempfile
+import threading
+from concurrent.futures.process import BrokenProcessPool
 
 from timeline.errors import WorkersFailed
 
@@ -44,9 +51,6 @@ class Stream:
     the first task whose worker failed (the caller works out the rest)."""
 
     def __init__(self, function, jobs):
-        import concurrent.futures
-        import multiprocessing
-
         self.function, self.futures = function, []
         try:
             self.pool = concurrent.futures.ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"))
@@ -54,8 +58,6 @@ class Stream:
             self.pool = None
 
     def submit(self, task):
-        from concurrent.futures.process import BrokenProcessPool
-
         if self.pool is not None:
             try:
                 self.futures.append(self.pool.submit(self.function, task))
@@ -64,8 +66,6 @@ class Stream:
 
     def results(self, progress=None):
         """[function(task)] of the tasks in order, as far as the workers got; `progress(done, total)`."""
-        from concurrent.futures.process import BrokenProcessPool
-
         out = []
         try:
             for future in self.futures:
@@ -89,9 +89,6 @@ def handed_over(value):
     """The path of a temporary file holding `value` pickled, for workers to load (`taken`): a worker
     started with a large argument makes this process wait until the new interpreter has read it all;
     a file is written in a fraction of that time. The file is removed afterwards."""
-    import pickle
-    import tempfile
-
     fd, path = tempfile.mkstemp(prefix="timeline-", suffix=".pickle")  # closed before a worker opens it (Windows)
     try:
         with os.fdopen(fd, "wb") as f:
@@ -104,8 +101,6 @@ def handed_over(value):
 
 def taken(path):
     """The value `handed_over` wrote to `path`."""
-    import pickle
-
     with open(path, "rb") as f:
         return pickle.load(f)
 
@@ -120,9 +115,6 @@ def share(function, tasks, here, pool):
     The workers are given a few tasks at a time (two each and one more), never all at once: a task
     this process takes is one never given, so no given task is ever cancelled (Python 3.11's pool
     fails in its own thread when a worker dies while a cancelled task is still listed)."""
-    import concurrent.futures
-    from concurrent.futures.process import BrokenProcessPool
-
     if pool is None or len(tasks) < 2:
         return [here(task) for task in tasks]
     current = pool if callable(pool) else (lambda: pool)
@@ -156,8 +148,6 @@ _held = []  # in a Helpers worker: the value it was handed
 
 
 def _hold(path):
-    import gc
-
     gc.disable()  # the work here makes many small objects and no cycles (timeline.facts._no_cycle_collection)
     _held[:] = [taken(path)]
 
@@ -174,8 +164,6 @@ class Helpers:
     in a thread, while this process goes on: `self.pool` is None until then). Close them when done."""
 
     def __init__(self, jobs, value, first=None, after=None):
-        import threading
-
         self.pool = self.first = None
         self._lock = threading.Lock()
         self._closed = self._first_taken = False
@@ -194,9 +182,6 @@ class Helpers:
             self._thread.start()
 
     def _start(self, jobs, path, first):
-        import concurrent.futures
-        import multiprocessing
-
         if self._closed:  # let go before they were needed
             return
         try:
@@ -258,12 +243,9 @@ class Background:
     arguments once they are sent: `make_args` makes them again if they are needed here."""
 
     def __init__(self, function, make_args, jobs):
-        import threading
-
         self.function, self.make_args, self.pool, self.pending = function, make_args, None, None
         self._lock = threading.Lock()
         if jobs > 1:
-            import multiprocessing
 
             try:
                 self.pool = multiprocessing.get_context("spawn").Pool(1)

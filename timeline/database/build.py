@@ -15,23 +15,8 @@ from timeline.across import corroboration
 from timeline.core import files, memory, workers
 from timeline.database import history, patch, schema
 from timeline.database.cache import SOURCE_TABLES as CACHED_TABLES
-from timeline.database.cache import (
-    Cache,
-    file_state,
-    fingerprint_of,
-    folder_for,
-    input_hashes,
-)
-from timeline.database.write import (
-    disk_message,
-    lock,
-    put_in_place,
-    remove_leftovers,
-    start_database,
-    temp_path,
-    verify,
-    write,
-)
+from timeline.database.cache import Cache, file_state, fingerprint_of, folder_for, input_hashes
+from timeline.database.write import disk_message, lock, remove_leftovers, start_database, temp_path, verify, write
 from timeline.errors import BuildError, InputError, WorkersFailed
 from timeline.inputs import articles
 from timeline.inputs.facts import dependencies
@@ -113,7 +98,7 @@ def _build(db_path, facts_dir, sources_dir, wait, progress, use_cache, excerpts,
                     start_database(tmp, inputs.sources)  # as a helper would have: the same bytes
                 write(tmp, inputs, progress, excerpts, started=not excerpts)
                 verify(tmp, jobs)
-                put_in_place(tmp, db_path)
+                files.put_in_place(tmp, db_path)
             except sqlite3.DatabaseError as e:
                 raise BuildError(disk_message(e, db_path)) from None
             except OSError as e:
@@ -218,7 +203,7 @@ def _patch(cache, manifest, db_path, facts_dir, sources_dir, hashes, states, fin
             try:
                 shutil.copyfile(db_path, tmp)
                 n_facts = patch.apply(tmp, new, changed, sources, revisions)
-                put_in_place(tmp, db_path)
+                files.put_in_place(tmp, db_path)
             finally:
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(tmp)

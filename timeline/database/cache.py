@@ -27,6 +27,8 @@ import sqlite3
 import sys
 import time
 
+import pysbd
+
 from timeline.core import files
 from timeline.errors import Unreadable
 from timeline.records import FACT_FIELDS
@@ -112,8 +114,6 @@ def imported_modules(names):
 
 
 def _external():
-    import pysbd  # here: only a build that reads the cache asks which pysbd made its sentences
-
     return f"{sys.version_info[:2]} pysbd {getattr(pysbd, '__version__', '?')}"
 
 
@@ -397,14 +397,14 @@ def input_hashes(facts_dir, sources_dir, known=None, now=None):
             except Unreadable as e:
                 found[name] = "unreadable: " + e.reason
                 continue
-            state = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+            state = files.identity(st)
             before = known.get(full)
             if isinstance(before, list) and len(before) == 5 and before[:4] == state:
                 sha = before[4]
             else:
                 try:
                     sha, st = files.sha256_of(full, HASH_LIMIT)
-                    state = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+                    state = files.identity(st)
                 except FileNotFoundError:
                     continue
                 except Unreadable as e:
@@ -423,8 +423,6 @@ def input_hashes(facts_dir, sources_dir, known=None, now=None):
 
 
 def file_state(path):
-    """What identifies one written database file: its size, modification and change times, and inode.
-    The change time matters: a database edited in place and given back its modification time (touch -d)
-    still has a new ctime, which no program can set back, so it is never taken for the one a build wrote."""
-    st = os.stat(path)
-    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+    """What identifies one written database file (files.identity): a database edited in place and given
+    back its modification time still has a new ctime, so it is never taken for the one a build wrote."""
+    return files.identity(os.stat(path))

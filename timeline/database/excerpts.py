@@ -3,6 +3,7 @@
 Full article texts are other people's copyright; a public site needs only the words its facts cite
 and enough around them to read them in context.
 """
+import json
 
 
 def keep(rows, neighbours=1):
@@ -51,8 +52,6 @@ def _kept_quotes_only(row, texts):
     """A fact_history row whose earlier quotes (in `previous`) are kept only where their words are in a
     kept sentence of their source (`texts`: {source id: [sentence text]}): an old quote of a sentence
     the excerpts leave out would publish it after all. A dropped quote is null."""
-    import json
-
     if not row.get("previous"):
         return row
     previous = json.loads(row["previous"])

@@ -83,15 +83,15 @@ class RecordedSources(collections.abc.Mapping):
     def __getitem__(self, sid):
         if sid not in self.loaded:
             source = Source(**dict(zip(SOURCE_KEYS, self.rows[sid])))
-            check = Checker("sources.yaml")
+            checker = Checker("sources.yaml")
             try:
                 if source.published:
                     source.published_date = dates.parse_published(source.published)
             except DateError:
                 raise PatchFallback(f"source {sid}: its publication date cannot be read") from None
             # The last build checked this path (inside the sources folder) and nothing there changed since.
-            read_text(source, os.path.join(self.root, source.path), check, self.cache)
-            if check.problems or not source.text:
+            read_text(source, os.path.join(self.root, source.path), checker, self.cache)
+            if checker.problems or not source.text:
                 raise PatchFallback(f"source {sid} is not as recorded")
             self.loaded[sid] = source
         return self.loaded[sid]
@@ -120,9 +120,9 @@ def _read_changed(facts_dir, names, cache, depends, relative_to, sources, entiti
         path = os.path.join(facts_dir, name)
         if not os.path.exists(path):
             continue  # removed: its facts only leave
-        check = Checker(display_path(path, relative_to))
-        pairs = list(facts.read_file(path, check, sources, entities))
-        if check.problems:
+        checker = Checker(display_path(path, relative_to))
+        pairs = list(facts.read_file(path, checker, sources, entities))
+        if checker.problems:
             raise PatchFallback(f"{name} has problems")
         key = file_key(path, depends)
         if key:
@@ -134,10 +134,10 @@ def _read_changed(facts_dir, names, cache, depends, relative_to, sources, entiti
     return new
 
 
-def check_across(conn, facts_dir, files, new, relative_to=None):
-    """Fact ids are unique across files and every resolution still holds; raises PatchFallback otherwise."""
-    marks = ", ".join("?" * len(files))
-    others = conn.execute(f"SELECT id, topic FROM facts WHERE file NOT IN ({marks})", files).fetchall()
+def check_across(conn, facts_dir, changed, new, relative_to=None):
+    """Fact ids are unique across changed and every resolution still holds; raises PatchFallback otherwise."""
+    marks = ", ".join("?" * len(changed))
+    others = conn.execute(f"SELECT id, topic FROM facts WHERE file NOT IN ({marks})", changed).fetchall()
     seen = {fid.casefold() for fid, _ in others}
     for fact in new:
         folded = fact["id"].casefold()
@@ -153,8 +153,8 @@ def check_across(conn, facts_dir, files, new, relative_to=None):
             raise PatchFallback("the resolutions no longer hold")
 
 
-def apply(path, new, files, sources, history=None):
-    """Patch the database copy at `path`: the facts of `files` (repository paths) leave, `new` come in.
+def apply(path, new, changed, sources, history=None):
+    """Patch the database copy at `path`: the facts of `changed` (repository paths) leave, `new` come in.
     `history`: (fact_history rows, the fact ids whose rows changed, or None for all), after new commits."""
     new = sorted(new, key=lambda f: f["id"])
     conn = sqlite3.connect(path, isolation_level=None)
@@ -165,7 +165,7 @@ def apply(path, new, files, sources, history=None):
         conn.execute("BEGIN")
         conn.execute("PRAGMA defer_foreign_keys = ON")  # checked at COMMIT: a fact may leave and come back
         conn.execute("CREATE TEMP TABLE gone (id TEXT PRIMARY KEY)")
-        conn.execute(f"INSERT INTO gone SELECT id FROM facts WHERE file IN ({', '.join('?' * len(files))})", files)
+        conn.execute(f"INSERT INTO gone SELECT id FROM facts WHERE file IN ({', '.join('?' * len(changed))})", changed)
         conn.execute("CREATE TEMP TABLE added (id TEXT PRIMARY KEY)")
         conn.executemany("INSERT INTO added VALUES (?)", [(f["id"],) for f in new])
         topics = {t for (t,) in conn.execute("SELECT DISTINCT topic FROM facts WHERE id IN (SELECT id FROM gone)")}

@@ -175,21 +175,6 @@ def _run_check(path, sql):
         conn.close()
 
 
-def put_in_place(tmp, db_path):
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)
-    with open(tmp, "rb") as f:
-        os.fsync(f.fileno())
-    os.replace(tmp, db_path)
-    with contextlib.suppress(OSError):
-        dir_fd = os.open(os.path.dirname(db_path), os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-
-
 def temp_path(db_path):
     fd, tmp = tempfile.mkstemp(prefix=os.path.basename(db_path) + ".building-", dir=os.path.dirname(db_path))
     os.close(fd)

@@ -57,11 +57,11 @@ def add_source(target, sources_dir="sources", source_id=None, overrides=None, re
     overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
     sources_dir = os.path.abspath(sources_dir)
     yaml_path = os.path.join(sources_dir, "sources.yaml")
-    shown_yaml = display_path(yaml_path, relative_to)
+    where_yaml = display_path(yaml_path, relative_to)
     if not os.path.isdir(sources_dir):
         raise SourceRefused(f"there is no sources folder {display_path(sources_dir, relative_to)}/: run this in the"
                       " story's folder, or give --sources")
-    existing, before = _existing(yaml_path, sources_dir, shown_yaml, relative_to)
+    existing, before = _existing(yaml_path, sources_dir, where_yaml, relative_to)
     if "published" in overrides:
         try:
             dates.parse_published(overrides["published"])
@@ -139,12 +139,12 @@ def add_source(target, sources_dir="sources", source_id=None, overrides=None, re
     _verify(yaml_path, sources_dir, source_id, before, [text_file, original_file], relative_to)
     lines = [line for line in page.text.splitlines() if line.strip()]
     return Added(source_id, kind, entry, evidence, missing, remarks, chosen, shared, len(lines),
-                 sum(len(line.split()) for line in lines), shown_yaml)
+                 sum(len(line.split()) for line in lines), where_yaml)
 
 
 # ---------------------------------------------------------------- reading the input
 
-def _existing(yaml_path, sources_dir, shown, relative_to):
+def _existing(yaml_path, sources_dir, where, relative_to):
     """({id: Source}, bytes of sources.yaml or None when there is none yet)."""
     if not os.path.exists(yaml_path):
         return {}, None
@@ -152,7 +152,7 @@ def _existing(yaml_path, sources_dir, shown, relative_to):
         with open(yaml_path, "rb") as f:
             before = f.read()
     except OSError as e:
-        raise SourceRefused(f"cannot read {shown}: {e.strerror}") from None
+        raise SourceRefused(f"cannot read {where}: {e.strerror}") from None
     known, problems = load_sources(sources_dir, relative_to)
     if known is None and problems and problems[0].code != "empty-file":
         raise SourceRefused(f"{problems[0]}: fix sources.yaml first (timeline check lists every problem)")
@@ -161,7 +161,7 @@ def _existing(yaml_path, sources_dir, shown, relative_to):
 
 def _read(path):
     """(bytes, kind) of a file: 'warc', 'html' or 'text'; anything else is refused."""
-    shown = os.path.basename(path)
+    where = os.path.basename(path)
     try:
         if os.path.isdir(path):
             raise SourceRefused(f"{path} is a folder: give one saved page, WARC or text file")
@@ -170,7 +170,7 @@ def _read(path):
         with open(path, "rb") as f:
             size = os.fstat(f.fileno()).st_size
             if size > archive.MAX_BYTES:
-                raise SourceRefused(f"{shown} is {size / 2**20:.1f} MB; the limit is {archive.MAX_BYTES / 2**20:g} MB:"
+                raise SourceRefused(f"{where} is {size / 2**20:.1f} MB; the limit is {archive.MAX_BYTES / 2**20:g} MB:"
                               " save only the article's page (for a WARC, one page without its media)")
             data = f.read(archive.MAX_BYTES + 1)
     except FileNotFoundError:
@@ -180,21 +180,21 @@ def _read(path):
     if archive.is_warc(data):
         return data, "warc"
     if data.startswith(b"%PDF"):
-        raise SourceRefused(f"{shown} is a PDF: save the article as a web page (.html) or copy its text into a .txt file")
+        raise SourceRefused(f"{where} is a PDF: save the article as a web page (.html) or copy its text into a .txt file")
     if data.startswith(b"PK\x03\x04"):
-        raise SourceRefused(f"{shown} is a ZIP file (a WACZ from Webrecorder or browsertrix is one): unzip it and add"
+        raise SourceRefused(f"{where} is a ZIP file (a WACZ from Webrecorder or browsertrix is one): unzip it and add"
                       " the WARC inside (archive/*.warc.gz)")
     if not data.strip():
-        raise SourceRefused(f"{shown} is empty: there is no article in it")
+        raise SourceRefused(f"{where} is empty: there is no article in it")
     head = data[:8192]
     if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise SourceRefused(f"{shown} is a binary file, not a web page or text: give a saved page (.html), a WARC or"
+        raise SourceRefused(f"{where} is a binary file, not a web page or text: give a saved page (.html), a WARC or"
                       " a UTF-8 text file")
     if re.search(rb"(?i)<(?:!doctype\s+html|html|head|body)\b", head) or \
             re.match(rb"(?is)\s*(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:meta|title|article|div|p)\b", head):
         return data, "html"
     if len(data) > MAX_ARTICLE_BYTES:
-        raise SourceRefused(f"{shown} is {len(data) / 2**20:.0f} MB of text; one article is far smaller: split it")
+        raise SourceRefused(f"{where} is {len(data) / 2**20:.0f} MB of text; one article is far smaller: split it")
     return data, "text"
 
 
@@ -285,9 +285,9 @@ def propose_id(outlet, title, existing, sources_dir, fallback="source"):
     base = "-".join(p for p in (outlet_part, "-".join(title_words[:3])) if p) or slug(fallback, 6) or "source"
     base = base[:60].rstrip("-")
     taken = {s.casefold() for s in existing}
-    files = {n.split(".")[0] for n in os.listdir(sources_dir)}
+    stored = {n.split(".")[0] for n in os.listdir(sources_dir)}
     candidate, n = base, 2
-    while candidate in taken or candidate in files:
+    while candidate in taken or candidate in stored:
         candidate, n = f"{base}-{n}", n + 1
     return candidate
 
@@ -391,12 +391,12 @@ def appended(before, entry):
         (text + entry_text(entry, indent)).encode("utf-8")
 
 
-def _write(yaml_path, before, entry, files):
+def _write(yaml_path, before, entry, new_files):
     """The files, then sources.yaml atomically; on any failure what was written is removed."""
     new_yaml = appended(before, entry)
     written = []
     try:
-        for path, data in files:
+        for path, data in new_files:
             _write_new(path, data)
             written.append(path)
         current = None
@@ -405,7 +405,7 @@ def _write(yaml_path, before, entry, files):
                 current = f.read()
         if current != before:
             raise SourceRefused("sources.yaml changed while the source was being added: run the command again")
-        _replace(yaml_path, new_yaml)
+        files.write_atomically(yaml_path, new_yaml)
     except BaseException:
         for path in written:
             _remove(path)
@@ -414,30 +414,11 @@ def _write(yaml_path, before, entry, files):
 
 def _write_new(path, data):
     """Write a file that must not exist yet (never replaces one), atomically."""
-    tmp = f"{path}.{os.getpid()}.tmp"
-    with open(tmp, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
     try:
-        os.link(tmp, path)
+        files.write_atomically(path, data, replace=False)
     except FileExistsError:
         raise SourceRefused(f"{os.path.basename(path)} appeared in the sources folder meanwhile: run the command"
-                      " again") from None
-    finally:
-        _remove(tmp)
-
-
-def _replace(path, data):
-    tmp = f"{path}.{os.getpid()}.tmp"
-    try:
-        with open(tmp, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    finally:
-        _remove(tmp)
+                            " again") from None
 
 
 def _remove(path):
@@ -447,7 +428,7 @@ def _remove(path):
         pass
 
 
-def _verify(yaml_path, sources_dir, source_id, before, files, relative_to):
+def _verify(yaml_path, sources_dir, source_id, before, new_files, relative_to):
     """Read sources.yaml back as the build does: the new source must be there, with no problem of its own."""
     known, problems = load_sources(sources_dir, relative_to)
     mine = [p for p in problems if known is None or source_id not in known or p.line >= known[source_id].line]
@@ -456,8 +437,8 @@ def _verify(yaml_path, sources_dir, source_id, before, files, relative_to):
     if before is None:
         _remove(yaml_path)
     else:
-        _replace(yaml_path, before)
-    for path in files:
+        files.write_atomically(yaml_path, before)
+    for path in new_files:
         if path:
             _remove(path)
     reason = str(mine[0]) if mine else "the new entry could not be read back"

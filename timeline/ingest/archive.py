@@ -11,7 +11,9 @@ compresses it anyway, the compressed bytes are kept with their Content-Encoding 
 change: h11 undoes chunked transfer coding, so a Transfer-Encoding header is left out.
 """
 import datetime
+import gzip
 import io
+import zlib
 from dataclasses import dataclass
 
 from timeline.errors import ArchiveError
@@ -38,8 +40,6 @@ def is_warc(data):
     if data.startswith(b"WARC/"):
         return True
     if data.startswith(b"\x1f\x8b"):
-        import gzip
-        import zlib
 
         try:
             return zlib.decompressobj(31).decompress(data[:65536], 16).startswith(b"WARC/")
@@ -50,6 +50,7 @@ def is_warc(data):
 
 def html_responses(data):
     """([Response], number of records) for the HTML responses (status 200) in the WARC bytes `data`."""
+    # warcio, httpx: loaded when a WARC or a URL is added, not by every command that imports this stage
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
@@ -94,7 +95,7 @@ def _first_line(error):
 
 def fetch(url, timeout=TIMEOUT, now=None):
     """(WARC bytes, final address, capture time) for `url`; raises ArchiveError with one clear line."""
-    import httpx
+    import httpx  # 80 ms to load: only a URL needs it
 
     if not url.lower().startswith(("http://", "https://")):
         raise ArchiveError(f"'{url}' is not a web address: give one starting with http:// or https://")
@@ -132,6 +133,7 @@ def fetch(url, timeout=TIMEOUT, now=None):
 
 
 def _warc(hops, body, captured):
+    # warcio: only a URL being archived needs it
     from warcio.statusandheaders import StatusAndHeaders
     from warcio.warcwriter import WARCWriter
 

@@ -9,6 +9,7 @@ said to be; a value they or other evidence contradict is noted. A value nothing 
 publication date keeps the offset the page gives it; a time without an offset is dropped (the date
 stays) and the notes say so.
 """
+import datetime
 import logging
 import re
 from dataclasses import dataclass, field
@@ -63,6 +64,7 @@ def decode(data, declared=None):
 
 def extract(html, url=None):
     """Page for the HTML text `html`; `url` is where it came from (a WARC record's or a fetch's), if known."""
+    # trafilatura and htmldate take a quarter of a second to load: only a page being added needs them
     import lxml.html
     import trafilatura
 
@@ -121,6 +123,7 @@ def _credit(name, page):
 
 def _library(html, base):
     """What trafilatura's metadata and htmldate find: {field: value}, to check the evidence against."""
+    # loaded here for the same reason as in extract()
     import htmldate
     import trafilatura
 
@@ -230,8 +233,6 @@ def published_iso(raw):
 
 
 def _instant(iso):
-    import datetime
-
     return datetime.datetime.fromisoformat(iso) if "T" in iso else None
 
 

@@ -13,24 +13,24 @@ SET_ASIDE_KEYS = ("source", "quote", "reason")
 RESOLUTION_KEYS = ("topic", "stands", "reason")
 
 
-def load_set_aside(path, shown, sources, repo_file):
+def load_set_aside(path, where, sources, repo_file):
     """([{source_id, sentence_ids, quote, start, end, reason, file, line}], [Problem]) from set-aside.yaml."""
-    check = Checker(shown)
+    checker = Checker(where)
     if not os.path.exists(path):
         return [], []
-    data = read_list(path, check) or []
+    data = read_list(path, checker) or []
     out = []
     for item, line in zip(data, getattr(data, "lines", [])):
         if not isinstance(item, yamlfile.Mapping):
-            check.add(line, "not-a-mapping", "each entry is a mapping with keys source, quote and reason")
+            checker.add(line, "not-a-mapping", "each entry is a mapping with keys source, quote and reason")
             continue
-        check.keys(item, SET_ASIDE_KEYS, SET_ASIDE_KEYS, "set-aside entry")
-        sid, quote, reason = (check.text(item, k) for k in SET_ASIDE_KEYS)
+        checker.keys(item, SET_ASIDE_KEYS, SET_ASIDE_KEYS, "set-aside entry")
+        sid, quote, reason = (checker.text(item, k) for k in SET_ASIDE_KEYS)
         if not (sid and quote and reason and reason.strip()):
             continue
         source = sources.get(sid)
         if source is None:
-            check.add(item.line_of("source"), "unknown-source",
+            checker.add(item.line_of("source"), "unknown-source",
                       f"set-aside: source '{sid}' is not in sources.yaml (known: {', '.join(sorted(sources))})")
             continue
         if not source.text:
@@ -38,11 +38,11 @@ def load_set_aside(path, shown, sources, repo_file):
         try:
             match = quotes.find(source.text, quote)
         except QuoteProblem as e:
-            check.add(item.line_of("quote"), e.code, f"set-aside: in source '{sid}': {e.message}")
+            checker.add(item.line_of("quote"), e.code, f"set-aside: in source '{sid}': {e.message}")
             continue
         out.append({"source_id": sid, "quote": source.text[match.start:match.end], "start": match.start,
                     "end": match.end, "reason": reason.strip(), "file": repo_file, "line": item.line})
-    return out, check.problems
+    return out, checker.problems
 
 
 def load_resolutions(facts_dir, facts, relative_to=None):
@@ -50,39 +50,39 @@ def load_resolutions(facts_dir, facts, relative_to=None):
     path = os.path.join(facts_dir, RESOLUTIONS_FILE)
     if not os.path.exists(path):
         return [], []
-    shown = os.path.relpath(path, relative_to or os.getcwd())
-    check = Checker(shown)
-    data = read_list(path, check) or []
+    where = os.path.relpath(path, relative_to or os.getcwd())
+    checker = Checker(where)
+    data = read_list(path, checker) or []
     by_id = {f["id"]: f for f in facts}
     topics = {f["topic"] for f in facts if f["topic"]}
     out, seen = [], {}
     for item, line in zip(data, getattr(data, "lines", [])):
         if not hasattr(item, "line_of"):
-            check.add(line, "not-a-mapping", "each resolution is a mapping with keys " + ", ".join(RESOLUTION_KEYS))
+            checker.add(line, "not-a-mapping", "each resolution is a mapping with keys " + ", ".join(RESOLUTION_KEYS))
             continue
-        check.keys(item, RESOLUTION_KEYS, RESOLUTION_KEYS, "resolution")
-        topic, stands, reason = (check.text(item, k) for k in RESOLUTION_KEYS)
+        checker.keys(item, RESOLUTION_KEYS, RESOLUTION_KEYS, "resolution")
+        topic, stands, reason = (checker.text(item, k) for k in RESOLUTION_KEYS)
         if not (topic and stands and reason):
             continue
         if topic not in topics:
-            check.add(item.line_of("topic"), "unknown-topic",
+            checker.add(item.line_of("topic"), "unknown-topic",
                       f"topic '{topic}' is not the topic of any fact: check the spelling (topics are set by"
                       " 'topic:' in the fact files)")
             continue
         if stands not in by_id:
-            check.add(item.line_of("stands"), "unknown-fact",
+            checker.add(item.line_of("stands"), "unknown-fact",
                       f"resolution of '{topic}': stands '{stands}' is not a fact id: name the fact whose value stands")
             continue
         if by_id[stands]["topic"] != topic:
-            check.add(item.line_of("stands"), "bad-value",
+            checker.add(item.line_of("stands"), "bad-value",
                       f"resolution of '{topic}': fact '{stands}' has topic '{by_id[stands]['topic']}', not"
                       f" '{topic}': name one of that topic's facts")
             continue
         if topic in seen:
-            check.add(item.line_of("topic"), "duplicate-id",
+            checker.add(item.line_of("topic"), "duplicate-id",
                       f"topic '{topic}' is already resolved on line {seen[topic]}: keep one resolution per topic")
             continue
         seen[topic] = item.line
         out.append({"topic": topic, "stands": stands, "reason": reason.strip(), "file": files.story_path(path, facts_dir),
                     "line": item.line})
-    return out, check.problems
+    return out, checker.problems

@@ -65,7 +65,7 @@ def fact_date_conflicts(f, sources, seen=None):
     out = []
     if not f["date_start"]:
         return out
-    shown = set()
+    reported = set()
     for cite in f["citations"]:
         source = sources[cite["source_id"]]
         if source.published_date is None:
@@ -86,8 +86,8 @@ def fact_date_conflicts(f, sources, seen=None):
             if r.start.isoformat() <= f["date_end"] and f["date_start"] <= r.end.isoformat():
                 continue
             key = (source.id, phrase.text.lower())
-            if key not in shown:
-                shown.add(key)
+            if key not in reported:
+                reported.add(key)
                 out.append(_date_row(f, source.id, "phrase", phrase.text, r.start, r.end, r.basis))
     for sid in sorted({c["source_id"] for c in f["citations"]}):
         source = sources[sid]
@@ -126,7 +126,7 @@ def _sentence(source, cite):
     return source.text[start:end], start
 
 
-def date_fact(fact, item, text, check, sources, label):
+def date_fact(fact, item, text, checker, sources, label):
     """Fill date_start, date_end, date_precision, date_text, date_basis, date_label; False on a problem."""
     fact.update(date_start=None, date_end=None, date_precision=None, date_text=None, date_basis=None, date_label=None)
     given = None
@@ -134,14 +134,14 @@ def date_fact(fact, item, text, check, sources, label):
         try:
             given = dates.parse_date(text["date"])
         except DateError as e:
-            check.add(item.line_of("date"), "bad-date", f"{label}: date: {e}")
+            checker.add(item.line_of("date"), "bad-date", f"{label}: date: {e}")
             return False
     resolved = given
     if text["when"] is not None:
         sid = text["when_source"] or fact["citations"][0]["source_id"]
         if sid not in {c["source_id"] for c in fact["citations"]}:
             cited = ", ".join(dict.fromkeys(c["source_id"] for c in fact["citations"]))
-            check.add(item.line_of("when_source"), "unknown-source",
+            checker.add(item.line_of("when_source"), "unknown-source",
                       f"{label}: when_source '{sid}' is not one of this fact's sources: use one of this fact's"
                       f" sources: {cited}")
             return False
@@ -149,7 +149,7 @@ def date_fact(fact, item, text, check, sources, label):
         if source.published_date is None and source.published:
             return False  # sources.yaml gives a date that cannot be read: reported there, once
         if source.published_date is None:
-            check.add(item.line_of("when"), "bad-date",
+            checker.add(item.line_of("when"), "bad-date",
                       f"{label}: when: '{text['when']}' needs the publication date of '{sid}', which sources.yaml"
                       " does not give: add published there, or use date: instead")
             return False
@@ -159,13 +159,13 @@ def date_fact(fact, item, text, check, sources, label):
             resolved = dates.resolve_phrase(text["when"], source.published_date, direction=text["direction"],
                                             context=context, source_id=sid)
         except DateError as e:
-            check.add(item.line_of("when"), "bad-date", f"{label}: when: {e}")
+            checker.add(item.line_of("when"), "bad-date", f"{label}: when: {e}")
             return False
         if not _said_in(text["when"], source, cite):
             start, end = _sentences_of(source, cite)
-            check.add(item.line_of("when"), "when-not-in-sentence",
+            checker.add(item.line_of("when"), "when-not-in-sentence",
                       f"{label}: when: '{text['when']}' is not in the sentence it is read from (in '{sid}':"
-                      f" {quotes.shown(source.text[start:end])}): copy the date phrase as the sentence says it,"
+                      f" {quotes.quoted(source.text[start:end])}): copy the date phrase as the sentence says it,"
                       " cite the sentence that says it (when_source: names which source), or use date: instead")
             return False
         fact["date_text"] = text["when"]
@@ -173,7 +173,7 @@ def date_fact(fact, item, text, check, sources, label):
         if given is not None:
             within = resolved.start <= given.start <= resolved.end
             if not within or (given.end > resolved.end and given.precision != resolved.precision):
-                check.add(item.line_of("date"), "date-mismatch",
+                checker.add(item.line_of("date"), "date-mismatch",
                           f"{label}: date: {text['date']} ({given.start}..{given.end}) does not agree with"
                           f" when: {resolved.basis}: correct one of them")
                 return False
@@ -192,7 +192,7 @@ def date_fact(fact, item, text, check, sources, label):
                 continue
             if dates.guess_direction(_sentence_text(source, cite)) == "future":
                 continue
-            check.add(item.line_of("date") if "date" in item else item.line_of("when"), "date-after-source",
+            checker.add(item.line_of("date") if "date" in item else item.line_of("when"), "date-after-source",
                       f"{label}: dated {fact['date_label']}, after '{source.id}' was published"
                       f" ({source.published_date}), yet the sentence reports it as past: check the date,"
                       " or add direction: future if it was announced ahead")

@@ -9,35 +9,35 @@ ENTITY_TYPES = ("person", "organisation", "group", "place", "facility", "law", "
 ENTITIES_FILE = "entities.yaml"
 
 
-def load_entities(facts_dir, shown):
-    check = Checker(shown)
+def load_entities(facts_dir, where):
+    checker = Checker(where)
     path = os.path.join(facts_dir, ENTITIES_FILE)
     if not os.path.exists(path):
-        check.add(1, "missing-file", f"there is no {shown}: list the people, organisations and places there")
-        return None, check.problems
-    data = read_list(path, check)
+        checker.add(1, "missing-file", f"there is no {where}: list the people, organisations and places there")
+        return None, checker.problems
+    data = read_list(path, checker)
     if data is None:
-        return None, check.problems  # None: nothing is known about the entities (reported here)
+        return None, checker.problems  # None: nothing is known about the entities (reported here)
     entities = {}
     for item, line in zip(data, getattr(data, "lines", [])):
         if not isinstance(item, yamlfile.Mapping):
-            check.add(line, "not-a-mapping", "each entity is a mapping with keys " + ", ".join(ENTITY_KEYS))
+            checker.add(line, "not-a-mapping", "each entity is a mapping with keys " + ", ".join(ENTITY_KEYS))
             continue
-        check.keys(item, ENTITY_KEYS, ENTITY_KEYS, "entity")
-        values = {k: check.text(item, k) for k in ENTITY_KEYS}
-        eid = check.slug(item, "id", "entity id")
+        checker.keys(item, ENTITY_KEYS, ENTITY_KEYS, "entity")
+        values = {k: checker.text(item, k) for k in ENTITY_KEYS}
+        eid = checker.slug(item, "id", "entity id")
         if not eid:
             continue
         for key, lines in (("name", False), ("description", True)):
             if values[key]:  # reported, but the entity stays known: facts naming it are not reported again
-                check.shown(item, key, f"entity '{eid}'", lines=lines, required=True)
+                checker.visible(item, key, f"entity '{eid}'", lines=lines, required=True)
         if eid in entities:
             first = entities[eid]
-            check.add(item.line_of("id"), "duplicate-id",
+            checker.add(item.line_of("id"), "duplicate-id",
                       f"entity id '{eid}' is already used on line {first['line']}: give each entity its own id")
             continue
         if values["type"] and values["type"] not in ENTITY_TYPES:
-            check.add(item.line_of("type"), "bad-value",
+            checker.add(item.line_of("type"), "bad-value",
                       f"entity type '{values['type']}' is not allowed: {one_of(values['type'], ENTITY_TYPES)}")
         entities[eid] = {**values, "file": files.story_path(path, facts_dir), "line": item.line}
-    return entities, check.problems
+    return entities, checker.problems

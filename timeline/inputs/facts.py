@@ -8,14 +8,7 @@ import os
 import sys
 
 from timeline.core import files, memory, workers, yamlfile
-from timeline.core.validate import (
-    MAX_VALUE_BYTES,
-    Checker,
-    did_you_mean,
-    display_path,
-    one_of,
-    read_list,
-)
+from timeline.core.validate import MAX_VALUE_BYTES, Checker, did_you_mean, display_path, one_of, read_list
 from timeline.errors import QuoteProblem, Unreadable, WorkersFailed
 from timeline.inputs import dating
 from timeline.inputs.entities import ENTITIES_FILE
@@ -106,24 +99,24 @@ def _load_facts(facts_dir, sources, entities, relative_to, cache, progress, jobs
     checks = {}
 
     def check_for(path):
-        shown = display_path(path, relative_to)
-        return checks.setdefault(shown, Checker(shown))
+        where = display_path(path, relative_to)
+        return checks.setdefault(where, Checker(where))
 
     if cache is None:
         depends = None  # nothing is kept: no key is needed
     elif depends is None and sources is not None and entities is not None:
         depends = dependencies(sources, entities)
     names = fact_files(facts_dir, check_for)
-    known, todo = {}, []  # {name: pairs from the cache}, [(name, path, shown, key)] to read
+    known, todo = {}, []  # {name: pairs from the cache}, [(name, path, where, key)] to read
     for name in names:
         path = os.path.join(facts_dir, name)
-        check = check_for(path)
+        checker = check_for(path)
         key = file_key(path, depends) if depends else None
         pairs = cache.facts(key) if key else None
         if pairs is not None and _still_true(pairs, sources, entities):
             known[name] = pairs
         else:  # not known, or a cache entry that does not hold: read the file again
-            todo.append((name, path, check.path, key))
+            todo.append((name, path, checker.path, key))
     read = {}
     for (name, _, _, key), (pairs, problems, as_json) in zip(todo, _read_files(todo, sources, entities, jobs, helpers,
                                                                                  cache)):
@@ -133,23 +126,23 @@ def _load_facts(facts_dir, sources, entities, relative_to, cache, progress, jobs
     facts, seen = [], {}
     for number, name in enumerate(names, start=1):
         path = os.path.join(facts_dir, name)
-        check = check_for(path)
+        checker = check_for(path)
         if name in known:
             pairs = known[name]
         else:
             pairs, problems = read[name]
-            check.problems += problems
+            checker.problems += problems
         file = files.story_path(path, facts_dir)
         for fact, id_line in pairs:
             fact["file"] = file
             folded = fact["id"].casefold()
             if folded in seen:
                 where = seen[folded]
-                check.add(id_line, "duplicate-id",
+                checker.add(id_line, "duplicate-id",
                           f"fact id '{fact['id']}' is already used at {where[0]}:{where[1]}: ids are unique"
                           " across all files; rename one (keep the published one stable)")
                 continue
-            seen[folded] = (check.path, fact["line"])
+            seen[folded] = (checker.path, fact["line"])
             facts.append(fact)
         if progress:
             progress("facts", number, len(names))
@@ -158,11 +151,11 @@ def _load_facts(facts_dir, sources, entities, relative_to, cache, progress, jobs
 
 
 def _read_files(todo, sources, entities, jobs, helpers=None, cache=None):
-    """(pairs, problems, pairs as JSON or None) for each (name, path, shown, key) of `todo`, in order:
+    """(pairs, problems, pairs as JSON or None) for each (name, path, where, key) of `todo`, in order:
     here, or shared with worker processes when there is enough to read (`helpers`, or Helpers started
     for it). What this process checks is kept in the `cache` at once (its JSON is then None): while a
     worker still checks files."""
-    tasks = [(path, shown, key) for _, path, shown, key in todo]
+    tasks = [(path, where, key) for _, path, where, key in todo]
 
     def here(task):
         pairs, problems, as_json = _check_file(task, sources, entities)
@@ -196,17 +189,17 @@ def _check_held(task):
 
 def _check_file(task, sources, entities):
     """(pairs, problems, pairs as JSON when the file has a cache `key` and no problem, else None) for one file."""
-    path, shown, key = task
-    check = Checker(shown)
-    pairs = list(read_file(path, check, sources, entities))
+    path, where, key = task
+    checker = Checker(where)
+    pairs = list(read_file(path, checker, sources, entities))
     # check_circular=False: plain dicts and lists just made (15% quicker)
-    text = json.dumps(pairs, separators=(",", ":"), check_circular=False) if key and not check.problems else None
-    if sources and not check.problems:
+    text = json.dumps(pairs, separators=(",", ":"), check_circular=False) if key and not checker.problems else None
+    if sources and not checker.problems:
         if _seen.get("sources") is not sources:  # what the articles' stamps and sentences say, kept file to file
             _seen.update(sources=sources, seen=({}, {}))
         for fact, _ in pairs:  # its date conflicts, worked out here as they are where the file is checked
             fact["date_conflicts_found"] = dating.fact_date_conflicts(fact, sources, _seen["seen"]) or ()
-    return pairs, check.problems, text
+    return pairs, checker.problems, text
 
 
 def _size(path):
@@ -216,14 +209,14 @@ def _size(path):
         return 0
 
 
-def read_file(path, check, sources, entities):
+def read_file(path, checker, sources, entities):
     """(fact, line of its id) for every fact of one file that passes its checks."""
-    data = read_list(path, check) or []
+    data = read_list(path, checker) or []
     for item, line in zip(data, getattr(data, "lines", [])):
         if not isinstance(item, yamlfile.Mapping):
-            check.add(line, "not-a-mapping", "each fact is a mapping: '- id: ...' followed by its keys")
+            checker.add(line, "not-a-mapping", "each fact is a mapping: '- id: ...' followed by its keys")
             continue
-        fact = read_fact(item, check, sources, entities)
+        fact = read_fact(item, checker, sources, entities)
         if fact is not None:
             yield fact, item.line_of("id")
 
@@ -262,10 +255,10 @@ def file_key(path, depends):
         return None  # read as any file is, and reported
 
 
-def read_fact(item, check, sources, entities):
+def read_fact(item, checker, sources, entities):
     """A checked fact as a dict of column values (plus citations and entities), or None."""
-    check.keys(item, FACT_KEYS, ("id", "kind", "title", "sources"), "fact")
-    fid = check.slug(item, "id", "fact id")
+    checker.keys(item, FACT_KEYS, ("id", "kind", "title", "sources"), "fact")
+    fid = checker.slug(item, "id", "fact id")
     if not fid:
         return None
     label = f"fact '{fid}'"
@@ -273,50 +266,50 @@ def read_fact(item, check, sources, entities):
     for k in TEXT_KEYS:
         value = item.get(k)
         fine = value is None or isinstance(value, str) and len(value) <= MAX_VALUE_BYTES // 4
-        text[k] = value if fine else check.text(item, k)  # reports what is wrong with it
+        text[k] = value if fine else checker.text(item, k)  # reports what is wrong with it
     ok = True
     for key, lines in (("title", False), ("unit", False), ("notes", True)):
-        if text[key] and check.shown(item, key, label, lines=lines, required=key == "title") is None:
+        if text[key] and checker.visible(item, key, label, lines=lines, required=key == "title") is None:
             text[key] = None
             ok = False
     kind = text["kind"]
     if kind and kind not in KINDS:
-        check.add(item.line_of("kind"), "bad-kind", f"{label}: kind '{kind}' is not allowed: {one_of(kind, KINDS)}")
+        checker.add(item.line_of("kind"), "bad-kind", f"{label}: kind '{kind}' is not allowed: {one_of(kind, KINDS)}")
         ok = False
     for key, allowed in (("qualifier", QUALIFIERS), ("per", PERIODS), ("direction", DIRECTIONS)):
         if text[key] is not None and text[key] not in allowed:
-            check.add(item.line_of(key), "bad-value",
+            checker.add(item.line_of(key), "bad-value",
                       f"{label}: {key} '{text[key]}' is not allowed: {one_of(text[key], allowed)}")
             ok = False
-    value = check.number(item, "value")
+    value = checker.number(item, "value")
     if kind == "figure":
         for key in ("value", "unit"):
             if item.get(key) in (None, ""):
-                check.add(item.line, "missing-key", f"{label}: a figure needs '{key}'"
+                checker.add(item.line, "missing-key", f"{label}: a figure needs '{key}'"
                           + (" (a plain number)" if key == "value" else " (what was counted, or a currency code)"))
                 ok = False
     elif kind in KINDS:
         for key in ("value", "qualifier", "unit", "per"):
             if key in item:
-                check.add(item.line_of(key), "figure-only",
+                checker.add(item.line_of(key), "figure-only",
                           f"{label}: '{key}' belongs to figures; use kind: figure, or remove '{key}'")
                 ok = False
     if kind in ("statement", "claim") and not text["attributed_to"]:
-        check.add(item.line, "missing-key",
+        checker.add(item.line, "missing-key",
                   f"{label}: a {kind} needs 'attributed_to' (who said or claims it, an entity id; give an"
                   " unnamed or collective speaker an entity of its own)")
         ok = False
     if text["attributed_to"] and entities is not None and text["attributed_to"] not in entities:
-        check.add(item.line_of("attributed_to"), "unknown-entity",
+        checker.add(item.line_of("attributed_to"), "unknown-entity",
                   f"{label}: attributed_to '{text['attributed_to']}' is not in entities.yaml: "
                   + _known(text["attributed_to"], entities, "add it there"))
         ok = False
     if text["topic"] is not None:
-        ok = check.slug(item, "topic", "topic") is not None and ok
-    fact_entities = read_entity_refs(item, check, entities, label)
+        ok = checker.slug(item, "topic", "topic") is not None and ok
+    fact_entities = read_entity_refs(item, checker, entities, label)
     if fact_entities is None:
         ok = False
-    citations = read_citations(item, check, sources, label)
+    citations = read_citations(item, checker, sources, label)
     if citations is None:
         ok = False
     if not ok or not text["title"] or not kind:
@@ -325,39 +318,39 @@ def read_fact(item, check, sources, entities):
         "id": fid, "kind": sys.intern(kind), "title": text["title"].strip(),
         "value": value, "value_qualifier": (text["qualifier"] or "exact") if kind == "figure" else None,
         "unit": text["unit"], "value_per": text["per"], "attributed_to": text["attributed_to"],
-        "topic": text["topic"], "notes": text["notes"], "file": check.path, "line": item.line,
+        "topic": text["topic"], "notes": text["notes"], "file": checker.path, "line": item.line,
         "citations": citations, "entities": fact_entities,
     }
-    if not dating.date_fact(fact, item, text, check, sources, label):
+    if not dating.date_fact(fact, item, text, checker, sources, label):
         return None
     return fact
 
 
-def read_entity_refs(item, check, entities, label):
+def read_entity_refs(item, checker, entities, label):
     refs = item.get("entities")
     out = []
     if refs is None:
         return out
     if not isinstance(refs, yamlfile.Sequence):
-        check.add(item.line_of("entities"), "wrong-type", f"{label}: entities must be a list, e.g. [harbour-bridge, ann-lee]")
+        checker.add(item.line_of("entities"), "wrong-type", f"{label}: entities must be a list, e.g. [harbour-bridge, ann-lee]")
         return None
     ok = True
     for ref, line in zip(refs, refs.lines):
         if isinstance(ref, yamlfile.Mapping):
-            check.keys(ref, ("id", "role"), ("id",), "entity reference")
+            checker.keys(ref, ("id", "role"), ("id",), "entity reference")
             eid, role = ref.get("id"), ref.get("role") or "subject"
-            if isinstance(ref.get("role"), str) and ref["role"] and check.shown(ref, "role", label) is None:
+            if isinstance(ref.get("role"), str) and ref["role"] and checker.visible(ref, "role", label) is None:
                 ok = False
                 continue
         else:
             eid, role = ref, "subject"
         if not isinstance(eid, str) or not isinstance(role, str):
-            check.add(line, "wrong-type", f"{label}: each entity is an id or {{id: ..., role: ...}}")
+            checker.add(line, "wrong-type", f"{label}: each entity is an id or {{id: ..., role: ...}}")
             ok = False
         elif entities is None:
             ok = False  # entities.yaml could not be read: reported there
         elif eid not in entities:
-            check.add(line, "unknown-entity",
+            checker.add(line, "unknown-entity",
                       f"{label}: entity '{eid}' is not in entities.yaml: " + _known(eid, entities, "add it there"))
             ok = False
         elif (eid, role) not in out:
@@ -365,27 +358,27 @@ def read_entity_refs(item, check, entities, label):
     return out if ok else None
 
 
-def read_citations(item, check, sources, label):
+def read_citations(item, checker, sources, label):
     cites = item.get("sources")
     if cites is None:
         return None
     if not isinstance(cites, yamlfile.Sequence) or not cites:
-        check.add(item.line_of("sources"), "wrong-type",
+        checker.add(item.line_of("sources"), "wrong-type",
                   f"{label}: sources must be a list of '- source: <id>' / 'quote: <exact words>' entries")
         return None
     out, ok = [], True
     for cite, line in zip(cites, cites.lines):
         if not isinstance(cite, yamlfile.Mapping):
-            check.add(line, "wrong-type", f"{label}: each citation is a mapping with 'source' and 'quote'")
+            checker.add(line, "wrong-type", f"{label}: each citation is a mapping with 'source' and 'quote'")
             ok = False
             continue
-        check.keys(cite, CITATION_KEYS, ("source", "quote"), "citation")
-        sid, quote = check.text(cite, "source"), check.text(cite, "quote")
+        checker.keys(cite, CITATION_KEYS, ("source", "quote"), "citation")
+        sid, quote = checker.text(cite, "source"), checker.text(cite, "quote")
         occurrence = None
         if "occurrence" in cite:
-            occurrence = check.number(cite, "occurrence")
+            occurrence = checker.number(cite, "occurrence")
             if not isinstance(occurrence, int) or occurrence < 1:
-                check.add(cite.line_of("occurrence"), "bad-value",
+                checker.add(cite.line_of("occurrence"), "bad-value",
                           f"{label}: occurrence must be 1, 2, ... (which match of the quote to use)")
                 ok = False
                 continue
@@ -398,7 +391,7 @@ def read_citations(item, check, sources, label):
         source = sources.get(sid)
         if source is None:
             known = f"use one of: {', '.join(sorted(sources))}, or add it" if sources else "add it"
-            check.add(cite.line_of("source"), "unknown-source",
+            checker.add(cite.line_of("source"), "unknown-source",
                       f"{label}: source '{sid}' is not in sources.yaml: "
                       + _known(sid, sources, known + " to sources.yaml"))
             ok = False
@@ -410,7 +403,7 @@ def read_citations(item, check, sources, label):
             match = quotes.find(source.text, quote, occurrence)
         except QuoteProblem as e:
             line = cite.line_of("occurrence" if e.code == "bad-occurrence" else "quote")
-            check.add(line, e.code, f"{label}: in source '{sid}': {e.message}")
+            checker.add(line, e.code, f"{label}: in source '{sid}': {e.message}")
             ok = False
             continue
         position = source.sentence_at(match.start)

@@ -5,13 +5,7 @@ import os
 import re
 
 from timeline.core import files, yamlfile
-from timeline.core.validate import (
-    MAX_VALUE_BYTES,
-    Checker,
-    display_path,
-    read_list,
-    too_long,
-)
+from timeline.core.validate import MAX_VALUE_BYTES, Checker, display_path, read_list, too_long
 from timeline.errors import DateError, Unreadable
 from timeline.inputs import articles
 from timeline.problems import Problem
@@ -48,17 +42,17 @@ def load_sources(sources_dir, relative_to=None, cache=None, progress=None, jobs=
     root = os.path.dirname(sources_dir)
     yaml_path = os.path.join(sources_dir, "sources.yaml")
     folder = (sources_dir, os.path.realpath(sources_dir), {})  # the folder, its real path, real paths worked out
-    shown = display_path(yaml_path, relative_to)
-    check = Checker(shown)
+    where = display_path(yaml_path, relative_to)
+    checker = Checker(where)
     try:
-        data = read_list(yaml_path, check, unreadable="put a readable sources.yaml there",
+        data = read_list(yaml_path, checker, unreadable="put a readable sources.yaml there",
                          empty="sources.yaml lists no sources: add one entry per article",
                          not_a_list="sources.yaml must be a list of sources (lines starting '- id:')")
     except FileNotFoundError:
-        check.add(1, "missing-file", f"there is no {shown}: list the articles there (see the README)")
-        return None, check.problems
+        checker.add(1, "missing-file", f"there is no {where}: list the articles there (see the README)")
+        return None, checker.problems
     if data is None:
-        return None, check.problems
+        return None, checker.problems
     out = {}
     analysis = articles.Analysis(cache, jobs, parts, progress)  # begun while the rest is read
     try:
@@ -66,59 +60,59 @@ def load_sources(sources_dir, relative_to=None, cache=None, progress=None, jobs=
             if progress and number % 100 == 0:
                 progress("articles", number, len(data))
             if not isinstance(item, yamlfile.Mapping):
-                check.add(line, "not-a-mapping", "each source is a mapping with keys " + ", ".join(SOURCE_KEYS))
+                checker.add(line, "not-a-mapping", "each source is a mapping with keys " + ", ".join(SOURCE_KEYS))
                 continue
-            source = _source(item, check, out)
+            source = _source(item, checker, out)
             if source is None:
                 continue
             if source.path:
-                _read(source, item, root, folder, check)
+                _read(source, item, root, folder, checker)
             out[source.id] = source
             analysis.add(source)
         analysis.finish(out)
     finally:
         analysis.close()
     for source in out.values():
-        _check_sentences(source, check)
-    problems = check.problems
+        _check_sentences(source, checker)
+    problems = checker.problems
     if not problems:  # every path is known: any other file in the folder is one nothing can cite
         problems = _stray_files(sources_dir, root, out, relative_to)
     return out, problems
 
 
-def _source(item, check, seen):
-    check.keys(item, SOURCE_KEYS, tuple(k for k in REQUIRED if k != "sha256"), "source")
-    values = {k: check.text(item, k) for k in SOURCE_KEYS if k in item}
+def _source(item, checker, seen):
+    checker.keys(item, SOURCE_KEYS, tuple(k for k in REQUIRED if k != "sha256"), "source")
+    values = {k: checker.text(item, k) for k in SOURCE_KEYS if k in item}
     sid = values.get("id")
-    if not sid or not check.slug(item, "id"):
+    if not sid or not checker.slug(item, "id"):
         return None
     if sid in seen:
-        check.add(item.line_of("id"), "duplicate-id",
+        checker.add(item.line_of("id"), "duplicate-id",
                   f"source id '{sid}' is already used on line {seen[sid].line}: give each source its own id")
         return None
     sha = (values.get("sha256") or "").lower()
     if sha and not SHA256.match(sha):
-        check.add(item.line_of("sha256"), "bad-value",
+        checker.add(item.line_of("sha256"), "bad-value",
                   f"sha256 '{values['sha256']}' is not 64 hex digits: run `sha256sum {values.get('path')}`")
         sha = ""
     original_sha = (values.get("original_sha256") or "").lower() or None
     if original_sha and not SHA256.match(original_sha):
-        check.add(item.line_of("original_sha256"), "bad-value",
+        checker.add(item.line_of("original_sha256"), "bad-value",
                   f"original_sha256 '{values['original_sha256']}' is not 64 hex digits:"
                   f" run `sha256sum {values.get('original')}`")
     if bool(values.get("original")) != bool(original_sha):
         given, missing = ("original", "original_sha256") if values.get("original") else ("original_sha256", "original")
-        check.add(item.line_of(given), "missing-key",
+        checker.add(item.line_of(given), "missing-key",
                   f"source '{sid}' has '{given}' but no '{missing}': an original is pinned by its path and its sha256")
     for key, lines in SHOWN_KEYS:
         if values.get(key):
-            check.shown(item, key, f"source '{sid}'", lines=lines)
+            checker.visible(item, key, f"source '{sid}'", lines=lines)
     url = (values.get("url") or "").strip()
     if url and not URL.match(url):
         hint = (f"it has no http:// or https://: write https://{url}" if BARE_ADDRESS.match(url) else
                 "it is not an http:// or https:// address, so it is never shown as a link: write the article's"
                 " web address")
-        check.add(item.line_of("url"), "bad-value", f"source '{sid}': url '{url}': {hint}, or null")
+        checker.add(item.line_of("url"), "bad-value", f"source '{sid}': url '{url}': {hint}, or null")
         values["url"] = None
     # A source with a problem is still known by its id (with no text), so facts citing it are not
     # reported a second time as citing an unknown source.
@@ -128,48 +122,48 @@ def _source(item, check, seen):
         try:
             source.published_date = dates.parse_published(source.published)
         except DateError as e:
-            check.add(item.line_of("published"), "bad-date", f"source '{sid}': published: {e}")
+            checker.add(item.line_of("published"), "bad-date", f"source '{sid}': published: {e}")
     if source.retrieved:
         try:
             dates.parse_published(source.retrieved)
         except DateError as e:
-            check.add(item.line_of("retrieved"), "bad-date",
+            checker.add(item.line_of("retrieved"), "bad-date",
                       f"source '{sid}': retrieved: {str(e).replace('published', 'retrieval')}")
     return source
 
 
-def _read(source, item, root, folder, check):
-    full = _inside(source, "path", source.path, root, folder, check)
+def _read(source, item, root, folder, checker):
+    full = _inside(source, "path", source.path, root, folder, checker)
     if full and source.sha256:
-        read_text(source, full, check, segment=False)
+        read_text(source, full, checker, segment=False)
     elif full and not item.get("sha256"):  # a sha256 given but malformed is reported already
-        _missing_sha256(source, item, full, check)
+        _missing_sha256(source, item, full, checker)
     if source.original and source.original_sha256 and SHA256.match(source.original_sha256):
-        full = _inside(source, "original", source.original, root, folder, check)
+        full = _inside(source, "original", source.original, root, folder, checker)
         if full:
-            check_original(source, full, check)
+            check_original(source, full, checker)
 
 
-def _inside(source, key, path, root, folder, check):
+def _inside(source, key, path, root, folder, checker):
     """The real path of `path` when it is a relative path inside the sources folder (`folder`: its path
     and its real path), else None (a problem)."""
     sources_dir, real_dir, _ = folder
     line = source.line
     if os.path.isabs(path) or path.startswith("~"):
-        check.add(line, "source-path-outside",
+        checker.add(line, "source-path-outside",
                   f"source '{source.id}': {key} '{path}' must be relative to the repository root,"
                   " e.g. sources/article.txt")
         return None
     full = _real_path(os.path.join(root, path), folder)
     if os.path.commonpath([full, real_dir]) != real_dir:
-        check.add(line, "source-path-outside",
+        checker.add(line, "source-path-outside",
                   f"source '{source.id}': {key} '{path}' leads outside {os.path.basename(sources_dir)}/:"
                   " keep the article files inside it (symlinks out are refused too)")
         return None
     hidden = [part for part in path.replace(os.sep, "/").split("/") if part not in ("", ".", "..")
               and files.leftover(part)]
     if hidden:
-        check.add(line, "bad-value",
+        checker.add(line, "bad-value",
                   f"source '{source.id}': {key} '{path}' names '{hidden[0]}', a hidden file or an editor's"
                   " leftover, which builds never read (timeline.files): rename it")
         return None
@@ -189,26 +183,26 @@ def _real_path(path, folder):
     return os.path.join(known[parent], name)
 
 
-def check_original(source, full, check):
+def check_original(source, full, checker):
     """The original (saved page or web archive) must still have its recorded sha256."""
     try:
         actual, _ = files.sha256_of(full, MAX_ORIGINAL_BYTES)
     except FileNotFoundError:
-        check.add(source.line, "source-missing",
+        checker.add(source.line, "source-missing",
                   f"source '{source.id}': original '{source.original}' does not exist: restore it (git checkout),"
                   " or remove the original and original_sha256 lines")
         return
     except Unreadable as e:
-        check.add(source.line, "source-missing", f"source '{source.id}': cannot read '{source.original}': {e.reason}")
+        checker.add(source.line, "source-missing", f"source '{source.id}': cannot read '{source.original}': {e.reason}")
         return
     if actual != source.original_sha256:
-        check.add(source.line, "source-changed",
+        checker.add(source.line, "source-changed",
                   f"source '{source.id}': original '{source.original}' has changed since it was recorded (sha256"
                   f" was {source.original_sha256[:12]}..., now {actual[:12]}...). Originals are immutable: restore"
                   " the original bytes (git checkout)")
 
 
-def _missing_sha256(source, item, full, check):
+def _missing_sha256(source, item, full, checker):
     """The missing-key problem of a source without its sha256, giving the value to write."""
     where = item.line_of("sha256") if "sha256" in item else item.line
     try:
@@ -218,7 +212,7 @@ def _missing_sha256(source, item, full, check):
     else:
         value = (f"add 'sha256: {sha}' (the sha256 of {source.path} as it is now: make sure that is the article"
                  " as received)")
-    check.add(where, "missing-key", f"source '{source.id}' has no sha256: {value}")
+    checker.add(where, "missing-key", f"source '{source.id}' has no sha256: {value}")
 
 
 def _stray_files(sources_dir, root, sources, relative_to):
@@ -234,7 +228,7 @@ def _stray_files(sources_dir, root, sources, relative_to):
             continue
         if os.path.normpath(full) in named or os.path.realpath(full) in named:
             continue
-        shown = display_path(full, relative_to)
+        where = display_path(full, relative_to)
         repo = files.story_path(full, sources_dir)
         try:
             sha, _ = files.sha256_of(full, MAX_ORIGINAL_BYTES)
@@ -247,7 +241,7 @@ def _stray_files(sources_dir, root, sources, relative_to):
         else:
             what = (f"{rel} is in {folder}/ but no source in sources.yaml has path: {repo}, so no fact can cite"
                     f" it: add an entry for it (path: {repo}, sha256: {sha}), or move it out of {folder}/")
-        out.append(Problem(shown, 1, "stray-file", what))
+        out.append(Problem(where, 1, "stray-file", what))
     return out
 
 
@@ -256,29 +250,29 @@ def listed_files(sources):
     return {p for s in sources.values() for key in PATH_KEYS if (p := getattr(s, key, None))}
 
 
-def read_text(source, full, check, cache=None, segment=True):
+def read_text(source, full, checker, cache=None, segment=True):
     """Fill `source.text` (and with `segment`, `source.sentences`) from the file at `full`, whose bytes
     must have the source's sha256; a problem goes to `check` and leaves the text empty."""
     line = source.line
     try:
         data = files.read_bytes(full, MAX_ARTICLE_BYTES)
     except FileNotFoundError:
-        check.add(line, "source-missing",
+        checker.add(line, "source-missing",
                   f"source '{source.id}': file '{source.path}' does not exist: add the article or fix the path")
         return
     except Unreadable as e:
         if e.too_large:
-            check.add(line, "file-too-large",
+            checker.add(line, "file-too-large",
                       f"source '{source.id}': '{source.path}': {e.reason}: an article is stored as its text;"
                       " check that this is the article's text, not a page, a recording or an archive")
         else:
-            check.add(line, "source-missing",
+            checker.add(line, "source-missing",
                       f"source '{source.id}': cannot read '{source.path}': {e.reason}: store the article there as a"
                       " file")
         return
     actual = hashlib.sha256(data).hexdigest()
     if actual != source.sha256:
-        check.add(line, "source-changed",
+        checker.add(line, "source-changed",
                   f"source '{source.id}': '{source.path}' has changed since it was recorded (sha256 was"
                   f" {source.sha256[:12]}..., now {actual[:12]}...). Articles are immutable: restore the"
                   " original bytes (git checkout), or add the new version as a new source with its own sha256")
@@ -286,19 +280,19 @@ def read_text(source, full, check, cache=None, segment=True):
     try:
         source.text = data.decode("utf-8")
     except UnicodeDecodeError as e:
-        check.add(line, "bad-encoding",
+        checker.add(line, "bad-encoding",
                   f"source '{source.id}': '{source.path}' is not UTF-8 (byte {e.start}): store the article as UTF-8")
         return
     if segment:
         articles.analyse_sources({source.id: source}, cache)
-        _check_sentences(source, check)
+        _check_sentences(source, checker)
 
 
-def _check_sentences(source, check):
+def _check_sentences(source, checker):
     """No sentence may be longer than a served value can be (site/plugins/limits.py)."""
     for _, start, end in source.sentences:
         if end - start > MAX_VALUE_BYTES // 4 and too_long(source.text[start:end]):
-            check.add(source.line, "sentence-too-long",
+            checker.add(source.line, "sentence-too-long",
                       f"source '{source.id}': line {sentences.line_of(source.text, start)} of '{source.path}' is one"
                       f" sentence of {(end - start) / 1024 / 1024:.1f} MB; a sentence may hold at most"
                       f" {MAX_VALUE_BYTES // 1024 // 1024} MB: check that the text has a line break after each"

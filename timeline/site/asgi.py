@@ -18,11 +18,15 @@ import os
 import socket
 import sys
 
+import uvicorn
+from uvicorn.supervisors import Multiprocess
+
 ENV = "TIMELINE_DATASETTE_ARGS"
 
 
 def datasette_app(args):
     """The ASGI app of the Datasette that `datasette serve ARGS` would run."""
+    # Datasette takes half a second to load: each worker needs it, the supervisor (main) never does
     from datasette.cli import serve
 
     with serve.make_context("datasette serve", list(args)) as ctx:
@@ -31,9 +35,6 @@ def datasette_app(args):
 
 
 def main(argv):
-    import uvicorn
-    from uvicorn.supervisors import Multiprocess
-
     args, datasette_args = (argv[:argv.index("--")], argv[argv.index("--") + 1:]) if "--" in argv else (argv, [])
     options = dict(zip(args[::2], args[1::2]))
     os.environ[ENV] = json.dumps(datasette_args)

@@ -10,6 +10,7 @@ import os
 import shlex
 import shutil
 import sys
+from importlib.metadata import version
 
 from timeline.site import server
 
@@ -33,8 +34,6 @@ def install():
     """What the published image installs: Datasette and the plugins the site's pages use, at the versions
     installed here (the ones `timeline serve` runs). Written `name==version`: the Dockerfile runs
     `pip install` on them unquoted, so a `>` or `<` would be read by the shell as a redirection."""
-    from importlib.metadata import version
-
     return [f"{name}=={version(name)}" for name in ("datasette", *server.PLUGINS.values())]
 
 
@@ -53,7 +52,7 @@ def command(publisher, db_path, metadata, templates, extra=()):
     return line + ["--extra-options", public_options(), *extra]
 
 
-def shown(line):
+def as_typed(line):
     """The command as a person would type it: `datasette` for `python -m datasette`, paths under the
     current folder relative to it."""
     if line[:3] == [sys.executable, "-m", "datasette"]:

@@ -107,10 +107,7 @@ def write_site_metadata(path, folder):
                 return target
     except OSError:
         pass
-    tmp = f"{target}.{os.getpid()}"
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(text)
-    os.replace(tmp, target)
+    files.write_atomically(target, text.encode("utf-8"))
     return target
 
 
@@ -179,16 +176,7 @@ def fingerprint(*folders):
     """What changed in the folders: every file's name, size and modification time, leaving out what
     editors leave next to the files they edit (timeline.files: a swap file or lock is no reason to
     rebuild). Nothing is opened; an entry that cannot be looked at counts as its name alone."""
-    seen = []
-    for folder in folders:
-        for _, path in files.walk(folder):
-            try:
-                info = os.stat(path)
-            except OSError:
-                seen.append((path, None, None))
-                continue
-            seen.append((path, info.st_size, info.st_mtime_ns))
-    return tuple(seen)
+    return tuple(files.looked_at(path for folder in folders for _, path in files.walk(folder)))
 
 
 def git_refs(folder):
@@ -211,14 +199,7 @@ def refs_state(paths):
             found += [os.path.join(root, name) for root, _, names in os.walk(path) for name in names]
         else:
             found.append(path)
-    seen = []
-    for path in sorted(found):
-        try:
-            info = os.stat(path)
-        except OSError:
-            continue
-        seen.append((path, info.st_size, info.st_mtime_ns))
-    return tuple(seen)
+    return tuple(state for state in files.looked_at(sorted(found)) if state[1] is not None)
 
 
 def serve(command, rebuild, watch=(), interval=1.0, on_event=lambda kind, detail: None):

@@ -28,6 +28,7 @@ import calendar
 import datetime
 import functools
 import re
+import zoneinfo
 from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
@@ -363,17 +364,17 @@ def _written(m):
         year, month, day = int(m["iy"]), int(m["im"]), int(m["id"])
     else:
         a, b, year = int(m["a"]), int(m["b"]), m["y3"]
-        shown = m.group(0)
+        written = m.group(0)
         if len(year) == 2:
-            raise DateError(f"'{shown}' has a two-digit year: write the full date in ISO form, e.g."
+            raise DateError(f"'{written}' has a two-digit year: write the full date in ISO form, e.g."
                             f" 20{year}-{a:02d}-{b:02d} (year-month-day)")
         year = int(year)
         options = [(x, y) for x, y in ((a, b), (b, a)) if not _day_problem(year, x, y)]
         if len(options) == 2 and a != b:
-            raise DateError(f"'{shown}' is ambiguous: write {year}-{a:02d}-{b:02d} if it is month first"
+            raise DateError(f"'{written}' is ambiguous: write {year}-{a:02d}-{b:02d} if it is month first"
                             f" (U.S.), or {year}-{b:02d}-{a:02d} if it is day first")
         if not options:
-            raise DateError(f"'{shown}' is not a real date in either day/month order")
+            raise DateError(f"'{written}' is not a real date in either day/month order")
         month, day = options[0]
     problem = _day_problem(year, month, day)
     if problem:
@@ -408,7 +409,6 @@ def _offset(m, local):
         return None
     zone = ZONES[m["zone"].lower()]
     if isinstance(zone, str):
-        import zoneinfo
 
         zone = int(local.replace(tzinfo=zoneinfo.ZoneInfo(zone)).utcoffset().total_seconds() // 60)
     if m["zsign"]:  # GMT+1, UTC-04:00
@@ -707,7 +707,7 @@ def resolve_phrase(phrase: str, published, *, direction: str | None = None,
         raise DateError(f"Unknown direction '{direction}': use past or future, or leave it out")
     if not isinstance(phrase, str) or not phrase.strip():
         raise DateError("The date phrase is empty: write one such as 'last Monday', or use date: instead")
-    shown = phrase.strip()
+    written = phrase.strip()
     text = _clean(phrase)
     if direction:
         how = direction
@@ -726,15 +726,15 @@ def resolve_phrase(phrase: str, published, *, direction: str | None = None,
     except DateError:
         raise
     except (ValueError, OverflowError):
-        raise DateError(f"'{shown}' falls outside the calendar when counted from {pub.isoformat()}") from None
+        raise DateError(f"'{written}' falls outside the calendar when counted from {pub.isoformat()}") from None
     if not hit:
         problem = _explain(text) if re.fullmatch(r"[0-9'/.:t -]+", text) else None
-        raise DateError(f"Cannot resolve date phrase '{shown}': "
+        raise DateError(f"Cannot resolve date phrase '{written}': "
                         + (problem or f"understood forms are {PHRASE_FORMS}. Rephrase it, or use date: instead"))
     start, end, precision, note = hit
     problem = _year_problem(start.year) or _year_problem(end.year)
     if problem:  # every date the build stores is within FIRST_YEAR..LAST_YEAR, however it was written
-        raise DateError(f"'{shown}' counted from {pub.isoformat()} gives {start.isoformat()}..{end.isoformat()}:"
+        raise DateError(f"'{written}' counted from {pub.isoformat()} gives {start.isoformat()}..{end.isoformat()}:"
                         f" {problem}")
     if precision == "day":
         result = f"{DAY_NAMES[start.weekday()]} {start.isoformat()}"
@@ -742,6 +742,6 @@ def resolve_phrase(phrase: str, published, *, direction: str | None = None,
         result = date_label(start, precision)
         if (start, end) != _period(start, precision):
             result += f" ({start.isoformat()}..{end.isoformat()})"
-    basis = (f"'{shown}' in {source_id or 'the source'}, published {DAY_NAMES[pub.weekday()]} {pub.isoformat()}"
+    basis = (f"'{written}' in {source_id or 'the source'}, published {DAY_NAMES[pub.weekday()]} {pub.isoformat()}"
              f" -> {result}" + (f" ({how}: {note})" if note else ""))
     return Resolved(start, end, precision, basis)

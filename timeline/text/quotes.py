@@ -15,6 +15,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from rapidfuzz import fuzz
+
 from timeline.errors import QuoteProblem
 from timeline.text.sentences import LINE_BREAK, line_of
 
@@ -186,22 +188,22 @@ def find(text, quote, occurrence=None):
     """Offsets of `quote` in `text`; raises QuoteProblem with a message for a person."""
     if len(_WORD.findall(quote)) < MIN_WORDS:
         raise QuoteProblem("quote-too-short",
-                           f"quote {shown(quote)} is too short to show where the fact comes from:"
+                           f"quote {quoted(quote)} is too short to show where the fact comes from:"
                            f" quote at least {MIN_WORDS} words of the sentence")
     matches = occurrences(text, quote)
     if not matches:
         inside = pattern(quote, whole_words=False).search(folded(text))
         if inside:
             raise QuoteProblem("quote-not-found",
-                               f"quote {shown(quote)} is in the source only as part of longer words; a quote"
+                               f"quote {quoted(quote)} is in the source only as part of longer words; a quote"
                                f" starts and ends on whole words: quote them, e.g. the nearest text there:"
-                               f" {shown(_widened(text, *inside.span()))}")
+                               f" {quoted(_widened(text, *inside.span()))}")
         if "..." in quote or "\u2026" in quote:
             raise QuoteProblem("quote-elided",
-                               f"quote {shown(quote)} is not in the source as written: it looks elided with an"
+                               f"quote {quoted(quote)} is not in the source as written: it looks elided with an"
                                " ellipsis; cite each part as its own quote instead")
         raise QuoteProblem("quote-not-found",
-                           f"quote {shown(quote)} is not in the source; nearest text there: {shown(nearest(text, quote))}")
+                           f"quote {quoted(quote)} is not in the source; nearest text there: {quoted(nearest(text, quote))}")
     if occurrence is not None:
         if occurrence > len(matches):
             raise QuoteProblem("bad-occurrence",
@@ -210,22 +212,20 @@ def find(text, quote, occurrence=None):
         start, end = matches[occurrence - 1]
     elif len(matches) > 1:
         raise QuoteProblem("quote-ambiguous",
-                           f"quote {shown(quote)} occurs {len(matches)} times in the source (lines "
+                           f"quote {quoted(quote)} occurs {len(matches)} times in the source (lines "
                            + ", ".join(str(line_of(text, m[0])) for m in matches)
                            + "): quote more words, or add occurrence: N")
     else:
         start, end = matches[0]
     if LINE_BREAK.search(text, start, end):
         raise QuoteProblem("quote-spans-paragraphs",
-                           f"quote {shown(quote)} runs across a paragraph break: cite each paragraph's words"
+                           f"quote {quoted(quote)} runs across a paragraph break: cite each paragraph's words"
                            " as its own quote")
     return Match(start, end)
 
 
 def nearest(text, quote):
     """The passage of `text` most like `quote`, widened to whole words."""
-    from rapidfuzz import fuzz
-
     folded_text = text.translate(_FOLD)
     folded_quote = " ".join(quote.translate(_FOLD).split())
     hit = fuzz.partial_ratio_alignment(folded_quote, folded_text)
@@ -243,6 +243,6 @@ def _widened(text, start, end):
     return text[start:end].strip()
 
 
-def shown(quote, limit=120):
+def quoted(quote, limit=120):
     quote = " ".join(quote.split())
     return "'" + (quote if len(quote) <= limit else quote[: limit - 1] + "\u2026") + "'"

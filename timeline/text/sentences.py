@@ -17,6 +17,11 @@ whole corpus.
 import re
 from functools import lru_cache
 
+import pysbd
+from pysbd.lang.english import English
+from pysbd.lists_item_replacer import ListItemReplacer
+from pysbd.processor import Processor
+
 # A full stop after a word of letters or a single lower-case letter (not an initial, number or dotted
 # form), then a capital (or a quotation that opens with one); _cut_after decides for abbreviations.
 _SURE = re.compile(r"(?:(?<=\s)|^)([A-Za-z][a-z]+|[a-z])\.(?=[ \t]+[\u201c\"]?[A-Z])")
@@ -35,8 +40,6 @@ _CONTINUES = re.compile(r"^(?:[a-z]|(?:ET|EST|EDT|CT|CST|CDT|MT|PT|PST|PDT|GMT|B
 
 @lru_cache(maxsize=1)
 def _segmenter():
-    import pysbd
-
     return pysbd.Segmenter(language="en", clean=False)
 
 
@@ -78,8 +81,6 @@ def split(text):
 @lru_cache(maxsize=1)
 def _abbreviations():
     """pysbd's English abbreviations, as (all, prepositive, number) sets of lower-case words."""
-    from pysbd.lang.english import English
-
     a = English.Abbreviation
     return frozenset(a.ABBREVIATIONS), frozenset(a.PREPOSITIVE_ABBREVIATIONS), frozenset(a.NUMBER_ABBREVIATIONS)
 
@@ -87,8 +88,6 @@ def _abbreviations():
 @lru_cache(maxsize=1)
 def _titles():
     """"Sec. ", "Mr. ", "Dr. ": pysbd never ends a sentence at a title's full stop before a space."""
-    from pysbd.lang.english import English
-
     words = "|".join(sorted(map(re.escape, English.Abbreviation.PREPOSITIVE_ABBREVIATIONS), key=len, reverse=True))
     return re.compile(rf"(?:(?<=\s)|^)(?i:{words})\.(?= )")
 
@@ -112,11 +111,10 @@ _DIGIT_STOP = re.compile(r"\d\.")  # and every numbered one
 
 @lru_cache(maxsize=1)
 def _list_items():
-    from pysbd.lists_item_replacer import ListItemReplacer as L
-
-    return (L.LATIN_NUMERALS, L.ROMAN_NUMERALS, re.compile(L.ALPHABETICAL_LIST_WITH_PERIODS),
-            re.compile(L.ALPHABETICAL_LIST_WITH_PARENS), re.compile(L.NUMBERED_LIST_REGEX_1),
-            re.compile(L.NUMBERED_LIST_PARENS_REGEX))
+    items = ListItemReplacer
+    return (items.LATIN_NUMERALS, items.ROMAN_NUMERALS, re.compile(items.ALPHABETICAL_LIST_WITH_PERIODS),
+            re.compile(items.ALPHABETICAL_LIST_WITH_PARENS), re.compile(items.NUMBERED_LIST_REGEX_1),
+            re.compile(items.NUMBERED_LIST_PARENS_REGEX))
 
 
 def _listed(items, alphabet=None):
@@ -202,8 +200,6 @@ def _language():
     changes nothing, and a word with no full stop after it has nothing to rewrite: both are skipped.
     A line with a brace goes through pysbd's own search (its lookup of the next word reads "{abbr} ").
     """
-    from pysbd.lang.english import English
-
     base = English.AbbreviationReplacer
 
     class Replacer(base):
@@ -236,8 +232,6 @@ def _pysbd(text):
     occurrence, plus the whitespace after it, that ends after the previous one). Its abbreviation
     search is _language()'s.
     """
-    from pysbd.processor import Processor
-
     found, prior_end = [], 0
     for sentence in Processor(text, _language()).process():
         if not sentence:

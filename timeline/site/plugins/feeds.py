@@ -9,10 +9,13 @@ a story with no facts yet had a broken feed. The renderers are wrapped before Da
 them (plugins in this folder load first), keeping their own signatures, which Datasette reads.
 """
 import functools
+import inspect
 
 import datasette_atom
 import datasette_ics
+from datasette.utils.asgi import Response
 from datasette.views.base import DatasetteError
+from feedgen.feed import FeedGenerator
 
 NO_DATE = "1970-01-01T00:00:00+00:00"  # an empty feed's `updated`: Atom requires one
 
@@ -48,8 +51,6 @@ HINTS = {
 
 
 def _parameters(fn):
-    import inspect
-
     return list(inspect.signature(fn).parameters)
 
 
@@ -59,9 +60,6 @@ def _atom_of_nothing(render_atom):
     def render(datasette, request, sql, columns, rows, database, table, query_name, view_name, data):
         if rows or not datasette_atom.REQUIRED_COLUMNS.issubset(columns):
             return render_atom(datasette, request, sql, columns, rows, database, table, query_name, view_name, data)
-        from datasette.utils.asgi import Response
-        from feedgen.feed import FeedGenerator
-
         feed = FeedGenerator()
         feed.id(request.url)
         feed.link(href=request.url, rel="self")

@@ -17,6 +17,7 @@ import hashlib
 import os
 import re
 
+from datasette import __file__ as DATASETTE_FILE
 from datasette import hookimpl
 
 SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.S | re.I)
@@ -77,10 +78,8 @@ def policy(hashes):
 
 def template_dirs(datasette):
     """Every template folder: the story's (Datasette's --template-dir), the site's own, Datasette's."""
-    import datasette as package
-
     packaged = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "templates")
-    builtin = os.path.join(os.path.dirname(package.__file__), "templates")
+    builtin = os.path.join(os.path.dirname(DATASETTE_FILE), "templates")
     return [d for d in dict.fromkeys((datasette.template_dir, packaged, builtin)) if d and os.path.isdir(d)]
 
 

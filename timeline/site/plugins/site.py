@@ -83,8 +83,8 @@ def figure_text(value, qualifier=None, unit=None, per=None):
     number = value
     if isinstance(value, float) and value.is_integer():
         number = int(value)
-    shown = f"{number:,}" if isinstance(number, (int, float)) else str(number)
-    words = [QUALIFIERS.get(qualifier or "", ""), shown, unit or ""]
+    number_text = f"{number:,}" if isinstance(number, (int, float)) else str(number)
+    words = [QUALIFIERS.get(qualifier or "", ""), number_text, unit or ""]
     text = " ".join(w for w in words if w)
     return f"{text} a {per}" if per else text
 
