@@ -16,6 +16,16 @@ gen_corpus = importlib.util.module_from_spec(_spec)  # the benchmark's corpus ge
 _spec.loader.exec_module(gen_corpus)
 
 
+# The files that take longest (some 20-35 s each, most of it waiting for servers and processes), longest first:
+# run first, so that with pytest-xdist (scripts/test: each file in one of two processes) neither process is
+# left with one of them at the end while the other has finished.
+LONGEST = ["test_serve.py", "test_bench_script.py", "test_public.py"]
+
+
+def pytest_collection_modifyitems(items):
+    items.sort(key=lambda item: LONGEST.index(item.path.name) if item.path.name in LONGEST else len(LONGEST))
+
+
 @pytest.fixture(scope="session")
 def corpus(tmp_path_factory):
     """200 synthetic facts in 4 files, 10 articles (scripts/gen_corpus.py). Copy it before changing it."""
@@ -162,3 +172,51 @@ def assert_same_content(a, b):
     assert first.keys() == second.keys()
     for part in first:
         assert first[part] == second[part], f"{part} differs"
+
+
+def fresh_process_state():
+    """Empty what a run of the package leaves in this process for the next: every functools cache of its
+    modules (quotes.forget() among them) and the date conflicts facts.py keeps from file to file."""
+    import functools
+    import sys
+
+    for name, module in list(sys.modules.items()):
+        if name == "timeline" or name.startswith("timeline."):
+            for value in list(vars(module).values()):
+                if isinstance(value, functools._lru_cache_wrapper):
+                    value.cache_clear()
+    from timeline.inputs import facts
+
+    facts._seen.clear()
+
+
+def run_in_process(args, cwd):
+    """`timeline ARGS` run in this process (click's CliRunner on timeline.cli.cli) with `cwd` as the working
+    directory, as a fresh process would run it: nothing an earlier run left in the package's caches is
+    seen, and the current directory and os.environ are as they were afterwards. Gives a
+    subprocess.CompletedProcess (returncode, stdout, stderr); an exception the command did not handle
+    is written to stderr as the traceback a process would print (returncode 1)."""
+    import contextlib
+    import gc
+    import os
+    import subprocess
+    import traceback
+
+    from click.testing import CliRunner
+
+    from timeline.cli import cli
+
+    environ = dict(os.environ)
+    fresh_process_state()
+    try:
+        with contextlib.chdir(cwd):
+            result = CliRunner(capture="fd").invoke(cli, [str(a) for a in args], prog_name="timeline")
+    finally:
+        fresh_process_state()
+        os.environ.clear()
+        os.environ.update(environ)
+        gc.unfreeze()  # a build freezes what is alive in the process at its end (core/memory.py)
+    stderr = result.stderr
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        stderr += "".join(traceback.format_exception(*result.exc_info))
+    return subprocess.CompletedProcess(["timeline", *map(str, args)], result.exit_code, result.stdout, stderr)

@@ -212,3 +212,14 @@ def test_importing_the_package_loads_no_stage():
 def test_the_api_is_the_modules_own():
     assert timeline.check is importlib.import_module("timeline.api").check
     assert timeline.DateError is importlib.import_module("timeline.errors").DateError
+
+
+def test_the_architecture_page_lists_every_module():
+    """docs/architecture.md draws the tree one line per module: a new module is added there too."""
+    page = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    tree = page[page.index("```\ntimeline/"):]
+    tree = tree[:tree.index("\n```", 4)]
+    drawn = {line.split()[0] for line in tree.split("\n")[1:] if line.strip()}
+    missing = [name for name, path in MODULES.items() if ".plugins." not in f".{name}."
+               and path.name != "__init__.py" and path.name not in drawn]
+    assert not missing, f"docs/architecture.md does not list: {missing}"

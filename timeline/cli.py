@@ -30,18 +30,25 @@ DB = click.option("--db", "db_path", default="timeline.db", show_default=True,
 
 @click.group()
 @click.version_option(package_name="timeline")
-def cli():
+def cli() -> None:
     """A source-linked event timeline and fact database.
 
     Facts are curated in YAML, every quote is checked against the exact words of the article it
     cites, and everything is loaded into SQLite for Datasette.
+
+    Example:
+
+    \b
+        timeline init bridge-story && cd bridge-story
+        timeline add-source ~/Downloads/bridge-opens.html
+        timeline check && timeline build && timeline serve
     """
 
 
 @cli.command()
 @click.argument("folder", default=".", type=click.Path(file_okay=False))
 @click.option("--title", help="The site's title (default: from the folder's name); metadata.json keeps it")
-def init(folder, title):
+def init(folder: str, title: str | None) -> None:
     """Start a new story in FOLDER (default: here): facts/, sources/, metadata.json and the rest.
 
     `timeline check` passes in it at once, and `timeline build` gives a site that says there is
@@ -49,6 +56,7 @@ def init(folder, title):
 
     Example:
 
+    \b
         timeline init bridge-story --title "The harbour bridge"
     """
     try:
@@ -70,11 +78,12 @@ def init(folder, title):
 @cli.command()
 @FACTS
 @SOURCES
-def check(facts_dir, sources_dir):
+def check(facts_dir: str, sources_dir: str) -> None:
     """Check every fact, source and quote; print every problem.
 
     Example:
 
+    \b
         timeline check
     """
     inputs = api.check(facts=facts_dir, sources=sources_dir)
@@ -97,7 +106,8 @@ def check(facts_dir, sources_dir):
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
               help="Processes that read the articles and check the facts (default: one per CPU; 1: all in"
                    " this process)")
-def build(facts_dir, sources_dir, db_path, excerpts, wait, no_cache, jobs):
+def build(facts_dir: str, sources_dir: str, db_path: str, excerpts: bool, wait: float, no_cache: bool,
+          jobs: int | None) -> None:
     """Check everything, then write the database; on any problem write nothing.
 
     With --excerpts the articles keep only the sentences facts cite and their neighbours: build
@@ -110,8 +120,8 @@ def build(facts_dir, sources_dir, db_path, excerpts, wait, no_cache, jobs):
 
     Example:
 
+    \b
         timeline build --db timeline.db
-
         timeline build --excerpts --db public/timeline.db
     """
     _build(facts_dir, sources_dir, db_path, excerpts=excerpts, wait=wait, use_cache=not no_cache, jobs=jobs)
@@ -131,7 +141,8 @@ def build(facts_dir, sources_dir, db_path, excerpts, wait, no_cache, jobs):
               help="Rebuild when facts or sources change, then restart Datasette on the new database")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(min=1),
               help="Datasette processes behind the one port (uvicorn's workers); more use more cores")
-def serve(facts_dir, sources_dir, db_path, port, metadata, public, watch, workers):
+def serve(facts_dir: str, sources_dir: str, db_path: str, port: int, metadata: str, public: bool, watch: bool,
+          workers: int) -> None:
     """Build, then serve the database read-only with Datasette on 127.0.0.1.
 
     While it runs, a change under the facts or sources folder rebuilds the database and restarts
@@ -139,10 +150,9 @@ def serve(facts_dir, sources_dir, db_path, port, metadata, public, watch, worker
 
     Example:
 
+    \b
         timeline serve --port 8001
-
         timeline serve --public --no-watch
-
         timeline serve --public --workers 2
     """
     try:
@@ -157,7 +167,7 @@ def serve(facts_dir, sources_dir, db_path, port, metadata, public, watch, worker
     except SiteError as e:
         raise click.ClickException(str(e))
 
-    def rebuild():
+    def rebuild() -> bool:
         try:
             inputs = api.build(db=db_path, facts=facts_dir, sources=sources_dir)
         except InputError as e:
@@ -174,6 +184,7 @@ def serve(facts_dir, sources_dir, db_path, port, metadata, public, watch, worker
         if inputs.unchanged:  # saved without a change: the served database is already this one
             return False
         changed = f" (changed: {', '.join(inputs.patched)})" if inputs.patched else ""
+        assert inputs.counts is not None  # a build that wrote the database counted what it wrote
         click.echo(f"Rebuilt {db_path}: {inputs.counts['facts']} facts{changed}; restarting Datasette", err=True)
         return True
 
@@ -196,7 +207,8 @@ def serve(facts_dir, sources_dir, db_path, port, metadata, public, watch, worker
 @click.option("--metadata", default="metadata.json", show_default=True, type=click.Path(dir_okay=False),
               help="The story's own metadata, laid over the site's (as for serve)")
 @click.option("--dry-run", is_flag=True, help="Build and assemble everything, print the datasette command, run nothing")
-def publish(publisher, options, facts_dir, sources_dir, db_path, metadata, dry_run):
+def publish(publisher: str, options: tuple[str, ...], facts_dir: str, sources_dir: str, db_path: str, metadata: str,
+            dry_run: bool) -> None:
     """Publish the site: build the excerpt database, then run `datasette publish PUBLISHER` with the
     site's templates, plugins, static files, merged metadata and the public settings of serve --public.
 
@@ -206,8 +218,8 @@ def publish(publisher, options, facts_dir, sources_dir, db_path, metadata, dry_r
 
     Example:
 
+    \b
         timeline publish cloudrun --service my-story
-
         timeline publish package --tag my-story --dry-run
     """
     try:
@@ -236,7 +248,7 @@ def publish(publisher, options, facts_dir, sources_dir, db_path, metadata, dry_r
 @click.argument("source_ids", nargs=-1)
 @FACTS
 @SOURCES
-def coverage(source_ids, facts_dir, sources_dir):
+def coverage(source_ids: tuple[str, ...], facts_dir: str, sources_dir: str) -> None:
     """What is left to cite: sentences with a number, a date or a quotation that no fact cites.
 
     Each such sentence must be cited by a fact or set aside in facts/set-aside.yaml with a reason.
@@ -244,6 +256,7 @@ def coverage(source_ids, facts_dir, sources_dir):
 
     Example:
 
+    \b
         timeline coverage            # every source
         timeline coverage wapo bbc   # some sources
     """
@@ -277,11 +290,12 @@ def coverage(source_ids, facts_dir, sources_dir):
               " (default: read from --context, else past)")
 @click.option("--context", help="The sentence the phrase comes from (decides the direction)")
 @click.option("--json", "as_json", is_flag=True, help="Print {start, end, precision, basis} as JSON")
-def date_command(phrase, published, direction, context, as_json):
+def date_command(phrase: str, published: str, direction: str | None, context: str | None, as_json: bool) -> None:
     """Try a date phrase before writing it: how would the build resolve it?
 
     Example:
 
+    \b
         timeline date "On Monday" --published 2025-03-26
         timeline date "in December" --published 2025-03-26 --direction future --json
     """
@@ -301,7 +315,8 @@ def date_command(phrase, published, direction, context, as_json):
     click.echo(f"basis:     {resolved.basis}")
 
 
-def _build(facts_dir, sources_dir, db_path, excerpts=False, wait=30.0, use_cache=True, jobs=None):
+def _build(facts_dir: str, sources_dir: str, db_path: str, excerpts: bool = False, wait: float = 30.0,
+           use_cache: bool = True, jobs: int | None = None) -> api.Inputs:
     progress = Progress()
     try:
         inputs = api.build(db=db_path, facts=facts_dir, sources=sources_dir, excerpts=excerpts, wait=wait,
@@ -316,6 +331,7 @@ def _build(facts_dir, sources_dir, db_path, excerpts=False, wait=30.0, use_cache
         raise click.ClickException(str(e))
     progress.clear()
     n = inputs.counts
+    assert n is not None  # a build that wrote the database, or found it up to date, counted its contents
     what = "Up to date" if inputs.unchanged else "Built"
     changed = ""
     if inputs.patched:
@@ -329,13 +345,13 @@ def _build(facts_dir, sources_dir, db_path, excerpts=False, wait=30.0, use_cache
 class Progress:
     """A one-line progress report on stderr, shown only on a terminal and only once a build has run 2 s."""
 
-    def __init__(self, after=2.0):
+    def __init__(self, after: float = 2.0) -> None:
         self.start = time.monotonic()
         self.after = after
         self.drawn = False
         self.tty = sys.stderr.isatty()
 
-    def __call__(self, phase, done, total):
+    def __call__(self, phase: str, done: int, total: int) -> None:
         if not self.tty or time.monotonic() - self.start < self.after:
             return
         width = 30
@@ -344,7 +360,7 @@ class Progress:
         click.echo(line, nl=False, err=True)
         self.drawn = True
 
-    def clear(self):
+    def clear(self) -> None:
         if self.drawn:
             click.echo("\r\x1b[K", nl=False, err=True)
             self.drawn = False
@@ -354,7 +370,7 @@ class Progress:
 @click.argument("source_id", required=False)
 @FACTS
 @SOURCES
-def suggest(source_id, facts_dir, sources_dir):
+def suggest(source_id: str | None, facts_dir: str, sources_dir: str) -> None:
     """List candidate facts in sentences no fact cites yet, as YAML to paste.
 
     Numbers with what they count, date phrases with their resolved dates, court words and quotations
@@ -363,6 +379,7 @@ def suggest(source_id, facts_dir, sources_dir):
 
     Example:
 
+    \b
         timeline suggest wapo
     """
     inputs = api.check(facts=facts_dir, sources=sources_dir)
@@ -389,7 +406,8 @@ def suggest(source_id, facts_dir, sources_dir):
 @click.option("--url", help="The article's address, instead of what the page says")
 @click.option("--record", metavar="URL", help="With a WARC holding several pages: the WARC-Target-URI of the one to take")
 @SOURCES
-def add_source(target, source_id, outlet, title, author, published, url, record, sources_dir):
+def add_source(target: str, source_id: str | None, outlet: str | None, title: str | None, author: str | None,
+               published: str | None, url: str | None, record: str | None, sources_dir: str) -> None:
     """Add an article from a saved page (.html), a WARC, a text file or a URL.
 
     The original is stored under the sources folder byte for byte (a URL is fetched and archived as a
@@ -399,10 +417,9 @@ def add_source(target, source_id, outlet, title, author, published, url, record,
 
     Example:
 
+    \b
         timeline add-source ~/Downloads/bridge-opens.html
-
         timeline add-source capture.warc.gz --id ledger-bridge --outlet "The Coastal Ledger"
-
         timeline add-source https://www.example.com/news/bridge-opens
     """
     overrides = {"outlet": outlet, "title": title, "author": author, "published": published, "url": url}
@@ -438,7 +455,7 @@ def add_source(target, source_id, outlet, title, author, published, url, record,
 @FACTS
 @DB
 @click.option("--json", "as_json", is_flag=True, help="Print the revisions as JSON (the fact_history rows)")
-def history_command(fact_id, facts_dir, db_path, as_json):
+def history_command(fact_id: str, facts_dir: str, db_path: str, as_json: bool) -> None:
     """How one fact changed: its revisions in the git history of the facts folder.
 
     Every commit that added, changed, moved, renamed or removed the fact, oldest first, with its
@@ -448,6 +465,7 @@ def history_command(fact_id, facts_dir, db_path, as_json):
 
     Example:
 
+    \b
         timeline history bridge-cost
     """
     head = fact_history.key(facts_dir)

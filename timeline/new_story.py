@@ -1,4 +1,6 @@
 """A new story folder: what `timeline init` writes, so that `timeline check` passes in it at once."""
+from __future__ import annotations
+
 import json
 import os
 
@@ -16,7 +18,7 @@ FILES = (
 )
 
 
-def files(folder):
+def files(folder: str) -> list[tuple[str, str]]:
     """Every file `create` writes in `folder`, as (source path, target path)."""
     out = [(os.path.join(NEW_STORY, a), os.path.join(folder, b)) for a, b in FILES]
     for name in sorted(os.listdir(SITE_SCHEMAS)):
@@ -24,7 +26,7 @@ def files(folder):
     return out
 
 
-def create(folder, title=None):
+def create(folder: str, title: str | None = None) -> list[str]:
     """Write a new story into `folder` (created if needed); return the paths written.
 
     Nothing is overwritten: if any of the files exists, StoryExists names them and nothing is written.
@@ -52,7 +54,7 @@ def create(folder, title=None):
     return written
 
 
-def default_title(folder):
+def default_title(folder: str) -> str:
     """'harbour-bridge' -> 'Harbour bridge'."""
     name = os.path.basename(os.path.normpath(folder)).replace("-", " ").replace("_", " ").strip()
     return (name[:1].upper() + name[1:]) if name else "A new story"

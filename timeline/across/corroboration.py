@@ -12,11 +12,14 @@ thresholds come from.
 Origins group sources along links (connected components): a source plus everything that copies it
 or shares its wire service counts once.
 """
+from __future__ import annotations
+
 import datetime
 from collections import defaultdict, deque
-from typing import NamedTuple
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, NamedTuple, cast
 
-from timeline.records import sentence_id
+from timeline.records import Row, Source, sentence_id
 from timeline.text.words import narration, sentence_words, unpacked
 
 # Measured on the five articles of the story this project started with (scripts/measure_copying.py):
@@ -28,7 +31,14 @@ SHINGLE = 4
 # Sentences are compared only between sources published at most this many days apart (None: all).
 WINDOW_DAYS = 31
 
-def source_sentences(source):
+if TYPE_CHECKING:
+    from timeline.inputs.story import Inputs
+
+# {(source a, source b): [(similarity, sentence a, sentence b)]}, as sentence_pairs gives them
+SentencePairs = dict[tuple[str, str], list[tuple[float, str, str]]]
+
+
+def source_sentences(source: Source | Compared) -> list[tuple[str, tuple[str, ...]]]:
     """[(sentence id, content words as a tuple)] of the sentences worth comparing."""
     words = source.words if source.words is not None else sentence_words(source.text, source.sentences)
     return [(sentence_id(source.id, n), w) for n, w in unpacked(words)]
@@ -37,17 +47,18 @@ def source_sentences(source):
 class Compared(NamedTuple):
     """What sentence_pairs reads of a source (small enough to send to a worker process)."""
     id: str
-    published_date: object
+    published_date: datetime.date | None
     words: str  # sentence_words
 
 
-def compared(sources):
+def compared(sources: Mapping[str, Source]) -> dict[str, Compared]:
     """{id: Compared} for sentence_pairs."""
     return {sid: Compared(s.id, s.published_date, s.words if s.words is not None else sentence_words(s.text, s.sentences))
             for sid, s in sources.items()}
 
 
-def sentence_pairs(sources, threshold=SHARED_SENTENCE, window_days=WINDOW_DAYS):
+def sentence_pairs(sources: Mapping[str, Source | Compared], threshold: float = SHARED_SENTENCE,
+                   window_days: int | None = WINDOW_DAYS) -> SentencePairs:
     """{(source a, source b): [(similarity, sentence a, sentence b)]}, one-to-one, best first.
 
     Candidate pairs come from a prefix filter (pairs at or above the Jaccard threshold must share one
@@ -60,27 +71,31 @@ def sentence_pairs(sources, threshold=SHARED_SENTENCE, window_days=WINDOW_DAYS):
     # Each sentence's words kept as a tuple (a fifth of a frozenset's memory); made a set when compared.
     items = [(sid, s_id, words) for sid in order for s_id, words in source_sentences(sources[sid])]
     day = [sources[sid].published_date for sid, _, _ in items]
-    frequency = defaultdict(int)
+    # The same list, for the sentences in `recent` (dated ones, so a date each): a cast once, not a check per use.
+    dated_day = cast("list[datetime.date]", day)
+    frequency: defaultdict[str, int] = defaultdict(int)
     for _, _, words in items:
         for w in words:
             frequency[w] += 1
     rank = {w: r for r, w in enumerate(sorted(frequency, key=lambda w: (frequency[w], w)))}  # rarest first
     del frequency
-    undated = defaultdict(list)  # never expire
-    recent = defaultdict(deque)  # dated, in date order; older than the window fall off the front
+    undated: defaultdict[str, list[int]] = defaultdict(list)  # never expire
+    # dated, in date order; older than the window fall off the front
+    recent: defaultdict[str, deque[int]] = defaultdict(deque)
     window = datetime.timedelta(days=window_days) if window_days is not None else None
-    scored = defaultdict(dict)
+    scored: defaultdict[tuple[str, str], dict[tuple[str, str], float]] = defaultdict(dict)
     current, first = None, 0  # a source's sentences are consecutive items: those from `first` on are its own
     for i, (sid, s_id, words) in enumerate(items):
         if sid != current:
             current, first = sid, i
         n = len(words)  # distinct words
-        oldest = day[i] - window if window is not None and day[i] is not None else None
-        candidates = set()
+        published = day[i]
+        oldest = published - window if window is not None and published is not None else None
+        candidates: set[int] = set()
         for w in sorted(words, key=rank.__getitem__)[: n - int(threshold * n - 1e-9)]:
             postings = recent[w]
             if oldest is not None:
-                while postings and day[postings[0]] < oldest:
+                while postings and dated_day[postings[0]] < oldest:
                     postings.popleft()
             candidates.update(postings)
             if w in undated:
@@ -100,9 +115,11 @@ def sentence_pairs(sources, threshold=SHARED_SENTENCE, window_days=WINDOW_DAYS):
                 key = (other[0], sid) if other[0] < sid else (sid, other[0])
                 pair = (other[1], s_id) if other[0] < sid else (s_id, other[1])
                 scored[key][pair] = score
-    out = {}
+    out: SentencePairs = {}
     for key, pairs in scored.items():
-        used_a, used_b, chosen = set(), set(), []
+        used_a: set[str] = set()
+        used_b: set[str] = set()
+        chosen: list[tuple[float, str, str]] = []
         for (a, b), score in sorted(pairs.items(), key=lambda kv: (-kv[1], kv[0])):
             if a not in used_a and b not in used_b:
                 used_a.add(a)
@@ -112,20 +129,20 @@ def sentence_pairs(sources, threshold=SHARED_SENTENCE, window_days=WINDOW_DAYS):
     return out
 
 
-def shingles(source, n=SHINGLE):
-    out = set()
+def shingles(source: Source, n: int = SHINGLE) -> set[tuple[str, ...]]:
+    out: set[tuple[str, ...]] = set()
     for _, start, end in source.sentences:
         words = narration(source.text[start:end]).split()
         out.update(tuple(words[i:i + n]) for i in range(len(words) - n + 1))
     return out
 
 
-def containment(a, b):
+def containment(a: set[tuple[str, ...]], b: set[tuple[str, ...]]) -> float:
     """Share of the smaller text's narration 4-word sequences that the other text also has."""
     return len(a & b) / min(len(a), len(b)) if a and b else 0.0
 
 
-def declared(a, b):
+def declared(a: Source, b: Source) -> str | None:
     """Why a and b are declared dependent (text), or None."""
     if a.based_on and b.based_on and a.based_on.casefold() == b.based_on.casefold():
         return f"both credit {a.based_on}"
@@ -136,13 +153,14 @@ def declared(a, b):
     return None
 
 
-def declared_pairs(sources):
+def declared_pairs(sources: Mapping[str, Source]) -> set[tuple[str, str]]:
     """Every (a, b), a < b, that `declared` links, found without comparing every pair of sources."""
-    by_wire, by_id = defaultdict(list), {s.casefold(): s for s in sources}
+    by_wire: defaultdict[str, list[str]] = defaultdict(list)
+    by_id = {s.casefold(): s for s in sources}
     for sid, source in sources.items():
         if source.based_on:
             by_wire[source.based_on.casefold()].append(sid)
-    keys = set()
+    keys: set[tuple[str, str]] = set()
     for wire, members in by_wire.items():
         members = sorted(members)
         keys.update((a, b) for i, a in enumerate(members) for b in members[i + 1:])
@@ -152,16 +170,17 @@ def declared_pairs(sources):
     return {k for k in keys if declared(sources[k[0]], sources[k[1]])}
 
 
-def links(sources, pairs=None):
+def links(sources: Mapping[str, Source], pairs: SentencePairs | None = None) -> tuple[list[Row], list[Row]]:
     """(source_links rows, shared_sentences rows) for every pair that is linked or shares a sentence
     (`pairs`: sentence_pairs(sources), when it was worked out already)."""
     pairs = sentence_pairs(sources) if pairs is None else pairs
     keys = set(pairs) | declared_pairs(sources)
-    cache = {}
-    last_use = {}  # a source's shingles are dropped after the last pair that needs them (memory)
+    cache: dict[str, set[tuple[str, ...]]] = {}
+    last_use: dict[str, int] = {}  # a source's shingles are dropped after the last pair that needs them (memory)
     for n, key in enumerate(sorted(keys)):
         last_use[key[0]] = last_use[key[1]] = n
-    link_rows, sentence_rows = [], []
+    link_rows: list[Row] = []
+    sentence_rows: list[Row] = []
     for n, (a, b) in enumerate(sorted(keys)):
         shared = pairs.get((a, b), [])
         why = declared(sources[a], sources[b])
@@ -187,13 +206,13 @@ def links(sources, pairs=None):
     return link_rows, sentence_rows
 
 
-def origins(sources, link_rows):
+def origins(sources: Mapping[str, Source], link_rows: list[Row]) -> dict[str, str]:
     """{source id: origin name}: connected components over linked pairs.
 
     An origin is named for the wire service its members credit, else for its earliest-published member."""
     parent = {s: s for s in sources}
 
-    def find(s):
+    def find(s: str) -> str:
         while parent[s] != s:
             parent[s] = parent[parent[s]]
             s = parent[s]
@@ -204,13 +223,12 @@ def origins(sources, link_rows):
             ra, rb = find(row["source_a"]), find(row["source_b"])
             if ra != rb:
                 parent[max(ra, rb)] = min(ra, rb)
-    groups = defaultdict(list)
+    groups: defaultdict[str, list[str]] = defaultdict(list)
     for s in sorted(sources):
         groups[find(s)].append(s)
-    out = {}
+    out: dict[str, str] = {}
     for members in groups.values():
-        wires = sorted({sources[m].based_on for m in members if sources[m].based_on
-                        and sources[m].based_on not in sources})
+        wires = sorted({wire for m in members if (wire := sources[m].based_on) and wire not in sources})
         if wires:
             name = " + ".join(wires)
         else:
@@ -220,12 +238,12 @@ def origins(sources, link_rows):
     return out
 
 
-def rows(inputs):
+def rows(inputs: Inputs) -> dict[str, list[Row]]:
     """The rows of source_links, shared_sentences and source_origins."""
     pending = getattr(inputs, "sentence_pairs", None)  # worked out in a worker while the facts were read
     link_rows, sentence_rows = links(inputs.sources, pending.result() if pending is not None else None)
     named = origins(inputs.sources, link_rows)
-    members = defaultdict(list)
+    members: defaultdict[str, list[str]] = defaultdict(list)
     for s, origin in named.items():
         members[origin].append(s)
     origin_rows = [{"source_id": s, "origin": named[s], "members": ", ".join(sorted(members[named[s]])),

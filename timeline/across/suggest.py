@@ -3,11 +3,18 @@
 Nothing here writes a fact: curation stays human. Sentences set aside in facts/set-aside.yaml
 (entries with `source` and `quote`) are skipped.
 """
+from __future__ import annotations
+
 import json
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
+from timeline.records import Source
 from timeline.text import dates, mentions
+
+if TYPE_CHECKING:
+    from timeline.inputs.story import Inputs
 
 
 @dataclass
@@ -17,21 +24,21 @@ class Candidate:
     kind: str
     source_id: str
     why: str
-    value: object = None
-    qualifier: str = None
-    unit: str = None
-    per: str = None
-    attributed_to: str = None
-    speaker: str = None
-    phrases: list = field(default_factory=list)  # [mentions.DatePhrase]
+    value: float | None = None
+    qualifier: str | None = None
+    unit: str | None = None
+    per: str | None = None
+    attributed_to: str | None = None
+    speaker: str | None = None
+    phrases: list[mentions.DatePhrase] = field(default_factory=list)
 
 
-def uncited_sentences(inputs, source_id=None):
+def uncited_sentences(inputs: Inputs, source_id: str | None = None) -> list[tuple[Source, int, int, int]]:
     """[(source, position, start, end)] of sentences no citation touches and none set aside."""
-    spans = {}
+    spans: dict[str, list[tuple[int, int]]] = {}
     for c in [c for f in inputs.facts for c in f["citations"]] + list(getattr(inputs, "set_aside", [])):
         spans.setdefault(c["source_id"], []).append((c["start"], c["end"]))
-    out = []
+    out: list[tuple[Source, int, int, int]] = []
     for sid in sorted(inputs.sources):
         if source_id and sid != source_id:
             continue
@@ -43,15 +50,16 @@ def uncited_sentences(inputs, source_id=None):
     return out
 
 
-def candidates(inputs, source_id=None):
+def candidates(inputs: Inputs, source_id: str | None = None) -> list[Candidate]:
     """Every candidate fact in the uncited sentences of one source (or all), in sentence order."""
-    out = []
+    out: list[Candidate] = []
     for source, n, start, end in uncited_sentences(inputs, source_id):
         text = source.text[start:end]
         sid = f"{source.id}:{n}"
-        phrases = mentions.date_phrases(text, source.published, source.id) if source.published_date else []
+        phrases = mentions.date_phrases(text, source.published, source.id) \
+            if source.published_date and source.published else []  # (published_date is read from published)
         skip = [(p.start, p.end) for p in phrases]
-        found = []
+        found: list[Candidate] = []
         for q in mentions.quotations(text):
             entity = mentions.match_entity(q.speaker, inputs.entities)
             found.append(Candidate(sid, text, "statement", source.id, f"quotation: \u201c{_short(q.text)}\u201d",
@@ -70,15 +78,15 @@ def candidates(inputs, source_id=None):
     return out
 
 
-def _short(text, limit=60):
+def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "\u2026"
 
 
-def _slug(text):
+def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-def _date_field(resolved):
+def _date_field(resolved: dates.Resolved) -> str | None:
     """The date: value for a resolved phrase, or None when YAML dates cannot say it (a week)."""
     if resolved.precision == "day":
         return resolved.start.isoformat()
@@ -91,7 +99,7 @@ def _date_field(resolved):
     return None
 
 
-def to_yaml(c):
+def to_yaml(c: Candidate) -> str:
     """A ready-to-paste YAML skeleton for one candidate (comments say what was found)."""
     q = lambda s: json.dumps(s, ensure_ascii=False)  # noqa: E731 - a JSON string is a YAML double-quoted scalar
     position = c.sentence_id.rsplit(":", 1)[1]

@@ -6,14 +6,22 @@ words are compared (the narration around them is the outlet's own). Two citation
 words when the shorter one lines up with part of the longer one (rapidfuzz partial ratio of at
 least SAME_WORDS); within that stretch the words that differ are marked: [-theirs-]{+ours+}.
 """
+from __future__ import annotations
+
 import difflib
 import functools
 import re
 import unicodedata
+from collections.abc import Container, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import fuzz
 
 from timeline.across.conflicts import pairs_involving
+from timeline.records import Row
+
+if TYPE_CHECKING:
+    from timeline.inputs.story import Inputs
 
 # "one of the tools in our toolbox" against "... one of the tools in our toolkit that ..." scores 90;
 # an attribution such as "Lee posted Wednesday on X" against the post itself stays below 60.
@@ -21,33 +29,34 @@ SAME_WORDS = 80
 _QUOTED = re.compile(r"[\u201c\"]([^\u201c\u201d\"]+)[\u201d\"]")
 _APOSTROPHES = re.compile(r"[\u2018\u2019'`]")
 _PUNCTUATION = re.compile(r"[^\w\s]")
+Prepared = tuple[tuple[str, ...], str]  # a wording's spoken words, and those words joined by spaces (_prepare)
 
 
-def spoken_words(quote):
+def spoken_words(quote: str) -> str:
     """The words a citation attributes: the text inside its quotation marks, else all of it."""
     inside = [m.group(1) for m in _QUOTED.finditer(quote) if len(m.group(1).split()) >= 3]
     return " ".join(inside) if inside else quote
 
 
-def words(text):
+def words(text: str) -> list[str]:
     text = unicodedata.normalize("NFKC", text).casefold()
     text = _APOSTROPHES.sub("", text)
     return _PUNCTUATION.sub(" ", text).split()
 
 
-def compare(a, b):
+def compare(a: str, b: str) -> tuple[float, str]:
     """(similarity, differences) of two wordings; differences is '' when the words agree."""
     return _compare(_prepare(a), _prepare(b))
 
 
 @functools.lru_cache(maxsize=16384)  # pairs() meets each citation once per other citation of its group
-def _prepare(quote):
+def _prepare(quote: str) -> Prepared:
     """What comparing needs of one wording: its spoken words, and those words joined by spaces."""
     found = tuple(words(spoken_words(quote)))
     return found, " ".join(found)
 
 
-def _compare(a, b, cutoff=0):
+def _compare(a: Prepared, b: Prepared, cutoff: float = 0) -> tuple[float, str]:
     """compare() of two _prepare()d wordings; a score below `cutoff` may be given as 0 (rapidfuzz then
     skips the alignments that cannot reach it)."""
     (wa, ta), (wb, tb) = a, b
@@ -67,7 +76,7 @@ def _compare(a, b, cutoff=0):
     before, after = min(a0, b0), min(len(wa) - a1, len(wb) - b1)
     a0, b0, a1, b1 = a0 - before, b0 - before, a1 + after, b1 + after
     inner = difflib.SequenceMatcher(a=wa[a0:a1], b=wb[b0:b1], autojunk=False)
-    marks = []
+    marks: list[str] = []
     for op, i1, i2, j1, j2 in inner.get_opcodes():
         if op == "equal":
             continue
@@ -76,15 +85,15 @@ def _compare(a, b, cutoff=0):
     return round(score, 1), " ".join(marks)
 
 
-def pairs(facts, involving=None):
+def pairs(facts: Iterable[Mapping[str, Any]], involving: Container[str] | None = None) -> list[Row]:
     """[row]: each aligned pair of citations (different sources) of a statement or its topic.
 
     With `involving` (a set of fact ids), only the pairs with at least one of those facts."""
-    groups = {}
+    groups: dict[str, list[Mapping[str, Any]]] = {}
     for f in sorted(facts, key=lambda f: f["id"]):
         if f["kind"] in ("statement", "claim"):
             groups.setdefault(f["topic"] or f"fact:{f['id']}", []).append(f)
-    out = []
+    out: list[Row] = []
     for group in groups.values():
         cites = [(f, i, c) for f in group for i, c in enumerate(f["citations"], start=1)]
         for (fa, ia, ca), (fb, ib, cb) in pairs_involving(cites, involving, lambda cite: cite[0]["id"]):
@@ -100,5 +109,5 @@ def pairs(facts, involving=None):
     return out
 
 
-def rows(inputs):
+def rows(inputs: Inputs) -> dict[str, list[Row]]:
     return {"quote_alignments": pairs(inputs.facts)}

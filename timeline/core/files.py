@@ -18,10 +18,14 @@ build cache's fingerprint, `timeline serve`'s watcher) goes through here, so all
 - a file listed and gone when it is read is simply not there (an editor replacing it; the next scan
   sees the new one).
 """
+from __future__ import annotations
+
 import contextlib
 import hashlib
 import os
 import stat
+from collections.abc import Iterable, Iterator
+from typing import BinaryIO
 
 from timeline.errors import Unreadable
 
@@ -34,14 +38,14 @@ _KINDS = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a character de
           (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a folder"))
 
 
-def leftover(name):
+def leftover(name: str) -> bool:
     """True for a name an editor leaves behind (or a dot-file): never an input, never reported."""
     if name.startswith(".") or (name.startswith("#") and name.endswith("#")) or name.endswith(_BACKUP_SUFFIXES):
         return True
     return name.isdigit() and int(name) >= _VIM_PROBE and (int(name) - _VIM_PROBE) % _VIM_STEP == 0
 
 
-def walk(folder):
+def walk(folder: str | os.PathLike[str]) -> Iterator[tuple[str, str]]:
     """(path relative to `folder`, full path) of every entry under `folder` that is not a leftover and
     not a folder, in sorted order, dot-folders and leftovers left out. Symlinks to folders are not
     followed (a loop cannot trap the walk); an entry that is not a regular file is listed too, so the
@@ -55,23 +59,23 @@ def walk(folder):
                 yield prefix + name, os.path.join(dirpath, name)
 
 
-def story_path(path, input_folder):
+def story_path(path: str | os.PathLike[str], input_folder: str | os.PathLike[str]) -> str:
     """`path` as the story records it (in the database, in sources.yaml): relative to the story's folder,
     the one holding `input_folder` (its facts or sources folder), with '/' between its parts."""
     return os.path.relpath(path, os.path.dirname(os.path.abspath(input_folder))).replace(os.sep, "/")
 
 
-def identity(st):
+def identity(st: os.stat_result) -> list[int]:
     """What identifies a file's version, from its os.stat result: size, modification and change times,
     inode. The change time matters: a file rewritten and given back its modification time (touch -d)
     still has a new ctime, which no program can set back."""
     return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
 
 
-def looked_at(paths):
+def looked_at(paths: Iterable[str]) -> list[tuple[str, int | None, int | None]]:
     """(path, size, mtime_ns) of each of `paths`, or (path, None, None) for one that cannot be looked at:
     enough to notice a change without opening anything (`timeline serve`'s watcher)."""
-    seen = []
+    seen: list[tuple[str, int | None, int | None]] = []
     for path in paths:
         try:
             info = os.stat(path)
@@ -82,7 +86,7 @@ def looked_at(paths):
     return seen
 
 
-def write_atomically(path, data, replace=True):
+def write_atomically(path: str | os.PathLike[str], data: bytes, replace: bool = True) -> None:
     """Write the bytes `data` to `path` so that a reader sees the old file or the new one, never half of
     one: into a temporary file beside it, flushed to disk, then moved into place in one step. With
     `replace` False an existing file is never replaced: FileExistsError, and nothing is written."""
@@ -102,7 +106,7 @@ def write_atomically(path, data, replace=True):
             os.unlink(tmp)
 
 
-def put_in_place(tmp, path):
+def put_in_place(tmp: str | os.PathLike[str], path: str | os.PathLike[str]) -> None:
     """Move the finished file `tmp` (written by another library: SQLite) to `path` in one step, with the
     permissions a new file in its folder gets; a reader sees the old file or the new one."""
     umask = os.umask(0)
@@ -114,7 +118,7 @@ def put_in_place(tmp, path):
     _sync_folder(os.path.dirname(os.path.abspath(path)))
 
 
-def _sync_folder(folder):
+def _sync_folder(folder: str) -> None:
     """The folder's new entry on disk too (where the system allows it)."""
     with contextlib.suppress(OSError):
         fd = os.open(folder, os.O_RDONLY)
@@ -124,14 +128,14 @@ def _sync_folder(folder):
             os.close(fd)
 
 
-def kind_of(mode):
+def kind_of(mode: int) -> str:
     for test, what in _KINDS:
         if test(mode):
             return what
     return "not a regular file"
 
 
-def check_regular(path):
+def check_regular(path: str | os.PathLike[str]) -> os.stat_result:
     """os.stat of the regular file at `path` (symlinks followed); raises Unreadable or FileNotFoundError."""
     try:
         st = os.stat(path)
@@ -146,7 +150,7 @@ def check_regular(path):
     return st
 
 
-def read_bytes(path, limit):
+def read_bytes(path: str | os.PathLike[str], limit: int) -> bytes:
     """The bytes of the regular file at `path`, at most `limit` of them; raises Unreadable (with its size
     when it holds more) or FileNotFoundError. A pipe or device is never opened (a pipe would wait for
     a writer forever, /dev/zero never ends), and the open does not block even if one is swapped in."""
@@ -162,7 +166,7 @@ def read_bytes(path, limit):
     return data
 
 
-def sha256_of(path, limit):
+def sha256_of(path: str | os.PathLike[str], limit: int) -> tuple[str, os.stat_result]:
     """(sha256 hex digest, os.stat result) of the regular file at `path`, read in pieces; a file over
     `limit` bytes raises Unreadable (with its size). Raises as read_bytes does."""
     digest = hashlib.sha256()
@@ -182,7 +186,7 @@ def sha256_of(path, limit):
 
 
 @contextlib.contextmanager
-def _open_regular(path):
+def _open_regular(path: str | os.PathLike[str]) -> Iterator[tuple[BinaryIO, os.stat_result]]:
     check_regular(path)
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
@@ -197,12 +201,12 @@ def _open_regular(path):
         yield f, st
 
 
-def _too_large(size, limit):
+def _too_large(size: int, limit: int) -> str:
     mb = 1024 * 1024
     return f"it is {size / mb:.0f} MB; the limit is {limit // mb} MB"
 
 
-def _strerror(error):
+def _strerror(error: OSError) -> str:
     if error.errno is not None and error.errno == getattr(os, "ELOOP", None) or "symbolic links" in str(error):
         return "it is a symbolic link that leads round in a loop"
     if isinstance(error, PermissionError):

@@ -1,8 +1,11 @@
 """Small checks shared by the readers of sources.yaml, entities.yaml and the facts files."""
+from __future__ import annotations
+
 import difflib
 import os
 import re
 import unicodedata
+from collections.abc import Collection, Iterable
 
 from timeline.core import yamlfile
 from timeline.core.yamlfile import Sequence
@@ -19,7 +22,7 @@ _MONEY_WORDS = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e1
 _CURRENCY = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
 
 
-def display_path(path, relative_to=None):
+def display_path(path: str, relative_to: str | None = None) -> str:
     """`path` as a person typed it: relative to `relative_to` (default: the current folder)."""
     try:
         return os.path.relpath(path, relative_to or os.getcwd())
@@ -30,14 +33,14 @@ def display_path(path, relative_to=None):
 class Checker:
     """Collects the problems of one file."""
 
-    def __init__(self, path):
+    def __init__(self, path: str):
         self.path = path
-        self.problems = []
+        self.problems: list[Problem] = []
 
-    def add(self, line, code, message):
+    def add(self, line: int, code: str, message: str) -> None:
         self.problems.append(Problem(self.path, line, code, message))
 
-    def keys(self, item, allowed, required, what):
+    def keys(self, item: yamlfile.Mapping, allowed: Collection[str], required: Iterable[str], what: str) -> None:
         for key in item:
             if key not in allowed:
                 close = did_you_mean(str(key), allowed)
@@ -50,7 +53,7 @@ class Checker:
                 else:
                     self.add(item.line, "missing-key", f"{what} has no '{key}': add '{key}: ...'")
 
-    def text(self, item, key):
+    def text(self, item: yamlfile.Mapping, key: str) -> str | None:
         """The value of `key` as text, or None (with a problem when it is not text)."""
         value = item.get(key)
         if isinstance(value, str):
@@ -66,7 +69,8 @@ class Checker:
         self.add(item.line_of(key), "wrong-type", f"'{key}' must be text, not {kind}")
         return None
 
-    def visible(self, item, key, what, lines=False, required=False):
+    def visible(self, item: yamlfile.Mapping, key: str, what: str, lines: bool = False,
+                required: bool = False) -> str | None:
         """`item[key]` as text a reader is shown: None, with a problem, when it has nothing visible in it
         (only spaces, zero-width or control characters) or holds a control character or a bidirectional
         override; `lines`: it may run over several lines (notes, descriptions). An empty value is None
@@ -81,7 +85,7 @@ class Checker:
         self.add(item.line_of(key), code, f"{what}: '{key}' {message}")
         return None
 
-    def slug(self, item, key, what="id"):
+    def slug(self, item: yamlfile.Mapping, key: str, what: str = "id") -> str | None:
         value = item.get(key)
         if value is None:
             return None
@@ -93,7 +97,7 @@ class Checker:
         self.add(item.line_of(key), "bad-id", f"{what} '{value}' {slug_problem(value)}")
         return None
 
-    def number(self, item, key):
+    def number(self, item: yamlfile.Mapping, key: str) -> int | float | None:
         """A figure's value as int or float, or None with a problem."""
         raw = item.get(key)
         if raw is None:
@@ -116,7 +120,9 @@ class Checker:
         return None
 
 
-def read_list(path, checker, unreadable="remove it, or put a readable file there", empty=None, not_a_list=None):
+def read_list(path: str | os.PathLike[str], checker: Checker,
+              unreadable: str = "remove it, or put a readable file there", empty: str | None = None,
+              not_a_list: str | None = None) -> Sequence | None:
     """The list in the YAML file at `path`, or None after adding the problem to `checker` (whose path
     is the file as shown): a file that cannot be read or parsed, an empty file, one that is not a list.
     `unreadable`, `empty` and `not_a_list` say what to do, for the file at hand. FileNotFoundError is
@@ -145,7 +151,7 @@ def read_list(path, checker, unreadable="remove it, or put a readable file there
     return data
 
 
-def too_long(text):
+def too_long(text: str) -> bool:
     """True when `text` holds more than MAX_VALUE_BYTES of UTF-8."""
     return len(text) > MAX_VALUE_BYTES // 4 and len(text.encode("utf-8", "surrogatepass")) > MAX_VALUE_BYTES
 
@@ -155,7 +161,7 @@ def too_long(text):
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
-def text_problem(value, lines=False, required=False):
+def text_problem(value: str, lines: bool = False, required: bool = False) -> tuple[str, str] | None:
     """(code, message) when `value` is not text a reader can be shown, else None (see Checker.visible)."""
     inner = value.strip()
     plain = inner.replace("\n", " ").replace("\t", " ").replace("\r", " ") if lines else inner
@@ -172,21 +178,21 @@ def text_problem(value, lines=False, required=False):
     return None
 
 
-def one_of(value, allowed):
+def one_of(value: object, allowed: Collection[str]) -> str:
     """What to write instead of `value`: the closest allowed value, or the list of them."""
     close = did_you_mean(str(value), allowed)
     listed = ", ".join(allowed)
     return f"did you mean '{close}'? (one of: {listed})" if close else f"use one of: {listed}"
 
 
-def did_you_mean(value, known, cutoff=0.6):
+def did_you_mean(value: str, known: Iterable[str], cutoff: float = 0.6) -> str | None:
     """The one of `known` closest to `value` (a likely typo of it), or None when none is close enough."""
     close = difflib.get_close_matches(value, sorted(known) if not isinstance(known, (list, tuple)) else list(known),
                                       n=1, cutoff=cutoff)
     return close[0] if close else None
 
 
-def slug_problem(value):
+def slug_problem(value: str) -> str:
     odd = [c for c in value if not (c.isascii() and (c.islower() or c.isdigit() or c == "-"))]
     for c in odd:
         if not c.isascii():
@@ -199,7 +205,7 @@ def slug_problem(value):
     return "is not a slug: use lowercase a-z, 0-9 and single '-' between words, e.g. 'bridge-opens-to-traffic'"
 
 
-def _lookalike(c):
+def _lookalike(c: str) -> str:
     name = unicodedata.name(c, "")
     m = re.search(r"(?:CYRILLIC|GREEK) (SMALL|CAPITAL) LETTER (\w+)", name)
     if m:
@@ -209,7 +215,7 @@ def _lookalike(c):
     return ""
 
 
-def number_hint(text):
+def number_hint(text: str) -> str:
     lowered = text.lower()
     if lowered in ("nan", ".nan", "inf", ".inf", "-inf", "-.inf", "infinity"):
         return "write the actual figure"

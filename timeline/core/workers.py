@@ -10,6 +10,8 @@ that dies (killed for memory, say) or cannot start leaves its work to this proce
 back the results as far as the workers got, `share` and `Background` do a dead worker's tasks here,
 and `Helpers` that cannot start raise Failed.
 """
+from __future__ import annotations
+
 import concurrent.futures
 import contextlib
 import gc
@@ -18,12 +20,21 @@ import os
 import pickle
 import tempfile
 import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures.process import BrokenProcessPool
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from timeline.errors import WorkersFailed
 
+if TYPE_CHECKING:
+    from multiprocessing.pool import AsyncResult, Pool
+    from multiprocessing.process import BaseProcess
 
-def default_jobs():
+T = TypeVar("T")  # a task
+R = TypeVar("R")  # its result
+
+
+def default_jobs() -> int:
     """The number of CPUs this process may use."""
     try:
         return max(1, len(os.sched_getaffinity(0)))
@@ -31,8 +42,10 @@ def default_jobs():
         return os.cpu_count() or 1
 
 
-def chunks(items, size_of, size):
+def chunks(items: Iterable[T], size_of: Callable[[T], int], size: int) -> list[list[T]]:
     """`items` in consecutive lists of about `size` (measured by `size_of(item)`)."""
+    out: list[list[T]]
+    chunk: list[T]
     out, chunk, total = [], [], 0
     for item in items:
         chunk.append(item)
@@ -50,23 +63,26 @@ class Stream:
     as they come, started with the first. results() waits for them and gives them in order: those up to
     the first task whose worker failed (the caller works out the rest)."""
 
-    def __init__(self, function, jobs):
+    pool: concurrent.futures.ProcessPoolExecutor | None
+    futures: list[concurrent.futures.Future[Any]]
+
+    def __init__(self, function: Callable[[Any], Any], jobs: int):
         self.function, self.futures = function, []
         try:
             self.pool = concurrent.futures.ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"))
         except OSError:
             self.pool = None
 
-    def submit(self, task):
+    def submit(self, task: Any) -> None:
         if self.pool is not None:
             try:
                 self.futures.append(self.pool.submit(self.function, task))
             except (BrokenProcessPool, OSError, RuntimeError):
                 self.close()
 
-    def results(self, progress=None):
+    def results(self, progress: Callable[[int, int], object] | None = None) -> list[Any]:
         """[function(task)] of the tasks in order, as far as the workers got; `progress(done, total)`."""
-        out = []
+        out: list[Any] = []
         try:
             for future in self.futures:
                 out.append(future.result())
@@ -78,14 +94,14 @@ class Stream:
             self.close()
         return out
 
-    def close(self):
+    def close(self) -> None:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
             self.pool = None
 
 
 @contextlib.contextmanager
-def handed_over(value):
+def handed_over(value: object) -> Iterator[str]:
     """The path of a temporary file holding `value` pickled, for workers to load (`taken`): a worker
     started with a large argument makes this process wait until the new interpreter has read it all;
     a file is written in a fraction of that time. The file is removed afterwards."""
@@ -99,13 +115,15 @@ def handed_over(value):
             os.unlink(path)
 
 
-def taken(path):
+def taken(path: str) -> Any:
     """The value `handed_over` wrote to `path`."""
     with open(path, "rb") as f:
         return pickle.load(f)
 
 
-def share(function, tasks, here, pool):
+def share(function: Callable[[T], R], tasks: Sequence[T], here: Callable[[T], R],
+          pool: concurrent.futures.ProcessPoolExecutor | Callable[[], concurrent.futures.ProcessPoolExecutor | None]
+          | None) -> list[R]:
     """[function(task) for task in tasks], in order, worked out by the workers of `pool` (an executor,
     e.g. a Helpers' pool, left running; None: all here; or a callable giving one of those, asked again
     after each task while it gives None: workers that start late take what is left) taking tasks from
@@ -118,15 +136,16 @@ def share(function, tasks, here, pool):
     if pool is None or len(tasks) < 2:
         return [here(task) for task in tasks]
     current = pool if callable(pool) else (lambda: pool)
-    out = [None] * len(tasks)
-    given = {}  # task number -> Future
+    out: list[Any] = [None] * len(tasks)  # each place is filled below
+    given: dict[int, concurrent.futures.Future[R]] = {}  # task number -> Future
     front, back = 0, len(tasks)  # tasks[:front] given to the workers, tasks[back:] worked out here
     executor = None
     while front < back:
         if executor is None:
             executor = current()
         if executor is not None:
-            room = 2 * executor._max_workers + 1 - sum(not f.done() for f in given.values())
+            room = (2 * executor._max_workers  # type: ignore[attr-defined]  # CPython's, not in typeshed
+                    + 1 - sum(not f.done() for f in given.values()))
             try:
                 for _ in range(min(room, back - front)):
                     given[front] = executor.submit(function, tasks[front])
@@ -144,15 +163,15 @@ def share(function, tasks, here, pool):
     return out
 
 
-_held = []  # in a Helpers worker: the value it was handed
+_held: list[Any] = []  # in a Helpers worker: the value it was handed
 
 
-def _hold(path):
+def _hold(path: str) -> None:
     gc.disable()  # the work here makes many small objects and no cycles (timeline.facts._no_cycle_collection)
     _held[:] = [taken(path)]
 
 
-def held():
+def held() -> Any:
     """In a Helpers worker: the value the Helpers were given."""
     return _held[0]
 
@@ -163,7 +182,14 @@ class Helpers:
     (its Future: `self.first`). With `after`, they start only once `after()` returns True (waited for
     in a thread, while this process goes on: `self.pool` is None until then). Close them when done."""
 
-    def __init__(self, jobs, value, first=None, after=None):
+    pool: concurrent.futures.ProcessPoolExecutor | None
+    first: concurrent.futures.Future[Any] | None
+    _exiting: list[BaseProcess]
+    _thread: threading.Thread | None
+    _file: contextlib.AbstractContextManager[str] | None
+
+    def __init__(self, jobs: int, value: object, first: tuple[Any, ...] | None = None,
+                 after: Callable[[], bool] | None = None):
         self.pool = self.first = None
         self._lock = threading.Lock()
         self._closed = self._first_taken = False
@@ -181,7 +207,7 @@ class Helpers:
             self._thread = threading.Thread(target=self._start_after, args=(after, jobs, path, first), daemon=True)
             self._thread.start()
 
-    def _start(self, jobs, path, first):
+    def _start(self, jobs: int, path: str, first: tuple[Any, ...] | None) -> None:
         if self._closed:  # let go before they were needed
             return
         try:
@@ -190,19 +216,19 @@ class Helpers:
         except OSError:
             raise WorkersFailed("could not start worker processes") from None
         with self._lock:
-            if self._closed:
-                pool.shutdown(cancel_futures=True)
+            if self._closed:  # mypy takes it for False still: another thread may have closed them since
+                pool.shutdown(cancel_futures=True)  # type: ignore[unreachable]
                 return
             if first and not self._first_taken:
                 self.first = pool.submit(*first)
             self.pool = pool
 
-    def _start_after(self, after, jobs, path, first):
+    def _start_after(self, after: Callable[[], bool], jobs: int, path: str, first: tuple[Any, ...] | None) -> None:
         with contextlib.suppress(WorkersFailed):
             if after():
                 self._start(jobs, path, first)
 
-    def take_first(self):
+    def take_first(self) -> bool:
         """True when the first task has not been begun by the workers, and now never will be (the caller
         does it); False when it has (wait for `self.first`)."""
         with self._lock:
@@ -210,7 +236,7 @@ class Helpers:
                 self._first_taken = True
             return self._first_taken
 
-    def release(self):
+    def release(self) -> None:
         """Let the workers go once their tasks are done, without waiting for them to exit (close() waits)."""
         with self._lock:
             self._closed = True
@@ -219,7 +245,7 @@ class Helpers:
                 self.pool.shutdown(wait=False, cancel_futures=True)
                 self.pool = None
 
-    def close(self):
+    def close(self) -> None:
         """Stop the workers (waiting for none of the tasks not yet begun) and remove the file."""
         with self._lock:
             self._closed = True
@@ -242,7 +268,10 @@ class Background:
     it (or, with `jobs` 1 or when the worker fails, works it out then, here). Nothing here keeps the
     arguments once they are sent: `make_args` makes them again if they are needed here."""
 
-    def __init__(self, function, make_args, jobs):
+    pool: Pool | None
+    pending: AsyncResult[Any] | None
+
+    def __init__(self, function: Callable[..., Any], make_args: Callable[[], Iterable[Any]], jobs: int):
         self.function, self.make_args, self.pool, self.pending = function, make_args, None, None
         self._lock = threading.Lock()
         if jobs > 1:
@@ -254,11 +283,11 @@ class Background:
                 self.close()
 
     @property
-    def elsewhere(self):
+    def elsewhere(self) -> bool:
         """True while the work is under way in a worker process."""
         return self.pending is not None
 
-    def done_elsewhere(self):
+    def done_elsewhere(self) -> bool:
         """Wait until the worker has sent its result, then stop the worker (its memory is given back;
         result() still has the result): True. False when no worker has the work, or it was closed."""
         while True:
@@ -273,7 +302,7 @@ class Background:
                     return True
             pending.wait(0.05)
 
-    def result(self):
+    def result(self) -> Any:
         try:
             if self.pending is not None:
                 try:
@@ -284,13 +313,13 @@ class Background:
         finally:
             self.close()
 
-    def _stop(self):
+    def _stop(self) -> None:
         if self.pool is not None:
             self.pool.terminate()
             self.pool.join()
             self.pool = None
 
-    def close(self):
+    def close(self) -> None:
         """Stop the worker (a build that fails does not wait for it)."""
         with self._lock:
             self._stop()

@@ -7,6 +7,12 @@ keys and multiple documents are refused. Every mapping remembers its line and th
 The tree is built from libyaml's event stream rather than its composer: the composer recurses and
 crashes the process on deeply nested input, while the event parser does not.
 """
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Any
+
 import yaml
 
 from timeline.core import files
@@ -23,24 +29,24 @@ LINE_SEPARATORS = {"\u2028": "U+2028 LINE SEPARATOR", "\u2029": "U+2029 PARAGRAP
                    "\x85": "U+0085 NEXT LINE"}
 
 
-class Mapping(dict):
+class Mapping(dict[str, Any]):
     """A YAML mapping that remembers where it was written."""
 
     line = 0
-    lines = None  # {key: line of the key}
+    lines: dict[str, int] | None = None  # {key: line of the key}
 
-    def line_of(self, key):
+    def line_of(self, key: str) -> int:
         return (self.lines or {}).get(key, self.line)
 
 
-class Sequence(list):
+class Sequence(list[Any]):
     """A YAML sequence that remembers the line of each item."""
 
     line = 0
-    lines = None
+    lines: list[int] | None = None
 
 
-def decode(data):
+def decode(data: bytes) -> str:
     """Bytes to text: UTF-8 (a BOM is tolerated), anything else is a clear error."""
     if len(data) > MAX_BYTES:
         raise YamlProblem(1, "file-too-large", _too_large(len(data)))
@@ -67,12 +73,12 @@ def decode(data):
     return text
 
 
-def _too_large(size):
+def _too_large(size: int) -> str:
     mb = 1024 * 1024
     return f"file is {size / mb:.0f} MB; the limit is {MAX_BYTES // mb} MB: split it into several files"
 
 
-def parse(text):
+def parse(text: str) -> Any:
     """Text to plain data (Mapping, Sequence, str, None); raises YamlProblem."""
     parser = _Parser(text)
     try:
@@ -90,18 +96,18 @@ def parse(text):
             parser.dispose()
 
 
-def load(data):
+def load(data: bytes) -> Any:
     """Bytes of a YAML file to plain data; raises YamlProblem."""
     return parse(decode(data))
 
 
-def read(path):
+def read(path: str | os.PathLike[str]) -> Any:
     """A YAML file to plain data, reading no more than the size limit; raises YamlProblem,
     Unreadable (a pipe, a device, a symlink loop, a read error) or FileNotFoundError."""
     try:
         data = files.read_bytes(path, MAX_BYTES)
     except Unreadable as e:
-        if e.too_large:
+        if e.too_large and e.size is not None:
             raise YamlProblem(1, "file-too-large", _too_large(e.size)) from None
         raise
     return load(data)
@@ -112,20 +118,25 @@ _MappingEnd, _SequenceEnd, _StreamEnd = yaml.MappingEndEvent, yaml.SequenceEndEv
 _NO_KEY = object()
 
 
-def _line(ev):
+def _line(ev: yaml.Event) -> int:
     return ev.start_mark.line + 1 if ev.start_mark else 1
 
 
-def _build(next_event):
+def _build(next_event: Callable[[], Any]) -> Any:
     """The tree of the events `next_event()` returns, up to the end of the stream.
 
     One flat loop (this is the hot path of every build): the open collection and its pending key are
     kept in local variables, the collections around it on `stack`.
     """
-    stack = []  # (container, lines, is_sequence, pending key, key line) of each enclosing collection
+    # (container, lines, is_sequence, pending key, key line) of each enclosing collection
+    stack: list[tuple[Any, Any, bool, object, int]] = []
+    # The collections are Any: `is_sequence` says whether one is a Sequence or a Mapping, which mypy cannot follow.
+    container: Any
+    lines: Any
+    node_lines: dict[str, int] | list[int]
     container = lines = None  # the innermost open collection, None at the top level
     is_sequence, key, key_line = False, _NO_KEY, 0
-    root = None
+    root: Any = None
     documents = 0
     while True:
         ev = next_event()
@@ -209,7 +220,7 @@ def _build(next_event):
     return root
 
 
-def _syntax_message(error, text, line):
+def _syntax_message(error: yaml.MarkedYAMLError, text: str, line: int) -> str:
     problem = (error.problem or "").strip()
     lines = text.splitlines()
     here = lines[line - 1] if 0 < line <= len(lines) else ""

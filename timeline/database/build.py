@@ -5,11 +5,14 @@ a patch (only facts files changed: timeline.database.patch replaces their facts 
 full build (timeline.database.write). Work that depends on the articles alone comes from the build
 cache (timeline.database.cache) or is done in worker processes beside this one.
 """
+from __future__ import annotations
+
 import contextlib
 import os
 import shutil
 import sqlite3
 from concurrent.futures.process import BrokenProcessPool
+from typing import Any
 
 from timeline.across import corroboration
 from timeline.core import files, memory, workers
@@ -21,12 +24,14 @@ from timeline.errors import BuildError, InputError, WorkersFailed
 from timeline.inputs import articles
 from timeline.inputs.facts import dependencies
 from timeline.inputs.sources import handed
-from timeline.inputs.story import Inputs, check
+from timeline.inputs.story import Inputs, Progress, check
+from timeline.records import Entity, Sources
 from timeline.text.words import sentence_count
 
 
-def build(db_path="timeline.db", facts_dir="facts", sources_dir="sources", wait=30.0, progress=None,
-          use_cache=True, excerpts=False, jobs=None):
+def build(db_path: str = "timeline.db", facts_dir: str = "facts", sources_dir: str = "sources", wait: float = 30.0,
+          progress: Progress | None = None, use_cache: bool = True, excerpts: bool = False,
+          jobs: int | None = None) -> Inputs:
     """Check, then replace `db_path` with a complete new database. Raises InputError or BuildError.
 
     With `use_cache`, results of earlier builds are reused from .timeline-cache/ next to the database
@@ -44,10 +49,12 @@ def build(db_path="timeline.db", facts_dir="facts", sources_dir="sources", wait=
         return _build(db_path, facts_dir, sources_dir, wait, progress, use_cache, excerpts, jobs)
 
 
-def _build(db_path, facts_dir, sources_dir, wait, progress, use_cache, excerpts, jobs):
+def _build(db_path: str, facts_dir: str, sources_dir: str, wait: float, progress: Progress | None, use_cache: bool,
+           excerpts: bool, jobs: int | None) -> Inputs:
     db_path = os.path.abspath(db_path)
     cache = Cache(folder_for(db_path)) if use_cache else None
-    started = []  # the work begun once the articles are read (corroboration's comparison, start_database)
+    # the work begun once the articles are read (corroboration's comparison, start_database)
+    started: list[workers.Background | None] = []
     try:
         manifest = hashes = states = fingerprint = None
         history_key = history.key(facts_dir)  # the git history is an input too
@@ -57,7 +64,7 @@ def _build(db_path, facts_dir, sources_dir, wait, progress, use_cache, excerpts,
             hashes["history"] = history_key
             fingerprint = fingerprint_of(hashes) + (":excerpts" if excerpts else "")
         unchanged = _unchanged(manifest, db_path, fingerprint)
-        if unchanged:
+        if cache and unchanged:
             cache.close(prune=False)
             return unchanged
         if cache and not excerpts:
@@ -68,9 +75,9 @@ def _build(db_path, facts_dir, sources_dir, wait, progress, use_cache, excerpts,
         with lock(db_path, wait):
             remove_leftovers(db_path)
             tmp = temp_path(db_path)
-            helpers = []  # workers.Helpers
+            helpers: list[workers.Helpers] = []
 
-            def begin(sources, entities):
+            def begin(sources: Sources, entities: dict[str, Entity] | None) -> tuple[workers.Helpers | None, int]:
                 pending = _compare_sources(sources, cache, jobs)
                 started.append(pending)
                 held, facts_jobs = _helpers(sources, entities, jobs, excerpts, pending, tmp)
@@ -104,8 +111,9 @@ def _build(db_path, facts_dir, sources_dir, wait, progress, use_cache, excerpts,
             except OSError as e:
                 raise BuildError(disk_message(e, db_path)) from None
             finally:
-                for pending in filter(None, started + helpers):
-                    pending.close()  # used, or the build failed: no worker is left running
+                for pending in started + helpers:
+                    if pending:  # (not filter(None, ...): mypy joins the two classes to object)
+                        pending.close()  # used, or the build failed: no worker is left running
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(tmp)
             if cache:
@@ -119,7 +127,8 @@ def _build(db_path, facts_dir, sources_dir, wait, progress, use_cache, excerpts,
             cache.close()
 
 
-def _helpers(sources, entities, jobs, excerpts, pending, tmp):
+def _helpers(sources: Sources, entities: dict[str, Entity] | None, jobs: int | None, excerpts: bool,
+             pending: workers.Background | None, tmp: str) -> tuple[workers.Helpers | None, int]:
     """(workers.Helpers holding the sources and entities, or None; the number of processes the facts may
     use). Helpers use the cores beside this one once they are free: at once, or when corroboration's
     comparison of sentences (`pending`) is under way in a worker, as soon as it has finished (its
@@ -138,15 +147,15 @@ def _helpers(sources, entities, jobs, excerpts, pending, tmp):
     return held, n
 
 
-def _start_database_held(tmp):
+def _start_database_held(tmp: str) -> None:
     """start_database in a workers.Helpers worker holding (sources, entities)."""
     start_database(tmp, workers.held()[0])
 
 
-def _started(tmp, helpers):
+def _started(tmp: str, helpers: list[workers.Helpers]) -> bool:
     """True when start_database finished in a helper; False when none ran it (none started in time, or
     the one that had it died: then nothing of what it wrote is left), and it is to be run here."""
-    if not helpers or helpers[0].take_first():
+    if not helpers or helpers[0].take_first() or helpers[0].first is None:
         return False
     try:
         helpers[0].first.result()
@@ -157,7 +166,7 @@ def _started(tmp, helpers):
         return False
 
 
-def _compare_sources(sources, cache, jobs):
+def _compare_sources(sources: Sources, cache: Cache | None, jobs: int | None) -> workers.Background | None:
     """Start corroboration's comparison of the articles' sentences in a worker, to run while this process
     reads the facts (None when the cache holds its result)."""
     if cache is not None and cache.has_source_rows(sources):
@@ -170,11 +179,13 @@ def _compare_sources(sources, cache, jobs):
     return pending
 
 
-def _patch(cache, manifest, db_path, facts_dir, sources_dir, hashes, states, fingerprint, wait):
+def _patch(cache: Cache, manifest: dict[str, Any] | None, db_path: str, facts_dir: str, sources_dir: str,
+           hashes: dict[str, Any] | None, states: dict[str, list[Any]] | None, fingerprint: str | None,
+           wait: float) -> Inputs | None:
     """Inputs(patched=[names]) when the new database could be made by patching a copy of the old one
     (see timeline.patch), or None: then a full build runs (and reports any problem)."""
-    if not manifest or manifest.get("excerpts") is not False or not isinstance(manifest.get("counts"), dict) \
-            or not isinstance(manifest.get("depends"), str):
+    if not manifest or hashes is None or manifest.get("excerpts") is not False \
+            or not isinstance(manifest.get("counts"), dict) or not isinstance(manifest.get("depends"), str):
         return None
     names = patch.changed_files(manifest, hashes)  # [] when only the git history changed
     if names is None:
@@ -217,13 +228,13 @@ def _patch(cache, manifest, db_path, facts_dir, sources_dir, hashes, states, fin
     return Inputs({}, {}, [], [], counts=counts, patched=names)
 
 
-def _reuse(cache, inputs):
+def _reuse(cache: Cache, inputs: Inputs) -> None:
     """Take from the cache what depends on the sources alone: the corroboration tables."""
     inputs.reused_rows[corroboration.__name__] = cache.source_rows(inputs.sources, CACHED_TABLES,
                                                                     lambda: corroboration.rows(inputs))
 
 
-def _unchanged(manifest, db_path, fingerprint):
+def _unchanged(manifest: dict[str, Any] | None, db_path: str, fingerprint: str | None) -> Inputs | None:
     """Inputs(unchanged=True) when `db_path` is the intact database the last build wrote from these inputs
     (`manifest`: what that build recorded, or None)."""
     if not manifest or manifest.get("inputs") != fingerprint or not isinstance(manifest.get("counts"), dict):

@@ -17,6 +17,8 @@ upgrade that does not touch segmentation keeps the sentences. A cached value is 
 unreadable is recomputed, and a cache file SQLite cannot open is deleted and started afresh.
 Deleting the folder is always safe: the next build is a full one.
 """
+from __future__ import annotations
+
 import contextlib
 import functools
 import hashlib
@@ -26,12 +28,14 @@ import re
 import sqlite3
 import sys
 import time
+from collections.abc import Callable, Collection, Iterable, Sequence
+from typing import Any
 
 import pysbd
 
 from timeline.core import files
 from timeline.errors import Unreadable
-from timeline.records import FACT_FIELDS
+from timeline.records import FACT_FIELDS, Row, Sources, Span
 from timeline.text.sentences import LINE_BREAK
 
 _WORDS_LINE = re.compile(r"[1-9][0-9]* \S+(?: \S+)*\Z")  # a sentence's number and its words (sentence_words)
@@ -59,7 +63,7 @@ PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the fol
 _NAME = os.path.basename(PACKAGE)  # "timeline"
 
 
-def module_file(name):
+def module_file(name: str) -> str | None:
     """The file of the package module `name` ("text.sentences"; "" or "text" for a package's __init__),
     or None when there is no such module."""
     base = os.path.join(PACKAGE, *name.split(".")) if name else PACKAGE
@@ -69,15 +73,18 @@ def module_file(name):
     return None
 
 
-def module_source(name):
+def module_source(name: str) -> bytes:
     """The bytes of the package module `name` (a seam for tests: what an upgrade would change)."""
-    with open(module_file(name), "rb") as f:
+    path = module_file(name)
+    if path is None:
+        raise FileNotFoundError(f"there is no module {name} in {PACKAGE}")
+    with open(path, "rb") as f:
         return f.read()
 
 
-def package_modules():
+def package_modules() -> list[str]:
     """Every module of the package, dotted ("cli", "text.sentences", "site.plugins.chart"), sorted."""
-    out = []
+    out: list[str] = []
     for folder, dirnames, filenames in os.walk(PACKAGE):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")))
         inside = os.path.relpath(folder, PACKAGE)
@@ -92,7 +99,7 @@ def package_modules():
 _IMPORT = re.compile(rf"^from {_NAME}((?:\.\w+)*) import ([^\n(]+|\([^)]*\))", re.M)
 
 
-def imported_modules(names):
+def imported_modules(names: Iterable[str]) -> list[str]:
     """`names` and every package module they import at their top level, followed through the package
     (a module's packages count too: their __init__ runs when it is imported)."""
     seen, todo = set(), list(names)
@@ -113,12 +120,12 @@ def imported_modules(names):
     return sorted(seen)
 
 
-def _external():
+def _external() -> str:
     return f"{sys.version_info[:2]} pysbd {getattr(pysbd, '__version__', '?')}"
 
 
 @functools.lru_cache(maxsize=None)
-def version_of(*names):
+def version_of(*names: str) -> str:
     """A hash of the code of the package modules `names` (with what they import), pysbd's and Python's
     versions; with no names, of the whole package."""
     names = tuple(package_modules()) if not names else tuple(imported_modules(names))
@@ -128,30 +135,31 @@ def version_of(*names):
     return digest.hexdigest()
 
 
-def code_version():
+def code_version() -> str:
     """A hash of the whole package's code: any change makes the manifest stale (a new database is built)."""
     return version_of()
 
 
-def kind_version(kind):
+def kind_version(kind: str) -> str:
     return version_of(*DEPENDS[kind]) if kind in DEPENDS else code_version()
 
 
-def folder_for(db_path):
+def folder_for(db_path: str) -> str:
     return os.path.join(os.path.dirname(os.path.abspath(db_path)), FOLDER)
 
 
 class Cache:
     """Reusable results of earlier builds; use as a context manager, or call close()."""
 
-    def __init__(self, folder):
+    def __init__(self, folder: str) -> None:
         self.path = os.path.join(folder, "cache.db")
-        self.versions = {}
-        self.used = set()
+        self.versions: dict[str, str] = {}
+        self.used: set[tuple[str, str]] = set()
         self.hits = self.misses = 0
-        self._rows = {}  # {key: the corroboration rows read for it, or None}
-        self._described = None  # (the sources last described for those rows, how many, their key)
-        self.conn = None
+        self._rows: dict[str, dict[str, list[Row]] | None] = {}  # {key: the corroboration rows read for it, or None}
+        # (the sources last described for those rows, how many, their key)
+        self._described: tuple[Sources, int, str] | None = None
+        self.conn: sqlite3.Connection | None = None
         try:
             if not os.path.isdir(folder):
                 os.mkdir(folder)  # never creates the database's folder: a missing folder is the build's error
@@ -164,7 +172,7 @@ class Cache:
             except (OSError, sqlite3.Error):
                 self.conn = None  # no cache: every build is a full one
 
-    def _open(self):
+    def _open(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, isolation_level=None, timeout=5)
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("CREATE TABLE IF NOT EXISTS entries (kind TEXT, key TEXT, value TEXT, PRIMARY KEY (kind, key))")
@@ -174,18 +182,18 @@ class Cache:
         conn.execute("BEGIN")
         return conn
 
-    def __enter__(self):
+    def __enter__(self) -> Cache:
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         self.close(save=exc[0] is None)
 
-    def _key(self, kind, key):
+    def _key(self, kind: str, key: str) -> str:
         if kind not in self.versions:
             self.versions[kind] = kind_version(kind)
         return self.versions[kind] + ":" + key
 
-    def get(self, kind, key):
+    def get(self, kind: str, key: str) -> Any:
         if self.conn is None:
             return None
         try:
@@ -195,14 +203,14 @@ class Cache:
         except (sqlite3.Error, ValueError, TypeError):
             return None
 
-    def put(self, kind, key, value, as_json=None):
+    def put(self, kind: str, key: str, value: Any, as_json: str | None = None) -> None:
         if self.conn is None:
             return
         with contextlib.suppress(sqlite3.Error):
             self.conn.execute("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)",
                               (kind, self._key(kind, key), as_json or json.dumps(value, separators=(",", ":"))))
 
-    def sentences(self, sha256, text):
+    def sentences(self, sha256: str, text: str) -> list[Span] | None:
         """The sentences of an article as the cache knows them, when they are sane spans of `text`, or None."""
         self.used.add(("sentences", sha256))
         spans = self.get("sentences", sha256)
@@ -212,7 +220,7 @@ class Cache:
         self.misses += 1
         return None
 
-    def signals(self, sha256, spans):
+    def signals(self, sha256: str, spans: Sequence[Span]) -> list[str] | None:
         """The coverage signals of each sentence of an article (as the sentences table stores them), or None."""
         self.used.add(("signals", sha256))
         value = self.get("signals", sha256)
@@ -220,7 +228,7 @@ class Cache:
             return value
         return None
 
-    def words(self, sha256, spans):
+    def words(self, sha256: str, spans: Sequence[Span]) -> str | None:
         """The content words of an article's sentences, packed (corroboration.sentence_words), or None."""
         self.used.add(("words", sha256))
         value = self.get("words", sha256)
@@ -231,16 +239,16 @@ class Cache:
                 return None
         return value
 
-    def put_part(self, kind, sha256, value):
+    def put_part(self, kind: str, sha256: str, value: Any) -> None:
         """Keep what articles.analyse found for one article: its "sentences", "signals" or "words"."""
         self.used.add((kind, sha256))
         self.put(kind, sha256, value)
 
-    def keep(self, kind, key):
+    def keep(self, kind: str, key: str) -> None:
         """Keep an entry this build did not need to read (it is not pruned)."""
         self.used.add((kind, key))
 
-    def _source_rows_key(self, sources):
+    def _source_rows_key(self, sources: Sources) -> str:
         known = self._described
         if known and known[0] is sources and known[1] == len(sources):
             return known[2]  # asked three times a build (0.15 s each at 10,000 articles)
@@ -249,7 +257,7 @@ class Cache:
         self._described = (sources, len(sources), key)
         return key
 
-    def _cached_source_rows(self, key, tables):
+    def _cached_source_rows(self, key: str, tables: Collection[str]) -> dict[str, list[Row]] | None:
         if key not in self._rows:
             value = self.get("source_rows", key)
             ok = isinstance(value, dict) and set(value) == set(tables) and all(
@@ -257,11 +265,12 @@ class Cache:
             self._rows = {key: value if ok else None}
         return self._rows[key]
 
-    def has_source_rows(self, sources, tables=SOURCE_TABLES):
+    def has_source_rows(self, sources: Sources, tables: Collection[str] = SOURCE_TABLES) -> bool:
         """True when the corroboration rows of exactly these sources are kept."""
         return self._cached_source_rows(self._source_rows_key(sources), tables) is not None
 
-    def source_rows(self, sources, tables, compute):
+    def source_rows(self, sources: Sources, tables: Collection[str],
+                    compute: Callable[[], dict[str, list[Row]]]) -> dict[str, list[Row]]:
         """Rows that depend on the sources alone (corroboration): reused while no source changes."""
         key = self._source_rows_key(sources)
         self.used.add(("source_rows", key))
@@ -273,7 +282,7 @@ class Cache:
         self._rows = {}
         return value
 
-    def facts(self, key):
+    def facts(self, key: str) -> list[list[Any]] | None:
         """The checked facts of one facts file ([fact, id line] pairs), or None."""
         self.used.add(("facts", key))
         value = self.get("facts", key)
@@ -285,20 +294,20 @@ class Cache:
             fact["entities"] = [tuple(e) for e in fact["entities"]]
         return value
 
-    def put_facts(self, key, pairs, as_json=None):
+    def put_facts(self, key: str, pairs: Sequence[Sequence[Any]], as_json: str | None = None) -> None:
         """Keep the checked facts of one facts file (`as_json`: `pairs` already in JSON, as a worker sends them)."""
         self.used.add(("facts", key))
         self.put("facts", key, pairs, as_json)
 
-    def manifest(self, db_path):
+    def manifest(self, db_path: str) -> dict[str, Any] | None:
         value = self.get("manifest", os.path.abspath(db_path))
         return value if isinstance(value, dict) else None
 
-    def put_manifest(self, db_path, value):
+    def put_manifest(self, db_path: str, value: dict[str, Any]) -> None:
         self.used.add(("manifest", os.path.abspath(db_path)))
         self.put("manifest", os.path.abspath(db_path), value)
 
-    def close(self, save=True, prune=True):
+    def close(self, save: bool = True, prune: bool = True) -> None:
         """Commit, dropping entries this build did not use (other databases' manifests are kept)."""
         if self.conn is None:
             return
@@ -321,7 +330,7 @@ class Cache:
             self.conn = None
 
 
-def _sane_spans(spans, text):
+def _sane_spans(spans: Any, text: str) -> bool:
     if not isinstance(spans, list):
         return False
     previous_end, previous_para = 0, 1
@@ -340,7 +349,7 @@ def _sane_spans(spans, text):
     return True
 
 
-def _sane_facts(value):
+def _sane_facts(value: Any) -> bool:
     if not isinstance(value, list):
         return False
     try:
@@ -357,7 +366,7 @@ def _sane_facts(value):
     return True
 
 
-def fingerprint_of(hashes):
+def fingerprint_of(hashes: dict[str, Any]) -> str:
     """One hash of the inputs (input_hashes) and of the code."""
     return hashlib.sha256(json.dumps([code_version(), hashes], sort_keys=True).encode()).hexdigest()
 
@@ -372,7 +381,8 @@ RACY_SECONDS = 2.0
 HASH_LIMIT = 256 * 1024 * 1024
 
 
-def input_hashes(facts_dir, sources_dir, known=None, now=None):
+def input_hashes(facts_dir: str, sources_dir: str, known: Any = None,
+                 now: float | None = None) -> tuple[dict[str, Any], dict[str, list[Any]]]:
     """({"facts": {name: sha256}, "sources": sha256, "facts_folder": name}, states).
 
     Each file under the facts folder is hashed by its path inside it, everything under the sources
@@ -385,7 +395,8 @@ def input_hashes(facts_dir, sources_dir, known=None, now=None):
     set back). Files changed in the RACY_SECONDS before `now` are left out of the states returned."""
     known = known if isinstance(known, dict) else {}
     now = time.time() if now is None else now
-    states, out = {}, {}
+    states: dict[str, list[Any]] = {}
+    out: dict[str, Any] = {}
     for label, folder in (("facts", facts_dir), ("sources", sources_dir)):
         folder = os.path.abspath(folder)
         found = {}
@@ -422,7 +433,7 @@ def input_hashes(facts_dir, sources_dir, known=None, now=None):
     return out, states
 
 
-def file_state(path):
+def file_state(path: str) -> list[int]:
     """What identifies one written database file (files.identity): a database edited in place and given
     back its modification time still has a new ctime, so it is never taken for the one a build wrote."""
     return files.identity(os.stat(path))

@@ -23,13 +23,23 @@ parses only the files of new commits, and the rows by the last commit that touch
 (`key`), so a build with the same history computes nothing. Without git, or with the facts folder
 outside a repository, there is no history and no error.
 """
+from __future__ import annotations
+
 import json
 import os
 import subprocess
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from timeline.core import yamlfile
 from timeline.errors import GitUnavailable, YamlProblem
 from timeline.inputs.facts import FACT_KEYS, is_facts_file
+
+# For the types alone: a module imported at the top level counts as code the cached history depends on
+# (cache.DEPENDS), and a new version of it would drop the history's entries for nothing.
+if TYPE_CHECKING:
+    from timeline.database.cache import Cache
+    from timeline.records import Row
 
 GIT_TIMEOUT = 300  # seconds for one git command: a huge repository stops here instead of hanging a build
 NULL_BLOB = "0" * 40
@@ -38,7 +48,7 @@ COLUMNS = ("fact_id", "revision", "commit_hash", "date", "author", "message", "a
            "note")
 
 
-def git(facts_dir, *args, data=None):
+def git(facts_dir: str, *args: str, data: bytes | None = None) -> bytes:
     """stdout (bytes) of `git <args>` run in `facts_dir`; raises GitUnavailable."""
     env = dict(os.environ, GIT_OPTIONAL_LOCKS="0", LC_ALL="C")
     env.pop("GIT_DIR", None)
@@ -53,7 +63,7 @@ def git(facts_dir, *args, data=None):
     return done.stdout
 
 
-def key(facts_dir):
+def key(facts_dir: str) -> str | None:
     """The last commit on HEAD's first-parent line that touched the facts folder, or None (no git, no
     repository, nothing committed there). The history is a function of this commit alone."""
     if not os.path.isdir(facts_dir):
@@ -65,7 +75,8 @@ def key(facts_dir):
     return out or None
 
 
-def rows(facts_dir, head, cache=None, previous=None):
+def rows(facts_dir: str, head: str | None, cache: Cache | None = None,
+         previous: str | None = None) -> tuple[list[Row], list[str]]:
     """(rows, commits): the fact_history rows (dicts, ordered by fact id and revision) and the commits
     read (hashes, oldest first) for the history that ends at `head` (key(facts_dir)); ([], []) for None.
 
@@ -98,7 +109,7 @@ def rows(facts_dir, head, cache=None, previous=None):
     return out, hashes
 
 
-def _kept(cache, head, folder, keep=True):
+def _kept(cache: Cache | None, head: str | None, folder: str, keep: bool = True) -> dict[str, Any] | None:
     """The cached history that ends at `head`, when it is sane (its parsed files marked as used)."""
     if cache is None or head is None:
         return None
@@ -115,7 +126,7 @@ def _kept(cache, head, folder, keep=True):
     return value
 
 
-def _commits(facts_dir, revisions):
+def _commits(facts_dir: str, revisions: str) -> list[dict[str, Any]]:
     """[{commit, date, author, message, files: [(name, blob or None)]}], oldest first, for the commits on
     the first-parent line of `revisions` (a commit, or old..new) that touched a facts file (names
     relative to the facts folder)."""
@@ -125,8 +136,8 @@ def _commits(facts_dir, revisions):
     commits, i = [], 0
     while i + 3 < len(tokens):
         sha = tokens[i].strip()
-        commit = {"commit": sha, "date": tokens[i + 1], "author": tokens[i + 2], "message": tokens[i + 3],
-                  "files": []}
+        commit: dict[str, Any] = {"commit": sha, "date": tokens[i + 1], "author": tokens[i + 2],
+                                  "message": tokens[i + 3], "files": []}
         i += 4
         while i + 1 < len(tokens) and tokens[i].lstrip("\n").startswith(":"):
             meta, name = tokens[i].lstrip("\n")[1:].split(), tokens[i + 1]
@@ -145,7 +156,7 @@ def _commits(facts_dir, revisions):
     return commits
 
 
-def _parse_blobs(facts_dir, blobs, cache):
+def _parse_blobs(facts_dir: str, blobs: list[str], cache: Cache | None) -> dict[str, list[Any]]:
     """{blob: [facts, problem]} for the blobs (facts_of), from the cache or read with git cat-file."""
     parsed, missing = {}, []
     for blob in blobs:
@@ -171,7 +182,7 @@ def _parse_blobs(facts_dir, blobs, cache):
     return parsed
 
 
-def facts_of(data):
+def facts_of(data: bytes) -> tuple[dict[str, dict[str, Any]], str | None]:
     """({fact id: {key: value}}, problem or None) for the bytes of a facts file as committed: read by
     the build's YAML reader; each mapping with a text `id` is a fact, its keys as written (values as
     plain text, lists and mappings). A file that cannot be read gives ({}, its problem)."""
@@ -190,7 +201,7 @@ def facts_of(data):
     return found, None
 
 
-def _plain(value):
+def _plain(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -198,22 +209,24 @@ def _plain(value):
     return value
 
 
-def _ordered(keys):
+def _ordered(keys: Iterable[str]) -> list[str]:
     return sorted(keys, key=lambda k: (FIELD_ORDER.index(k) if k in FIELD_ORDER else len(FIELD_ORDER), k))
 
 
-def replay(commits, parsed, folder, shallow=False, start=None):
+def replay(commits: list[dict[str, Any]], parsed: dict[str, list[Any]], folder: str, shallow: bool = False,
+           start: dict[str, Any] | None = None) -> tuple[list[Row], dict[str, dict[str, str]]]:
     """(rows, state) for `commits` (as _commits gives them) whose file blobs are `parsed` ({blob:
     [facts, problem]}); `folder` is the facts folder's name, as fact files are recorded. `start`: the
     rows and state of the history before these commits (a cached one), to go on from."""
     files = dict(start["files"]) if start else {}  # name -> the blob of its last readable version
     by_file = {name: dict(parsed[blob][0]) for name, blob in files.items()}  # name -> {fact id: fields}
     where = dict(start["where"]) if start else {}  # fact id -> name of the file it is in
-    out = {}  # fact id -> [row]
+    out: dict[str, list[Row]] = {}  # fact id -> [row]
     for row in start["rows"] if start else ():
         out.setdefault(row["fact_id"], []).append(row)
 
-    def emit(fid, commit, action, name, fields=None, previous=None, note=None):
+    def emit(fid: str, commit: dict[str, Any], action: str, name: str, fields: list[str] | None = None,
+             previous: dict[str, Any] | None = None, note: str | None = None) -> None:
         revisions = out.setdefault(fid, [])
         revisions.append({
             "fact_id": fid, "revision": len(revisions) + 1, "commit_hash": commit["commit"], "date": commit["date"],
@@ -275,7 +288,8 @@ def replay(commits, parsed, folder, shallow=False, start=None):
     return [row for fid in sorted(out) for row in out[fid]], {"files": files, "where": where}
 
 
-def _renames(gone, came):
+def _renames(gone: dict[str, tuple[str, dict[str, Any]]],
+             came: dict[str, tuple[str, dict[str, Any]]]) -> list[tuple[str, str]]:
     """(old id, new id) pairs: a fact that left and one that arrived in the same commit with every key
     other than the id the same (paired in id order when several are alike)."""
     pairs, taken = [], set()
@@ -288,7 +302,7 @@ def _renames(gone, came):
     return pairs
 
 
-def changed_facts(rows_, commits, old_key):
+def changed_facts(rows_: list[Row], commits: list[str], old_key: str | None) -> set[str] | None:
     """The fact ids whose rows differ from those of the history that ended at `old_key`, or None when
     that history is not the start of this one (then every row may differ)."""
     if old_key is None:
@@ -299,7 +313,7 @@ def changed_facts(rows_, commits, old_key):
     return {r["fact_id"] for r in rows_ if r["commit_hash"] in new}
 
 
-def previous_values(previous):
+def previous_values(previous: str | None) -> list[tuple[str, list[str]]]:
     """[(field, [line])]: a row's `previous` (JSON) as a person reads it, fields in the YAML's order."""
     if not previous:
         return []
@@ -307,7 +321,7 @@ def previous_values(previous):
     return [(field, _lines(data[field])) for field in _ordered(data)] if isinstance(data, dict) else []
 
 
-def _lines(value):
+def _lines(value: Any) -> list[str]:
     if value is None:
         return ["(not given)"]
     if isinstance(value, list):
@@ -315,7 +329,7 @@ def _lines(value):
     return [_flat(value)]
 
 
-def _flat(value):
+def _flat(value: Any) -> str:
     if isinstance(value, dict):
         if set(value) <= {"source", "quote", "occurrence"} and "source" in value:  # a citation
             quote = value.get("quote")

@@ -23,14 +23,19 @@ the full build, which reports it exactly as it always has. The patched database 
 (tests/test_patch.py compares every table and view, and full-text answers, after many kinds of edit);
 only SQLite's internal rowids of the changed rows differ, and no page or view shows those.
 """
+from __future__ import annotations
+
 import collections.abc
 import os
 import sqlite3
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, cast
 
 from timeline.across import conflicts, variants
 from timeline.core import files
 from timeline.core.validate import Checker, display_path
 from timeline.database import schema
+from timeline.database.cache import Cache
 from timeline.database.rows import fact_tables
 from timeline.database.write import insert
 from timeline.errors import DateError, PatchFallback
@@ -38,7 +43,7 @@ from timeline.inputs import curation, dating, facts
 from timeline.inputs.entities import ENTITY_KEYS
 from timeline.inputs.facts import RESOLUTIONS_FILE, file_key, is_facts_file
 from timeline.inputs.sources import SOURCE_KEYS, read_text
-from timeline.records import Source
+from timeline.records import Entity, Fact, Row, Source
 from timeline.text import dates, quotes
 
 # Past this share of the facts files changed, a full build is about as quick and is the simpler path.
@@ -52,7 +57,7 @@ FACT_FIELDS = ("id", "kind", "title", "value", "value_qualifier", "unit", "value
                "date_start", "date_end", "date_label")
 
 
-def changed_files(manifest, hashes):
+def changed_files(manifest: dict[str, Any], hashes: dict[str, Any]) -> list[str] | None:
     """Names of the facts files that changed (added, edited or removed) since the manifest's build ([]
     when only the git history did: new commits), or None when something else changed or too much did."""
     old = manifest.get("hashes")
@@ -70,17 +75,17 @@ def changed_files(manifest, hashes):
     return changed
 
 
-class RecordedSources(collections.abc.Mapping):
+class RecordedSources(collections.abc.Mapping[str, Source]):
     """The sources as the old database records them; an article's text and sentences are read (and its
     bytes checked against its sha256) only when asked for."""
 
-    def __init__(self, conn, sources_dir, cache):
+    def __init__(self, conn: sqlite3.Connection, sources_dir: str, cache: Cache) -> None:
         self.root = os.path.dirname(os.path.abspath(sources_dir))  # source paths start from here
         self.cache = cache
         self.rows = {row[0]: row for row in conn.execute(f"SELECT {', '.join(SOURCE_KEYS)} FROM sources")}
-        self.loaded = {}
+        self.loaded: dict[str, Source] = {}
 
-    def __getitem__(self, sid):
+    def __getitem__(self, sid: str) -> Source:
         if sid not in self.loaded:
             source = Source(**dict(zip(SOURCE_KEYS, self.rows[sid])))
             checker = Checker("sources.yaml")
@@ -96,26 +101,29 @@ class RecordedSources(collections.abc.Mapping):
             self.loaded[sid] = source
         return self.loaded[sid]
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str]:
         return iter(sorted(self.rows))
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self.rows)
 
 
-def read_changed(conn, facts_dir, sources_dir, names, cache, depends, relative_to=None):
+def read_changed(conn: sqlite3.Connection, facts_dir: str, sources_dir: str, names: list[str], cache: Cache,
+                 depends: str, relative_to: str | None = None) -> tuple[list[Fact], RecordedSources]:
     """(new facts, sources) for the changed files, checked as a full build checks them; raises PatchFallback."""
     sources = RecordedSources(conn, sources_dir, cache)
     columns = ENTITY_KEYS + ("file", "line")
-    entities = {row[0]: dict(zip(columns, row)) for row in conn.execute(f"SELECT {', '.join(columns)} FROM entities")}
+    entities = {row[0]: cast(Entity, dict(zip(columns, row)))  # the columns are an Entity's keys
+                for row in conn.execute(f"SELECT {', '.join(columns)} FROM entities")}
     try:
         return _read_changed(facts_dir, names, cache, depends, relative_to, sources, entities), sources
     finally:
         quotes.forget()
 
 
-def _read_changed(facts_dir, names, cache, depends, relative_to, sources, entities):
-    new = []
+def _read_changed(facts_dir: str, names: list[str], cache: Cache, depends: str, relative_to: str | None,
+                  sources: RecordedSources, entities: Mapping[str, Entity]) -> list[Fact]:
+    new: list[Fact] = []
     for name in names:
         path = os.path.join(facts_dir, name)
         if not os.path.exists(path):
@@ -134,7 +142,8 @@ def _read_changed(facts_dir, names, cache, depends, relative_to, sources, entiti
     return new
 
 
-def check_across(conn, facts_dir, changed, new, relative_to=None):
+def check_across(conn: sqlite3.Connection, facts_dir: str, changed: list[str], new: list[Fact],
+                 relative_to: str | None = None) -> None:
     """Fact ids are unique across changed and every resolution still holds; raises PatchFallback otherwise."""
     marks = ", ".join("?" * len(changed))
     others = conn.execute(f"SELECT id, topic FROM facts WHERE file NOT IN ({marks})", changed).fetchall()
@@ -145,7 +154,8 @@ def check_across(conn, facts_dir, changed, new, relative_to=None):
             raise PatchFallback(f"fact id {fact['id']} is used twice")
         seen.add(folded)
     if os.path.exists(os.path.join(facts_dir, RESOLUTIONS_FILE)):
-        everything = [{"id": fid, "topic": topic} for fid, topic in others] + new
+        everything: list[Fact] = [{"id": fid, "topic": topic} for fid, topic in others]
+        everything += new
         resolutions, problems = curation.load_resolutions(facts_dir, everything, relative_to)
         recorded = [dict(zip(("topic", "stands", "reason", "file", "line"), row)) for row in conn.execute(
             "SELECT topic, stands, reason, file, line FROM resolutions ORDER BY rowid")]
@@ -153,7 +163,8 @@ def check_across(conn, facts_dir, changed, new, relative_to=None):
             raise PatchFallback("the resolutions no longer hold")
 
 
-def apply(path, new, changed, sources, history=None):
+def apply(path: str, new: Iterable[Fact], changed: list[str], sources: Mapping[str, Source],
+          history: tuple[list[Row], set[str] | None] | None = None) -> int:
     """Patch the database copy at `path`: the facts of `changed` (repository paths) leave, `new` come in.
     `history`: (fact_history rows, the fact ids whose rows changed, or None for all), after new commits."""
     new = sorted(new, key=lambda f: f["id"])
@@ -190,9 +201,10 @@ def apply(path, new, changed, sources, history=None):
         insert(conn, "date_conflicts", dating.date_conflicts(new, sources))
 
         involving = {f["id"] for f in new}
-        insert(conn, "fact_disagreements", conflicts.disagreements(others + new))
+        together: list[Mapping[str, Any]] = [*others, *new]  # the old ones hold only the fields these two read
+        insert(conn, "fact_disagreements", conflicts.disagreements(together))
         insert(conn, "quote_alignments", variants.pairs(
-            [f for f in others if f["kind"] in ("statement", "claim")] + new, involving))
+            [f for f in together if f["kind"] in ("statement", "claim")], involving))
         conn.execute("DROP TABLE gone")
         conn.execute("DROP TABLE added")
         if history is not None:
@@ -210,7 +222,7 @@ def apply(path, new, changed, sources, history=None):
         conn.close()
 
 
-def _replace_history(conn, rows, ids):
+def _replace_history(conn: sqlite3.Connection, rows: list[Row], ids: set[str] | None) -> None:
     """The fact_history rows of the facts `ids` (None: of every fact) replaced by theirs in `rows`."""
     if ids is None:
         conn.execute("DELETE FROM fact_history")
@@ -222,7 +234,7 @@ def _replace_history(conn, rows, ids):
     insert(conn, "fact_history", (r for r in rows if ids is None or r["fact_id"] in ids))
 
 
-def _facts_of_topics(conn, topics):
+def _facts_of_topics(conn: sqlite3.Connection, topics: set[str]) -> list[dict[str, Any]]:
     """The facts of these topics as the database holds them (the fields conflicts and variants read)."""
     if not topics:
         return []

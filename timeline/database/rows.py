@@ -5,12 +5,19 @@ The tables across sources are made by the modules of timeline.across: each has `
 giving {table: [row dict]} for its tables (ACROSS, the `TableMaker` protocol); the build cache
 may hold the result of corroboration's, which depends on the sources alone.
 """
-from typing import Protocol
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any, Protocol
 
 from timeline.across import conflicts, corroboration, variants
 from timeline.database.schema import TABLE_ORDER
-from timeline.records import sentence_id
+from timeline.inputs.story import Inputs
+from timeline.records import Fact, Row, Source, sentence_id
 from timeline.text import signals
+
+# (table, its row dicts), one table after the other; a Mapping, as a fact's row is the Fact itself
+Tables = Iterator[tuple[str, Iterable[Mapping[str, Any]]]]
 
 
 class TableMaker(Protocol):
@@ -18,13 +25,13 @@ class TableMaker(Protocol):
 
     __name__: str
 
-    def rows(self, inputs) -> dict: ...
+    def rows(self, inputs: Inputs) -> dict[str, list[Row]]: ...
 
 
-ACROSS: tuple = (corroboration, conflicts, variants)  # each a TableMaker, in this order
+ACROSS: tuple[TableMaker, ...] = (corroboration, conflicts, variants)  # in this order
 
 
-def _lazy_rows(inputs):
+def _lazy_rows(inputs: Inputs) -> Tables:
     """(table, iterator of row dicts) for the tables of facts and sources, in TABLE_ORDER; each
     iterator is to be used up before the next table is asked for."""
     facts = sorted(inputs.facts, key=lambda f: f["id"])
@@ -38,20 +45,20 @@ def _lazy_rows(inputs):
                         for a in sorted(inputs.set_aside, key=lambda a: (a["source_id"], a["start"], a["end"])))
 
 
-def source_tables(sources):
+def source_tables(sources: Mapping[str, Source]) -> Tables:
     """(table, iterator of row dicts) for the sources and sentences tables; `sources` {id: Source}."""
-    sources = [sources[k] for k in sorted(sources)]
+    ordered = [sources[k] for k in sorted(sources)]
     yield "sources", ({"id": s.id, "outlet": s.outlet, "title": s.title, "author": s.author,
                        "published": s.published, "url": s.url, "path": s.path, "sha256": s.sha256,
                        "based_on": s.based_on, "notes": s.notes, "original": s.original,
-                       "original_sha256": s.original_sha256, "retrieved": s.retrieved} for s in sources)
+                       "original_sha256": s.original_sha256, "retrieved": s.retrieved} for s in ordered)
     yield "sentences", ({"id": sentence_id(s.id, n), "source_id": s.id, "position": n, "paragraph": para,
                          "text": s.text[start:end], "start": start, "end": end,
                          "signals": s.signals[n - 1] if s.signals else ",".join(signals.signals(s.text[start:end]))}
-                        for s in sources for n, (para, start, end) in enumerate(s.sentences, start=1))
+                        for s in ordered for n, (para, start, end) in enumerate(s.sentences, start=1))
 
 
-def fact_tables(facts):
+def fact_tables(facts: Sequence[Fact]) -> Tables:
     """(table, iterator of row dicts) for facts, citations and fact_entities; `facts` sorted by id. A
     fact's row is the fact itself: it holds every column (and more, which the insert leaves out)."""
     yield "facts", iter(facts)
@@ -60,8 +67,8 @@ def fact_tables(facts):
     yield "fact_entities", (dict(zip(("fact_id", "entity_id", "role"), r)) for r in sorted(_fact_entities(facts)))
 
 
-def _fact_entities(facts):
-    seen = set()
+def _fact_entities(facts: Iterable[Fact]) -> Iterator[tuple[str, str, str]]:
+    seen: set[tuple[str, str, str]] = set()
     for f in facts:
         pairs = list(f["entities"])
         if f["attributed_to"]:
@@ -73,20 +80,20 @@ def _fact_entities(facts):
                 yield (f["id"], eid, role)
 
 
-def _across_sources(inputs):
-    out = {}
+def _across_sources(inputs: Inputs) -> dict[str, list[Row]]:
+    out: dict[str, list[Row]] = {}
     for module in ACROSS:
         reused = getattr(inputs, "reused_rows", {}).get(module.__name__)  # from the build cache
         out.update(reused if reused is not None else module.rows(inputs))
     return out
 
 
-def table_rows(inputs):
+def table_rows(inputs: Inputs) -> dict[str, list[Mapping[str, Any]]]:
     """{table: [row dict]} for the checked inputs, in a deterministic order."""
     return {table: list(made) for table, made in all_rows(inputs)}
 
 
-def all_rows(inputs):
+def all_rows(inputs: Inputs) -> Tables:
     """(table, iterable of row dicts) for each table in TABLE_ORDER; use each iterable up before asking
     for the next. The tables of facts and sources are made row by row as they are written, so a
     build never holds every row of every table in memory at once."""

@@ -3,7 +3,7 @@
 Every table, view and column here is described in the site's metadata.json; a test keeps the two in
 step. What goes into each table is timeline.database.rows'.
 """
-TABLE_ORDER = ("sources", "sentences", "entities", "facts", "citations", "fact_entities", "set_aside")
+TABLE_ORDER: tuple[str, ...] = ("sources", "sentences", "entities", "facts", "citations", "fact_entities", "set_aside")
 
 TABLES = [
     """CREATE TABLE sources (

@@ -1,6 +1,8 @@
 """A new database file, written whole: every table made and filled, the full-text indexes built, the
 file checked (integrity, foreign keys), then put in place of the old one in one step, so a failed
 or interrupted build leaves the old database as it was. One build at a time holds the lock."""
+from __future__ import annotations
+
 import concurrent.futures
 import contextlib
 import errno
@@ -11,6 +13,8 @@ import os
 import sqlite3
 import tempfile
 import time
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
 
 import sqlite_utils
 from sqlite_utils.db import quote_identifier
@@ -20,9 +24,11 @@ from timeline.database import schema
 from timeline.database.excerpts import excerpted
 from timeline.database.rows import all_rows, source_tables, table_rows
 from timeline.errors import BuildError
+from timeline.inputs.story import Inputs, Progress
+from timeline.records import Sources
 
 
-def start_database(path, sources):
+def start_database(path: str, sources: Sources) -> None:
     """Begin the new database at `path`: every table made, the sources and sentences tables written and
     the sentences' full-text index built. They depend on the articles alone ({id: Source}), so a build
     does this in a worker while the facts are checked; write(..., started=True) adds the rest. The
@@ -42,7 +48,8 @@ def start_database(path, sources):
         conn.close()
 
 
-def write(path, inputs, progress=None, excerpts=False, started=False):
+def write(path: str, inputs: Inputs, progress: Progress | None = None, excerpts: bool = False,
+          started: bool = False) -> None:
     """Write every table, index, view and full-text index into a new database at `path` (`started`: one
     start_database began, holding the sources and sentences)."""
     conn = _connect(path)
@@ -50,7 +57,7 @@ def write(path, inputs, progress=None, excerpts=False, started=False):
     steps = len(schema.TABLE_ORDER) + len(schema.FTS) + 2 - 2 * len(done_first)
     step = 0
 
-    def done(phase):
+    def done(phase: str) -> None:
         nonlocal step
         step += 1
         if progress:
@@ -61,6 +68,7 @@ def write(path, inputs, progress=None, excerpts=False, started=False):
         if not started:
             for statement in schema.TABLES:
                 conn.execute(statement)
+        tables: Iterable[tuple[str, Iterable[Mapping[str, Any]]]]
         if excerpts:
             applied = excerpted(table_rows(inputs))
             tables = ((table, applied.pop(table)) for table in schema.TABLE_ORDER)
@@ -87,7 +95,7 @@ def write(path, inputs, progress=None, excerpts=False, started=False):
         conn.close()
 
 
-def _connect(path):
+def _connect(path: str) -> sqlite3.Connection:
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode = OFF")
     conn.execute("PRAGMA synchronous = OFF")
@@ -96,7 +104,7 @@ def _connect(path):
     return conn
 
 
-def full_text(conn, table):
+def full_text(conn: sqlite3.Connection, table: str) -> None:
     """The full-text index of `table`: the FTS5 table sqlite-utils' enable_fts makes (Porter stemmer, the
     table as its content), filled in one go. FTS5 merges its segments as rows arrive unless told not to:
     automerge 0 while it is filled (a third quicker for the sentences at 100k facts, about as many
@@ -104,11 +112,11 @@ def full_text(conn, table):
     conn.execute(full_text_table(table))
     fts = quote_identifier(f"{table}_fts")
     conn.execute(f"INSERT INTO {fts} ({fts}, rank) VALUES ('automerge', 0)")
-    sqlite_utils.Database(conn)[table].populate_fts(schema.FTS[table])
+    sqlite_utils.Database(conn).table(table).populate_fts(schema.FTS[table])
     conn.execute(f"INSERT INTO {fts} ({fts}, rank) VALUES ('automerge', 4)")
 
 
-def full_text_table(table):
+def full_text_table(table: str) -> str:
     """CREATE VIRTUAL TABLE for `table`'s full-text index, as sqlite-utils' enable_fts writes it (a test
     compares them): Datasette finds the index by it."""
     columns = ", ".join(quote_identifier(c) for c in schema.FTS[table])
@@ -116,14 +124,14 @@ def full_text_table(table):
             f"    tokenize='porter',\n    content={quote_identifier(table)}\n)")
 
 
-def insert(conn, table, rows):
+def insert(conn: sqlite3.Connection, table: str, rows: Iterable[Mapping[str, Any]]) -> None:
     """Insert row dicts into `table` with one prepared statement (a missing key is NULL)."""
     columns = [r[1] for r in conn.execute(f'PRAGMA table_info("{table}")')]
     sql = f'INSERT INTO "{table}" ({", ".join(chr(34) + c + chr(34) for c in columns)})' \
           f' VALUES ({", ".join("?" * len(columns))})'
     values = operator.itemgetter(*columns) if len(columns) > 1 else lambda row: (row[columns[0]],)
 
-    def tuples():
+    def tuples() -> Iterator[tuple[Any, ...]]:
         for row in rows:
             try:
                 yield values(row)  # every column given (the usual case): one C call
@@ -133,7 +141,7 @@ def insert(conn, table, rows):
     conn.executemany(sql, tuples())
 
 
-def verify(path, jobs=None):
+def verify(path: str, jobs: int | None = None) -> None:
     """Check the new database as PRAGMA integrity_check and foreign_key_check do, in `jobs` threads (None:
     one per CPU): quick_check of the whole file (its structure, every page accounted for),
     integrity_check of each table (its indexes match it, its UNIQUE constraints hold) and the foreign
@@ -159,7 +167,7 @@ def verify(path, jobs=None):
             raise BuildError(f"the new database failed its integrity check ({rows[0][0]}); the old one is untouched")
 
 
-def _rows_about(conn, table):
+def _rows_about(conn: sqlite3.Connection, table: str) -> int:
     """About how many rows `table` has (its largest rowid; a table without rowids is counted)."""
     try:
         return conn.execute(f'SELECT max(rowid) FROM "{table}"').fetchone()[0] or 0
@@ -167,7 +175,7 @@ def _rows_about(conn, table):
         return conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
 
 
-def _run_check(path, sql):
+def _run_check(path: str, sql: str) -> list[Any]:
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         return conn.execute(sql).fetchall()
@@ -175,14 +183,14 @@ def _run_check(path, sql):
         conn.close()
 
 
-def temp_path(db_path):
+def temp_path(db_path: str) -> str:
     fd, tmp = tempfile.mkstemp(prefix=os.path.basename(db_path) + ".building-", dir=os.path.dirname(db_path))
     os.close(fd)
     os.unlink(tmp)  # sqlite creates it afresh
     return tmp
 
 
-def remove_leftovers(db_path):
+def remove_leftovers(db_path: str) -> None:
     """Delete what a killed build left behind (we hold the lock, so no build is running)."""
     for path in glob.glob(glob.escape(db_path) + ".building-*"):
         with contextlib.suppress(OSError):
@@ -190,7 +198,7 @@ def remove_leftovers(db_path):
 
 
 @contextlib.contextmanager
-def lock(db_path, wait):
+def lock(db_path: str, wait: float) -> Iterator[None]:
     """One build at a time per database; a second one waits up to `wait` seconds, then refuses."""
     lock_path = db_path + ".lock"
     try:
@@ -213,7 +221,7 @@ def lock(db_path, wait):
         os.close(fd)
 
 
-def disk_message(error, db_path):
+def disk_message(error: Exception, db_path: str) -> str:
     where = os.path.dirname(db_path)
     code = getattr(error, "errno", None)
     text = str(error)

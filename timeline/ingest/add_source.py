@@ -9,10 +9,13 @@ are). A plain text file is the article text itself: it is stored as given and ha
 Nothing is written when the input is refused (one line says why), and what is written is checked by
 reading sources.yaml back with the build's own reader; if that fails, everything is put back.
 """
+from __future__ import annotations
+
 import hashlib
 import os
 import re
 import unicodedata
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from timeline.across import corroboration
@@ -23,7 +26,7 @@ from timeline.errors import ArchiveError, DateError, SourceRefused
 from timeline.ingest import archive, extract
 from timeline.ingest.evidence import clip
 from timeline.inputs.sources import MAX_ARTICLE_BYTES, load_sources
-from timeline.records import Source
+from timeline.records import Source, Sources
 from timeline.text import dates, sentences
 from timeline.text.words import STOPWORDS
 
@@ -37,19 +40,21 @@ class Added:
 
     id: str
     kind: str  # html, warc, text, url
-    entry: dict  # the sources.yaml entry as written
-    evidence: dict  # {field: evidence} for the fields found (or given)
-    missing: list  # the metadata fields nothing gave
-    remarks: list = field(default_factory=list)
-    chosen: str = None  # which response of a WARC was taken, and why
-    shared: list = field(default_factory=list)  # [(source id, shared sentences, that source's based_on)]
+    entry: dict[str, str | None]  # the sources.yaml entry as written
+    evidence: dict[str, str]  # {field: evidence} for the fields found (or given)
+    missing: list[str]  # the metadata fields nothing gave
+    remarks: list[str] = field(default_factory=list)
+    chosen: str | None = None  # which response of a WARC was taken, and why
+    # [(source id, shared sentences, that source's based_on)]
+    shared: list[tuple[str, int, str | None]] = field(default_factory=list)
     paragraphs: int = 0
     words: int = 0
     yaml_path: str = ""
 
 
-def add_source(target, sources_dir="sources", source_id=None, overrides=None, record=None, fetch=None,
-               relative_to=None):
+def add_source(target: str, sources_dir: str = "sources", source_id: str | None = None,
+               overrides: Mapping[str, str | None] | None = None, record: str | None = None,
+               fetch: Callable[[str], tuple[bytes, str, str]] | None = None, relative_to: str | None = None) -> Added:
     """Add `target` (a file path or an http(s) URL) as a new source; returns Added or raises SourceRefused.
 
     `overrides` ({field: value}) replace what the page says; `record` picks a WARC's response by its
@@ -71,6 +76,8 @@ def add_source(target, sources_dir="sources", source_id=None, overrides=None, re
         _check_id(source_id, existing, sources_dir)
 
     is_url = re.match(r"(?i)https?://", target) is not None
+    final_url: str | None
+    captured: str | None
     if is_url:
         try:
             data, final_url, captured = (fetch or archive.fetch)(target)
@@ -122,7 +129,8 @@ def add_source(target, sources_dir="sources", source_id=None, overrides=None, re
                                fallback=_stem(name, is_url))
     text_file = os.path.join(sources_dir, source_id + ".txt")
     original_file = None if kind == "text" else os.path.join(sources_dir, source_id + _extension(kind, data))
-    entry = {"id": source_id, "path": files.story_path(text_file, sources_dir), "sha256": text_sha}
+    entry: dict[str, str | None] = {"id": source_id, "path": files.story_path(text_file, sources_dir),
+                                    "sha256": text_sha}
     if original_file:
         entry.update(original=files.story_path(original_file, sources_dir), original_sha256=original_sha)
     entry.update({k: fields.get(k) for k in extract.FIELDS})
@@ -144,7 +152,7 @@ def add_source(target, sources_dir="sources", source_id=None, overrides=None, re
 
 # ---------------------------------------------------------------- reading the input
 
-def _existing(yaml_path, sources_dir, where, relative_to):
+def _existing(yaml_path: str, sources_dir: str, where: str, relative_to: str | None) -> tuple[Sources, bytes | None]:
     """({id: Source}, bytes of sources.yaml or None when there is none yet)."""
     if not os.path.exists(yaml_path):
         return {}, None
@@ -159,7 +167,7 @@ def _existing(yaml_path, sources_dir, where, relative_to):
     return known or {}, before
 
 
-def _read(path):
+def _read(path: str) -> tuple[bytes, str]:
     """(bytes, kind) of a file: 'warc', 'html' or 'text'; anything else is refused."""
     where = os.path.basename(path)
     try:
@@ -198,7 +206,7 @@ def _read(path):
     return data, "text"
 
 
-def _from_warc(data, name, record):
+def _from_warc(data: bytes, name: str, record: str | None) -> tuple[extract.Page, archive.Response, str | None]:
     """(Page, Response, how it was chosen) of the article in a WARC."""
     try:
         responses, n_records = archive.html_responses(data)
@@ -226,17 +234,17 @@ def _from_warc(data, name, record):
     return page, response, chosen
 
 
-def _page(response):
+def _page(response: archive.Response) -> extract.Page:
     return extract.extract(extract.decode(response.body, response.charset), url=response.url or None)
 
 
-def _extension(kind, data):
+def _extension(kind: str, data: bytes) -> str:
     if kind == "html":
         return ".html"
     return ".warc.gz" if data.startswith(b"\x1f\x8b") else ".warc"
 
 
-def _stem(name, is_url):
+def _stem(name: str, is_url: bool) -> str:
     if is_url:
         path = re.sub(r"(?i)^https?://[^/]+", "", name).split("?")[0].strip("/")
         return path.rsplit("/", 1)[-1] or re.sub(r"(?i)^https?://(?:www\.)?", "", name).split("/")[0]
@@ -245,7 +253,7 @@ def _stem(name, is_url):
 
 # ---------------------------------------------------------------- refusals, ids
 
-def _refuse_same(existing, what, value, name):
+def _refuse_same(existing: Sources, what: str, value: str, name: str) -> None:
     for sid, source in existing.items():
         if what == "original" and value in (source.original_sha256, source.sha256):
             stored = source.original if value == source.original_sha256 else source.path
@@ -257,7 +265,7 @@ def _refuse_same(existing, what, value, name):
                           " give it its own --id and --url")
 
 
-def _check_id(source_id, existing, sources_dir):
+def _check_id(source_id: str, existing: Sources, sources_dir: str) -> None:
     if not SLUG.match(source_id):
         raise SourceRefused(f"--id '{source_id}' is not an id: ids are lowercase slugs of a-z, 0-9 and single '-',"
                       " e.g. coastal-ledger-bridge")
@@ -270,15 +278,16 @@ def _check_id(source_id, existing, sources_dir):
         raise SourceRefused(f"sources/{taken[0]} already exists: choose another --id, or move that file away")
 
 
-def slug(text, words=None):
+def slug(text: str | None, words: int | None = None) -> str:
     """Lowercase ASCII words joined by '-': 'Lucía's Café' -> 'lucias-cafe'."""
     text = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode().lower()
-    parts = re.sub(r"['\u2019]", "", text)
-    parts = re.findall(r"[a-z0-9]+", parts)
+    text = re.sub(r"['\u2019]", "", text)
+    parts = re.findall(r"[a-z0-9]+", text)
     return "-".join(parts[:words] if words else parts)
 
 
-def propose_id(outlet, title, existing, sources_dir, fallback="source"):
+def propose_id(outlet: str | None, title: str | None, existing: Sources, sources_dir: str,
+               fallback: str = "source") -> str:
     """A new, unused id from the outlet and the first content words of the title."""
     outlet_part = slug(re.sub(r"(?i)^the\s+", "", outlet or ""), 3)
     title_words = [w for w in slug(title or "").split("-") if w and w not in STOPWORDS]
@@ -292,7 +301,8 @@ def propose_id(outlet, title, existing, sources_dir, fallback="source"):
     return candidate
 
 
-def wire_copy(source_id, text, published, existing):
+def wire_copy(source_id: str, text: str, published: str | None,
+              existing: Sources) -> list[tuple[str, int, str | None]]:
     """[(source id, shared sentences, its based_on)] of the existing sources this text shares sentences with,
     as the build's corroboration finds them (at least corroboration.MIN_SHARED sentences)."""
     new = Source(id=source_id, path="", sha256="", text=text, sentences=sentences.split(text))
@@ -312,7 +322,8 @@ def wire_copy(source_id, text, published, existing):
 
 # ---------------------------------------------------------------- writing
 
-def _notes(kind, name, evidence, missing, remarks, chosen, captured, archived_url):
+def _notes(kind: str, name: str, evidence: Mapping[str, str], missing: list[str], remarks: list[str],
+           chosen: str | None, captured: str | None, archived_url: str | None) -> str:
     lines = [f"Added by timeline add-source from {KINDS[kind]} ({name})."]
     if chosen:
         lines.append(f"Article: {chosen}.")
@@ -335,7 +346,7 @@ _PRINTABLE = re.compile("[^\t\n\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U001
 _PLAIN = re.compile(r"^[^-?:,\[\]{}#&*!|>'\"%@`\s](?:(?!: | #)[^\t\n])*(?<![\s:])\Z")
 
 
-def _scalar(value):
+def _scalar(value: str | None) -> str:
     """A value as YAML the build reads back unchanged: plain when that is safe, else double-quoted."""
     if value is None:
         return "null"
@@ -356,7 +367,7 @@ def _scalar(value):
     return '"' + "".join(out) + '"'
 
 
-def entry_text(entry, indent=""):
+def entry_text(entry: Mapping[str, str | None], indent: str = "") -> str:
     """The entry as the lines of a YAML block list item, in the file's indentation."""
     lines = [f"{indent}- id: {_scalar(entry['id'])}"]
     for key, value in entry.items():
@@ -370,7 +381,7 @@ def entry_text(entry, indent=""):
     return "\n".join(lines) + "\n"
 
 
-def appended(before, entry):
+def appended(before: bytes | None, entry: Mapping[str, str | None]) -> bytes:
     """sources.yaml's text with the entry added at the end, in the style of the entries already there."""
     text = (before or b"").decode("utf-8-sig" if (before or b"").startswith(b"\xef\xbb\xbf") else "utf-8")
     empty = re.search(r"(?m)^\[\][ \t]*(?:#.*)?\n?", text)  # `[]`: the empty list a new story starts with
@@ -391,7 +402,8 @@ def appended(before, entry):
         (text + entry_text(entry, indent)).encode("utf-8")
 
 
-def _write(yaml_path, before, entry, new_files):
+def _write(yaml_path: str, before: bytes | None, entry: Mapping[str, str | None],
+           new_files: list[tuple[str, bytes]]) -> None:
     """The files, then sources.yaml atomically; on any failure what was written is removed."""
     new_yaml = appended(before, entry)
     written = []
@@ -412,7 +424,7 @@ def _write(yaml_path, before, entry, new_files):
         raise
 
 
-def _write_new(path, data):
+def _write_new(path: str, data: bytes) -> None:
     """Write a file that must not exist yet (never replaces one), atomically."""
     try:
         files.write_atomically(path, data, replace=False)
@@ -421,14 +433,15 @@ def _write_new(path, data):
                             " again") from None
 
 
-def _remove(path):
+def _remove(path: str) -> None:
     try:
         os.unlink(path)
     except FileNotFoundError:
         pass
 
 
-def _verify(yaml_path, sources_dir, source_id, before, new_files, relative_to):
+def _verify(yaml_path: str, sources_dir: str, source_id: str, before: bytes | None, new_files: list[str | None],
+            relative_to: str | None) -> None:
     """Read sources.yaml back as the build does: the new source must be there, with no problem of its own."""
     known, problems = load_sources(sources_dir, relative_to)
     mine = [p for p in problems if known is None or source_id not in known or p.line >= known[source_id].line]

@@ -10,13 +10,19 @@ headers and the body as received (the body is asked for without compression; if 
 compresses it anyway, the compressed bytes are kept with their Content-Encoding header). The one
 change: h11 undoes chunked transfer coding, so a Transfer-Encoding header is left out.
 """
+from __future__ import annotations
+
 import datetime
 import gzip
 import io
 import zlib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from timeline.errors import ArchiveError
+
+if TYPE_CHECKING:
+    import httpx
 
 MAX_BYTES = 50 * 1024 * 1024  # an original larger than this is refused (a page's HTML is rarely 5 MB)
 MAX_REDIRECTS = 5
@@ -32,10 +38,10 @@ class Response:
     url: str  # WARC-Target-URI
     date: str  # WARC-Date, ISO 8601 in UTC
     body: bytes  # the HTTP payload, content coding undone
-    charset: str = None  # from the Content-Type header
+    charset: str | None = None  # from the Content-Type header
 
 
-def is_warc(data):
+def is_warc(data: bytes) -> bool:
     """True when the bytes are a WARC file, plain or gzipped."""
     if data.startswith(b"WARC/"):
         return True
@@ -48,7 +54,7 @@ def is_warc(data):
     return False
 
 
-def html_responses(data):
+def html_responses(data: bytes) -> tuple[list[Response], int]:
     """([Response], number of records) for the HTML responses (status 200) in the WARC bytes `data`."""
     # warcio, httpx: loaded when a WARC or a URL is added, not by every command that imports this stage
     from warcio.archiveiterator import ArchiveIterator
@@ -89,11 +95,11 @@ def html_responses(data):
     return found, records
 
 
-def _first_line(error):
+def _first_line(error: BaseException) -> str:
     return (str(error).strip().splitlines() or [type(error).__name__])[0][:160]
 
 
-def fetch(url, timeout=TIMEOUT, now=None):
+def fetch(url: str, timeout: float = TIMEOUT, now: datetime.datetime | None = None) -> tuple[bytes, str, str]:
     """(WARC bytes, final address, capture time) for `url`; raises ArchiveError with one clear line."""
     import httpx  # 80 ms to load: only a URL needs it
 
@@ -132,7 +138,7 @@ def fetch(url, timeout=TIMEOUT, now=None):
         raise ArchiveError(f"could not fetch {url}: {_first_line(e)}") from None
 
 
-def _warc(hops, body, captured):
+def _warc(hops: list[httpx.Response], body: bytes, captured: str) -> bytes:
     # warcio: only a URL being archived needs it
     from warcio.statusandheaders import StatusAndHeaders
     from warcio.warcwriter import WARCWriter

@@ -5,8 +5,11 @@
 link, bylines and visible date lines, the <h1> and <title>, the copyright line, and the address and
 time a browser or SingleFile wrote into a saved page. extract.py chooses among the candidates.
 """
+from __future__ import annotations
+
 import json
 import re
+from typing import Any
 from urllib.parse import urljoin
 
 from timeline.errors import DateError
@@ -38,9 +41,9 @@ SITE_META = ("og:site_name", "application-name", "dc.publisher", "publisher")
 
 
 
-def collect(tree, html, base):
+def collect(tree: Any, html: str, base: str | None) -> tuple[dict[str, Any], str | None]:
     """({field: [(value, evidence)] best first, plus 'copyright' and 'updated'}, saved time or None)."""
-    found = {f: [] for f in ("outlet", "title", "author", "published", "url")}
+    found: dict[str, Any] = {f: [] for f in ("outlet", "title", "author", "published", "url")}
     _json_ld(tree, found)
     _meta(tree, found, base)
     _visible(tree, found)
@@ -48,13 +51,13 @@ def collect(tree, html, base):
     return found, saved
 
 
-def first(tree, xpath):
+def first(tree: Any, xpath: str) -> str | None:
     values = tree.xpath(xpath)
     return values[0].strip() if values and isinstance(values[0], str) and values[0].strip() else None
 
 
-def _json_ld(tree, found):
-    nodes = []
+def _json_ld(tree: Any, found: dict[str, Any]) -> None:
+    nodes: list[dict[str, Any]] = []
     for script in tree.xpath("//script[contains(translate(@type, 'JSONLD+', 'jsonld+'), 'ld+json')]"):
         raw = (script.text or "").strip()
         raw = re.sub(r"^\s*(?:<!--|<!\[CDATA\[)|(?:-->|\]\]>)\s*$", "", raw).strip().rstrip(";")
@@ -102,7 +105,7 @@ def _json_ld(tree, found):
             break
 
 
-def _flatten(data, out, depth=0):
+def _flatten(data: Any, out: list[dict[str, Any]], depth: int = 0) -> None:
     if depth > 6:
         return
     if isinstance(data, list):
@@ -115,20 +118,20 @@ def _flatten(data, out, depth=0):
                 _flatten(data[key], out, depth + 1)
 
 
-def _types(node):
+def _types(node: dict[str, Any]) -> set[str]:
     return {str(t).rsplit("/", 1)[-1].rsplit(":", 1)[-1].lower() for t in _list(node.get("@type"))}
 
 
-def _type_name(node, kind):
+def _type_name(node: dict[str, Any], kind: str) -> str:
     return next((str(t).rsplit("/", 1)[-1].rsplit(":", 1)[-1] for t in _list(node.get("@type"))
                  if str(t).rsplit("/", 1)[-1].rsplit(":", 1)[-1].lower() == kind), kind)
 
 
-def _list(value):
+def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [] if value is None else [value]
 
 
-def _string(value):
+def _string(value: Any) -> str | None:
     if isinstance(value, list) and value:
         value = value[0]
     if isinstance(value, str) and value.strip():
@@ -136,7 +139,7 @@ def _string(value):
     return None
 
 
-def names(text):
+def names(text: str | None) -> list[str]:
     """The people in a byline or author value: 'By Jane Roe and Omar Haddad, Staff Writers' -> both people."""
     if not text or text.startswith(("http://", "https://", "www.")):
         return []
@@ -147,7 +150,7 @@ def names(text):
             and len(p) <= 80 and not p.startswith(("http://", "https://"))]
 
 
-def _meta(tree, found, base):
+def _meta(tree: Any, found: dict[str, Any], base: str | None) -> None:
     metas = {}
     for meta in tree.xpath("//meta[@content]"):
         key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").strip().lower()
@@ -207,24 +210,24 @@ def _meta(tree, found, base):
             found["title"].append((title, "the page's <title>"))
 
 
-def _attr(key):
+def _attr(key: str) -> str:
     return "property" if key.startswith(("og:", "article:")) else "name"
 
 
 OUTSIDE = "ancestor::*[self::nav or self::footer or self::aside or contains(@class, 'related')]"
 
 
-def _visible(tree, found):
+def _visible(tree: Any, found: dict[str, Any]) -> None:
     """<time datetime> elements and date lines a reader sees ('Published March 26, 2025 7:50 p.m. ET')."""
     times = [t for t in tree.xpath(f"//time[not({OUTSIDE})]")]
     marked = [t for t in times if t.get("pubdate") is not None or "publish" in (t.get("class") or "").lower()]
     in_article = [t for t in times if t.xpath("ancestor::article")]
-    for node, label in ((marked, "<time> marked as published"), (in_article, "the first <time> in the <article>"),
+    for node, where in ((marked, "<time> marked as published"), (in_article, "the first <time> in the <article>"),
                         (times, "the first <time> in the page")):
         if node:
             value = node[0].get("datetime") or node[0].text_content()
             if value and value.strip():
-                found["published"].append((value.strip(), f"{label} ({_short(node[0])})"))
+                found["published"].append((value.strip(), f"{where} ({_short(node[0])})"))
             break
     labelled = unlabelled = updated = None
     for node in tree.xpath(f"//body//*[self::p or self::div or self::span or self::li or self::small or self::time"
@@ -239,8 +242,8 @@ def _visible(tree, found):
             whole = _whole_line_date(line)
             if whole:
                 unlabelled = (whole, f'the visible date line "{clip(line)}"')
-        elif not updated and UPDATE_LABEL.search(line):
-            updated = line_date(line[UPDATE_LABEL.search(line).end():].lstrip(" :"), line)
+        elif not updated and (update := UPDATE_LABEL.search(line)):
+            updated = line_date(line[update.end():].lstrip(" :"), line)
     for hit in (labelled, unlabelled):
         if hit:
             found["published"].append(hit)
@@ -248,8 +251,8 @@ def _visible(tree, found):
         found["updated"] = updated
     for node in tree.xpath(f"//body//*[self::p or self::div or self::span or self::address][not({OUTSIDE})]"):
         line = _short_text(node, 120)
-        marked = re.search(r"byline|author", f"{node.get('class')} {node.get('id')} {node.get('rel')}", re.IGNORECASE)
-        if line and (re.match(r"(?i:by)\s+\w", line) or marked and len(line.split()) <= 12):
+        byline = re.search(r"byline|author", f"{node.get('class')} {node.get('id')} {node.get('rel')}", re.IGNORECASE)
+        if line and (re.match(r"(?i:by)\s+\w", line) or byline and len(line.split()) <= 12):
             people = names(re.split(r"\s+(?:\||\u2022|\u00b7)\s+|\s+(?:updated|published|posted)\b", line,
                                     flags=re.IGNORECASE)[0])
             people = [n for n in people if not DATE_LABEL.search(n) and not re.search(r"[0-9]", n)]
@@ -262,7 +265,7 @@ def _visible(tree, found):
             found["copyright"] = m["name"].strip(" .,")
 
 
-def _short_text(node, limit):
+def _short_text(node: Any, limit: int) -> str | None:
     """The element's text with spaces collapsed, or None when it is longer than `limit` (read no further:
     a page's wrappers hold all of its text)."""
     parts, size = [], 0
@@ -275,7 +278,7 @@ def _short_text(node, limit):
     return line if line and len(line) <= limit else None
 
 
-def line_date(rest, label):
+def line_date(rest: str, label: str) -> tuple[str, str] | None:
     try:
         hit = dates.find_written_date(rest)
     except DateError:
@@ -285,23 +288,23 @@ def line_date(rest, label):
     return None
 
 
-def _whole_line_date(line):
+def _whole_line_date(line: str) -> str | None:
     try:
         return line if dates.written_date(line) else None
     except DateError:
         return None
 
 
-def _short(node):
+def _short(node: Any) -> str:
     return f'datetime="{node.get("datetime")}"' if node.get("datetime") else clip(node.text_content())
 
 
-def clip(text, n=80):
+def clip(text: str, n: int = 80) -> str:
     text = " ".join(text.split())
     return text if len(text) <= n else text[: n - 3] + "..."
 
 
-def _saved_page(html, found):
+def _saved_page(html: str, found: dict[str, Any]) -> str | None:
     """The address (and time) a browser or SingleFile wrote into a saved page's comments."""
     m = re.search(r"<!--\s*saved from url=\(\d+\)(\S+?)\s*-->", html[:4096], re.IGNORECASE)
     if m:

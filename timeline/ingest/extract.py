@@ -9,6 +9,8 @@ said to be; a value they or other evidence contradict is noted. A value nothing 
 publication date keeps the offset the page gives it; a time without an offset is dropped (the date
 stays) and the notes say so.
 """
+from __future__ import annotations
+
 import datetime
 import logging
 import re
@@ -37,16 +39,17 @@ class Page:
     """What a web page gives: the article text and each metadata field, with the evidence for it."""
 
     text: str  # one paragraph per line, each line ending in a newline; '' when the page holds no article
-    fields: dict  # {field: value or None} for FIELDS
-    evidence: dict  # {field: how the value was found}, for the fields found
-    remarks: list = field(default_factory=list)  # what else the curator should know (contradictions, credits)
-    removed: list = field(default_factory=list)  # furniture lines taken off the text's start or end
-    saved: str = None  # the capture time a saved-page tool wrote into the page (SingleFile), as ISO text
+    fields: dict[str, str | None]  # {field: value or None} for FIELDS
+    evidence: dict[str, str]  # {field: how the value was found}, for the fields found
+    remarks: list[str] = field(default_factory=list)  # what else the curator should know (contradictions, credits)
+    removed: list[str] = field(default_factory=list)  # furniture lines taken off the text's start or end
+    saved: str | None = None  # the capture time a saved-page tool wrote into the page (SingleFile), as ISO text
 
 
-def decode(data, declared=None):
+def decode(data: bytes, declared: str | None = None) -> str:
     """The page's text: the charset of a byte-order mark, the HTTP header (`declared`), the page's own
     <meta charset>, else UTF-8, else Windows-1252 (what browsers assume)."""
+    name: str | None  # a charset
     for bom, name in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
         if data.startswith(bom):
             return data[len(bom):].decode(name, "replace")
@@ -62,7 +65,7 @@ def decode(data, declared=None):
     return data.decode("cp1252", "replace")
 
 
-def extract(html, url=None):
+def extract(html: str, url: str | None = None) -> Page:
     """Page for the HTML text `html`; `url` is where it came from (a WARC record's or a fetch's), if known."""
     # trafilatura and htmldate take a quarter of a second to load: only a page being added needs them
     import lxml.html
@@ -96,11 +99,11 @@ def extract(html, url=None):
 
 # ---------------------------------------------------------------- the text
 
-def _paragraphs(text):
+def _paragraphs(text: str) -> tuple[list[str], list[str]]:
     """(lines, removed): trafilatura's lines with spaces collapsed, furniture lines taken off both ends."""
     lines = [" ".join(line.split()) for line in text.splitlines()]
     lines = [line for line in lines if line]
-    removed = []
+    removed: list[str] = []
     while lines and FURNITURE.match(lines[-1]):
         removed.insert(0, lines.pop())
     while lines and FURNITURE.match(lines[0]):
@@ -108,7 +111,7 @@ def _paragraphs(text):
     return lines, removed
 
 
-def _credit(name, page):
+def _credit(name: str | None, page: Page) -> None:
     """The copyright holder: a wire service is reported (based_on), anyone else is the outlet of last resort."""
     if not name:
         return
@@ -121,7 +124,7 @@ def _credit(name, page):
         page.evidence["outlet"] = (f"the page's copyright line \"{name}\" (the owner of the page: check that it is"
                                    " the outlet, not its parent company)")
 
-def _library(html, base):
+def _library(html: str, base: str | None) -> dict[str, str | None]:
     """What trafilatura's metadata and htmldate find: {field: value}, to check the evidence against."""
     # loaded here for the same reason as in extract()
     import htmldate
@@ -143,11 +146,12 @@ def _library(html, base):
 
 # ---------------------------------------------------------------- choosing
 
-def _norm(value):
+def _norm(value: str | None) -> str:
     return re.sub(r"[\W_]+", " ", value).strip().casefold() if value else ""
 
 
-def _choose(name, candidates, library, page, base=None):
+def _choose(name: str, candidates: list[tuple[str, str]], library: str | None, page: Page,
+            base: str | None = None) -> None:
     """The first candidate (evidence order), with the others that agree; trafilatura's value when there
     is no other evidence; a note when trafilatura says something else."""
     if name == "author" and library:
@@ -185,7 +189,7 @@ def _choose(name, candidates, library, page, base=None):
         page.remarks.append(f"{name}: trafilatura's metadata says '{evidence.clip(library)}'")
 
 
-def _also(same, n=3):
+def _also(same: list[str], n: int = 3) -> str:
     same = list(dict.fromkeys(same))
     if not same:
         return ""
@@ -193,7 +197,7 @@ def _also(same, n=3):
     return f"; the same in {', '.join(same[:n])}{more}"
 
 
-def url_key(url):
+def url_key(url: str) -> str:
     """An address as compared for sameness: no scheme, www., fragment, tracking parameters or final '/'."""
     url = re.sub(r"#.*$", "", url.strip())
     url = re.sub(r"^https?://(?:www\.)?", "", url, flags=re.IGNORECASE)
@@ -203,11 +207,11 @@ def url_key(url):
     return host.lower() + "/" + path.rstrip("/") + ("?" + "&".join(kept) if kept else "")
 
 
-def _same_url(a, b):
+def _same_url(a: str, b: str) -> bool:
     return url_key(a) == url_key(b)
 
 
-def published_iso(raw):
+def published_iso(raw: str) -> tuple[str, str] | None:
     """(ISO text sources.yaml accepts, remark) for a date or datetime the page gives, or None."""
     raw = raw.strip()
     m = re.fullmatch(r"([0-9]{4}-[0-9]{2}-[0-9]{2})(?:[T ]([0-9]{2}:[0-9]{2}(?::[0-9]{2})?)(?:\.[0-9]+)?"
@@ -232,11 +236,11 @@ def published_iso(raw):
         return None
 
 
-def _instant(iso):
+def _instant(iso: str) -> datetime.datetime | None:
     return datetime.datetime.fromisoformat(iso) if "T" in iso else None
 
 
-def _choose_published(candidates, library_date, page):
+def _choose_published(candidates: list[tuple[str, str]], library_date: str | None, page: Page) -> None:
     read = []
     for raw, said in candidates:
         got = published_iso(raw)
@@ -272,13 +276,13 @@ def _choose_published(candidates, library_date, page):
         page.remarks.append(f"published: htmldate finds {library_date}")
 
 
-def _agrees(a, b):
+def _agrees(a: str, b: str) -> bool:
     if "T" in a and "T" in b:
         return _instant(a) == _instant(b)
     return a[:10] == b[:10]
 
 
-def from_text(text):
+def from_text(text: str) -> Page:
     """Page for a plain-text article (stored as given): a date line ('Published March 26, 2025') and a
     byline ('By Ann Lee') among its first lines, and a first line short enough to be the headline."""
     page = Page(text, dict.fromkeys(FIELDS), {})

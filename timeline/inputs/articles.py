@@ -9,8 +9,13 @@ workers. What the build cache already knows is taken from it and not sent to a w
 Workers (timeline.core.workers) cost about half a second to start, so a small amount of work stays in
 this process (MIN_PARALLEL_CHARS).
 """
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
+
 from timeline.core import workers
-from timeline.records import Spans
+from timeline.records import Fact, Source, Sources, Span, Spans
 from timeline.text import sentences, signals
 from timeline.text.words import sentence_words
 
@@ -22,13 +27,39 @@ CHUNK_CHARS = 200_000  # articles are sent to a worker about this many character
 # Comparing fewer sentences than this across articles takes less time than starting a worker for it.
 MIN_BACKGROUND_SENTENCES = 20_000
 
+Progress = Callable[[str, int, int], None]  # progress(phase, done, total), called as a long task goes
+Analysed = dict[str, Any]  # {part: value}: the value's type is the part's (see analyse)
+Task = tuple[str, tuple[str, ...], Sequence[Span] | None]  # (text, parts to compute, spans known), for analyse
+_Todo = tuple[Source, tuple[str, ...], Sequence[Span] | None]  # (source, parts to compute, spans known)
 
-def analyse(text, parts=PARTS, spans=None):
+
+class BuildCache(Protocol):
+    """What the readers of the inputs use of the build cache, a timeline.database.cache.Cache (a later
+    layer, so known here by its methods)."""
+
+    def sentences(self, sha256: str, text: str) -> list[Span] | None: ...
+
+    def signals(self, sha256: str, spans: Sequence[Span]) -> list[str] | None: ...
+
+    def words(self, sha256: str, spans: Sequence[Span]) -> str | None: ...
+
+    def put_part(self, kind: str, sha256: str, value: Any) -> None: ...
+
+    def keep(self, kind: str, key: str) -> None: ...
+
+    def has_source_rows(self, sources: Sources) -> bool: ...
+
+    def facts(self, key: str) -> list[Any] | None: ...  # [[fact, line of its id]] as JSON gives them
+
+    def put_facts(self, key: str, pairs: list[tuple[Fact, int]], as_json: str | None = None) -> None: ...
+
+
+def analyse(text: str, parts: tuple[str, ...] = PARTS, spans: Sequence[Span] | None = None) -> Analysed:
     """{part: value} for one article's text: "sentences" [(paragraph, start, end)], "signals" (per
     sentence, as the sentences table stores them), "words" (timeline.text.words.sentence_words, packed)."""
     if spans is None:
         spans = sentences.split(text)
-    out = {"sentences": spans}
+    out: Analysed = {"sentences": spans}
     if "signals" in parts:
         out["signals"] = [",".join(signals.signals(text[start:end])) for _, start, end in spans]
     if "words" in parts:
@@ -36,12 +67,13 @@ def analyse(text, parts=PARTS, spans=None):
     return out
 
 
-def _analyse_all(tasks):
+def _analyse_all(tasks: list[Task]) -> list[Analysed]:
     """What a worker does with one chunk of (text, parts, spans) tasks."""
     return [analyse(*task) for task in tasks]
 
 
-def analyse_sources(sources, cache=None, jobs=1, parts=("sentences",), progress=None):
+def analyse_sources(sources: Sources, cache: BuildCache | None = None, jobs: int | None = 1,
+                    parts: tuple[str, ...] = ("sentences",), progress: Progress | None = None) -> None:
     """Fill `sentences` (and `signals`, `words` when asked) of every source that has a text, from the
     cache where it knows them, else by analysing the article (in `jobs` processes when worth it).
     "words" is skipped when the cache holds the corroboration rows of exactly these sources."""
@@ -51,14 +83,14 @@ def analyse_sources(sources, cache=None, jobs=1, parts=("sentences",), progress=
     analysis.finish(sources)
 
 
-def _cached(cache, source, parts):
-    out = {}
+def _cached(cache: BuildCache, source: Source, parts: tuple[str, ...]) -> Analysed:
+    out: Analysed = {}
     spans = cache.sentences(source.sha256, source.text)
     if spans is None:
         return out
     out["sentences"] = spans
     if "signals" in parts:
-        value = cache.signals(source.sha256, spans)
+        value: list[str] | str | None = cache.signals(source.sha256, spans)
         if value is not None:
             out["signals"] = value
     if "words" in parts:
@@ -68,7 +100,7 @@ def _cached(cache, source, parts):
     return out
 
 
-def _apply(source, result):
+def _apply(source: Source, result: Analysed) -> None:
     if "sentences" in result:
         source.sentences = Spans(result["sentences"])
     if "signals" in result:
@@ -77,11 +109,11 @@ def _apply(source, result):
         source.words = result["words"]
 
 
-def _run(tasks, jobs, progress=None):
+def _run(tasks: list[Task], jobs: int | None, progress: Progress | None = None) -> list[Analysed]:
     """analyse(*task) for every task, in order: here, or in `jobs` worker processes when worth it."""
     size = sum(len(text) for text, _, _ in tasks)
     jobs = workers.default_jobs() if jobs is None else jobs
-    out = []
+    out: list[Analysed] = []
     if jobs > 1 and len(tasks) > 1 and size >= MIN_PARALLEL_CHARS:
         stream = workers.Stream(_analyse_all, jobs)
         for chunk in workers.chunks(tasks, lambda task: len(task[0]), CHUNK_CHARS):
@@ -94,7 +126,7 @@ def _run(tasks, jobs, progress=None):
     return out
 
 
-def _collected(stream, progress):
+def _collected(stream: workers.Stream, progress: Progress | None) -> list[Analysed]:
     """The results of a workers.Stream of chunks of tasks, one list in the tasks' order."""
     report = (lambda done, total: progress("articles", done, total)) if progress else None
     return [result for chunk in stream.results(report) for result in chunk]
@@ -105,17 +137,18 @@ class Analysis:
     then finish(sources). Once there is enough to analyse (MIN_PARALLEL_CHARS), chunks go to `jobs`
     worker processes as they fill, so the workers start while this process reads the rest."""
 
-    def __init__(self, cache=None, jobs=1, parts=("sentences",), progress=None):
+    def __init__(self, cache: BuildCache | None = None, jobs: int | None = 1, parts: tuple[str, ...] = ("sentences",),
+                 progress: Progress | None = None) -> None:
         self.cache, self.progress = cache, progress
         self.jobs = workers.default_jobs() if jobs is None else jobs
         self.parts = tuple(p for p in PARTS if p in parts)
-        self.todo = []  # (source, parts to compute, spans known)
+        self.todo: list[_Todo] = []
         self.size = 0  # characters of the articles in todo
-        self.stream = None  # workers.Stream, once there is enough for workers
+        self.stream: workers.Stream | None = None  # once there is enough for workers
         self.sent = 0  # todo[:sent] went to the workers
         self.waiting = 0  # characters of todo[sent:]
 
-    def add(self, source):
+    def add(self, source: Source) -> None:
         if not source.text:
             return
         # Words are looked up in the cache at the end (finish): none are needed when the cache holds
@@ -134,16 +167,17 @@ class Analysis:
         if self.stream is not None and self.waiting >= CHUNK_CHARS:
             self._send()
 
-    def _send(self):
+    def _send(self) -> None:
+        assert self.stream is not None  # called once the workers are started
         chunk = [(s.text, missing, spans) for s, missing, spans in self.todo[self.sent:]]
         if chunk:
             self.stream.submit(chunk)
         self.sent, self.waiting = len(self.todo), 0
 
-    def finish(self, sources):
+    def finish(self, sources: Sources) -> None:
         """Apply every result (waiting for the workers); then the words the cache or an analysis gives."""
         cache, parts = self.cache, self.parts
-        results = []  # in order, as far as the workers got (the rest is done here)
+        results: list[Analysed] = []  # in order, as far as the workers got (the rest is done here)
         if self.stream is not None:
             self._send()
             results, self.stream = _collected(self.stream, self.progress), None
@@ -153,11 +187,11 @@ class Analysis:
         if "words" not in parts:
             return
         rows = cache is not None and cache.has_source_rows(sources)
-        more = []
+        more: list[_Todo] = []
         for source in sources.values():
             if not source.text or source.words is not None:
                 continue
-            if rows:
+            if rows and cache is not None:  # (rows is True only with a cache)
                 cache.keep("words", source.sha256)  # still good for the next change of sources
                 continue
             value = cache.words(source.sha256, source.sentences) if cache is not None else None
@@ -167,14 +201,14 @@ class Analysis:
                 more.append((source, ("words",), list(source.sentences)))
         self._take(more, _run([(s.text, m, spans) for s, m, spans in more], self.jobs, self.progress))
 
-    def close(self):
+    def close(self) -> None:
         """Stop the workers (when the articles' reading stops part way)."""
         if self.stream is not None:
             self.stream.close()
             self.stream = None
 
-    def _take(self, todo, results):
-        strings = {}
+    def _take(self, todo: list[_Todo], results: list[Analysed]) -> None:
+        strings: dict[str, str] = {}
         cache = self.cache
         for (source, missing, _), result in zip(todo, results):
             if "signals" in result:  # a handful of distinct values: one string object each
@@ -186,13 +220,14 @@ class Analysis:
             _apply(source, result)
 
 
-def drop_words(sources):
+def drop_words(sources: Sources) -> None:
     """Forget every source's words (sent to a worker: less memory meanwhile; made again when asked for)."""
     for source in sources.values():
         source.words = None
 
 
-def in_background(function, make_args, size, jobs=None):
+def in_background(function: Callable[..., Any], make_args: Callable[[], tuple[Any, ...]], size: int,
+                  jobs: int | None = None) -> workers.Background:
     """workers.Background(function, make_args) in a worker when `size` (sentences) is worth one, else
     done in this process when its result is asked for."""
     jobs = workers.default_jobs() if jobs is None else jobs

@@ -1,25 +1,32 @@
 """The curator's own files beside the facts: facts/set-aside.yaml (sentences left uncited, with a
 reason) and facts/resolutions.yaml (which fact stands where facts disagree), checked against the
 sources and facts they name."""
+from __future__ import annotations
+
 import os
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from timeline.core import files, yamlfile
 from timeline.core.validate import Checker, read_list
 from timeline.errors import QuoteProblem
 from timeline.inputs.facts import RESOLUTIONS_FILE
+from timeline.problems import Problem
+from timeline.records import Fact, Row, Source
 from timeline.text import quotes
 
 SET_ASIDE_KEYS = ("source", "quote", "reason")
 RESOLUTION_KEYS = ("topic", "stands", "reason")
 
 
-def load_set_aside(path, where, sources, repo_file):
+def load_set_aside(path: str, where: str, sources: Mapping[str, Source],
+                   repo_file: str) -> tuple[list[Row], list[Problem]]:
     """([{source_id, sentence_ids, quote, start, end, reason, file, line}], [Problem]) from set-aside.yaml."""
     checker = Checker(where)
     if not os.path.exists(path):
         return [], []
-    data = read_list(path, checker) or []
-    out = []
+    data: list[Any] = read_list(path, checker) or []
+    out: list[Row] = []
     for item, line in zip(data, getattr(data, "lines", [])):
         if not isinstance(item, yamlfile.Mapping):
             checker.add(line, "not-a-mapping", "each entry is a mapping with keys source, quote and reason")
@@ -45,17 +52,19 @@ def load_set_aside(path, where, sources, repo_file):
     return out, checker.problems
 
 
-def load_resolutions(facts_dir, facts, relative_to=None):
+def load_resolutions(facts_dir: str, facts: Sequence[Fact],
+                     relative_to: str | None = None) -> tuple[list[Row], list[Problem]]:
     """([resolution dict], [Problem]) from facts/resolutions.yaml, checked against the facts."""
     path = os.path.join(facts_dir, RESOLUTIONS_FILE)
     if not os.path.exists(path):
         return [], []
     where = os.path.relpath(path, relative_to or os.getcwd())
     checker = Checker(where)
-    data = read_list(path, checker) or []
+    data: list[Any] = read_list(path, checker) or []
     by_id = {f["id"]: f for f in facts}
     topics = {f["topic"] for f in facts if f["topic"]}
-    out, seen = [], {}
+    out: list[Row] = []
+    seen: dict[str, int] = {}
     for item, line in zip(data, getattr(data, "lines", [])):
         if not hasattr(item, "line_of"):
             checker.add(line, "not-a-mapping", "each resolution is a mapping with keys " + ", ".join(RESOLUTION_KEYS))

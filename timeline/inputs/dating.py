@@ -1,12 +1,17 @@
 """A fact's date: `date:` read, `when:` resolved against its source's publication date, the guard
 against dates after publication, and what the fact's own sources imply about its date (date
 conflicts: a relative phrase in a quote, or the article's own time stamp, giving another date)."""
+from __future__ import annotations
+
 import datetime
 import re
 import sys
+from collections.abc import Iterable, Mapping
 
+from timeline.core import yamlfile
+from timeline.core.validate import Checker
 from timeline.errors import DateError
-from timeline.records import sentence_position
+from timeline.records import Citation, Fact, Row, Source, sentence_position
 from timeline.text import dates, mentions, quotes
 
 _STAMP = re.compile(r"^\s*(?:Update[d]?|Published|Posted|Last updated)\s*:?\s*"
@@ -17,8 +22,12 @@ _RELATIVE_WORDS = ("monday", "tuesday", "wednesday", "thursday", "friday", "satu
 _RELATIVE = re.compile(r"\b(?:" + "|".join(_RELATIVE_WORDS) + r")\b", re.I)
 # A quote that holds none of _RELATIVE_WORDS, even inside other words, has no relative phrase.
 
+Stamp = tuple[datetime.date, str]  # (date, text) of an article's own time stamp
+# ({source id: its stamp}, {(source id, sentence start): its date phrases}): what fact_date_conflicts keeps
+Seen = tuple[dict[str, Stamp | None], dict[tuple[str, int], list[mentions.DatePhrase]]]
 
-def stamp(source):
+
+def stamp(source: Source) -> Stamp | None:
     """(date, text) of the article's own time stamp ('Update: 3/25/25, 7:50 p.m. ET'), or None."""
     for _, start, end in source.sentences:
         text = source.text[start:end]
@@ -41,7 +50,7 @@ def stamp(source):
     return None
 
 
-def date_conflicts(facts, sources):
+def date_conflicts(facts: Iterable[Fact], sources: Mapping[str, Source]) -> list[Row]:
     """[row]: a cited source whose own words put a dated fact on another date.
 
     kind 'phrase': a date phrase inside the quote resolves (against that source's publication date)
@@ -51,21 +60,22 @@ def date_conflicts(facts, sources):
     A fact checked in this build holds its rows already ("date_conflicts_found": worked out with its
     file's checks, in whichever process checked it); one taken from the build cache has them worked
     out here."""
-    out, seen = [], ({}, {})
+    out: list[Row] = []
+    seen: Seen = ({}, {})
     for f in sorted(facts, key=lambda f: f["id"]):
         found = f.get("date_conflicts_found")
         out += fact_date_conflicts(f, sources, seen) if found is None else found
     return out
 
 
-def fact_date_conflicts(f, sources, seen=None):
+def fact_date_conflicts(f: Fact, sources: Mapping[str, Source], seen: Seen | None = None) -> list[Row]:
     """The date_conflicts rows of one fact. `seen`: ({source id: stamp}, {(source id, sentence start):
     date phrases}), kept from fact to fact: many facts cite the same articles and sentences."""
     stamps, phrases = seen if seen is not None else ({}, {})
-    out = []
+    out: list[Row] = []
     if not f["date_start"]:
         return out
-    reported = set()
+    reported: set[tuple[str, str]] = set()
     for cite in f["citations"]:
         source = sources[cite["source_id"]]
         if source.published_date is None:
@@ -75,6 +85,7 @@ def fact_date_conflicts(f, sources, seen=None):
         sentence = _sentence(source, cite)
         key = (source.id, sentence[1])
         if key not in phrases:
+            assert source.published is not None  # its published_date was read from it
             phrases[key] = mentions.date_phrases(sentence[0], source.published, source.id)
         for phrase in phrases[key]:
             if not (sentence[1] + phrase.start >= cite["start"] and sentence[1] + phrase.end <= cite["end"]):
@@ -83,11 +94,12 @@ def fact_date_conflicts(f, sources, seen=None):
             if not _RELATIVE.search(phrase.text) or \
                     dates.PRECISIONS.index(r.precision) < dates.PRECISIONS.index(f["date_precision"]):
                 continue  # an absolute date, or a finer one: it dates something else in the quote
+            assert f["date_end"] is not None  # set with date_start
             if r.start.isoformat() <= f["date_end"] and f["date_start"] <= r.end.isoformat():
                 continue
-            key = (source.id, phrase.text.lower())
-            if key not in reported:
-                reported.add(key)
+            phrase_key = (source.id, phrase.text.lower())
+            if phrase_key not in reported:
+                reported.add(phrase_key)
                 out.append(_date_row(f, source.id, "phrase", phrase.text, r.start, r.end, r.basis))
     for sid in sorted({c["source_id"] for c in f["citations"]}):
         source = sources[sid]
@@ -113,22 +125,24 @@ def fact_date_conflicts(f, sources, seen=None):
     return out
 
 
-def _date_row(f, sid, kind, text, start, end, basis):
+def _date_row(f: Fact, sid: str, kind: str, text: str, start: datetime.date, end: datetime.date, basis: str) -> Row:
     return {"fact_id": f["id"], "source_id": sid, "kind": kind, "text": text, "implied_start": start.isoformat(),
             "implied_end": end.isoformat(), "fact_date_start": f["date_start"], "fact_date_end": f["date_end"],
             "basis": basis}
 
 
-def _sentence(source, cite):
+def _sentence(source: Source, cite: Citation) -> tuple[str, int]:
     """(text, start) of the sentence the citation starts in."""
     position = sentence_position(cite["sentence_id"])
     _, start, end = source.sentences[position - 1]
     return source.text[start:end], start
 
 
-def date_fact(fact, item, text, checker, sources, label):
+def date_fact(fact: Fact, item: yamlfile.Mapping, text: dict[str, str | None], checker: Checker,
+              sources: Mapping[str, Source], label: str) -> bool:
     """Fill date_start, date_end, date_precision, date_text, date_basis, date_label; False on a problem."""
-    fact.update(date_start=None, date_end=None, date_precision=None, date_text=None, date_basis=None, date_label=None)
+    fact.update({"date_start": None, "date_end": None, "date_precision": None, "date_text": None, "date_basis": None,
+                 "date_label": None})
     given = None
     if text["date"] is not None:
         try:
@@ -182,9 +196,9 @@ def date_fact(fact, item, text, checker, sources, label):
     if resolved is None:
         return True
     # Many facts share a date, a kind, a source, an entity: one string object each (less memory at 100k facts).
-    fact.update(date_start=sys.intern(resolved.start.isoformat()), date_end=sys.intern(resolved.end.isoformat()),
-                date_precision=resolved.precision, date_basis=resolved.basis or None,
-                date_label=sys.intern(dates.date_label(resolved.start, resolved.precision)))
+    fact.update({"date_start": sys.intern(resolved.start.isoformat()), "date_end": sys.intern(resolved.end.isoformat()),
+                 "date_precision": resolved.precision, "date_basis": resolved.basis or None,
+                 "date_label": sys.intern(dates.date_label(resolved.start, resolved.precision))})
     if text["direction"] != "future":
         for cite in fact["citations"]:
             source = sources[cite["source_id"]]
@@ -200,14 +214,14 @@ def date_fact(fact, item, text, checker, sources, label):
     return True
 
 
-def _sentences_of(source, cite):
+def _sentences_of(source: Source, cite: Citation) -> tuple[int, int]:
     """(start, end) of the sentences a citation touches, from the first one's start to the last one's end."""
     first = source.sentences[sentence_position(cite["sentence_id"]) - 1]
     last = source.sentences[source.sentence_at(cite["end"] - 1) - 1]
     return first[1], max(last[2], cite["end"])
 
 
-def _said_in(phrase, source, cite):
+def _said_in(phrase: str, source: Source, cite: Citation) -> bool:
     """True when the date phrase is written in the sentences the citation touches (ignoring case and
     typographic variants; a leading 'on', 'in', 'since'... may be the curator's own)."""
     start, end = _sentences_of(source, cite)
@@ -217,6 +231,6 @@ def _said_in(phrase, source, cite):
     return any(quotes.occurrences(sentence, p, flags=re.IGNORECASE) for p in dict.fromkeys((phrase, shorter)) if p)
 
 
-def _sentence_text(source, cite):
+def _sentence_text(source: Source, cite: Citation) -> str:
     _, start, end = source.sentences[sentence_position(cite["sentence_id"]) - 1]
     return source.text[start:max(end, cite["end"])]

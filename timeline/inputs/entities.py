@@ -1,15 +1,19 @@
 """facts/entities.yaml: the people, organisations, places... that facts are about and attributed to."""
+from __future__ import annotations
+
 import os
 
 from timeline.core import files, yamlfile
 from timeline.core.validate import Checker, one_of, read_list
+from timeline.problems import Problem
+from timeline.records import Entity
 
 ENTITY_KEYS = ("id", "name", "type", "description")
 ENTITY_TYPES = ("person", "organisation", "group", "place", "facility", "law", "court")
 ENTITIES_FILE = "entities.yaml"
 
 
-def load_entities(facts_dir, where):
+def load_entities(facts_dir: str, where: str) -> tuple[dict[str, Entity] | None, list[Problem]]:
     checker = Checker(where)
     path = os.path.join(facts_dir, ENTITIES_FILE)
     if not os.path.exists(path):
@@ -18,7 +22,7 @@ def load_entities(facts_dir, where):
     data = read_list(path, checker)
     if data is None:
         return None, checker.problems  # None: nothing is known about the entities (reported here)
-    entities = {}
+    entities: dict[str, Entity] = {}
     for item, line in zip(data, getattr(data, "lines", [])):
         if not isinstance(item, yamlfile.Mapping):
             checker.add(line, "not-a-mapping", "each entity is a mapping with keys " + ", ".join(ENTITY_KEYS))
@@ -39,5 +43,8 @@ def load_entities(facts_dir, where):
         if values["type"] and values["type"] not in ENTITY_TYPES:
             checker.add(item.line_of("type"), "bad-value",
                       f"entity type '{values['type']}' is not allowed: {one_of(values['type'], ENTITY_TYPES)}")
-        entities[eid] = {**values, "file": files.story_path(path, facts_dir), "line": item.line}
+        # Written out, not {**values, ...}, so that mypy can check it is an Entity (the same keys, in the same order).
+        entities[eid] = {"id": values["id"], "name": values["name"], "type": values["type"],
+                         "description": values["description"], "file": files.story_path(path, facts_dir),
+                         "line": item.line}
     return entities, checker.problems

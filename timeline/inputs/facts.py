@@ -1,19 +1,25 @@
 """Read and check the curated facts: the facts files, every fact's keys, entities and citations (each
 quote placed in its article). Dates are timeline.inputs.dating's; entities.yaml is
 timeline.inputs.entities'."""
+from __future__ import annotations
+
 import contextlib
 import hashlib
 import json
 import os
 import sys
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
 
 from timeline.core import files, memory, workers, yamlfile
 from timeline.core.validate import MAX_VALUE_BYTES, Checker, did_you_mean, display_path, one_of, read_list
 from timeline.errors import QuoteProblem, Unreadable, WorkersFailed
 from timeline.inputs import dating
+from timeline.inputs.articles import BuildCache, Progress
 from timeline.inputs.entities import ENTITIES_FILE
 from timeline.inputs.sources import handed
-from timeline.records import sentence_id
+from timeline.problems import Problem
+from timeline.records import Citation, Entity, EntityRef, Fact, Source, sentence_id
 from timeline.text import quotes
 
 KINDS = ("event", "figure", "court_action", "statement", "claim")
@@ -28,9 +34,11 @@ CITATION_KEYS = ("source", "quote", "occurrence")
 SET_ASIDE_FILE = "set-aside.yaml"  # sentences left uncited, with a reason (timeline.inputs.curation)
 RESOLUTIONS_FILE = "resolutions.yaml"  # which fact stands where facts disagree (timeline.inputs.curation)
 IGNORED_FILES = files.IGNORED_FILES
+Pair = tuple[Fact, int]  # (fact, line of its id) as read_file gives them
+_Task = tuple[str, str, str | None]  # (path, where, cache key) of a facts file to check
 
 
-def fact_files(facts_dir, check_for):
+def fact_files(facts_dir: str, check_for: Callable[[str], Checker]) -> list[str]:
     """Sorted fact file names in `facts_dir`; stray files and folders of files are problems, editors'
     leftovers are skipped (timeline.files). Folders inside the facts folder are not read: a facts file
     there would need its own schema path, could hold another entities.yaml, and is as often an archive
@@ -64,7 +72,7 @@ def fact_files(facts_dir, check_for):
     return names
 
 
-def is_facts_file(name):
+def is_facts_file(name: str) -> bool:
     """True for a name inside the facts folder that a build reads as a file of facts."""
     return os.sep not in name and "/" not in name and not name.startswith(".") and name.endswith((".yaml", ".yml")) \
         and name not in (ENTITIES_FILE, SET_ASIDE_FILE, RESOLUTIONS_FILE)
@@ -76,8 +84,10 @@ def is_facts_file(name):
 MIN_PARALLEL_BYTES = 2_000_000
 
 
-def load_facts(facts_dir, sources, entities, relative_to=None, cache=None, progress=None, jobs=1, helpers=None,
-               depends=None):
+def load_facts(facts_dir: str, sources: Mapping[str, Source] | None, entities: Mapping[str, Entity] | None,
+               relative_to: str | None = None, cache: BuildCache | None = None, progress: Progress | None = None,
+               jobs: int | None = 1, helpers: workers.Helpers | None = None,
+               depends: str | None = None) -> tuple[list[Fact], list[Problem]]:
     """([fact dict], [Problem]): every fact checked and every quote placed in its source.
 
     With a `cache` (timeline.cache.Cache), a facts file whose bytes, sources, entities and code are
@@ -95,10 +105,12 @@ def load_facts(facts_dir, sources, entities, relative_to=None, cache=None, progr
             _seen.clear()
 
 
-def _load_facts(facts_dir, sources, entities, relative_to, cache, progress, jobs, helpers, depends):
-    checks = {}
+def _load_facts(facts_dir: str, sources: Mapping[str, Source] | None, entities: Mapping[str, Entity] | None,
+                relative_to: str | None, cache: BuildCache | None, progress: Progress | None, jobs: int | None,
+                helpers: workers.Helpers | None, depends: str | None) -> tuple[list[Fact], list[Problem]]:
+    checks: dict[str, Checker] = {}
 
-    def check_for(path):
+    def check_for(path: str) -> Checker:
         where = display_path(path, relative_to)
         return checks.setdefault(where, Checker(where))
 
@@ -107,23 +119,26 @@ def _load_facts(facts_dir, sources, entities, relative_to, cache, progress, jobs
     elif depends is None and sources is not None and entities is not None:
         depends = dependencies(sources, entities)
     names = fact_files(facts_dir, check_for)
-    known, todo = {}, []  # {name: pairs from the cache}, [(name, path, where, key)] to read
+    known: dict[str, list[Any]] = {}  # {name: pairs from the cache}
+    todo: list[tuple[str, str, str, str | None]] = []  # [(name, path, where, key)] to read
     for name in names:
         path = os.path.join(facts_dir, name)
         checker = check_for(path)
         key = file_key(path, depends) if depends else None
-        pairs = cache.facts(key) if key else None
-        if pairs is not None and _still_true(pairs, sources, entities):
+        pairs = cache.facts(key) if key and cache is not None else None  # (a key is made only with a cache)
+        if pairs is not None and sources is not None and entities is not None and _still_true(pairs, sources, entities):
             known[name] = pairs
         else:  # not known, or a cache entry that does not hold: read the file again
             todo.append((name, path, checker.path, key))
-    read = {}
+    read: dict[str, tuple[list[Pair], list[Problem]]] = {}
     for (name, _, _, key), (pairs, problems, as_json) in zip(todo, _read_files(todo, sources, entities, jobs, helpers,
                                                                                  cache)):
         read[name] = pairs, problems
         if as_json is not None:  # checked by a worker (what this process checked is kept already)
+            assert cache is not None and key is not None  # JSON is made only for a file with a cache key
             cache.put_facts(key, pairs, as_json)
-    facts, seen = [], {}
+    facts: list[Fact] = []
+    seen: dict[str, tuple[str, int]] = {}
     for number, name in enumerate(names, start=1):
         path = os.path.join(facts_dir, name)
         checker = check_for(path)
@@ -150,16 +165,19 @@ def _load_facts(facts_dir, sources, entities, relative_to, cache, progress, jobs
     return facts, problems
 
 
-def _read_files(todo, sources, entities, jobs, helpers=None, cache=None):
+def _read_files(todo: list[tuple[str, str, str, str | None]], sources: Mapping[str, Source] | None,
+                entities: Mapping[str, Entity] | None, jobs: int | None, helpers: workers.Helpers | None = None,
+                cache: BuildCache | None = None) -> list[tuple[list[Pair], list[Problem], str | None]]:
     """(pairs, problems, pairs as JSON or None) for each (name, path, where, key) of `todo`, in order:
     here, or shared with worker processes when there is enough to read (`helpers`, or Helpers started
     for it). What this process checks is kept in the `cache` at once (its JSON is then None): while a
     worker still checks files."""
     tasks = [(path, where, key) for _, path, where, key in todo]
 
-    def here(task):
+    def here(task: _Task) -> tuple[list[Pair], list[Problem], str | None]:
         pairs, problems, as_json = _check_file(task, sources, entities)
         if as_json is not None and cache is not None:
+            assert task[2] is not None  # JSON is made only for a file with a cache key
             cache.put_facts(task[2], pairs, as_json)
             as_json = None
         return pairs, problems, as_json
@@ -179,15 +197,16 @@ def _read_files(todo, sources, entities, jobs, helpers=None, cache=None):
             own.close()
 
 
-_seen = {}  # the sources the date conflicts were last worked out against, and what was found in them
+_seen: dict[str, Any] = {}  # the sources the date conflicts were last worked out against, and what was found in them
 
 
-def _check_held(task):
+def _check_held(task: _Task) -> tuple[list[Pair], list[Problem], str | None]:
     """_check_file in a workers.Helpers worker given (sources, entities)."""
     return _check_file(task, *workers.held())
 
 
-def _check_file(task, sources, entities):
+def _check_file(task: _Task, sources: Mapping[str, Source] | None,
+                entities: Mapping[str, Entity] | None) -> tuple[list[Pair], list[Problem], str | None]:
     """(pairs, problems, pairs as JSON when the file has a cache `key` and no problem, else None) for one file."""
     path, where, key = task
     checker = Checker(where)
@@ -202,16 +221,17 @@ def _check_file(task, sources, entities):
     return pairs, checker.problems, text
 
 
-def _size(path):
+def _size(path: str) -> int:
     try:
         return os.path.getsize(path)
     except OSError:
         return 0
 
 
-def read_file(path, checker, sources, entities):
+def read_file(path: str, checker: Checker, sources: Mapping[str, Source] | None,
+              entities: Mapping[str, Entity] | None) -> Iterator[Pair]:
     """(fact, line of its id) for every fact of one file that passes its checks."""
-    data = read_list(path, checker) or []
+    data: list[Any] = read_list(path, checker) or []
     for item, line in zip(data, getattr(data, "lines", [])):
         if not isinstance(item, yamlfile.Mapping):
             checker.add(line, "not-a-mapping", "each fact is a mapping: '- id: ...' followed by its keys")
@@ -221,7 +241,7 @@ def read_file(path, checker, sources, entities):
             yield fact, item.line_of("id")
 
 
-def _still_true(pairs, sources, entities):
+def _still_true(pairs: list[Any], sources: Mapping[str, Source], entities: Mapping[str, Entity]) -> bool:
     """Checked facts taken from the build cache are only used when every quote is still exactly the
     article's words at its offsets (and in the sentence it names), and every entity they name exists:
     a damaged or tampered cache can never put words in a source's mouth."""
@@ -242,27 +262,28 @@ def _still_true(pairs, sources, entities):
     return True
 
 
-def dependencies(sources, entities):
+def dependencies(sources: Mapping[str, Source], entities: Mapping[str, Entity]) -> str:
     """What a fact's validity depends on besides its own file: sources (ids, bytes, dates) and entity ids."""
     described = [[s.id, s.sha256, s.published, bool(s.text)] for _, s in sorted(sources.items())]
     return hashlib.sha256(json.dumps([described, sorted(entities)]).encode()).hexdigest()
 
 
-def file_key(path, depends):
+def file_key(path: str, depends: str) -> str | None:
     try:
         return files.sha256_of(path, yamlfile.MAX_BYTES)[0] + ":" + depends
     except (OSError, Unreadable):
         return None  # read as any file is, and reported
 
 
-def read_fact(item, checker, sources, entities):
+def read_fact(item: yamlfile.Mapping, checker: Checker, sources: Mapping[str, Source] | None,
+              entities: Mapping[str, Entity] | None) -> Fact | None:
     """A checked fact as a dict of column values (plus citations and entities), or None."""
     checker.keys(item, FACT_KEYS, ("id", "kind", "title", "sources"), "fact")
     fid = checker.slug(item, "id", "fact id")
     if not fid:
         return None
     label = f"fact '{fid}'"
-    text = {}
+    text: dict[str, str | None] = {}
     for k in TEXT_KEYS:
         value = item.get(k)
         fine = value is None or isinstance(value, str) and len(value) <= MAX_VALUE_BYTES // 4
@@ -314,7 +335,9 @@ def read_fact(item, checker, sources, entities):
         ok = False
     if not ok or not text["title"] or not kind:
         return None
-    fact = {
+    # ok: the entities and citations were read (not None), so there were sources to place the quotes in.
+    assert fact_entities is not None and citations is not None and sources is not None
+    fact: Fact = {
         "id": fid, "kind": sys.intern(kind), "title": text["title"].strip(),
         "value": value, "value_qualifier": (text["qualifier"] or "exact") if kind == "figure" else None,
         "unit": text["unit"], "value_per": text["per"], "attributed_to": text["attributed_to"],
@@ -326,16 +349,17 @@ def read_fact(item, checker, sources, entities):
     return fact
 
 
-def read_entity_refs(item, checker, entities, label):
+def read_entity_refs(item: yamlfile.Mapping, checker: Checker, entities: Mapping[str, Entity] | None,
+                     label: str) -> list[EntityRef] | None:
     refs = item.get("entities")
-    out = []
+    out: list[EntityRef] = []
     if refs is None:
         return out
     if not isinstance(refs, yamlfile.Sequence):
         checker.add(item.line_of("entities"), "wrong-type", f"{label}: entities must be a list, e.g. [harbour-bridge, ann-lee]")
         return None
     ok = True
-    for ref, line in zip(refs, refs.lines):
+    for ref, line in zip(refs, refs.lines or ()):
         if isinstance(ref, yamlfile.Mapping):
             checker.keys(ref, ("id", "role"), ("id",), "entity reference")
             eid, role = ref.get("id"), ref.get("role") or "subject"
@@ -358,7 +382,8 @@ def read_entity_refs(item, checker, entities, label):
     return out if ok else None
 
 
-def read_citations(item, checker, sources, label):
+def read_citations(item: yamlfile.Mapping, checker: Checker, sources: Mapping[str, Source] | None,
+                   label: str) -> list[Citation] | None:
     cites = item.get("sources")
     if cites is None:
         return None
@@ -366,8 +391,9 @@ def read_citations(item, checker, sources, label):
         checker.add(item.line_of("sources"), "wrong-type",
                   f"{label}: sources must be a list of '- source: <id>' / 'quote: <exact words>' entries")
         return None
-    out, ok = [], True
-    for cite, line in zip(cites, cites.lines):
+    out: list[Citation] = []
+    ok = True
+    for cite, line in zip(cites, cites.lines or ()):
         if not isinstance(cite, yamlfile.Mapping):
             checker.add(line, "wrong-type", f"{label}: each citation is a mapping with 'source' and 'quote'")
             ok = False
@@ -376,12 +402,13 @@ def read_citations(item, checker, sources, label):
         sid, quote = checker.text(cite, "source"), checker.text(cite, "quote")
         occurrence = None
         if "occurrence" in cite:
-            occurrence = checker.number(cite, "occurrence")
-            if not isinstance(occurrence, int) or occurrence < 1:
+            number = checker.number(cite, "occurrence")
+            if not isinstance(number, int) or number < 1:
                 checker.add(cite.line_of("occurrence"), "bad-value",
                           f"{label}: occurrence must be 1, 2, ... (which match of the quote to use)")
                 ok = False
                 continue
+            occurrence = number
         if not sid or not quote:
             ok = False
             continue
@@ -412,7 +439,7 @@ def read_citations(item, checker, sources, label):
     return out if ok else None
 
 
-def _known(value, known, otherwise):
+def _known(value: str, known: Mapping[str, object], otherwise: str) -> str:
     """`did you mean 'x'? Otherwise ...` for a near miss among the `known` ids, then what to do otherwise."""
     close = did_you_mean(value, known, cutoff=0.8)
     return f"did you mean '{close}'? Otherwise {otherwise}" if close else otherwise

@@ -1,15 +1,20 @@
 """The articles: sources.yaml, the texts byte for byte (pinned by sha256), and their sentences."""
+from __future__ import annotations
+
 import dataclasses
 import hashlib
 import os
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from timeline.core import files, yamlfile
 from timeline.core.validate import MAX_VALUE_BYTES, Checker, display_path, read_list, too_long
 from timeline.errors import DateError, Unreadable
 from timeline.inputs import articles
+from timeline.inputs.articles import BuildCache, Progress
 from timeline.problems import Problem
-from timeline.records import Source, Spans
+from timeline.records import Source, Sources, Spans
 from timeline.text import dates, sentences
 
 SOURCE_KEYS = ("id", "path", "sha256", "outlet", "title", "author", "published", "url", "based_on", "notes",
@@ -22,16 +27,19 @@ URL = re.compile(r"^https?://[^\s/?#]+[^\s]*$", re.IGNORECASE)
 BARE_ADDRESS = re.compile(r"^[\w-]+(?:\.[\w-]+)+(?:/\S*)?$")  # www.example.com/a: an address without its scheme
 MAX_ARTICLE_BYTES = 10 * 1024 * 1024  # an article's text; 10 MB is a few million words
 MAX_ORIGINAL_BYTES = 50 * 1024 * 1024  # a saved page or web archive (timeline add-source refuses larger ones)
+_Folder = tuple[str, str, dict[str, str]]  # the sources folder, its real path, {folder: its real path} worked out
 
 
-def handed(sources, signals=True):
+def handed(sources: Mapping[str, Source], signals: bool = True) -> Sources:
     """A copy of {id: Source} to hand to a worker process: no corroboration words, the sentences as
     Spans, and the coverage signals only when asked for."""
     return {sid: dataclasses.replace(s, words=None, sentences=Spans(s.sentences), signals=s.signals if signals else None)
             for sid, s in sources.items()}
 
 
-def load_sources(sources_dir, relative_to=None, cache=None, progress=None, jobs=1, parts=("sentences",)):
+def load_sources(sources_dir: str, relative_to: str | None = None, cache: BuildCache | None = None,
+                 progress: Progress | None = None, jobs: int | None = 1,
+                 parts: tuple[str, ...] = ("sentences",)) -> tuple[Sources | None, list[Problem]]:
     """({id: Source}, [Problem]) for `sources_dir`/sources.yaml and the articles it lists.
 
     The dict is None when sources.yaml itself cannot be read (then nothing is known about the sources).
@@ -41,7 +49,7 @@ def load_sources(sources_dir, relative_to=None, cache=None, progress=None, jobs=
     sources_dir = os.path.abspath(sources_dir)
     root = os.path.dirname(sources_dir)
     yaml_path = os.path.join(sources_dir, "sources.yaml")
-    folder = (sources_dir, os.path.realpath(sources_dir), {})  # the folder, its real path, real paths worked out
+    folder: _Folder = (sources_dir, os.path.realpath(sources_dir), {})
     where = display_path(yaml_path, relative_to)
     checker = Checker(where)
     try:
@@ -53,10 +61,10 @@ def load_sources(sources_dir, relative_to=None, cache=None, progress=None, jobs=
         return None, checker.problems
     if data is None:
         return None, checker.problems
-    out = {}
+    out: Sources = {}
     analysis = articles.Analysis(cache, jobs, parts, progress)  # begun while the rest is read
     try:
-        for number, (item, line) in enumerate(zip(data, data.lines), start=1):
+        for number, (item, line) in enumerate(zip(data, data.lines or ()), start=1):
             if progress and number % 100 == 0:
                 progress("articles", number, len(data))
             if not isinstance(item, yamlfile.Mapping):
@@ -80,7 +88,7 @@ def load_sources(sources_dir, relative_to=None, cache=None, progress=None, jobs=
     return out, problems
 
 
-def _source(item, checker, seen):
+def _source(item: yamlfile.Mapping, checker: Checker, seen: Sources) -> Source | None:
     checker.keys(item, SOURCE_KEYS, tuple(k for k in REQUIRED if k != "sha256"), "source")
     values = {k: checker.text(item, k) for k in SOURCE_KEYS if k in item}
     sid = values.get("id")
@@ -116,8 +124,9 @@ def _source(item, checker, seen):
         values["url"] = None
     # A source with a problem is still known by its id (with no text), so facts citing it are not
     # reported a second time as citing an unknown source.
-    source = Source(**{k: v for k, v in values.items() if k not in ("sha256", "path", "original_sha256")},
-                    path=values.get("path") or "", sha256=sha, original_sha256=original_sha, line=item.line)
+    # Text or None each (the id checked above); Any as mypy checks a dict unpacked (**) against every field.
+    fields: dict[str, Any] = {k: v for k, v in values.items() if k not in ("sha256", "path", "original_sha256")}
+    source = Source(**fields, path=values.get("path") or "", sha256=sha, original_sha256=original_sha, line=item.line)
     if source.published:
         try:
             source.published_date = dates.parse_published(source.published)
@@ -132,7 +141,7 @@ def _source(item, checker, seen):
     return source
 
 
-def _read(source, item, root, folder, checker):
+def _read(source: Source, item: yamlfile.Mapping, root: str, folder: _Folder, checker: Checker) -> None:
     full = _inside(source, "path", source.path, root, folder, checker)
     if full and source.sha256:
         read_text(source, full, checker, segment=False)
@@ -144,7 +153,7 @@ def _read(source, item, root, folder, checker):
             check_original(source, full, checker)
 
 
-def _inside(source, key, path, root, folder, checker):
+def _inside(source: Source, key: str, path: str, root: str, folder: _Folder, checker: Checker) -> str | None:
     """The real path of `path` when it is a relative path inside the sources folder (`folder`: its path
     and its real path), else None (a problem)."""
     sources_dir, real_dir, _ = folder
@@ -170,7 +179,7 @@ def _inside(source, key, path, root, folder, checker):
     return full
 
 
-def _real_path(path, folder):
+def _real_path(path: str, folder: _Folder) -> str:
     """os.path.realpath(path), with the real path of each folder worked out once per `folder` (a
     tuple whose last item is a dict kept for that) rather than once per file: 10,000 articles in one
     folder took 110,000 lstat calls. A file that is itself a symlink is followed as realpath does."""
@@ -183,7 +192,7 @@ def _real_path(path, folder):
     return os.path.join(known[parent], name)
 
 
-def check_original(source, full, checker):
+def check_original(source: Source, full: str, checker: Checker) -> None:
     """The original (saved page or web archive) must still have its recorded sha256."""
     try:
         actual, _ = files.sha256_of(full, MAX_ORIGINAL_BYTES)
@@ -196,13 +205,14 @@ def check_original(source, full, checker):
         checker.add(source.line, "source-missing", f"source '{source.id}': cannot read '{source.original}': {e.reason}")
         return
     if actual != source.original_sha256:
+        assert source.original_sha256 is not None  # the caller checks the source has one
         checker.add(source.line, "source-changed",
                   f"source '{source.id}': original '{source.original}' has changed since it was recorded (sha256"
                   f" was {source.original_sha256[:12]}..., now {actual[:12]}...). Originals are immutable: restore"
                   " the original bytes (git checkout)")
 
 
-def _missing_sha256(source, item, full, checker):
+def _missing_sha256(source: Source, item: yamlfile.Mapping, full: str, checker: Checker) -> None:
     """The missing-key problem of a source without its sha256, giving the value to write."""
     where = item.line_of("sha256") if "sha256" in item else item.line
     try:
@@ -215,14 +225,14 @@ def _missing_sha256(source, item, full, checker):
     checker.add(where, "missing-key", f"source '{source.id}' has no sha256: {value}")
 
 
-def _stray_files(sources_dir, root, sources, relative_to):
+def _stray_files(sources_dir: str, root: str, sources: Sources, relative_to: str | None) -> list[Problem]:
     """A problem for each file in the sources folder that no source names (see PATH_KEYS)."""
-    named = set()
+    named: set[str] = set()
     for path in listed_files(sources):
         full = os.path.join(root, path)
         named |= {os.path.normpath(full), os.path.realpath(full)}
     folder = os.path.basename(sources_dir)
-    out = []
+    out: list[Problem] = []
     for rel, full in files.walk(sources_dir):
         if rel in ("sources.yaml",) + files.IGNORED_FILES or not os.path.lexists(full):
             continue
@@ -245,12 +255,13 @@ def _stray_files(sources_dir, root, sources, relative_to):
     return out
 
 
-def listed_files(sources):
+def listed_files(sources: Mapping[str, Source]) -> set[str]:
     """The paths (relative to the repository root) of every article text and original the sources list."""
     return {p for s in sources.values() for key in PATH_KEYS if (p := getattr(s, key, None))}
 
 
-def read_text(source, full, checker, cache=None, segment=True):
+def read_text(source: Source, full: str, checker: Checker, cache: BuildCache | None = None,
+              segment: bool = True) -> None:
     """Fill `source.text` (and with `segment`, `source.sentences`) from the file at `full`, whose bytes
     must have the source's sha256; a problem goes to `check` and leaves the text empty."""
     line = source.line
@@ -288,7 +299,7 @@ def read_text(source, full, checker, cache=None, segment=True):
         _check_sentences(source, checker)
 
 
-def _check_sentences(source, checker):
+def _check_sentences(source: Source, checker: Checker) -> None:
     """No sentence may be longer than a served value can be (site/plugins/limits.py)."""
     for _, start, end in source.sentences:
         if end - start > MAX_VALUE_BYTES // 4 and too_long(source.text[start:end]):

@@ -5,11 +5,11 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
-from timeline.core import files
+from timeline.core import files, workers
 from timeline.core.validate import display_path
 from timeline.inputs import curation
+from timeline.inputs.articles import BuildCache, Progress  # Progress: progress(phase, done, total)
 from timeline.inputs.entities import ENTITIES_FILE, load_entities
 from timeline.inputs.facts import SET_ASIDE_FILE, dependencies, load_facts
 from timeline.inputs.sources import load_sources
@@ -17,7 +17,8 @@ from timeline.problems import Problem
 from timeline.records import Entity, Fact, Row, Sources
 from timeline.text import quotes
 
-Progress = Callable[[str, int, int], None]  # progress(phase, done, total), called as a long task goes
+# on_sources(sources, entities) -> (workers.Helpers holding them or None, the number of processes the facts may use)
+OnSources = Callable[[Sources, dict[str, Entity] | None], tuple[workers.Helpers | None, int | None]]
 
 
 @dataclass
@@ -36,13 +37,13 @@ class Inputs:
     counts: dict[str, int] | None = None  # {"facts": n, "entities": n, "sources": n}
     reused_rows: dict[str, dict[str, list[Row]]] = field(default_factory=dict)  # {module: {table: rows}} from the cache
     history: list[Row] = field(default_factory=list)  # fact_history rows (timeline.database.history)
-    sentence_pairs: Any = None  # corroboration's comparison, under way in a worker (core.workers.Background)
+    sentence_pairs: workers.Background | None = None  # corroboration's comparison, under way in a worker
     depends: str | None = None  # what the checked facts depend on besides their files (facts.dependencies)
 
 
-def check(facts_dir: str = "facts", sources_dir: str = "sources", relative_to: str | None = None, cache: Any = None,
-          progress: Progress | None = None, jobs: int | None = None, parts: tuple[str, ...] = ("sentences",),
-          on_sources: Callable[[Sources, dict[str, Entity] | None], tuple[Any, int | None]] | None = None) -> Inputs:
+def check(facts_dir: str = "facts", sources_dir: str = "sources", relative_to: str | None = None,
+          cache: BuildCache | None = None, progress: Progress | None = None, jobs: int | None = None,
+          parts: tuple[str, ...] = ("sentences",), on_sources: OnSources | None = None) -> Inputs:
     """Read and check every input; problems are collected, never raised. Each article's `parts`
     (timeline.inputs.articles) are worked out in `jobs` processes (None: one per CPU), and the facts
     files are shared with worker processes when there are many. `cache` is a

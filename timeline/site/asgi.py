@@ -17,6 +17,8 @@ import logging
 import os
 import socket
 import sys
+from collections.abc import Iterable
+from typing import Any
 
 import uvicorn
 from uvicorn.supervisors import Multiprocess
@@ -24,7 +26,7 @@ from uvicorn.supervisors import Multiprocess
 ENV = "TIMELINE_DATASETTE_ARGS"
 
 
-def datasette_app(args):
+def datasette_app(args: Iterable[str]) -> Any:
     """The ASGI app of the Datasette that `datasette serve ARGS` would run."""
     # Datasette takes half a second to load: each worker needs it, the supervisor (main) never does
     from datasette.cli import serve
@@ -34,12 +36,12 @@ def datasette_app(args):
     return ds.app()  # runs Datasette's startup hooks before its first request
 
 
-def main(argv):
+def main(argv: list[str]) -> None:
     args, datasette_args = (argv[:argv.index("--")], argv[argv.index("--") + 1:]) if "--" in argv else (argv, [])
     options = dict(zip(args[::2], args[1::2]))
     os.environ[ENV] = json.dumps(datasette_args)
-    settings = dict(host=options.get("-h", "127.0.0.1"), port=int(options.get("-p", 8001)),
-                    workers=int(options.get("--workers", 2)), log_level="info", lifespan="on")
+    settings: dict[str, Any] = dict(host=options.get("-h", "127.0.0.1"), port=int(options.get("-p", 8001)),
+                                    workers=int(options.get("--workers", 2)), log_level="info", lifespan="on")
     if not hasattr(socket, "SO_REUSEPORT"):  # Windows: uvicorn's one shared socket
         uvicorn.run("timeline.site.asgi:app", **settings)
         return

@@ -10,6 +10,7 @@ import os
 import shlex
 import shutil
 import sys
+from collections.abc import Sequence
 from importlib.metadata import version
 
 from timeline.site import server
@@ -17,7 +18,7 @@ from timeline.site import server
 PACKAGE = "package"  # `datasette package`: a Docker image built locally, instead of `datasette publish X`
 
 
-def assemble(folder, story_metadata=server.STORY_METADATA):
+def assemble(folder: str, story_metadata: str = server.STORY_METADATA) -> tuple[str, str]:
     """Write the merged metadata and the template folder for publishing into `folder`; return their paths."""
     os.makedirs(folder, exist_ok=True)
     metadata = server.write_site_metadata(story_metadata, folder)
@@ -30,19 +31,19 @@ def assemble(folder, story_metadata=server.STORY_METADATA):
     return metadata, templates
 
 
-def install():
+def install() -> list[str]:
     """What the published image installs: Datasette and the plugins the site's pages use, at the versions
     installed here (the ones `timeline serve` runs). Written `name==version`: the Dockerfile runs
     `pip install` on them unquoted, so a `>` or `<` would be read by the shell as a redirection."""
     return [f"{name}=={version(name)}" for name in ("datasette", *server.PLUGINS.values())]
 
 
-def public_options():
+def public_options() -> str:
     """`timeline serve --public`'s settings, as `datasette publish --extra-options` takes them."""
     return " ".join(f"--setting {name} {value}" for name, value in server.PUBLIC_SETTINGS.items())
 
 
-def command(publisher, db_path, metadata, templates, extra=()):
+def command(publisher: str, db_path: str, metadata: str, templates: str, extra: Sequence[str] = ()) -> list[str]:
     """The `datasette publish PUBLISHER` (or `datasette package`) command line for the assembled site."""
     verb = ["package"] if publisher == PACKAGE else ["publish", publisher]
     line = [sys.executable, "-m", "datasette", *verb, db_path, "-m", metadata, "--template-dir", templates,
@@ -52,7 +53,7 @@ def command(publisher, db_path, metadata, templates, extra=()):
     return line + ["--extra-options", public_options(), *extra]
 
 
-def as_typed(line):
+def as_typed(line: list[str]) -> str:
     """The command as a person would type it: `datasette` for `python -m datasette`, paths under the
     current folder relative to it."""
     if line[:3] == [sys.executable, "-m", "datasette"]:

@@ -16,6 +16,8 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 from timeline.core import files
 from timeline.database import history
@@ -56,7 +58,7 @@ PLUGINS = {"datasette_template_sql": "datasette-template-sql", "datasette_ics": 
            "datasette_atom": "datasette-atom"}
 
 
-def check_name(db_path):
+def check_name(db_path: str) -> None:
     """The site's pages and queries are written for the database named 'timeline' (timeline.db)."""
     name = os.path.splitext(os.path.basename(db_path))[0]
     if name != DATABASE:
@@ -65,7 +67,7 @@ def check_name(db_path):
                         f" the folder, e.g. --db public/{DATABASE}.db")
 
 
-def site_metadata(path=STORY_METADATA):
+def site_metadata(path: str = STORY_METADATA) -> dict[str, Any]:
     """The packaged site's metadata (every table and column described, the canned queries) with the
     story's own metadata.json at `path`, when there is one, laid over it: keys it gives replace the
     site's, mappings are merged key by key (so a story can retitle one table, or add a canned query)."""
@@ -96,7 +98,7 @@ def _lay_over(base, own):
     return out
 
 
-def write_site_metadata(path, folder):
+def write_site_metadata(path: str, folder: str) -> str:
     """Write the merged metadata (site_metadata) into `folder` for Datasette's -m; return its path."""
     os.makedirs(folder, exist_ok=True)
     text = json.dumps(site_metadata(path), indent=2, ensure_ascii=False)
@@ -111,7 +113,7 @@ def write_site_metadata(path, folder):
     return target
 
 
-def site_options(merged_metadata, story="."):
+def site_options(merged_metadata: str, story: str = ".") -> list[str]:
     """Datasette's options for the site: the merged metadata file, the story folder's templates/ when it
     has one (the packaged templates stand behind it: plugins/site.py adds them), the site's plugins and
     static files."""
@@ -121,7 +123,8 @@ def site_options(merged_metadata, story="."):
             "--plugins-dir", SITE_PLUGINS, "--static", f"static:{SITE_STATIC}"]
 
 
-def datasette_command(db_path, port, host="127.0.0.1", public=False, metadata=STORY_METADATA, workers=1):
+def datasette_command(db_path: str, port: int, host: str = "127.0.0.1", public: bool = False,
+                      metadata: str = STORY_METADATA, workers: int = 1) -> list[str]:
     """The Datasette command line that serves `db_path` read-only (immutable) as the site of a story
     whose own metadata.json is `metadata` (it need not exist; its folder may hold templates/). The
     merged metadata is written into the build cache folder next to `db_path`. With `workers` > 1,
@@ -140,7 +143,7 @@ def datasette_command(db_path, port, host="127.0.0.1", public=False, metadata=ST
     return [sys.executable, "-m", "datasette", "serve", "-h", host, "-p", str(port)] + options
 
 
-def preflight(db_path, host, port):
+def preflight(db_path: str, host: str, port: int) -> None:
     """Check what would make Datasette fail at start with a traceback: a missing plugin, a port in
     use, a database it cannot open. Raises SiteError saying what to do."""
     for module, package in PLUGINS.items():
@@ -172,14 +175,14 @@ def preflight(db_path, host, port):
             raise SiteError(f"cannot serve on {host}:{port} ({e.strerror}): choose another --port") from None
 
 
-def fingerprint(*folders):
+def fingerprint(*folders: str) -> tuple[tuple[str, int | None, int | None], ...]:
     """What changed in the folders: every file's name, size and modification time, leaving out what
     editors leave next to the files they edit (timeline.files: a swap file or lock is no reason to
     rebuild). Nothing is opened; an entry that cannot be looked at counts as its name alone."""
     return tuple(files.looked_at(path for folder in folders for _, path in files.walk(folder)))
 
 
-def git_refs(folder):
+def git_refs(folder: str) -> tuple[str, ...]:
     """Where the git repository holding `folder` keeps its branch tips, or () outside git: HEAD and
     the refs a commit moves. Asked of git once; watching them is a few stat() calls a second."""
     try:
@@ -191,7 +194,7 @@ def git_refs(folder):
     return (os.path.join(git_dir, "HEAD"), os.path.join(common, "packed-refs"), os.path.join(common, "refs", "heads"))
 
 
-def refs_state(paths):
+def refs_state(paths: Iterable[str]) -> tuple[tuple[str, int | None, int | None], ...]:
     """The size and modification time of each of `paths` (git_refs), a folder's files included."""
     found = []
     for path in paths:
@@ -202,7 +205,8 @@ def refs_state(paths):
     return tuple(state for state in files.looked_at(sorted(found)) if state[1] is not None)
 
 
-def serve(command, rebuild, watch=(), interval=1.0, on_event=lambda kind, detail: None):
+def serve(command: list[str], rebuild: Callable[[], bool], watch: Sequence[str] = (), interval: float = 1.0,
+          on_event: Callable[[str, int | None], object] = lambda kind, detail: None) -> int:
     """Run Datasette (`command`) until it exits; when a file under `watch` changes, or a commit is made
     in the git repository holding the first folder (the facts: their history is in the database), call
     `rebuild()` and restart Datasette if it returns True. `on_event(kind, detail)` hears what happens
@@ -248,16 +252,22 @@ def _exit_on_sigterm():
         signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 
 
-def start(command):
+class _Server(subprocess.Popen[bytes]):
+    """The server's process; `own_group`: it leads a process group of its own (start())."""
+
+    own_group = False
+
+
+def start(command: list[str]) -> subprocess.Popen[bytes]:
     """Start the server. uvicorn's supervisor and its workers get a process group of their own, so that
     stop() can be sure none of them is left."""
     several = "timeline.site.asgi" in command
-    process = subprocess.Popen(command, start_new_session=several)
+    process = _Server(command, start_new_session=several)
     process.own_group = several
     return process
 
 
-def stop(process, grace=10):
+def stop(process: subprocess.Popen[bytes], grace: float = 10) -> None:
     if process.poll() is None:
         process.terminate()  # uvicorn's supervisor stops its workers, then itself
         try:

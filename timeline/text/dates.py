@@ -29,6 +29,7 @@ import datetime
 import functools
 import re
 import zoneinfo
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
@@ -75,7 +76,7 @@ _NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 
             "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
 
 
-def _alternatives(words):
+def _alternatives(words: Iterable[str]) -> str:
     return "|".join(sorted(words, key=len, reverse=True))
 
 
@@ -91,9 +92,9 @@ _REL = rf"(?:({_alternatives(_RELATIVE)})\s+)?"
 
 _DAY_WORDS = {"tonight": 0, "last night": -1, "this morning": 0, "this afternoon": 0, "this evening": 0,
               "earlier today": 0, "later today": 0, "day before yesterday": -2, "day after tomorrow": 2}
-for _word, _offset in (("today", 0), ("yesterday", -1), ("tomorrow", 1)):
+for _word, _days in (("today", 0), ("yesterday", -1), ("tomorrow", 1)):
     for _part in ("", " morning", " afternoon", " evening", " night"):
-        _DAY_WORDS[_word + _part] = _offset
+        _DAY_WORDS[_word + _part] = _days
 
 _FUTURE_MARKERS = re.compile(
     r"(?-i:\bwill\b)|\bwon't\b|\b(?:i|you|we|they|he|she|it)'ll\b|\bshall\b"
@@ -125,22 +126,22 @@ _CONTEXT_APOSTROPHES = re.compile(r"[\u2018\u2019\u02bc]")
 
 # ---------------------------------------------------------------- plain dates
 
-def _month_end(year, month):
+def _month_end(year: int, month: int) -> datetime.date:
     return datetime.date(year, month, calendar.monthrange(year, month)[1])
 
 
-def _year_problem(year):
+def _year_problem(year: int) -> str | None:
     if not FIRST_YEAR <= year <= LAST_YEAR:
         return f"year {year:04d} is outside {FIRST_YEAR}-{LAST_YEAR}; check for a typo"
     return None
 
 
-def in_range(day):
+def in_range(day: datetime.date) -> bool:
     """True when the date's year is within FIRST_YEAR..LAST_YEAR (every date the build stores is)."""
     return _year_problem(day.year) is None
 
 
-def _day_problem(year, month, day=1):
+def _day_problem(year: int, month: int, day: int = 1) -> str | None:
     """What is wrong with year-month-day, or None when it is a real date."""
     problem = _year_problem(year)
     if problem:
@@ -153,14 +154,14 @@ def _day_problem(year, month, day=1):
     return None
 
 
-def _real_date(year, month, day, text):
+def _real_date(year: int, month: int, day: int, text: str) -> datetime.date:
     problem = _day_problem(year, month, day)
     if problem:
         raise DateError(f"'{text}' is not a real date: {problem}")
     return datetime.date(year, month, day)
 
 
-def _exact(text):
+def _exact(text: str) -> Resolved | None:
     """Resolved for an exact YYYY / YYYY-MM / YYYY-MM-DD / YYYYs text, else None."""
     m = _EXACT.fullmatch(text)
     if not m:
@@ -181,7 +182,7 @@ def _exact(text):
     return Resolved(datetime.date(year, 1, 1), datetime.date(year, 12, 31), "year", "")
 
 
-def _explain(text):
+def _explain(text: str) -> str | None:
     """A specific account of why text is not a plain date, or None."""
     if re.fullmatch(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[t ][0-9].*", text, re.IGNORECASE):
         return f"it includes a time: give the date only, e.g. {text[:10]}"
@@ -230,7 +231,7 @@ def _explain(text):
     return None
 
 
-def parse_date(text: str) -> Resolved:
+def parse_date(text: object) -> Resolved:
     """Read the YAML ``date:`` field: YYYY, YYYY-MM, YYYY-MM-DD or a decade such as 1990s."""
     if isinstance(text, datetime.date) and not isinstance(text, datetime.datetime):
         return Resolved(text, text, "day", "")
@@ -246,7 +247,7 @@ def parse_date(text: str) -> Resolved:
     raise DateError(f"Cannot read date '{text}': " + (problem or f"write {DATE_FORMS}"))
 
 
-def parse_published(text: str) -> datetime.date:
+def parse_published(text: object) -> datetime.date:
     """The publication date in the article's own offset (never converted to UTC)."""
     if isinstance(text, datetime.datetime):
         if text.tzinfo is None:
@@ -275,7 +276,7 @@ def parse_published(text: str) -> datetime.date:
     return datetime.date(int(m[1]), int(m[2]), int(m[3]))
 
 
-def _published_hint(text):
+def _published_hint(text: str) -> str:
     """What to write instead of a publication date that is not ISO: its ISO form when it is a date as
     people write it ('March 26, 2025', 'Wed 26 Mar 2025 7:50 p.m. ET'), else the accepted forms."""
     iso_forms = "write an ISO date (2025-03-26) or a datetime with its UTC offset (2025-03-26T19:50:00-04:00)"
@@ -298,6 +299,7 @@ def _published_hint(text):
 
 # Abbreviations with one meaning: an IANA zone (its offset on that day, daylight saving included)
 # or a fixed offset in minutes. IST (India, Ireland, Israel) and others with several are left out.
+ZONES: dict[str, str | int]
 ZONES = {"et": "America/New_York", "ct": "America/Chicago", "mt": "America/Denver", "pt": "America/Los_Angeles",
          "edt": -240, "est": -300, "cdt": -300, "cst": -360, "mdt": -360, "mst": -420, "pdt": -420, "pst": -480,
          "akdt": -480, "akst": -540, "hst": -600, "gmt": 0, "utc": 0, "z": 0, "wet": 0, "bst": 60, "west": 60,
@@ -321,7 +323,7 @@ _WRITTEN = re.compile(rf"(?:{_W_DATE})(?:{_W_SEP}(?:{_W_TIME}))?", re.IGNORECASE
 _WRITTEN_TIME_FIRST = re.compile(rf"(?:{_W_TIME}){_W_SEP}(?:{_W_DATE})", re.IGNORECASE)
 
 
-def written_date(text):
+def written_date(text: str) -> tuple[str, str] | None:
     """(ISO text, remark) for a whole text that is a date as people write it, else None.
 
     The ISO text is a date (2025-03-26), or a datetime with its offset (2025-03-26T19:50:00-04:00) when
@@ -335,7 +337,7 @@ def written_date(text):
     return None
 
 
-def find_written_date(text):
+def find_written_date(text: str) -> tuple[str, str, tuple[int, int]] | None:
     """(ISO text, remark, (start, end)) for the first date as people write it inside `text`, else None;
     raises DateError as written_date does."""
     found = []
@@ -352,23 +354,23 @@ def find_written_date(text):
     return iso, remark, m.span()
 
 
-def _plausible_numeric(m):
+def _plausible_numeric(m: re.Match[str]) -> bool:
     return m["a"] is not None and len(m["y3"]) == 4
 
 
-def _written(m):
+def _written(m: re.Match[str]) -> tuple[str, str]:
     if m["mon"] or m["mon2"]:
         month = _MONTHS[(m["mon"] or m["mon2"]).lower()]
         day, year = int(m["d1"] or m["d2"]), int(m["y1"] or m["y2"])
     elif m["iy"]:
         year, month, day = int(m["iy"]), int(m["im"]), int(m["id"])
     else:
-        a, b, year = int(m["a"]), int(m["b"]), m["y3"]
+        a, b, year_text = int(m["a"]), int(m["b"]), m["y3"]
         written = m.group(0)
-        if len(year) == 2:
+        if len(year_text) == 2:
             raise DateError(f"'{written}' has a two-digit year: write the full date in ISO form, e.g."
-                            f" 20{year}-{a:02d}-{b:02d} (year-month-day)")
-        year = int(year)
+                            f" 20{year_text}-{a:02d}-{b:02d} (year-month-day)")
+        year = int(year_text)
         options = [(x, y) for x, y in ((a, b), (b, a)) if not _day_problem(year, x, y)]
         if len(options) == 2 and a != b:
             raise DateError(f"'{written}' is ambiguous: write {year}-{a:02d}-{b:02d} if it is month first"
@@ -401,7 +403,7 @@ def _written(m):
     return f"{date.isoformat()}T{clock}{sign}{minutes // 60:02d}:{minutes % 60:02d}", ""
 
 
-def _offset(m, local):
+def _offset(m: re.Match[str], local: datetime.datetime) -> int | None:
     """Minutes east of UTC of the time's zone at `local`, or None when the text gives no zone."""
     if m["sign"]:
         return (1 if m["sign"] == "+" else -1) * (int(m["oh"]) * 60 + int(m["om"]))
@@ -409,8 +411,9 @@ def _offset(m, local):
         return None
     zone = ZONES[m["zone"].lower()]
     if isinstance(zone, str):
-
-        zone = int(local.replace(tzinfo=zoneinfo.ZoneInfo(zone)).utcoffset().total_seconds() // 60)
+        delta = local.replace(tzinfo=zoneinfo.ZoneInfo(zone)).utcoffset()
+        assert delta is not None  # a ZoneInfo gives every time its offset
+        zone = int(delta.total_seconds() // 60)
     if m["zsign"]:  # GMT+1, UTC-04:00
         zone += (1 if m["zsign"] == "+" else -1) * (int(m["zh"]) * 60 + int(m["zm"] or 0))
     return zone
@@ -418,7 +421,7 @@ def _offset(m, local):
 
 # ---------------------------------------------------------------- labels
 
-def _period(start, precision):
+def _period(start: datetime.date, precision: str) -> tuple[datetime.date, datetime.date]:
     """The whole period of that precision containing start."""
     if precision == "week":
         monday = start - datetime.timedelta(days=start.weekday())
@@ -459,12 +462,14 @@ def date_label(start: datetime.date | str, precision: str) -> str:
 # ---------------------------------------------------------------- phrases
 # Each matcher takes (text, published, direction) and returns None or
 # (start, end, precision, note); note says how direction was used ('' if not).
+_Hit = tuple[datetime.date, datetime.date, str, str]
 
-def _number(word):
+
+def _number(word: str) -> int:
     return _NUMBERS[word] if word in _NUMBERS else int(word)
 
 
-def _shift(pub, n, unit):
+def _shift(pub: datetime.date, n: int, unit: str) -> _Hit:
     if unit in ("day", "week"):
         day = pub + datetime.timedelta(days=n * (7 if unit == "week" else 1))
         return day, day, "day", ""
@@ -474,7 +479,7 @@ def _shift(pub, n, unit):
     return datetime.date(pub.year + n, 1, 1), datetime.date(pub.year + n, 12, 31), "year", ""
 
 
-def _match_count(text, pub, direction):
+def _match_count(text: str, pub: datetime.date, direction: str) -> _Hit | None:
     m = _COUNT.fullmatch(text)
     if not m:
         return None
@@ -483,22 +488,22 @@ def _match_count(text, pub, direction):
     return _shift(pub, _number(m[4]), m[5])
 
 
-def _match_day_word(text, pub, direction):
+def _match_day_word(text: str, pub: datetime.date, direction: str) -> _Hit | None:
     if text in _DAY_WORDS:
         day = pub + datetime.timedelta(days=_DAY_WORDS[text])
         return day, day, "day", ""
     return None
 
 
-def _on_or_before(day, weekday):
+def _on_or_before(day: datetime.date, weekday: int) -> datetime.date:
     return day - datetime.timedelta(days=(day.weekday() - weekday) % 7)
 
 
-def _on_or_after(day, weekday):
+def _on_or_after(day: datetime.date, weekday: int) -> datetime.date:
     return day + datetime.timedelta(days=(weekday - day.weekday()) % 7)
 
 
-def _weekday(pub, weekday, how, direction):
+def _weekday(pub: datetime.date, weekday: int, how: str | None, direction: str) -> tuple[datetime.date, str]:
     if how == "last":
         return _on_or_before(pub - datetime.timedelta(days=1), weekday), ""
     if how == "next":
@@ -508,7 +513,7 @@ def _weekday(pub, weekday, how, direction):
     return _on_or_before(pub, weekday), "most recent such day"
 
 
-def _match_weekday(text, pub, direction):
+def _match_weekday(text: str, pub: datetime.date, direction: str) -> _Hit | None:
     m = _WEEKDAY_PHRASE.fullmatch(text)
     if not m:
         return None
@@ -516,7 +521,7 @@ def _match_weekday(text, pub, direction):
     return day, day, "day", note
 
 
-def _match_period(text, pub, direction):
+def _match_period(text: str, pub: datetime.date, direction: str) -> _Hit | None:
     m = _PERIOD.fullmatch(text)
     if not m:
         return None
@@ -537,7 +542,7 @@ def _match_period(text, pub, direction):
     return start, end, unit, ""
 
 
-def _month_year(pub, month, how, direction):
+def _month_year(pub: datetime.date, month: int, how: str | None, direction: str) -> tuple[int, str]:
     """The year of a month named without a year."""
     if how == "this":
         return pub.year, ""
@@ -550,7 +555,7 @@ def _month_year(pub, month, how, direction):
     return (pub.year if month <= pub.month else pub.year - 1), "most recent such month"
 
 
-def _match_month(text, pub, direction):
+def _match_month(text: str, pub: datetime.date, direction: str) -> _Hit | None:
     m = _MONTH_PHRASE.fullmatch(text)
     if not m:
         return None
@@ -563,13 +568,14 @@ def _match_month(text, pub, direction):
     return datetime.date(year, month, 1), _month_end(year, month), "month", note
 
 
-def _match_month_day(text, pub, direction):
+def _match_month_day(text: str, pub: datetime.date, direction: str) -> _Hit | None:
     m = _MONTH_DAY.fullmatch(text) or _DAY_MONTH.fullmatch(text)
     if not m:
         return None
     month_first = not m[2].isdigit()
     month, day = _MONTHS[m[2] if month_first else m[3]], int(m[3] if month_first else m[2])
     note = ""
+    found: datetime.date | None
     if m[4]:
         found = _real_date(int(m[4]), month, day, text)
     else:
@@ -593,7 +599,7 @@ def _match_month_day(text, pub, direction):
     return found, found, "day", note
 
 
-def _match_year(text, pub, direction):
+def _match_year(text: str, pub: datetime.date, direction: str) -> _Hit | None:
     m = _SHORT_DECADE.fullmatch(text)
     if m:
         first = pub.year // 100 * 100 + int(m[1]) * 10
@@ -604,7 +610,7 @@ def _match_year(text, pub, direction):
         note = "next such decade" if direction == "future" else "most recent such decade"
         return datetime.date(first, 1, 1), datetime.date(first + 9, 12, 31), "decade", note
     found = _exact(_DECADE_APOSTROPHE.sub(r"\1s", text))
-    return found and (found.start, found.end, found.precision, "")
+    return (found.start, found.end, found.precision, "") if found else None
 
 
 _MATCHERS = (_match_day_word, _match_count, _match_weekday, _match_period, _match_month,
@@ -613,7 +619,7 @@ _PARTS = {"early": ((0, 2), (1, 10), (1, 4), (0, 3)), "mid": ((2, 4), (11, 20), 
           "late": ((4, 6), (21, 31), (9, 12), (7, 9))}
 
 
-def _narrow(hit, part):
+def _narrow(hit: _Hit, part: str) -> _Hit | None:
     """Early/mid/late part of a week, month, year or decade (a day stays whole: 'late Monday')."""
     start, end, precision, note = hit
     if precision == "day":
@@ -633,7 +639,7 @@ def _narrow(hit, part):
 
 
 @functools.lru_cache(maxsize=65536)  # a pure function; a build meets the same phrases and dates again and again
-def _resolve(text, pub, direction):
+def _resolve(text: str, pub: datetime.date, direction: str) -> _Hit | None:
     while True:
         for matcher in _MATCHERS:
             hit = matcher(text, pub, direction)
@@ -649,18 +655,18 @@ def _resolve(text, pub, direction):
         text = shorter
 
 
-def without_preposition(phrase):
+def without_preposition(phrase: str) -> str:
     """`phrase` without a leading 'on', 'in', 'since', 'by', 'during', 'from' or 'the' (any case)."""
     return _LEADING_PREPOSITION.sub("", phrase.strip())
 
 
-def _clean(phrase):
+def _clean(phrase: str) -> str:
     text = _PHRASE_APOSTROPHES.sub("'", phrase)
     text = _SPACES.sub(" ", text).strip().lower()
     return text.strip(" .,;:!?\"()[]\u201c\u201d").strip()
 
 
-def _direction_and_reason(context):
+def _direction_and_reason(context: str | None) -> tuple[str, str | None]:
     if not context:
         return "past", None
     context = _CONTEXT_APOSTROPHES.sub("'", context)
@@ -679,7 +685,7 @@ _MARKER_WORDS = ("will", "won't", "'ll", "shall", "scheduled", "due", "set", "ex
 _ASCII_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
 
 
-def may_contain(text, words, start=0, end=None):
+def may_contain(text: str, words: Iterable[str], start: int = 0, end: int | None = None) -> bool:
     """False only when no word of `words` (lower-case ASCII) is in text[start:end] in any case that
     re.IGNORECASE would match: a quick test before running a slow case-insensitive expression."""
     text = text[start:end] if start or end is not None else text
@@ -690,7 +696,7 @@ def may_contain(text, words, start=0, end=None):
     return False
 
 
-def _may_hold_marker(context):
+def _may_hold_marker(context: str) -> bool:
     return may_contain(context, _MARKER_WORDS)
 
 
@@ -699,7 +705,7 @@ def guess_direction(context: str | None) -> str:
     return _direction_and_reason(context)[0]
 
 
-def resolve_phrase(phrase: str, published, *, direction: str | None = None,
+def resolve_phrase(phrase: str, published: str | datetime.date, *, direction: str | None = None,
                    context: str | None = None, source_id: str | None = None) -> Resolved:
     """Resolve a date phrase as the article says it, against its publication date (never today)."""
     pub = parse_published(published)

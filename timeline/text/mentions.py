@@ -3,10 +3,13 @@ likely speaker, court words. Used by `timeline suggest` and by the date-conflict
 
 Everything here is a heuristic for a curator to confirm: nothing it finds becomes a fact by itself.
 """
+import datetime
 import re
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from timeline.errors import DateError
+from timeline.records import Entity
 from timeline.text import dates
 
 _MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
@@ -75,7 +78,7 @@ class DatePhrase:
     text: str
     start: int
     end: int
-    resolved: object  # dates.Resolved
+    resolved: dates.Resolved
 
 
 @dataclass(frozen=True)
@@ -97,7 +100,7 @@ class Quotation:
     speaker: str | None  # the name as written, or None
 
 
-def date_phrases(sentence, published, source_id=None):
+def date_phrases(sentence: str, published: str | datetime.date, source_id: str | None = None) -> list[DatePhrase]:
     """Date phrases in `sentence` that resolve against the publication date, in order."""
     found = []
     for m in _DATE_PHRASE.finditer(sentence):
@@ -116,12 +119,12 @@ def date_phrases(sentence, published, source_id=None):
     return found
 
 
-def _inside_number(text, start, end):
+def _inside_number(text: str, start: int, end: int) -> bool:
     return (start > 0 and (text[start - 1].isdigit() or text[start - 1] in "$.,")) or \
         (end < len(text) and text[end:end + 1].isdigit())
 
 
-def numbers(sentence, skip=()):
+def numbers(sentence: str, skip: Collection[tuple[int, int]] = ()) -> list[Number]:
     """Numbers in `sentence` with what they count; spans in `skip` (e.g. date phrases) are left out."""
     out = []
     for m in _NUMBER.finditer(sentence):
@@ -173,7 +176,7 @@ def numbers(sentence, skip=()):
     return out
 
 
-def quotations(sentence):
+def quotations(sentence: str) -> list[Quotation]:
     """Quoted passages with at least three words, each with the likely speaker named near it."""
     out = []
     matches = [m for m in _QUOTATION.finditer(sentence) if len(m.group(1).split()) >= 3]
@@ -186,7 +189,7 @@ def quotations(sentence):
     return out
 
 
-def speaker_near(before, after):
+def speaker_near(before: str, after: str) -> str | None:
     """The name next to a speech verb ('..., said Enrique Anaya', 'Lee said: ...'), or None.
 
     The words right after the quotation come first, then the nearest words before it."""
@@ -201,7 +204,7 @@ def speaker_near(before, after):
     return None
 
 
-def _tidy(name):
+def _tidy(name: str) -> str | None:
     words = name.split()
     if re.fullmatch(rf"{_WEEKDAY}|{_MONTH}|Today|Yesterday", words[0]):
         return None
@@ -210,9 +213,9 @@ def _tidy(name):
     return " ".join(words) or None
 
 
-def court_words(sentence):
+def court_words(sentence: str) -> list[str]:
     """The court words in `sentence`, lowercased, each once, in order."""
-    seen = []
+    seen: list[str] = []
     for m in COURT_WORDS.finditer(sentence):
         word = m.group(0).lower()
         if word not in seen:
@@ -220,7 +223,7 @@ def court_words(sentence):
     return seen
 
 
-def match_entity(name, entities):
+def match_entity(name: str | None, entities: Mapping[str, Entity]) -> str | None:
     """The id of the entity whose name (or last name) is `name`, or None when none or several match."""
     if not name:
         return None

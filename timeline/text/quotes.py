@@ -8,11 +8,14 @@ folding, so a quote typed with straight quotes is ambiguous when the article als
 The match is always reported as offsets into the article's text, so the stored quote is the source's
 own words.
 """
+from __future__ import annotations
+
 import array
 import bisect
 import functools
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -50,14 +53,14 @@ class Match:
     end: int
 
 
-def pattern(quote, whole_words=True, flags=0):
+def pattern(quote: str, whole_words: bool = True, flags: int = 0) -> re.Pattern[str]:
     """A regular expression matching `quote` and its typographic variants in folded(text) (with
     `whole_words`, only where it does not start or end inside a word)."""
     return _compiled(quote, whole_words, flags)
 
 
 @functools.lru_cache(maxsize=4096)
-def _compiled(quote, whole_words, flags):
+def _compiled(quote: str, whole_words: bool, flags: int) -> re.Pattern[str]:
     quote = unicodedata.normalize("NFC", quote.strip())
     parts = []
     i = 0
@@ -97,14 +100,14 @@ def _compiled(quote, whole_words, flags):
 # cite the archive: a bounded cache thrashed at 10,000 articles (every quote folded its article again,
 # 25 s of a 100,000-fact build). The caches hold what a check reads, and forget() empties them after.
 @functools.lru_cache(maxsize=None)
-def folded(text):
+def folded(text: str) -> str:
     """`text` with every quote, dash and space character folded to one of its class (same length):
     text.translate(_MATCH_FOLD), done by finding the few characters that change (str.translate looks
     up every character: nine times slower on news copy, 1.7 s of a 100,000-fact build)."""
     return _fold(text)
 
 
-def _fold(text):
+def _fold(text: str) -> str:
     return _FOLDED_CHARS.sub(_fold_one, text)
 
 
@@ -112,7 +115,7 @@ _FOLDS = {chr(c): to for c, to in _MATCH_FOLD.items() if chr(c) != to}
 _FOLDED_CHARS = re.compile("[" + "".join(map(re.escape, sorted(_FOLDS))) + "]")
 
 
-def _fold_one(m, get=_FOLDS.__getitem__):
+def _fold_one(m: re.Match[str], get: Callable[[str], str] = _FOLDS.__getitem__) -> str:
     return get(m.group())
 
 
@@ -123,7 +126,7 @@ _WORD_AFTER = re.compile(r"[\w\u0300-\u036f]")
 
 
 @functools.lru_cache(maxsize=None)
-def _collapsed(text):
+def _collapsed(text: str) -> tuple[str, array.array[int], array.array[int], bool]:
     """(folded(text) with each run of spaces made one, the positions of those runs there, the characters
     removed up to and including each, whether the folded text has no two hyphens in a row)."""
     art = folded(text)
@@ -136,13 +139,13 @@ def _collapsed(text):
     return _SPACES_RUN.sub(" ", art), positions, removed_by, "--" not in art
 
 
-def forget():
+def forget() -> None:
     """Drop the folded articles the caches hold (the end of a check: the texts need not outlive it)."""
     folded.cache_clear()
     _collapsed.cache_clear()
 
 
-def _literal(text, quote):
+def _literal(text: str, quote: str) -> list[tuple[int, int]] | None:
     """What pattern(quote).finditer(folded(text)) finds, found with str.find when the quote is plain
     ASCII text (no dash the article may write as '--', no ellipsis), else None: a pattern per quote
     takes ~0.4 ms to compile, which was most of a build at 20,000 facts."""
@@ -171,7 +174,7 @@ def _literal(text, quote):
     return found
 
 
-def occurrences(text, quote, flags=0):
+def occurrences(text: str, quote: str, flags: int = 0) -> list[tuple[int, int]]:
     """(start, end) of every place `quote` (or a typographic variant) occurs in `text` as whole words."""
     found = None if flags else _literal(text, quote)
     if found is None:
@@ -184,7 +187,7 @@ def occurrences(text, quote, flags=0):
     return found
 
 
-def find(text, quote, occurrence=None):
+def find(text: str, quote: str, occurrence: int | None = None) -> Match:
     """Offsets of `quote` in `text`; raises QuoteProblem with a message for a person."""
     if len(_WORD.findall(quote)) < MIN_WORDS:
         raise QuoteProblem("quote-too-short",
@@ -224,7 +227,7 @@ def find(text, quote, occurrence=None):
     return Match(start, end)
 
 
-def nearest(text, quote):
+def nearest(text: str, quote: str) -> str:
     """The passage of `text` most like `quote`, widened to whole words."""
     folded_text = text.translate(_FOLD)
     folded_quote = " ".join(quote.translate(_FOLD).split())
@@ -234,7 +237,7 @@ def nearest(text, quote):
     return _widened(text, hit.dest_start, hit.dest_end)
 
 
-def _widened(text, start, end):
+def _widened(text: str, start: int, end: int) -> str:
     """text[start:end] widened to whole words."""
     while start > 0 and text[start - 1].isalnum():
         start -= 1
@@ -243,6 +246,6 @@ def _widened(text, start, end):
     return text[start:end].strip()
 
 
-def quoted(quote, limit=120):
+def quoted(quote: str, limit: int = 120) -> str:
     quote = " ".join(quote.split())
     return "'" + (quote if len(quote) <= limit else quote[: limit - 1] + "\u2026") + "'"

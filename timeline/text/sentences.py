@@ -14,13 +14,18 @@ marks). The result is pysbd's own: tests/test_segmentation.py compares the two o
 awkward lines and generated ones (scripts/awkward_lines.py); scripts/compare_segmentation.py on a
 whole corpus.
 """
+from __future__ import annotations
+
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 
 import pysbd
 from pysbd.lang.english import English
 from pysbd.lists_item_replacer import ListItemReplacer
 from pysbd.processor import Processor
+
+from timeline.records import Span
 
 # A full stop after a word of letters or a single lower-case letter (not an initial, number or dotted
 # form), then a capital (or a quotation that opens with one); _cut_after decides for abbreviations.
@@ -39,7 +44,7 @@ _CONTINUES = re.compile(r"^(?:[a-z]|(?:ET|EST|EDT|CT|CST|CDT|MT|PT|PST|PDT|GMT|B
 
 
 @lru_cache(maxsize=1)
-def _segmenter():
+def _segmenter() -> pysbd.Segmenter:
     return pysbd.Segmenter(language="en", clean=False)
 
 
@@ -49,14 +54,14 @@ def _segmenter():
 LINE_BREAK = re.compile("\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
-def line_of(text, offset):
+def line_of(text: str, offset: int) -> int:
     """1-based line number of `offset` in `text`, counting every LINE_BREAK."""
     return len(LINE_BREAK.findall(text, 0, offset)) + 1
 
 
-def paragraphs(text):
+def paragraphs(text: str) -> list[tuple[int, int]]:
     """(start, end) of each non-blank line, without its line ending or surrounding spaces."""
-    spans = []
+    spans: list[tuple[int, int]] = []
     pos = 0
     for m in [*LINE_BREAK.finditer(text), None]:
         end = m.start() if m else len(text)
@@ -69,9 +74,9 @@ def paragraphs(text):
     return spans
 
 
-def split(text):
+def split(text: str) -> list[Span]:
     """[(paragraph number, start, end)] for every sentence of `text`, in order."""
-    out = []
+    out: list[Span] = []
     for number, (p_start, p_end) in enumerate(paragraphs(text), start=1):
         for start, end in _sentences(text[p_start:p_end]):
             out.append((number, p_start + start, p_start + end))
@@ -79,14 +84,14 @@ def split(text):
 
 
 @lru_cache(maxsize=1)
-def _abbreviations():
+def _abbreviations() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     """pysbd's English abbreviations, as (all, prepositive, number) sets of lower-case words."""
     a = English.Abbreviation
     return frozenset(a.ABBREVIATIONS), frozenset(a.PREPOSITIVE_ABBREVIATIONS), frozenset(a.NUMBER_ABBREVIATIONS)
 
 
 @lru_cache(maxsize=1)
-def _titles():
+def _titles() -> re.Pattern[str]:
     """"Sec. ", "Mr. ", "Dr. ": pysbd never ends a sentence at a title's full stop before a space."""
     words = "|".join(sorted(map(re.escape, English.Abbreviation.PREPOSITIVE_ABBREVIATIONS), key=len, reverse=True))
     return re.compile(rf"(?:(?<=\s)|^)(?i:{words})\.(?= )")
@@ -110,14 +115,15 @@ _DIGIT_STOP = re.compile(r"\d\.")  # and every numbered one
 
 
 @lru_cache(maxsize=1)
-def _list_items():
+def _list_items() -> tuple[list[str], list[str], re.Pattern[str], re.Pattern[str], re.Pattern[str],
+                           re.Pattern[str]]:
     items = ListItemReplacer
     return (items.LATIN_NUMERALS, items.ROMAN_NUMERALS, re.compile(items.ALPHABETICAL_LIST_WITH_PERIODS),
             re.compile(items.ALPHABETICAL_LIST_WITH_PARENS), re.compile(items.NUMBERED_LIST_REGEX_1),
             re.compile(items.NUMBERED_LIST_PARENS_REGEX))
 
 
-def _listed(items, alphabet=None):
+def _listed(items: list[str], alphabet: Sequence[str] | None = None) -> bool:
     """Could pysbd take these for the items of a list? Only when two next to each other (the last and
     the first count as neighbours) are one apart: a. b., 2) 3), 9. 0. (iterate_alphabet_array,
     scan_lists)."""
@@ -139,7 +145,7 @@ _DASH_QUOTE = re.compile("-[\"'\u201c\u201d]\\s[A-Z]")
 _CLOSING = "\"\u201d\u2019') \t"
 
 
-def _whole(para):
+def _whole(para: str) -> bool:
     """True when pysbd must read `para` whole: what it finds in one sentence may depend on another."""
     if "--" in para or "{" in para or "\\" in para or "\uff08" in para or "\u300c" in para:
         return True
@@ -160,7 +166,7 @@ def _whole(para):
     return False
 
 
-def _cut_after(word, para, end):
+def _cut_after(word: str, para: str, end: int) -> bool:
     """Does pysbd end a sentence at the full stop after `word` (which ends at `end`, before a capital)?"""
     abbreviations, prepositive, _ = _abbreviations()
     word = word.lower()
@@ -174,7 +180,7 @@ def _cut_after(word, para, end):
     return not rest.startswith("I") and not (word == "co" and para.startswith(" KG", end))
 
 
-def _one_sentence(piece):
+def _one_sentence(piece: str) -> bool:
     """True when pysbd would give `piece` back as one sentence: no full stop, question or exclamation
     mark inside it but titles and abbreviations before a lower-case word, nothing that ends it early."""
     body = piece.rstrip(_CLOSING)
@@ -191,7 +197,7 @@ def _one_sentence(piece):
 
 
 @lru_cache(maxsize=1)
-def _language():
+def _language() -> type:
     """pysbd's English with its abbreviation search done in fewer steps, giving the same text.
 
     pysbd's search (AbbreviationReplacer.search_for_abbreviations_in_string) rewrites the whole line
@@ -202,8 +208,8 @@ def _language():
     """
     base = English.AbbreviationReplacer
 
-    class Replacer(base):
-        def search_for_abbreviations_in_string(self, text):
+    class Replacer(English.AbbreviationReplacer):  # `base`: mypy takes no variable as a base class
+        def search_for_abbreviations_in_string(self, text: str) -> str:
             if "{" in text:
                 return base.search_for_abbreviations_in_string(self, text)
             lowered, seen = text.lower(), set()
@@ -224,7 +230,7 @@ def _language():
     return Language
 
 
-def _pysbd(text):
+def _pysbd(text: str) -> list[str]:
     """What pysbd's Segmenter(clean=False).segment(text) returns, without its slow steps.
 
     pysbd places each sentence back in the text by compiling a regular expression per sentence and
@@ -252,11 +258,11 @@ def _pysbd(text):
     return found
 
 
-def _segments(para):
+def _segments(para: str) -> list[str]:
     """pysbd's segments of `para`, asking pysbd only about the pieces between undisputed boundaries."""
     if _whole(para):
         return _pysbd(para)
-    protected = []
+    protected: list[tuple[int, int]] = []
     for pattern, marks in _PAIRED:
         if any(c in para for c in marks):
             spans = [m.span() for m in pattern.finditer(para)]
@@ -281,8 +287,8 @@ def _segments(para):
     return out
 
 
-def _sentences(para):
-    spans = []
+def _sentences(para: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
     cursor = 0
     for segment in _segments(para):
         piece = segment.strip()

@@ -3,6 +3,8 @@
 Every sentence with such a signal is one a fact should cite or the curator should set aside
 (timeline.across.coverage); the sentences table stores them, and `timeline suggest` starts from them.
 """
+from __future__ import annotations
+
 import re
 
 _NUMBER_WORDS = ("two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
@@ -38,7 +40,7 @@ _DATE_FIRST_TOKENS = frozenset(
       " recent recently".split())
 
 
-def signals(text):
+def signals(text: str) -> list[str]:
     """The kinds of checkable detail a sentence carries: number, date, quotation."""
     if text.isascii():
         words = set(_WORD.findall(text.lower()))
@@ -62,6 +64,6 @@ def signals(text):
     return found
 
 
-def _is_lowercase_month(word):
+def _is_lowercase_month(word: str) -> bool:
     word = word.rstrip(".").strip()
     return bool(re.fullmatch(_MONTHS, word, re.I)) and not _CASED_MONTH.fullmatch(word)

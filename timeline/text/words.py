@@ -5,9 +5,15 @@ honestly); what is left is lowercased and reduced to content words, cut to their
 so that "armory" and "armory's" match. An article's words depend on its text alone: they are worked
 out with its sentences (timeline.inputs.articles), in worker processes, and kept by the build cache.
 """
+from __future__ import annotations
+
 import re
 import sys
 import unicodedata
+from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
+
+from timeline.records import Span
 
 MIN_CONTENT_WORDS = 4  # a sentence with fewer content words than this is not compared
 STOPWORDS = frozenset("""a an the of to in on at and or for with by from as is are was were be been being has
@@ -18,7 +24,7 @@ you your i me my us would could should can will may might about after before ove
 _QUOTED = re.compile(r"[\u201c\"][^\u201c\u201d\"]*[\u201d\"]")
 
 
-def narration(text):
+def narration(text: str) -> str:
     """The sentence without its quotations, lowercased, apostrophes dropped, punctuation as spaces."""
     text = unicodedata.normalize("NFKC", text)
     text = _QUOTED.sub(" ", text).lower()
@@ -26,16 +32,16 @@ def narration(text):
     return " ".join(re.sub(r"[^\w\s]", " ", text).split())
 
 
-def content_words(text):
+def content_words(text: str) -> frozenset[str]:
     # Interned: the same few thousand prefixes recur in every article (less memory at scale).
     return frozenset(sys.intern(w[:5]) for w in narration(text).split() if w not in STOPWORDS)
 
 
-def jaccard(a, b):
+def jaccard(a: AbstractSet[str], b: AbstractSet[str]) -> float:
     return len(a & b) / len(a | b) if a or b else 0.0
 
 
-def sentence_words(text, spans):
+def sentence_words(text: str, spans: Iterable[Span]) -> str:
     """The content words of an article's sentences worth comparing, packed in one string (`unpacked`
     reads it): it depends on the article alone, timeline.articles works it out (in worker processes),
     the cache keeps it, and one string goes from process to process in a fraction of the time that
@@ -48,7 +54,7 @@ def sentence_words(text, spans):
     return "\n".join(out)
 
 
-def unpacked(words):
+def unpacked(words: str | None) -> list[tuple[int, tuple[str, ...]]]:
     """[(sentence number, sorted content words as a tuple)] of what sentence_words packed (interned: the
     same few thousand prefixes recur in every article)."""
     out = []
@@ -58,6 +64,6 @@ def unpacked(words):
     return out
 
 
-def sentence_count(words):
+def sentence_count(words: str | None) -> int:
     """How many sentences sentence_words packed."""
     return words.count("\n") + 1 if words else 0

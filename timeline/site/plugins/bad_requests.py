@@ -13,6 +13,7 @@ its parameters is malformed (`malformed`), or the failure is one only a request 
 import json
 import re
 import sqlite3
+from collections.abc import Iterable
 from urllib.parse import parse_qsl
 
 from datasette import hookimpl
@@ -28,7 +29,7 @@ NUMERIC_FILTERS = ("__gt", "__gte", "__lt", "__lte")
 LARGEST_INTEGER = 2 ** 63 - 1  # SQLite's
 
 
-def client_mistake(exception):
+def client_mistake(exception: BaseException) -> str | None:
     """The message for a 400 when `exception` can only have been caused by the request, else None."""
     if isinstance(exception, DatasetteError) and exception.status == 500 \
             and str(exception.message).startswith(CLIENT_MISTAKES):
@@ -59,7 +60,7 @@ def _json_list_of_values(value):
                                           for v in data)
 
 
-def malformed(pairs, is_view=False):
+def malformed(pairs: Iterable[tuple[str, str]], is_view: bool = False) -> str | None:
     """What is wrong with the first malformed parameter Datasette reads, for a person, or None.
 
     `pairs`: the query string as (name, value) pairs; `is_view`: the path is a view or canned query,

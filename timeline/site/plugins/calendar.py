@@ -17,7 +17,7 @@ class AllDayEvent(EventWithTimezone):
     """An event whose plain-date start makes it an all-day event (its serializer writes those as dates)."""
 
     @EventWithTimezone.begin.setter
-    def begin(self, value):
+    def begin(self, value: object) -> None:
         EventWithTimezone.begin.fset(self, value)
         if isinstance(value, str) and PLAIN_DATE.match(value):
             self.make_all_day()

@@ -16,6 +16,9 @@ in the browser: each period is a plain link (`?from=2025-03&to=2025-03`) that fi
 """
 import calendar
 import datetime
+import sqlite3
+from collections.abc import Iterable, Mapping
+from typing import Any
 from urllib.parse import urlencode
 
 from datasette import hookimpl
@@ -51,7 +54,7 @@ FOCUS_SHARE = 0.8  # the drawing opens on the stretch of years holding this shar
 FOCUS_AT_MOST = 0.5  # ... when it is at most this share of all the years they span
 
 
-def focus(years):
+def focus(years: Iterable[Mapping[str, Any] | sqlite3.Row]) -> dict[str, Any] | None:
     """Where the drawing opens when no period is asked for: the shortest run of whole years holding
     FOCUS_SHARE of the dated facts, when it is at most FOCUS_AT_MOST of the years they span (a story of
     one spring with its background in earlier decades opens on that spring). `years`: rows of (year, n).
@@ -61,7 +64,7 @@ def focus(years):
         return None
     first, last = min(counts), max(counts)
     total = sum(counts.values())
-    best = None
+    best: tuple[int, int, int] | None = None
     ordered = sorted(counts)
     for i, a in enumerate(ordered):  # the latest shortest run wins a tie: news is about the latest events
         inside = 0
@@ -71,6 +74,7 @@ def focus(years):
                 if best is None or b - a <= best[1] - best[0]:
                     best = (a, b, inside)
                 break
+    assert best is not None  # the run of every year holds them all
     a, b, inside = best
     if (b - a + 1) > FOCUS_AT_MOST * (last - first + 1):
         return None
@@ -78,13 +82,13 @@ def focus(years):
             "first": str(first).zfill(4), "last": str(last).zfill(4)}
 
 
-def period(start_text, end_text):
+def period(start_text: str | None, end_text: str | None) -> dict[str, Any]:
     """The period the `from` and `to` parameters ask for, each read as a fact's `date:` is (YYYY,
     YYYY-MM, YYYY-MM-DD or a decade such as 1990s: `to=2025-03` means up to 31 March 2025):
     {given, start, end, from, to, error} with ISO dates (the widest when a side is not given);
     `error` says what is wrong with them, for a person."""
-    out = {"given": False, "start": "0001-01-01", "end": "9999-12-31", "error": None,
-           "from": start_text or "", "to": end_text or ""}
+    out: dict[str, Any] = {"given": False, "start": "0001-01-01", "end": "9999-12-31", "error": None,
+                           "from": start_text or "", "to": end_text or ""}
     try:
         if start_text:
             out["start"] = dates.parse_date(start_text).start.isoformat()
@@ -136,7 +140,7 @@ def _count(start, end, unit):
     return end.year // 10 - start.year // 10 + 1
 
 
-def scale(chosen, first=None, last=None):
+def scale(chosen: Mapping[str, Any] | None, first: str | None = None, last: str | None = None) -> dict[str, Any] | None:
     """{unit, prefix, start, end, bins} for the chart of the range asked for (`chosen`, from period()
     or focus()), each side not given taken from the dated facts' first and last start dates (`first`,
     `last`); None when no fact is dated there."""
@@ -172,6 +176,7 @@ def _label(day, unit, first):
 
 # Which bars get a label, by how many bars there are: calendar steps, so labels fall on the same days
 # (the 1st, 8th, 15th and 22nd of a month; every third month; years ending in 0 or 5, ...).
+TICKS: dict[str, tuple[tuple[int | None, tuple[int, ...] | int | None], ...]]
 TICKS = {"day": ((12, None), (31, (1, 8, 15, 22)), (62, (1, 15)), (None, (1,))),
          "month": ((12, None), (36, (1, 4, 7, 10)), (72, (1, 7)), (None, (1,))),
          "year": ((12, 1), (30, 2), (60, 5), (None, 10)),
@@ -184,11 +189,11 @@ def _ticked(day, unit, bins):
             break
     if which is None:
         return True
+    if isinstance(which, int):  # years and decades: every `which` years
+        return day.year % which == 0
     if unit == "day":
         return day.day in which
-    if unit == "month":
-        return day.month in which
-    return day.year % which == 0
+    return day.month in which
 
 
 def _name(day, unit):
@@ -211,7 +216,7 @@ def _bounds(day, unit):
     return f"{day.year}s", f"{day.year}s"
 
 
-def link(start, end, keep, page="/chronology"):
+def link(start: str | None, end: str | None, keep: Mapping[str, str | None], page: str = "/chronology") -> str:
     """/chronology?from=..&to=.. keeping the reader's other filters (`keep`: {name: value})."""
     args = [(k, v) for k, v in keep.items() if v] + [(k, v) for k, v in (("from", start), ("to", end)) if v]
     return page + ("?" + urlencode(args) if args else "")
@@ -235,7 +240,8 @@ def _kinds(counts):
                   key=lambda kn: (KIND_ORDER.index(kn[0]) if kn[0] in KIND_ORDER else len(KIND_ORDER), kn[0]))
 
 
-def drawing(chart_scale, counts, keep=None):
+def drawing(chart_scale: Mapping[str, Any], counts: Iterable[Mapping[str, Any] | sqlite3.Row],
+            keep: Mapping[str, str | None] | None = None) -> dict[str, Any]:
     """Everything the template draws, from `counts`: rows of (kind, fits, start, stop, n) where `fits`
     is 1 for facts within one unit (`start` is then the unit's key, e.g. '2025-03') and 0 for the
     others (`start`, `stop`: their own first and last day). Coordinates are in the SVG's units."""
@@ -248,7 +254,8 @@ def drawing(chart_scale, counts, keep=None):
     def x(day):
         return round(LEFT + plot * max(0, min(days, (day - start).days)) / days, 2)
 
-    bins, spans = {}, {}
+    bins: dict[str, dict[str, int]] = {}
+    spans: dict[tuple[str, str], dict[str, int]] = {}
     for row in counts:
         kind, fits, first, stop, n = row["kind"], row["fits"], row["start"], row["stop"], row["n"]
         if fits:
@@ -259,7 +266,7 @@ def drawing(chart_scale, counts, keep=None):
             spans[(first, stop)][kind] += n
     tallest = max((sum(c.values()) for c in bins.values()), default=0)
     bars, day, number = [], start, 0
-    ticks = []
+    ticks: list[dict[str, Any]] = []
     while day is not None and day <= end:
         following = _next(day, unit)
         key = day.isoformat()[:PREFIX[unit]]
@@ -280,7 +287,8 @@ def drawing(chart_scale, counts, keep=None):
         if _ticked(day, unit, chart_scale["bins"]):
             ticks.append({"x": round((left + right) / 2, 2), "label": _label(day, unit, not ticks)})
         day, number = following, number + 1
-    lanes, placed = [], []
+    lanes: list[float] = []
+    placed: list[dict[str, Any]] = []
     for (first, stop), found in sorted(spans.items()):
         a_day, b_day = _day(first), _day(stop)
         for kind, n in _kinds(found):
@@ -323,7 +331,7 @@ def _precision(a, b):
     return "days"
 
 
-def _span_bounds(a, b, precision):
+def _span_bounds(a: datetime.date, b: datetime.date, precision: str) -> tuple[str, str]:
     if precision == "month":
         return a.isoformat()[:7], a.isoformat()[:7]
     if precision == "decade":
@@ -356,7 +364,7 @@ def _range_name(start, end, unit):
 
 
 def _legend(bins, spans):
-    totals = {}
+    totals: dict[str, int] = {}
     for found in list(bins.values()) + list(spans.values()):
         for kind, n in found.items():
             totals[kind] = totals.get(kind, 0) + n
@@ -364,7 +372,7 @@ def _legend(bins, spans):
              "fill": _style(kind)[2]} for kind, n in _kinds(totals)]
 
 
-def zoom_out(chart_scale, keep=None):
+def zoom_out(chart_scale: Mapping[str, Any] | None, keep: Mapping[str, str | None] | None = None) -> str | None:
     """The link one level out from the range shown (a month's days -> its year's months, ...), or None."""
     if not chart_scale:
         return None
@@ -377,7 +385,7 @@ def zoom_out(chart_scale, keep=None):
     return link(_bounds(a, unit)[0], _bounds(b, unit)[1], keep or {})
 
 
-def patterns():
+def patterns() -> list[dict[str, str]]:
     """The fill patterns, one per kind and one for kinds the site does not know: {id, color, pattern}."""
     return [{"id": f"fill-{kind}", "color": color, "pattern": pattern}
             for kind, (color, pattern) in list(STYLES.items()) + [("other", OTHER_STYLE)]]

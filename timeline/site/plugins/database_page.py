@@ -30,6 +30,8 @@ hosts are warmed per server, so made-up Host headers cannot make it render witho
 """
 import asyncio
 import os
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from typing import Any
 
 from datasette import hookimpl
 from datasette.plugins import pm
@@ -40,8 +42,16 @@ KEEP = 32
 WARM_HOSTS = 4
 FORMATS = (None, "json")
 
+Scope = dict[str, Any]  # an ASGI connection scope
+Message = dict[str, Any]  # an ASGI event
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+App = Callable[[Scope, Receive, Send], Awaitable[None]]
+Key = tuple[object, ...]  # what a kept response depends on (page_key)
+Kept = tuple[list[tuple[bytes, bytes]], bytes]  # a kept response: (headers, body)
 
-def database_pages(datasette):
+
+def database_pages(datasette: Any) -> dict[str, str]:
     """{path: database name} for the HTML and JSON database page of every immutable file database."""
     pages = {}
     for name, db in datasette.databases.items():
@@ -52,7 +62,7 @@ def database_pages(datasette):
     return pages
 
 
-def file_identity(path):
+def file_identity(path: str) -> tuple[str, int, int, int, int] | None:
     try:
         info = os.stat(path)
     except OSError:
@@ -60,13 +70,13 @@ def file_identity(path):
     return (path, info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
 
 
-def template_dirs(datasette):
+def template_dirs(datasette: Any) -> list[str]:
     """The story's templates (Datasette's --template-dir), then the site's own (next to this folder)."""
     packaged = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "templates")
     return [d for d in dict.fromkeys((datasette.template_dir, packaged)) if d and os.path.isdir(d)]
 
 
-def templates_state(folders):
+def templates_state(folders: Iterable[str]) -> tuple[tuple[str, int], ...]:
     """The name and modification time of every file under the template folders."""
     state = []
     for folder in folders:
@@ -80,7 +90,7 @@ def templates_state(folders):
     return tuple(state)
 
 
-def routed_path(scope):
+def routed_path(scope: Mapping[str, Any]) -> str | None:
     """The path as Datasette's router reads it (the raw path, undecoded), or None."""
     try:
         raw = scope.get("raw_path")
@@ -89,11 +99,11 @@ def routed_path(scope):
         return None
 
 
-def page_key(datasette, scope):
+def page_key(datasette: Any, scope: Scope) -> Key | None:
     """The cache key for a request of a database page that may be kept, else None (actor not checked)."""
     if scope.get("type") != "http" or scope.get("method") != "GET" or scope.get("query_string"):
         return None
-    name = database_pages(datasette).get(routed_path(scope))
+    name = database_pages(datasette).get(routed_path(scope) or "")
     if name is None or pm.hook.get_metadata.get_hookimpls():
         return None
     file = file_identity(datasette.databases[name].path)
@@ -104,13 +114,13 @@ def page_key(datasette, scope):
             id(getattr(datasette, "_metadata_local", None)), templates_state(template_dirs(datasette)))
 
 
-def plain(scope):
+def plain(scope: Mapping[str, Any]) -> bool:
     """True when the request carries nothing that can identify someone: no cookie, no Authorization."""
     names = {key.lower() for key, _ in scope.get("headers", [])}
     return b"cookie" not in names and b"authorization" not in names and not scope.get("actor")
 
 
-async def anonymous(datasette, scope):
+async def anonymous(datasette: Any, scope: Scope) -> bool:
     """True when Datasette would find no actor for this request."""
     if not plain(scope):
         return False
@@ -121,7 +131,8 @@ async def anonymous(datasette, scope):
     return True
 
 
-async def render_and_keep(app, scope, receive, send, cache, key):
+async def render_and_keep(app: App, scope: Scope, receive: Receive, send: Send, cache: dict[Key, Kept],
+                          key: Key) -> None:
     """Let Datasette answer, passing every message on, and keep the answer if it may be reused."""
     start, chunks, complete = None, [], False
 
@@ -145,13 +156,13 @@ async def render_and_keep(app, scope, receive, send, cache, key):
     cache[key] = (headers, b"".join(chunks))
 
 
-async def send_kept(send, kept):
+async def send_kept(send: Send, kept: Kept) -> None:
     headers, body = kept
     await send({"type": "http.response.start", "status": 200, "headers": list(headers)})
     await send({"type": "http.response.body", "body": body, "more_body": False})
 
 
-async def warm(app, datasette, cache, scope):
+async def warm(app: App, datasette: Any, cache: dict[Key, Kept], scope: Scope) -> None:
     """Render the database pages for the host and scheme of `scope`, keeping what may be kept."""
     async def receive():
         return {"type": "http.request", "body": b"", "more_body": False}
@@ -167,7 +178,8 @@ async def warm(app, datasette, cache, scope):
             pass
 
 
-async def warm_page(app, datasette, cache, scope, host, path, receive, discard):
+async def warm_page(app: App, datasette: Any, cache: dict[Key, Kept], scope: Scope, host: bytes, path: str,
+                    receive: Receive, discard: Send) -> None:
     page = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
             "scheme": scope.get("scheme", "http"), "path": path, "raw_path": path.encode("ascii"),
             "query_string": b"", "root_path": scope.get("root_path", ""), "headers": [(b"host", host)],
@@ -177,7 +189,7 @@ async def warm_page(app, datasette, cache, scope, host, path, receive, discard):
         await render_and_keep(app, page, receive, discard, cache, key)
 
 
-def kept_responses(datasette):
+def kept_responses(datasette: Any) -> dict[Key, Kept]:
     """The responses kept for this Datasette instance: {key: (headers, body)}."""
     cache = getattr(datasette, "_database_page_responses", None)
     if cache is None:
@@ -188,7 +200,7 @@ def kept_responses(datasette):
 @hookimpl
 def asgi_wrapper(datasette):
     cache = kept_responses(datasette)
-    state = {"server": False, "warmed": set(), "tasks": set()}
+    state: dict[str, Any] = {"server": False, "warmed": set(), "tasks": set()}
 
     def wrap(app):
         async def database_page(scope, receive, send):

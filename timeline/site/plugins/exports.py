@@ -21,13 +21,16 @@ import base64
 import datetime
 import json
 import re
+import sqlite3
+from collections.abc import Iterable, Mapping, Sequence
 from html import escape
+from typing import Any
 from urllib.parse import quote
 
 from datasette import hookimpl
 from datasette.database import QueryInterrupted
 from datasette.utils import tilde_encode
-from datasette.utils.asgi import Response
+from datasette.utils.asgi import Request, Response
 
 from timeline.errors import BadRequest
 from timeline.site.plugins.site import figure_text, kind_label
@@ -57,7 +60,7 @@ def _web(url):
 
 # --------------------------------------------------------------------------- TimelineJS
 
-def tl_date(iso, precision):
+def tl_date(iso: str, precision: str) -> dict[str, int]:
     """A TimelineJS date object holding only what the precision knows: {'year': 2025, 'month': 3}."""
     day = datetime.date.fromisoformat(iso)
     if precision in ("year", "decade"):
@@ -67,7 +70,7 @@ def tl_date(iso, precision):
     return {"year": day.year, "month": day.month, "day": day.day}
 
 
-def tl_dates(fact):
+def tl_dates(fact: Mapping[str, Any]) -> tuple[dict[str, int], dict[str, int] | None]:
     """(start_date, end_date or None) of a dated fact. A day, a month or a year is one date (TimelineJS
     shows it at that precision); a week, a decade or a range within a month is a start and an end."""
     precision = fact["date_precision"]
@@ -78,7 +81,8 @@ def tl_dates(fact):
     return start, (end if end and end != start else None)
 
 
-def tl_event(fact, citations, site):
+def tl_event(fact: Mapping[str, Any], citations: Iterable[Mapping[str, Any] | sqlite3.Row],
+             site: str) -> dict[str, Any]:
     """One TimelineJS slide for a fact; `site` is the absolute address of this site (no trailing /)."""
     start, end = tl_dates(fact)
     kind = kind_label(fact["kind"])
@@ -129,7 +133,7 @@ def _choice(args):
     return " AND ".join(where), params
 
 
-async def timelinejs(datasette, request):
+async def timelinejs(datasette: Any, request: Request) -> Response:
     db = await _database(datasette, request)
     args = {k: request.args.get(k) for k in ("kind", "entity", "from", "to")}
     try:
@@ -145,7 +149,7 @@ async def timelinejs(datasette, request):
         " facts.date_label, facts.value, facts.value_qualifier, facts.unit, facts.value_per,"
         f" entities.name AS speaker FROM facts LEFT JOIN entities ON entities.id = facts.attributed_to"
         f" WHERE {where} ORDER BY {CHRONOLOGICAL}", params)).rows]
-    cited = {}
+    cited: dict[str, list[sqlite3.Row]] = {}
     for r in (await db.execute(
             "SELECT citations.fact_id, citations.source_id, citations.quote, sources.outlet, sources.published,"
             " sources.url, sentences.position AS sentence_position FROM citations"
@@ -167,7 +171,7 @@ async def timelinejs(datasette, request):
 
 # --------------------------------------------------------------------------- Web Annotations
 
-def context(sentences, start, end, chars=CONTEXT):
+def context(sentences: Sequence[Mapping[str, Any]], start: int, end: int, chars: int = CONTEXT) -> tuple[str, str]:
     """(prefix, suffix): up to `chars` characters of the same paragraph just before `start` and just
     after `end`, from `sentences` (rows of position, paragraph, text, start, end of one article, in
     order). Only an unbroken run of sentences is read (an excerpt database leaves some out: the context
@@ -211,7 +215,7 @@ def _offset(run, at, offset):
     return None
 
 
-def ni_iri(sha256):
+def ni_iri(sha256: str) -> str:
     """An RFC 6920 'ni' IRI naming bytes by their sha256: ni:///sha-256;<base64url>."""
     digest = base64.urlsafe_b64encode(bytes.fromhex(sha256)).decode().rstrip("=")
     return f"ni:///sha-256;{digest}"
@@ -230,7 +234,7 @@ def _utc(published):
     return moment.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def annotation(c, prefix, suffix, site):
+def annotation(c: Mapping[str, Any], prefix: str, suffix: str, site: str) -> dict[str, Any]:
     """One citation as a Web Annotation: the fact is the body, the article's words the target."""
     source = {"id": _web(c["url"]) or site + _path("sources", c["source_id"]), "type": "Text",
               "dcterms:identifier": c["source_id"]}
@@ -250,7 +254,7 @@ def annotation(c, prefix, suffix, site):
     }
 
 
-async def annotations(datasette, request):
+async def annotations(datasette: Any, request: Request) -> Response:
     db = await _database(datasette, request)
     site = _site(datasette, request)
     source = request.args.get("source")
@@ -289,7 +293,7 @@ async def annotations(datasette, request):
             " JOIN facts ON facts.id = c.fact_id JOIN sources ON sources.id = c.source_id"
             f" JOIN sentences first ON first.id = c.sentence_id ORDER BY {order}",
             dict(params, size=PAGE_SIZE, offset=(n - 1) * PAGE_SIZE))).rows]
-        near = {}
+        near: dict[str, dict[int, dict[str, Any]]] = {}
         if rows:
             wanted = json.dumps([[r["source_id"], r["paragraph"], r["sentence_position"]] for r in rows])
             for s in (await db.execute(

@@ -10,19 +10,20 @@ The route is only taken when templates/index.html exists and does not use Datase
 listing; otherwise Datasette's index view serves "/" as before.
 """
 import os
+from typing import Any
 
 from datasette import hookimpl
-from datasette.utils.asgi import Response
+from datasette.utils.asgi import Request, Response
 from datasette.version import __version__
 
 
-def template_dirs(datasette):
+def template_dirs(datasette: Any) -> list[str]:
     """The story's templates (Datasette's --template-dir), then the site's own (next to this folder)."""
     packaged = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "templates")
     return [d for d in dict.fromkeys((datasette.template_dir, packaged)) if d and os.path.isdir(d)]
 
 
-def custom_home(datasette):
+def custom_home(datasette: Any) -> bool:
     """True when the site's index.html (the story's, else the packaged one) can be rendered without
     the index view's context."""
     for folder in template_dirs(datasette):
@@ -33,7 +34,7 @@ def custom_home(datasette):
     return False
 
 
-async def home(datasette, request):
+async def home(datasette: Any, request: Request) -> Response:
     await datasette.ensure_permissions(request.actor, ["view-instance"])
     context = {"metadata": datasette.metadata(), "databases": [], "private": False,
                "datasette_version": __version__,

@@ -19,6 +19,8 @@ every connection Datasette opens (served publicly or locally: none of this costs
   their tokenizers inside SQLite, not through this function).
 """
 import sqlite3
+from collections.abc import Callable
+from typing import Any
 
 from datasette import hookimpl
 
@@ -29,7 +31,7 @@ MAX_RESULT_BYTES = 16 * 1024 * 1024
 DENIED_FUNCTIONS = frozenset({"fts3_tokenizer"})
 
 
-def authorizer(action, arg1, arg2, database, trigger):
+def authorizer(action: int, arg1: str | None, arg2: str | None, database: str | None, trigger: str | None) -> int:
     """SQLite's authorizer callback: deny the functions in DENIED_FUNCTIONS, allow everything else
     (Datasette and SQLite's read-only mode already refuse writes)."""
     if action == sqlite3.SQLITE_FUNCTION and (arg2 or "").lower() in DENIED_FUNCTIONS:
@@ -37,10 +39,10 @@ def authorizer(action, arg1, arg2, database, trigger):
     return sqlite3.SQLITE_OK
 
 
-def bounded_rows(limit=MAX_RESULT_BYTES):
+def bounded_rows(limit: int = MAX_RESULT_BYTES) -> Callable[[sqlite3.Cursor, tuple[Any, ...]], sqlite3.Row]:
     """A row factory making sqlite3.Row objects (as Datasette's does) that raises ResultTooLarge once the
     rows fetched from one cursor hold more than `limit` bytes of text and blobs."""
-    last = {"cursor": None, "used": 0}
+    last: dict[str, Any] = {"cursor": None, "used": 0}
 
     def row_factory(cursor, row):
         if last["cursor"] is not cursor:  # a new query (held here, so no later cursor can share its id)
@@ -57,7 +59,7 @@ def bounded_rows(limit=MAX_RESULT_BYTES):
     return row_factory
 
 
-def bound(conn):
+def bound(conn: sqlite3.Connection) -> None:
     """Apply every limit above to a connection."""
     conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
     conn.set_authorizer(authorizer)

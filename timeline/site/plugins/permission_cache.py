@@ -8,11 +8,12 @@ per (database, table) and per metadata object; the actor is still checked agains
 request, exactly as before. If Datasette no longer has the method, nothing is changed.
 """
 import copy
+from typing import Any
 
 from datasette import hookimpl
 
 
-def cached_table_permission_allows(datasette):
+def cached_table_permission_allows(datasette: Any) -> dict[tuple[int, str, str], Any] | None:
     """Replace `datasette._table_permission_allows` with a cached version; returns the cache."""
     original = getattr(datasette, "_table_permission_allows", None)
     if original is None or getattr(original, "cache", None) is not None:
@@ -25,7 +26,7 @@ def cached_table_permission_allows(datasette):
             cache[key] = original(database, table)
         return copy.deepcopy(cache[key])
 
-    allows.cache = cache
+    setattr(allows, "cache", cache)  # a function's own attribute, which mypy cannot declare
     datasette._table_permission_allows = allows
     return cache
 

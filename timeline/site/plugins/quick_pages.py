@@ -15,6 +15,8 @@
 """
 import os
 import sqlite3
+from collections.abc import Mapping
+from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from datasette import hookimpl
@@ -23,11 +25,11 @@ from datasette.utils import sqlite_timelimit, tilde_decode
 
 KEEP = 256  # distinct (database, sql, params) results kept per server
 CACHED_TIME_LIMIT_MS = 10_000  # for a query cached_sql runs once per served immutable file
-_cache = {}
-_views = {}
+_cache: dict[tuple[Any, ...], list[Any]] = {}  # {(database, file, sql, params): rows}
+_views: dict[tuple[str, tuple[Any, ...]], set[str]] = {}  # {(database, file): view names}
 
 
-def nocount_path(path, query_string, views):
+def nocount_path(path: str, query_string: str, views: Mapping[str, set[str]]) -> str:
     """The query string a view page is served with: `_nocount=1` added unless the reader set
     `_count` or `_nocount`. `views` is {database: set of view names}; other paths are unchanged."""
     parts = path.split("/")
@@ -53,7 +55,7 @@ def _file(db):
         return (db.path, None)
 
 
-async def view_names(datasette):
+async def view_names(datasette: Any) -> dict[str, set[str]]:
     found = {}
     for name, db in datasette.databases.items():
         key = (name, _file(db))

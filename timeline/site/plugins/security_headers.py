@@ -16,6 +16,8 @@ import base64
 import hashlib
 import os
 import re
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from datasette import __file__ as DATASETTE_FILE
 from datasette import hookimpl
@@ -32,7 +34,7 @@ HEADERS = {
 }
 
 
-def inline_scripts(text):
+def inline_scripts(text: str) -> Iterator[str]:
     """The bodies of the inline scripts in a template, with known variables filled in every way."""
     for match in SCRIPT.finditer(text):
         attrs, body = match["attrs"], match["body"]
@@ -49,7 +51,7 @@ def inline_scripts(text):
                 yield variant
 
 
-def script_hashes(template_dirs):
+def script_hashes(template_dirs: Iterable[str]) -> list[str]:
     """CSP source expressions ('sha256-...') for every inline script in the templates under the dirs."""
     found = set()
     for folder in template_dirs:
@@ -63,7 +65,7 @@ def script_hashes(template_dirs):
     return sorted(found)
 
 
-def policy(hashes):
+def policy(hashes: Iterable[str]) -> str:
     return "; ".join([
         "default-src 'self'",
         "script-src 'self' " + " ".join(hashes),
@@ -76,7 +78,7 @@ def policy(hashes):
     ])
 
 
-def template_dirs(datasette):
+def template_dirs(datasette: Any) -> list[str]:
     """Every template folder: the story's (Datasette's --template-dir), the site's own, Datasette's."""
     packaged = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "templates")
     builtin = os.path.join(os.path.dirname(DATASETTE_FILE), "templates")

@@ -42,7 +42,7 @@ _WORD = re.compile(r"\w+")
 _LINKED_SCHEMES = ("http://", "https://")
 
 
-def search_terms(q):
+def search_terms(q: str | None) -> tuple[str, int]:
     """(FTS5 query, words left out) for what a reader typed: every word must occur, a "quoted phrase"
     as a phrase. Only words reach the index, each inside quotes, so nothing typed is ever read as FTS
     syntax (a lone ", NEAR, *, -); after MAX_SEARCH_WORDS words the rest are left out. With no word at
@@ -58,12 +58,12 @@ def search_terms(q):
     return " ".join(dict.fromkeys(terms)) or '""', left_out
 
 
-def search_match(q):
+def search_match(q: str | None) -> str:
     """search_terms' FTS5 query alone: the SQL function search_match(:q) of every served connection."""
     return search_terms(q)[0]
 
 
-def link_url(url):
+def link_url(url: object) -> str | None:
     """`url` when it is an http(s) address a page may link to, else None (javascript:, data:, ...)."""
     if isinstance(url, str) and url.strip().lower().startswith(_LINKED_SCHEMES) and not any(
             c.isspace() or ord(c) < 32 for c in url.strip()):
@@ -71,12 +71,12 @@ def link_url(url):
     return None
 
 
-def row_path(table, key):
+def row_path(table: str, key: object) -> str:
     """The address of one row's page: /timeline/<table>/<tilde-encoded key>."""
     return f"/{DATABASE}/{table}/{tilde_encode(str(key))}"
 
 
-def figure_text(value, qualifier=None, unit=None, per=None):
+def figure_text(value: object, qualifier: str | None = None, unit: str | None = None, per: str | None = None) -> str:
     """A figure as a reader says it: 'up to 40,000 inmates', '6,000,000 USD a year'."""
     if value is None:
         return ""
@@ -89,12 +89,12 @@ def figure_text(value, qualifier=None, unit=None, per=None):
     return f"{text} a {per}" if per else text
 
 
-def kind_label(kind):
+def kind_label(kind: str | None) -> str:
     """'court_action' -> 'Court action'; unknown kinds are shown as they are."""
-    return KINDS.get(kind, (kind or "").replace("_", " ").capitalize())
+    return KINDS.get(kind or "", (kind or "").replace("_", " ").capitalize())
 
 
-def pieces(text, text_start, mark_start, mark_end):
+def pieces(text: str, text_start: int, mark_start: int, mark_end: int) -> list[tuple[str, bool]]:
     """Split `text` (which starts at offset `text_start` of its article) around the marked span.
 
     Returns [(piece, is_marked)], skipping empty pieces; the marked piece is the overlap of
@@ -107,7 +107,7 @@ def pieces(text, text_start, mark_start, mark_end):
     return [(piece, marked) for piece, marked in ((text[:a], False), (text[a:b], True), (text[b:], False)) if piece]
 
 
-def group_label(date_start, precision):
+def group_label(date_start: str | None, precision: str | None) -> tuple[str, str]:
     """(year heading, month heading or '') for grouping the timeline; ('Undated', '') without a date."""
     if not date_start:
         return ("Undated", "")
