@@ -87,13 +87,13 @@ class RecordedSources(collections.abc.Mapping[str, Source]):
 
     def __getitem__(self, sid: str) -> Source:
         if sid not in self.loaded:
-            source = Source(**dict(zip(SOURCE_KEYS, self.rows[sid])))
-            checker = Checker("sources.yaml")
+            recorded = dict(zip(SOURCE_KEYS, self.rows[sid]))
             try:
-                if source.published:
-                    source.published_date = dates.parse_published(source.published)
+                published = dates.parse_published(recorded["published"]) if recorded["published"] else None
             except DateError:
                 raise PatchFallback(f"source {sid}: its publication date cannot be read") from None
+            source = Source(**recorded, published_date=published)
+            checker = Checker("sources.yaml")
             # The last build checked this path (inside the sources folder) and nothing there changed since.
             read_text(source, os.path.join(self.root, source.path), checker, self.cache)
             if checker.problems or not source.text:

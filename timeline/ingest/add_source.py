@@ -305,11 +305,12 @@ def wire_copy(source_id: str, text: str, published: str | None,
               existing: Sources) -> list[tuple[str, int, str | None]]:
     """[(source id, shared sentences, its based_on)] of the existing sources this text shares sentences with,
     as the build's corroboration finds them (at least corroboration.MIN_SHARED sentences)."""
-    new = Source(id=source_id, path="", sha256="", text=text, sentences=sentences.split(text))
     try:
-        new.published_date = dates.parse_published(published) if published else None
+        published_date = dates.parse_published(published) if published else None
     except DateError:
-        new.published_date = None
+        published_date = None
+    new = Source(id=source_id, path="", sha256="", text=text, sentences=sentences.split(text),
+                 published_date=published_date)
     pool = {sid: s for sid, s in existing.items() if s.text}
     pool[source_id] = new
     out = []
