@@ -15,10 +15,9 @@ from timeline.database import history as fact_history
 from timeline.database.cache import Cache, folder_for
 from timeline.errors import BuildError, DateError, InputError, SiteError, SourceRefused, StoryExists
 from timeline.ingest.add_source import KINDS as INPUT_KINDS
-from timeline.problems import report
+from timeline.problems import report, summary
 from timeline.site import publish as publishing
 from timeline.site import server
-from timeline.text import dates
 
 FACTS = click.option("--facts", "facts_dir", default="facts", show_default=True,
                      type=click.Path(file_okay=False), help="Folder of YAML fact files and entities.yaml")
@@ -89,8 +88,17 @@ def check(facts_dir: str, sources_dir: str) -> None:
     inputs = api.check(facts=facts_dir, sources=sources_dir)
     if inputs.problems:
         click.echo(report(inputs.problems), err=True)
+        _warn(inputs)
         sys.exit(1)
-    click.echo(f"OK: {len(inputs.facts)} facts, {len(inputs.entities)} entities, {len(inputs.sources)} sources")
+    _warn(inputs)
+    click.echo(f"OK: {len(inputs.facts)} facts, {len(inputs.entities)} entities, {len(inputs.sources)} sources"
+               + (f" ({summary(inputs.warnings, 'warning')})" if inputs.warnings else ""))
+
+
+def _warn(inputs: api.Inputs) -> None:
+    """Print the warnings (after the problems, with their own count): what to look at that does not stop a build."""
+    if inputs.warnings:
+        click.echo(report(inputs.warnings, "warning"), err=True)
 
 
 @cli.command()
@@ -287,9 +295,11 @@ def coverage(source_ids: tuple[str, ...], facts_dir: str, sources_dir: str) -> N
 @click.argument("phrase")
 @click.option("--published", required=True, help="The source's publication date (YYYY-MM-DD or datetime with offset)")
 @click.option("--direction", type=click.Choice(["past", "future"]), help="Does the phrase point back or ahead?"
-              " (default: read from --context, else past)")
-@click.option("--context", help="The sentence the phrase comes from (decides the direction)")
-@click.option("--json", "as_json", is_flag=True, help="Print {start, end, precision, basis} as JSON")
+              " (default: read from the phrase's clause in --context, else the reading nearer --published,"
+              " which is a guess)")
+@click.option("--context", help="The sentence the phrase comes from (its clause can decide the direction)")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print {start, end, precision, qualifier, time, edtf, basis, label, guess} as JSON")
 def date_command(phrase: str, published: str, direction: str | None, context: str | None, as_json: bool) -> None:
     """Try a date phrase before writing it: how would the build resolve it?
 
@@ -305,14 +315,18 @@ def date_command(phrase: str, published: str, direction: str | None, context: st
         raise click.ClickException(str(e))
     if as_json:
         click.echo(json.dumps({"start": resolved.start.isoformat(), "end": resolved.end.isoformat(),
-                               "precision": resolved.precision, "basis": resolved.basis,
-                               "label": dates.date_label(resolved.start, resolved.precision)}))
+                               "precision": resolved.precision, "qualifier": resolved.qualifier,
+                               "time": resolved.time, "edtf": resolved.edtf, "basis": resolved.basis,
+                               "label": resolved.label, "guess": resolved.guess}))
         return
     click.echo(f"start:     {resolved.start.isoformat()} ({resolved.start:%A})")
     click.echo(f"end:       {resolved.end.isoformat()} ({resolved.end:%A})")
-    click.echo(f"precision: {resolved.precision}")
-    click.echo(f"label:     {dates.date_label(resolved.start, resolved.precision)}")
+    click.echo(f"precision: {resolved.precision}" + (f" ({resolved.qualifier})" if resolved.qualifier else ""))
+    click.echo(f"label:     {resolved.label}")
+    click.echo(f"edtf:      {resolved.edtf}")
     click.echo(f"basis:     {resolved.basis}")
+    if resolved.guess:
+        click.echo(f"guess:     {resolved.guess}")
 
 
 def _build(facts_dir: str, sources_dir: str, db_path: str, excerpts: bool = False, wait: float = 30.0,
@@ -330,6 +344,7 @@ def _build(facts_dir: str, sources_dir: str, db_path: str, excerpts: bool = Fals
         progress.clear()
         raise click.ClickException(str(e))
     progress.clear()
+    _warn(inputs)
     n = inputs.counts
     assert n is not None  # a build that wrote the database, or found it up to date, counted its contents
     what = "Up to date" if inputs.unchanged else "Built"

@@ -46,6 +46,8 @@ TABLES = [
     date_start TEXT,
     date_end TEXT,
     date_precision TEXT,
+    date_qualifier TEXT,
+    date_edtf TEXT,
     date_label TEXT,
     date_text TEXT,
     date_basis TEXT,

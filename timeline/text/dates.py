@@ -248,6 +248,8 @@ def _edtf(text: str) -> Resolved | None:
     if not re.fullmatch(r"[0-9X./~:+TZ-]+", text):
         return None
     m = _EDTF_TIME.fullmatch(text)
+    if m and not m[5]:
+        return None  # a time without its offset: _explain says to give the offset or the date only
     if m:
         try:
             moment = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
@@ -258,6 +260,8 @@ def _edtf(text: str) -> Resolved | None:
         return Resolved(day, day, "time", "", None, f"{moment:%H:%M}{offset}")
     if "/" in text:
         left, _, right = text.partition("/")
+        if not all(side in ("..", "") or re.match(r"[0-9]{3}[0-9X]", side) for side in (left, right)):
+            return None
         if left in ("..", "") and right not in ("..", ""):
             ref = _edtf_single(right.rstrip("~"))
             after = _following(ref.start, ref.end, ref.precision)
@@ -283,7 +287,8 @@ def _edtf(text: str) -> Resolved | None:
 def _explain(text: str) -> str | None:
     """A specific account of why text is not a plain date, or None."""
     if re.fullmatch(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[t ][0-9].*", text, re.IGNORECASE):
-        return f"it includes a time: give the date only, e.g. {text[:10]}"
+        return (f"it includes a time without its UTC offset: give the date only, e.g. {text[:10]}, or the"
+                f" offset too, e.g. {text[:10]}T{text[11:16]}-04:00")
     m = re.fullmatch(r"([0-9]{4})[-/.]([0-9]{1,2})(?:[-/.]([0-9]{1,2}))?", text)
     if m:
         parts = [m[1], f"{int(m[2]):02d}"] + ([f"{int(m[3]):02d}"] if m[3] else [])
@@ -769,6 +774,8 @@ def _weekday(pub: datetime.date, weekday: int, how: str | None, direction: str) 
         return _on_or_before(pub - datetime.timedelta(days=1), weekday), ""
     if how == "next":
         return _on_or_after(pub + datetime.timedelta(days=1), weekday), ""
+    if how == "this":  # the day of the publication's week (Monday to Sunday)
+        return pub - datetime.timedelta(days=pub.weekday()) + datetime.timedelta(days=weekday), ""
     if direction == "future":
         return _on_or_after(pub, weekday), "next such day"
     return _on_or_before(pub, weekday), "most recent such day"
@@ -1162,7 +1169,7 @@ def _choose(text: str, pub: datetime.date, direction: str | None,
             return _Choice(hit, "", None)  # the note holds for both ("the weekday fits")
         return _Choice(hit[:3] + ("",), "", None)
     if direction:
-        return _Choice(readings[direction] or past, f"{direction}, as direction: says", None)
+        return _Choice(readings[direction] or past, direction, None)
     if text.startswith("since "):
         return _Choice(past, "past, because of 'since'", None)
     decided, words = clause()

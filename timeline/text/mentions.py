@@ -16,12 +16,25 @@ _MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|
           r"|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _REL = r"(?:(?:last|next|this|this past|this coming|earlier this|later this)\s+)"
+_ZONE = r"(?:ET|EDT|EST|CT|CDT|CST|MT|MDT|MST|PT|PDT|PST|GMT|UTC|BST|CET|CEST)"
+_CLOCK = rf"(?:[0-9]{{1,2}}(?::[0-9]{{2}})?\s*[ap]\.?\s?m\b\.?|noon|midnight)(?:\s+{_ZONE}\b)?"
+_DAY_NAME = rf"(?:{_WEEKDAY}|today|tonight|yesterday|tomorrow|{_MONTH}\s+[0-9]{{1,2}}(?:st|nd|rd|th)?)"
 _DATE_PHRASE = re.compile(
-    rf"\b(?:(?:on|in|since|by|during|from|early|mid|late|early-|mid-|late-)\s+)*(?:"
-    rf"{_WEEKDAY},?\s+{_MONTH}\s+[0-9]{{1,2}}(?:st|nd|rd|th)?(?:,?\s+[0-9]{{4}})?"
+    rf"\b(?:(?:on|in|since|by|during|from|over|early|mid|late|early-|mid-|late-|about|around|circa|before|after"
+    rf"|prior to)\s+)*(?:"
+    rf"(?:at\s+|by\s+)?{_CLOCK}(?:,?\s+(?:on\s+)?{_DAY_NAME})?"
+    rf"|{_DAY_NAME},?\s+(?:at\s+)?{_CLOCK}"
+    rf"|{_WEEKDAY},?\s+{_MONTH}\s+[0-9]{{1,2}}(?:st|nd|rd|th)?(?:,?\s+[0-9]{{4}})?"
+    rf"|{_MONTH}\s+[0-9]{{1,2}}\s*[-\u2013]\s*[0-9]{{1,2}}(?:,?\s+[0-9]{{4}})?\b"
     rf"|{_MONTH}\s+[0-9]{{1,2}}(?:st|nd|rd|th)?(?:,?\s+[0-9]{{4}})?\b"
     rf"|[0-9]{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+[0-9]{{4}})?"
     rf"|{_MONTH},?\s+(?:of\s+)?[0-9]{{4}}"
+    rf"|(?:the\s+)?(?:first|second|third|fourth|final)[\s-]quarter(?:\s+of\s+(?:[0-9]{{4}}|(?:this|last|next|the)\s+year))?"
+    rf"|Q[1-4](?:\s+[0-9]{{4}})?\b"
+    rf"|(?:the\s+)?(?:first|second)\s+half\s+of\s+(?:[0-9]{{4}}|(?:this|last|next|the)\s+year)"
+    rf"|(?:(?:this|last|next|this past|this coming)\s+)(?:spring|summer|fall|autumn|winter)\b"
+    rf"|(?:spring|summer|fall|autumn|winter)\s+(?:of\s+)?[0-9]{{4}}(?:[-\u2013][0-9]{{2}})?"
+    rf"|(?:this|last|next|the|this past|this coming)\s+weekend"
     rf"|{_REL}?{_WEEKDAY}(?:\s+(?:morning|afternoon|evening|night))?"
     rf"|{_REL}?{_MONTH}(?=[\s,.;:!?)]|$)"
     rf"|(?:last|this|next|earlier this|later this)\s+(?:week|month|year)"
@@ -30,7 +43,7 @@ _DATE_PHRASE = re.compile(
     rf"|today|yesterday|tomorrow|tonight|last night"
     rf"|(?:the\s+)?(?:[0-9]{{3}}0s|'[0-9]0s)"
     rf"|(?:1[0-9]|20)[0-9]{{2}}(?![0-9,]|\s*(?:[-\u2013]\s*)?(?:people|men|inmates|years?|times)\b)"
-    rf")", re.IGNORECASE)
+    rf")(?!['\u2019]s\b|[-\u2013]\w)", re.IGNORECASE)
 # Month names that are also ordinary words: only a capitalised form counts.
 _AMBIGUOUS_MONTHS = {"may", "march", "mar", "jan", "june", "july", "aug", "sept", "oct", "dec"}
 
@@ -100,23 +113,34 @@ class Quotation:
     speaker: str | None  # the name as written, or None
 
 
-def date_phrases(sentence: str, published: str | datetime.date, source_id: str | None = None) -> list[DatePhrase]:
-    """Date phrases in `sentence` that resolve against the publication date, in order."""
+def date_phrases(sentence: str, published: str | datetime.date, source_id: str | None = None,
+                 direction: str | None = None) -> list[DatePhrase]:
+    """Date phrases in `sentence` that resolve against the publication date, in order. A possessive
+    ("Thursday's case") names the day of something else and is left out; so is a phrase glued to a
+    word ("2019-style")."""
     found = []
     for m in _DATE_PHRASE.finditer(sentence):
         phrase = m.group(0).strip(" ,")
-        core = re.sub(r"^(?:(?:on|in|since|by|during|from|the|this|last|next)\s+)+", "", phrase, flags=re.I)
+        core = re.sub(r"^(?:(?:on|in|since|by|during|from|over|the|this|last|next)\s+)+", "", phrase, flags=re.I)
         first = core.split()[0].rstrip(".,") if core.split() else ""
         if first.lower() in _AMBIGUOUS_MONTHS and not first[:1].isupper():
             continue
         if re.fullmatch(r"[0-9]{4}", core) and _inside_number(sentence, m.start(), m.end()):
             continue
         try:
-            resolved = dates.resolve_phrase(phrase, published, context=sentence, source_id=source_id)
+            resolved = dates.resolve_phrase(phrase, published, context=sentence, source_id=source_id,
+                                            direction=direction)
         except DateError:
             continue
         found.append(DatePhrase(phrase, m.start(), m.start() + len(m.group(0).rstrip(" ,")), resolved))
     return found
+
+
+def possessive_dates(sentence: str) -> list[str]:
+    """Date words used as possessives ("Thursday's case", "March's vote"): each names the day of
+    something else, not of what the sentence's verb does."""
+    return [m.group(0) for m in re.finditer(rf"\b(?:{_WEEKDAY}|{_MONTH}|today|yesterday|tomorrow)['\u2019]s\b",
+                                            sentence)]
 
 
 def _inside_number(text: str, start: int, end: int) -> bool:

@@ -30,6 +30,7 @@ class Markers:
     soft: re.Pattern[str]  # a new clause starts here (at the match's start)
     future: re.Pattern[str]
     past: re.Pattern[str]
+    either: re.Pattern[str]  # a verb that leaves it open: "would", "could" (a reported plan, a condition)
 
 
 _IRREGULAR_PAST = (
@@ -44,7 +45,7 @@ ENGLISH = Markers(
     soft=re.compile(r"(?:,\s*|\s)(?=(?:that|which|who|whom|whose|because|while|whereas|although|though|but|"
                     r"unless|saying|according to)\b)|,\s*(?=(?:and|or|as|after|before|when|where)\b)", re.IGNORECASE),
     future=re.compile(
-        r"\b(?:will|shall|won't|wo n't)\b|\b(?:i|you|we|they|he|she|it|who|that)'ll\b"
+        r"(?-i:\bwill\b)|\b(?:shall|won't|wo n't)\b|\b(?:i|you|we|they|he|she|it|who|that)'ll\b"
         r"|(?<!\bwas )(?<!\bwere )(?<!\bhad been )(?<!\bwas not )\b(?:scheduled|due|slated|poised|set|expected|"
         r"planning|preparing|going|intending|aiming|hoping|ready)\s+(?:to|for)\b"
         r"|\b(?:plans?|intends?|aims?|hopes?|wants?|vows?|promises?|pledges?|threatens?|vowed|promised|pledged|"
@@ -56,14 +57,13 @@ ENGLISH = Markers(
         rf"\b(?:{_IRREGULAR_PAST})\b|\b(?:has|have|had)\s+(?:\w+\s+)?(?:been|\w+ed|{_IRREGULAR_PAST})\b"
         r"|\balready\b|\bago\b|\byesterday\b|\bearlier\b|\bpreviously\b|\blast\b|\bformerly\b"
         r"|\b[a-z]{3,}ed\b", re.IGNORECASE),
+    either=re.compile(r"\b(?:would|could|might|should)\b|(?-i:\bmay\b)", re.IGNORECASE),
 )
 _NOT_PAST = {"need", "speed", "seed", "feed", "bleed", "breed", "proceed", "succeed", "exceed", "indeed", "red",
              "bed", "shed", "wed", "hundred", "embed", "weed", "greed", "deed", "creed", "steed", "tweed",
-             "based", "scheduled", "expected", "planned", "proposed", "intended", "supposed",
-             "alleged", "reported", "estimated", "detained", "deported", "accused", "charged", "related",
-             "united", "limited", "advanced", "armed", "elected", "appointed", "named", "called", "so-called",
-             "aged", "concerned", "interested", "involved", "required", "needed", "used", "tired", "worried",
-             "hundreds"}
+             "based", "scheduled", "expected", "planned", "proposed", "intended", "supposed", "alleged",
+             "estimated", "related", "united", "limited", "advanced", "armed", "so-called", "aged", "concerned",
+             "interested", "involved", "required", "tired", "worried", "hundreds", "unprecedented", "detailed"}
 
 
 def clause_span(sentence: str, start: int, end: int, markers: Markers = ENGLISH) -> tuple[int, int]:
@@ -85,7 +85,7 @@ def clause_direction(sentence: str, start: int, end: int, markers: Markers = ENG
     one after it. None: nothing in the clause decides (present tense, no verb)."""
     lo, hi = clause_span(sentence, start, end, markers)
     found: list[tuple[int, int, str, str]] = []  # (position, end, tense, words)
-    for tense, pattern in (("future", markers.future), ("past", markers.past)):
+    for tense, pattern in (("future", markers.future), ("past", markers.past), ("either", markers.either)):
         for m in pattern.finditer(sentence, lo, hi):
             if start <= m.start() < end or start < m.end() <= end:
                 continue  # inside the phrase itself ("last Friday", "next month" are read by the phrase)
@@ -103,10 +103,10 @@ def clause_direction(sentence: str, start: int, end: int, markers: Markers = ENG
                      len(sentence[f[1]:last[0]].split()) <= 3]
             if modal:
                 last = modal[-1]
-        return last[2], last[3]
+        return (None, last[3]) if last[2] == "either" else (last[2], last[3])
     if after:
         first = min(after)
-        return first[2], first[3]
+        return (None, first[3]) if first[2] == "either" else (first[2], first[3])
     return None, ""
 
 
