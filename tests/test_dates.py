@@ -63,10 +63,10 @@ PHRASES = [
     # counted from publication
     ("3 days ago", WED, None, "2025-03-23", "2025-03-23", "day"),
     ("three days ago", WED, None, "2025-03-23", "2025-03-23", "day"),
-    ("a week ago", WED, None, "2025-03-19", "2025-03-19", "day"),
-    ("two weeks ago", WED, None, "2025-03-12", "2025-03-12", "day"),
+    ("a week ago", WED, None, "2025-03-17", "2025-03-23", "week"),
+    ("two weeks ago", WED, None, "2025-03-10", "2025-03-16", "week"),  # a count of weeks gives that week
     ("in two days", WED, None, "2025-03-28", "2025-03-28", "day"),
-    ("in a week", WED, None, "2025-04-02", "2025-04-02", "day"),
+    ("in a week", WED, None, "2025-03-31", "2025-04-06", "week"),
     ("10 days from now", WED, None, "2025-04-05", "2025-04-05", "day"),
     ("two months ago", WED, None, "2025-01-01", "2025-01-31", "month"),
     ("a year ago", WED, None, "2024-01-01", "2024-12-31", "year"),
@@ -198,7 +198,7 @@ def test_context_sets_the_direction():
 
 @pytest.mark.parametrize("phrase, context, expected", [
     ("Friday", "The court will rule on Friday.", "future"),
-    ("Monday", "The ruling won\u2019t apply until Monday.", "future"),
+    ("Monday", "The ruling won\u2019t apply until Monday.", None),  # a deadline: the verb does not date it
     ("April", "The vote is scheduled to take place in April.", "future"),
     ("March", "The administration plans to send more migrants in March.", "future"),
     ("Wednesday", "Noem visited the prison on Wednesday.", "past"),

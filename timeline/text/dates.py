@@ -736,9 +736,12 @@ def _number(word: str) -> int:
 
 
 def _shift(pub: datetime.date, n: int, unit: str) -> _Hit:
-    if unit in ("day", "week"):
-        day = pub + datetime.timedelta(days=n * (7 if unit == "week" else 1))
+    if unit == "day":
+        day = pub + datetime.timedelta(days=n)
         return day, day, "day", ""
+    if unit == "week":  # the week (Monday to Sunday) n weeks away
+        monday = pub - datetime.timedelta(days=pub.weekday()) + datetime.timedelta(weeks=n)
+        return monday, monday + datetime.timedelta(days=6), "week", ""
     if unit == "month":
         first = pub.replace(day=1) + relativedelta(months=n)
         return first, _month_end(first.year, first.month), "month", ""
@@ -1089,6 +1092,10 @@ _TIME_FIRST = re.compile(rf"(?:(?:at|by|around|about|before|after|until|shortly 
                          rf"just after)\s+)?{_CLOCK}(?:\s*(?:,|on|of)?\s+(?P<day>.+))?")
 _TIME_LAST = re.compile(rf"(?P<day>.+?)\s*(?:,|at|by|around|about|before|after)?\s+{_CLOCK}")
 _RANGE = re.compile(r"(?:from\s+|between\s+)?(.+?)\s*(?:\s(?:to|through|thru|until|till|and)\s|[-\u2013\u2014])\s*(.+)")
+_YEAR_BACK = re.compile(r"\bago\b|\blast year\b|\bearlier\b|\bnext year\b|\blater\b")
+_FINER_PERIOD = re.compile(r"\b(?:quarter|period|months?|weeks?|from|than|compared|versus|vs)\b|\bQ[1-4]\b",
+                           re.IGNORECASE)
+_YEAR_AWAY = re.compile(r"(?:a|one) year (?:ago|earlier|before|later|from now)|in a year(?:'s time)?")
 _BARE_DAY = re.compile(r"[0-9]{1,2}(?:st|nd|rd|th)?")
 
 
@@ -1268,12 +1275,16 @@ def resolve_phrase(phrase: str, published: str | datetime.date, *, direction: st
     basis = (f"'{written}' in {source_id or 'the source'}, published {DAY_NAMES[pub.weekday()]} {pub.isoformat()}"
              f" -> {result}" + (f" ({how}: {note})" if note and how else f" ({how})" if how else ""))
     guess = None
-    if choice.guess:
+    if choice.guess and choice.guess.startswith(("past: ", "future: ")):
         guess = (f"'{written}' could also be {choice.guess.split(': ', 1)[1]}; nothing in its clause says whether"
                  f" it points back or ahead, so {found.label} (the reading nearer the publication date) was taken:"
-                 " write direction: past or future, or an explicit date:, to settle it") \
-            if ": " in choice.guess and not choice.guess.startswith("the day") else \
-            (f"'{written}': {choice.guess}: write the day in the phrase, or an explicit date:, to settle it")
+                 " write direction: past or future, or an explicit date:, to settle it")
+    elif choice.guess:
+        guess = f"'{written}': {choice.guess}: write the day in the phrase, or an explicit date:, to settle it"
+    elif precision == "year" and (_YEAR_AWAY.fullmatch(text) or context and _YEAR_BACK.search(text)
+                                  and _FINER_PERIOD.search(context)):
+        guess = (f"'{written}' is taken as the year {found.label}, but the sentence compares periods: it may mean"
+                 " the same quarter, month or day a year away; write an explicit date: to say which")
     return Resolved(start, end, precision, basis, qualifier, time, guess)
 
 

@@ -30,8 +30,11 @@ class Markers:
     soft: re.Pattern[str]  # a new clause starts here (at the match's start)
     future: re.Pattern[str]
     past: re.Pattern[str]
-    either: re.Pattern[str]  # a verb that leaves it open: "would", "could" (a reported plan, a condition)
+    either: re.Pattern[str]  # what leaves it open: "would", "planned", "postponed", an infinitive ("to expire")
+    governed: re.Pattern[str]  # words before the phrase that make it a deadline or a noun's date ("until", "the")
 
+
+NEAR = 8  # words between a verb and the phrase it dates, at most
 
 _IRREGULAR_PAST = (
     "said|told|was|were|had|did|went|came|took|made|gave|got|met|left|began|became|saw|found|held|kept|led|"
@@ -43,21 +46,27 @@ _IRREGULAR_PAST = (
 ENGLISH = Markers(
     hard=re.compile(r"[\u201c\u201d\"();:\u2014]|\s[-\u2013]\s|--|(?<=\w)'(?=\s)|(?<=\s)'(?=\w)"),
     soft=re.compile(r"(?:,\s*|\s)(?=(?:that|which|who|whom|whose|because|while|whereas|although|though|but|"
-                    r"unless|saying|according to)\b)|,\s*(?=(?:and|or|as|after|before|when|where)\b)", re.IGNORECASE),
+                    r"unless|saying|according to|when|if|once|whether)\b)|,\s*(?=(?:and|or|as|after|before|when|where)\b)", re.IGNORECASE),
     future=re.compile(
         r"(?-i:\bwill\b)|\b(?:shall|won't|wo n't)\b|\b(?:i|you|we|they|he|she|it|who|that)'ll\b"
         r"|(?<!\bwas )(?<!\bwere )(?<!\bhad been )(?<!\bwas not )\b(?:scheduled|due|slated|poised|set|expected|"
         r"planning|preparing|going|intending|aiming|hoping|ready)\s+(?:to|for)\b"
-        r"|\b(?:plans?|intends?|aims?|hopes?|wants?|vows?|promises?|pledges?|threatens?|vowed|promised|pledged|"
-        r"planned|intended|threatened|agreed|decided)\s+to\b"
-        r"|\b(?:is|are|am)\s+to\s+\w+|\bupcoming\b|\bforthcoming\b|\bnext\b|\bcoming\b|\btomorrow\b|\blater\s+this\b"
+        r"|\b(?:plans?|intends?|aims?|hopes?|wants?|vows?|promises?|pledges?|threatens?)\s+to\b"
+        r"|\b(?:is|are|am)\s+to\s+\w+|\bupcoming\b|\bforthcoming\b|\btomorrow\b|\blater\s+this\b"
         r"|\bto\s+be\s+(?:held|released|published|announced|decided|voted|heard|sentenced)\b",
         re.IGNORECASE),
     past=re.compile(
         rf"\b(?:{_IRREGULAR_PAST})\b|\b(?:has|have|had)\s+(?:\w+\s+)?(?:been|\w+ed|{_IRREGULAR_PAST})\b"
         r"|\balready\b|\bago\b|\byesterday\b|\bearlier\b|\bpreviously\b|\blast\b|\bformerly\b"
         r"|\b[a-z]{3,}ed\b", re.IGNORECASE),
-    either=re.compile(r"\b(?:would|could|might|should)\b|(?-i:\bmay\b)", re.IGNORECASE),
+    either=re.compile(r"\b(?:planned|scheduled|set|slated|expected|due|timed)\s+(?:for|to)\b"
+                      r"|\b(?:would|could|might|should|scheduled|rescheduled|postponed|delayed|extended|"
+                      r"deferred|adjourned|moved|pushed back|set|(?:is|are|am)(?!\s+(?:not\s+)?(?:to|scheduled|due|"
+                      r"set|expected|slated|going|planning|poised|preparing)\b))\b|(?-i:\bmay\b)|\bto\s+(?!the\b|a\b|an\b)"
+                      r"(?=[a-z]+\b)", re.IGNORECASE),
+    governed=re.compile(r"(?:\b(?:until|till|through|effective|by|payable|due|expir\w*|starting|beginning|ending|"
+                        r"deadline|as soon as|as early as|as late as|no later than|no earlier than|the|a|an|its|his|"
+                        r"her|their|our|this|that|whose)\s+(?:[a-z]+\s+)?)$", re.IGNORECASE),
 )
 _NOT_PAST = {"need", "speed", "seed", "feed", "bleed", "breed", "proceed", "succeed", "exceed", "indeed", "red",
              "bed", "shed", "wed", "hundred", "embed", "weed", "greed", "deed", "creed", "steed", "tweed",
@@ -84,6 +93,8 @@ def clause_direction(sentence: str, start: int, end: int, markers: Markers = ENG
     `sentence`, read from its own clause: the nearest tense marker before the phrase, else the first
     one after it. None: nothing in the clause decides (present tense, no verb)."""
     lo, hi = clause_span(sentence, start, end, markers)
+    if markers.governed.search(sentence[max(lo, start - 40):start]):
+        return None, ""  # 'until Friday', 'the Jan. 14 deadline': the verb's tense does not date it
     found: list[tuple[int, int, str, str]] = []  # (position, end, tense, words)
     for tense, pattern in (("future", markers.future), ("past", markers.past), ("either", markers.either)):
         for m in pattern.finditer(sentence, lo, hi):
@@ -92,22 +103,28 @@ def clause_direction(sentence: str, start: int, end: int, markers: Markers = ENG
             word = m.group(0).lower()
             if tense == "past" and (word in _NOT_PAST or word.endswith("ed") and _adjective(sentence, m.start())):
                 continue
+            if tense == "either" and any(f[0] <= m.start() < f[1] + 1 and f[2] == "future" for f in found):
+                continue  # the 'to' of 'scheduled to', 'plans to': the future marker holds
             found.append((m.start(), m.end(), tense, m.group(0)))
-    before = [f for f in found if f[1] <= start]
-    after = [f for f in found if f[0] >= end]
+    # a tense more than NEAR words away is too far to say which verb the phrase belongs to
+    before = [f for f in found if f[1] <= start and len(sentence[f[1]:start].split()) <= NEAR]
+    opens = len(sentence[lo:start].split()) <= 3  # 'On Friday, the court ruled': the verb follows
+    after = [f for f in found if f[0] >= end and len(sentence[end:f[0]].split()) <= NEAR] if opens else []
     if before:
-        last = max(before, key=lambda f: f[1])
+        last = max(before, key=lambda f: (f[1], f[2] == "either"))
         if last[2] == "past" and _participle(last[3]):
-            # a modal governs the participle after it: "will be released Friday", "is set to be named"
-            modal = [f for f in before if f[2] == "future" and f[1] <= last[0] and
-                     len(sentence[f[1]:last[0]].split()) <= 3]
-            if modal:
+            # a modal governs the participle after it: "will be released Friday", "will redeem preferred shares"
+            modal = [f for f in before if f[2] in ("future", "either") and f[1] <= last[0]]
+            if modal and (MODAL.fullmatch(modal[-1][3]) or len(sentence[modal[-1][1]:last[0]].split()) <= 3):
                 last = modal[-1]
         return (None, last[3]) if last[2] == "either" else (last[2], last[3])
     if after:
-        first = min(after)
+        first = min(after, key=lambda f: (f[0], f[2] != "either"))
         return (None, first[3]) if first[2] == "either" else (first[2], first[3])
     return None, ""
+
+
+MODAL = re.compile(r"will|shall|won't|\w+'ll", re.IGNORECASE)
 
 
 def _participle(word: str) -> bool:
@@ -115,11 +132,22 @@ def _participle(word: str) -> bool:
 
 
 _DETERMINERS = {"the", "a", "an", "its", "his", "her", "their", "our", "this", "that", "these", "those", "be", "been",
-                "being", "is", "are", "was", "were", "to", "and", "or", "newly", "recently"}
+                "being", "is", "are", "was", "were", "to", "and", "or", "newly", "recently", "still", "not", "now"}
+_SUBJECT_ADVERBS = {"also", "then", "later", "reportedly", "officially", "formally", "quickly", "finally", "never",
+                    "just", "first", "again", "jointly", "publicly", "unanimously", "abruptly", "eventually"}
+_PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "who", "which", "police", "officials", "authorities"}
 
 
 def _adjective(sentence: str, start: int) -> bool:
-    """True when the -ed word at `start` follows a determiner or a form of 'be' (an adjective or a
-    passive participle, whose tense its auxiliary gives)."""
-    words = sentence[max(0, start - 30):start].split()
-    return bool(words) and words[-1].lower().strip(",") in _DETERMINERS
+    """True unless the -ed word at `start` follows its subject (a name, a pronoun, a plural noun, an
+    adverb such as 'also'): after a determiner or 'be', or inside a noun phrase ('Series H preferred
+    shares', 'a still unspecified date'), it is an adjective or a participle whose tense is not its own."""
+    words = sentence[max(0, start - 40):start].split()
+    if not words:
+        return False
+    previous = words[-1].strip(",\u201d\"").lower()
+    if previous in _DETERMINERS:
+        return True
+    if previous in _PRONOUNS or previous in _SUBJECT_ADVERBS or words[-1][:1].isupper() and len(words[-1]) > 1:
+        return False
+    return not (previous.endswith("s") and not previous.endswith("ss"))
