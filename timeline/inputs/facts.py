@@ -14,7 +14,7 @@ from typing import Any
 from timeline.core import files, memory, workers, yamlfile
 from timeline.core.validate import MAX_VALUE_BYTES, Checker, did_you_mean, display_path, one_of, read_list
 from timeline.errors import QuoteProblem, Unreadable, WorkersFailed
-from timeline.inputs import dating
+from timeline.inputs import dating, wording
 from timeline.inputs.articles import BuildCache, Progress
 from timeline.inputs.entities import ENTITIES_FILE
 from timeline.inputs.sources import handed
@@ -346,7 +346,30 @@ def read_fact(item: yamlfile.Mapping, checker: Checker, sources: Mapping[str, So
     }
     if not dating.date_fact(fact, item, text, checker, sources, label):
         return None
+    if not wording_checks(fact, item, checker, sources, entities, label):
+        return None
     return fact
+
+
+def wording_checks(fact: Fact, item: yamlfile.Mapping, checker: Checker, sources: Mapping[str, Source],
+                   entities: Mapping[str, Entity] | None, label: str) -> bool:
+    """A figure's value against its quotes (a problem), a speaker against the cited words (a warning)."""
+    if fact["kind"] == "figure" and fact["value"] is not None:
+        found, said = wording.figure_value(fact["value"], fact["citations"])
+        if not found:
+            numbers = ", ".join(dict.fromkeys(wording.shown(v) for v in said))
+            checker.add(item.line_of("value"), "value-not-in-quote",
+                        f"{label}: value {wording.shown(fact['value'])} is not what its quote says ("
+                        + (f"it says {numbers}" if numbers else "it holds no number")
+                        + "): correct the value, or quote the words that give it ($6 million is 6000000)")
+            return False
+    if fact["attributed_to"] and entities is not None:
+        wrong = wording.attribution(fact["attributed_to"], entities, fact["citations"], sources)
+        if wrong:
+            fact.setdefault("warnings", []).append(
+                [item.line_of("attributed_to"), "speaker-not-named", f"{label}: attributed_to {fact['attributed_to']}:"
+                 f" {wrong}"])
+    return True
 
 
 def read_entity_refs(item: yamlfile.Mapping, checker: Checker, entities: Mapping[str, Entity] | None,
