@@ -76,7 +76,7 @@ class Article:
                 elif roll < 0.22:
                     day = rng.choice(WEEKDAYS)
                     text = f"{rng.choice(people)} said on {day} that {' '.join(body)}."
-                    if dates.guess_direction(text) == "past":  # "... plan to ..." would point ahead
+                    if dates.phrase_direction(f"on {day}", text)[0] == "past":  # its own clause says it is past
                         self.weekdays.append((text, day))
                 elif roll < 0.30:
                     text = f"\u201c{' '.join(body).capitalize()},\u201d said Sec. {rng.choice(people)}."
