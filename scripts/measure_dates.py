@@ -32,15 +32,35 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from timeline import api  # noqa: E402  (the repository's own package, found from here)
 from timeline.errors import DateError  # noqa: E402
-from timeline.text.dates import Resolved  # noqa: E402
+from timeline.text.dates import Resolved, whole_period  # noqa: E402
 
 Gold = tuple[datetime.date, datetime.date, str, str | None, str | None]  # start, end, unit, mod, clock
 SEASON_MONTHS = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
 
 
 def gold_period(value: str, mod: str | None = None) -> Gold | None:
-    """The period a TimeML value names, or None when no date of timeline can hold it."""
+    """The period a TimeML value names, or None when no date of timeline can hold it. Our own gold also
+    takes EDTF's forms: A/B (a range), ../X (before the period after X), X/.. (after the one before X),
+    X~ (approximate)."""
     value = value.strip()
+    if value.endswith("~"):
+        found = gold_period(value[:-1])
+        return found and (found[0], found[1], found[2], "APPROX", found[4])
+    if "/" in value:
+        left, _, right = value.partition("/")
+        if left == "..":
+            found = gold_period(right)
+            if found is None:
+                return None
+            after = gold_period(_next_value(right))
+            return after and (after[0], after[1], after[2], "BEFORE", None)
+        if right == "..":
+            before = gold_period(_previous_value(left))
+            return before and (before[0], before[1], before[2], "AFTER", None)
+        first, last = gold_period(left), gold_period(right)
+        if first is None or last is None:
+            return None
+        return first[0], last[1], "range", mod, None
     m = re.fullmatch(r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?:T([0-9]{2}):([0-9]{2})|T(?:MO|AF|EV|NI|DT))?", value)
     if m:
         day = datetime.date(int(m[1]), int(m[2]), int(m[3]))
@@ -83,6 +103,25 @@ def gold_period(value: str, mod: str | None = None) -> Gold | None:
     return None
 
 
+def _next_value(value: str) -> str:
+    """The year, month or day after a plain ISO value."""
+    if len(value) == 4:
+        return str(int(value) + 1)
+    if len(value) == 7:
+        year, month = int(value[:4]), int(value[5:])
+        return f"{year + month // 12}-{month % 12 + 1:02d}"
+    return (datetime.date.fromisoformat(value) + datetime.timedelta(days=1)).isoformat()
+
+
+def _previous_value(value: str) -> str:
+    if len(value) == 4:
+        return str(int(value) - 1)
+    if len(value) == 7:
+        year, month = int(value[:4]), int(value[5:])
+        return f"{year - (month == 1)}-{(month - 2) % 12 + 1:02d}"
+    return (datetime.date.fromisoformat(value) - datetime.timedelta(days=1)).isoformat()
+
+
 def is_right(got: Resolved, gold: Gold) -> bool:
     start, end, unit, mod, clock = gold
     if mod in ("BEFORE", "ON_OR_BEFORE", "AFTER", "ON_OR_AFTER"):
@@ -91,10 +130,15 @@ def is_right(got: Resolved, gold: Gold) -> bool:
             return False
     elif got.qualifier in ("before", "after"):
         return False
+    elif mod == "APPROX" and got.qualifier != "approximate" and "~" not in got.edtf:
+        return False
     if unit == "season" and got.precision == "season":
         return got.start.month == start.month and got.start.year in (start.year, start.year - 1)
     if mod in ("START", "MID", "END") and got.precision not in ("day", "time"):
         return start <= got.start <= got.end <= end  # a part of the gold period: the part itself is not compared
+    if got.precision not in ("day", "time") and whole_period(got.start, got.precision) == (start, end) \
+            and got.precision == unit:
+        return True  # a stretch within the period named ('earlier this month')
     if (got.start, got.end) == (start, end):
         if clock and got.time:
             return got.time[:5] == clock

@@ -565,6 +565,12 @@ def _period(start: datetime.date, precision: str) -> tuple[datetime.date, dateti
     return start, start
 
 
+def whole_period(start: datetime.date, precision: str) -> tuple[datetime.date, datetime.date]:
+    """The first and last day of the whole period of `precision` (week, month, quarter, season, half,
+    year, decade) holding `start`."""
+    return _period(start, precision)
+
+
 def _part(start: datetime.date, end: datetime.date, precision: str) -> str | None:
     """'early', 'mid' or 'late' when start..end is that part of its week, month, year or decade."""
     if precision in ("day", "time"):
@@ -938,6 +944,10 @@ def _match_quarter(text: str, pub: datetime.date, direction: str) -> _Hit | None
         current = _quarter_of(pub)
         step = {"last": -1, "previous": -1, "past": -1, "next": 1, "coming": 1}.get(m[8], 0)
         first = datetime.date(pub.year, 3 * current - 2, 1) + relativedelta(months=3 * step)
+        return first, _month_end(first.year, first.month + 2), "quarter", ""
+    if m[1] == "last" and not (m[2] or m[3]):  # 'last quarter': the one before this one
+        current = _quarter_of(pub)
+        first = datetime.date(pub.year, 3 * current - 2, 1) + relativedelta(months=-3)
         return first, _month_end(first.year, first.month + 2), "quarter", ""
     n = _ORDINAL[m[1]] if m[1] else int(m[4] or m[7])
     given = m[2] or m[5] or m[6]

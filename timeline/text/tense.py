@@ -57,7 +57,7 @@ ENGLISH = Markers(
         re.IGNORECASE),
     past=re.compile(
         rf"\b(?:{_IRREGULAR_PAST})\b|\b(?:has|have|had)\s+(?:\w+\s+)?(?:been|\w+ed|{_IRREGULAR_PAST})\b"
-        r"|\balready\b|\bago\b|\byesterday\b|\bearlier\b|\bpreviously\b|\blast\b|\bformerly\b"
+        r"|\balready\b|\bago\b|\byesterday\b|\bearlier\b|\bpreviously\b|\bformerly\b"
         r"|\b[a-z]{3,}ed\b", re.IGNORECASE),
     either=re.compile(r"\b(?:planned|scheduled|set|slated|expected|due|timed)\s+(?:for|to)\b"
                       r"|\b(?:would|could|might|should|scheduled|rescheduled|postponed|delayed|extended|"
@@ -133,21 +133,18 @@ def _participle(word: str) -> bool:
 
 _DETERMINERS = {"the", "a", "an", "its", "his", "her", "their", "our", "this", "that", "these", "those", "be", "been",
                 "being", "is", "are", "was", "were", "to", "and", "or", "newly", "recently", "still", "not", "now"}
-_SUBJECT_ADVERBS = {"also", "then", "later", "reportedly", "officially", "formally", "quickly", "finally", "never",
-                    "just", "first", "again", "jointly", "publicly", "unanimously", "abruptly", "eventually"}
-_PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "who", "which", "police", "officials", "authorities"}
+_SUBJECT_ADVERBS = {"reportedly", "officially", "formally", "quickly", "finally", "jointly", "publicly", "unanimously",
+                    "abruptly", "eventually", "previously", "recently", "initially", "only", "early", "briefly"}
 
 
 def _adjective(sentence: str, start: int) -> bool:
-    """True unless the -ed word at `start` follows its subject (a name, a pronoun, a plural noun, an
-    adverb such as 'also'): after a determiner or 'be', or inside a noun phrase ('Series H preferred
-    shares', 'a still unspecified date'), it is an adjective or a participle whose tense is not its own."""
+    """True when the -ed word at `start` is an adjective or a participle whose tense is not its own: after a
+    determiner or a form of 'be' ('the proposed rule', 'was detained'), 'still' or 'not', or inside a name
+    or a number ('Series H preferred shares', '3-for-2 split')."""
     words = sentence[max(0, start - 40):start].split()
     if not words:
         return False
     previous = words[-1].strip(",\u201d\"").lower()
-    if previous in _DETERMINERS:
+    if previous in _DETERMINERS or previous.endswith("ly") and previous not in _SUBJECT_ADVERBS:
         return True
-    if previous in _PRONOUNS or previous in _SUBJECT_ADVERBS or words[-1][:1].isupper() and len(words[-1]) > 1:
-        return False
-    return not (previous.endswith("s") and not previous.endswith("ss"))
+    return len(previous) == 1 or previous[:1].isdigit()

@@ -328,6 +328,8 @@ def _precision(a, b):
         return "month"
     if (a.month, a.day) == (1, 1) and (b.month, b.day) == (12, 31):
         return "year" if a.year == b.year else ("decade" if a.year % 10 == 0 and b.year == a.year + 9 else "years")
+    if a.day == 1 and _next(b, "day") and _next(b, "day").day == 1:
+        return "months"
     return "days"
 
 
@@ -338,6 +340,8 @@ def _span_bounds(a: datetime.date, b: datetime.date, precision: str) -> tuple[st
         return f"{a.year}s", f"{a.year}s"
     if precision in ("year", "years"):
         return str(a.year), str(b.year)
+    if precision == "months":
+        return a.isoformat()[:7], b.isoformat()[:7]
     return a.isoformat(), b.isoformat()
 
 
@@ -350,7 +354,11 @@ def _span_name(a, b, precision):
         return f"{a.year}s"
     if precision == "years":
         return f"{a.year} to {b.year}"
+    if precision == "months":  # a quarter, a season, a half, months in a row: 'Q1 2025', 'spring 2025'
+        unit = next((u for u in ("quarter", "season", "half") if dates.whole_period(a, u) == (a, b)), "month")
+        return dates.date_label(a, unit, b)
     return f"{_name(a, 'day')} to {_name(b, 'day')}"
+
 
 
 def _range_name(start, end, unit):

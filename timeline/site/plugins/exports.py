@@ -2,7 +2,7 @@
 
 - `/export/timelinejs.json`: Knight Lab TimelineJS 3's JSON, one event per dated fact (`unique_id` is
   the fact's id), each date given only to its precision (a month has no day, a year only a year; a
-  week and a decade are a start and an end), with the quotes, their outlets and a link to the fact.
+  week, a quarter, a season and a decade are a start and an end; a time of day has its hour and minute), with the quotes, their outlets and a link to the fact.
   TimelineJS shows `headline` and `text` as HTML: every value is escaped here. `kind`, `entity`,
   `from` and `to` choose facts as on /chronology; at most MAX_EVENTS events (TimelineJS is made for
   dozens, not thousands): past that, the answer is 400 and says how to narrow it.
@@ -61,19 +61,28 @@ def _web(url):
 # --------------------------------------------------------------------------- TimelineJS
 
 def tl_date(iso: str, precision: str) -> dict[str, int]:
-    """A TimelineJS date object holding only what the precision knows: {'year': 2025, 'month': 3}."""
-    day = datetime.date.fromisoformat(iso)
+    """A TimelineJS date object holding only what the precision knows: {'year': 2025, 'month': 3}; a time
+    of day (an ISO datetime, at precision 'time') adds its hour and minute."""
+    if precision == "time" and "T" in iso:
+        moment = datetime.datetime.fromisoformat(iso.replace("Z", "+00:00"))
+        return {"year": moment.year, "month": moment.month, "day": moment.day, "hour": moment.hour,
+                "minute": moment.minute}
+    day = datetime.date.fromisoformat(iso[:10])
     if precision in ("year", "decade"):
         return {"year": day.year}
-    if precision == "month":
+    if precision in ("month", "quarter", "season", "half"):
         return {"year": day.year, "month": day.month}
     return {"year": day.year, "month": day.month, "day": day.day}
 
 
 def tl_dates(fact: Mapping[str, Any]) -> tuple[dict[str, int], dict[str, int] | None]:
     """(start_date, end_date or None) of a dated fact. A day, a month or a year is one date (TimelineJS
-    shows it at that precision); a week, a decade or a range within a month is a start and an end."""
+    shows it at that precision); a week, a quarter, a season, a decade or a range is a start and an end
+    (display_date, the fact's label, says 'Q1 2025', 'about 1990', 'before 2019'); a time of day is one
+    moment, with its hour and minute."""
     precision = fact["date_precision"]
+    if precision == "time" and fact.get("date_edtf"):
+        return tl_date(fact["date_edtf"], precision), None
     start = tl_date(fact["date_start"], precision)
     end = tl_date(fact["date_end"], precision) if fact["date_end"] else None
     if precision == "decade":
@@ -146,7 +155,7 @@ async def timelinejs(datasette: Any, request: Request) -> Response:
                       " choose some with kind=, entity=, from= and to= (e.g. ?from=2025-03&to=2025-03)", 400)
     facts = [dict(r) for r in (await db.execute(
         "SELECT facts.id, facts.kind, facts.title, facts.date_start, facts.date_end, facts.date_precision,"
-        " facts.date_label, facts.value, facts.value_qualifier, facts.unit, facts.value_per,"
+        " facts.date_edtf, facts.date_label, facts.value, facts.value_qualifier, facts.unit, facts.value_per,"
         f" entities.name AS speaker FROM facts LEFT JOIN entities ON entities.id = facts.attributed_to"
         f" WHERE {where} ORDER BY {CHRONOLOGICAL}", params)).rows]
     cited: dict[str, list[sqlite3.Row]] = {}
