@@ -177,6 +177,8 @@ def _fact(rng, n, articles, entity_ids):
     if rng.random() < 0.2:
         lines.append(f"  topic: topic-{rng.randint(1, 500)}")
     quote = main.quote(rng, sentence)
+    if kind == "figure":  # a figure's value must be a number its quote says
+        quote = f"counted {value} {unit}" if main.text.count(f"counted {value} {unit}") == 1 else None
     if quote is None:
         return None
     lines += ["  sources:", f"    - source: {main.id}", f"      quote: \"{quote}\""]

@@ -4,7 +4,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT
+from conftest import ARTICLE, ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -158,9 +158,10 @@ def test_conflicts_compare_normalised_units_and_keep_resolutions(tree):
 
 def test_disagreements_grow_with_the_facts_not_with_their_pairs(tree):
     """60 figures of one topic, each with its own value: 60 rows (one per fact), not 1,770 (one per pair)."""
+    tree.article("gazette", ARTICLE + "".join(f"Guess {n} cost money.\n" for n in range(1, 61)))
     tree.write("facts/facts.yaml", "".join(
         f"- id: guess-{n:02d}\n  kind: figure\n  title: Guess {n}\n  value: {n}\n  unit: USD\n  topic: bridge-cost\n"
-        f"  date: 2025-03-{n % 2 + 1:02d}\n  sources:\n    - source: gazette\n      quote: \"cost $12 million to build\"\n"
+        f"  date: 2025-03-{n % 2 + 1:02d}\n  sources:\n    - source: gazette\n      quote: \"Guess {n} cost money\"\n"
         for n in range(1, 61)))
     tree.build()
     assert query(tree.db, "select field, count(*), min(n_values) from fact_disagreements group by field") == [

@@ -145,9 +145,10 @@ def statement_becomes_claim(work):
     return ["statements.yaml"]
 
 
-def a_figure_changes_value(work):
+def a_figure_changes_qualifier(work):
+    # (its value must stay a number its quote says: the qualifier is what a curator changes without a new quote)
     path = work / "facts" / "figures.yaml"
-    edit(path, lambda parts: [re.sub(r"(?m)^  value: (\d+)", lambda m: f"  value: {int(m.group(1)) + 1}", p)
+    edit(path, lambda parts: [re.sub(r"(?m)^(  value: \d+\n)(?:  qualifier: \w+\n)?", r"\1  qualifier: approx\n", p)
                               for p in parts])
     return ["figures.yaml"]
 
@@ -164,11 +165,11 @@ def a_file_removed(work):
 
 
 def two_files(work):
-    return sorted(retitle(work) + a_figure_changes_value(work))
+    return sorted(retitle(work) + a_figure_changes_qualifier(work))
 
 
 EDITS = [retitle, remove_a_fact_of_a_busy_topic, add_a_copy_to_a_busy_topic, move_a_fact_to_another_file,
-         change_a_topic, statement_becomes_claim, a_figure_changes_value, a_new_file, a_file_removed, two_files]
+         change_a_topic, statement_becomes_claim, a_figure_changes_qualifier, a_new_file, a_file_removed, two_files]
 
 
 @pytest.mark.parametrize("change", EDITS, ids=[e.__name__ for e in EDITS])
@@ -344,7 +345,8 @@ def test_rounds_of_random_edits_patch_to_what_a_full_build_writes(tmp_path):
         parts.append(renamed(parts[n], f"copy-{rng.randint(0, 10 ** 6)}"))
 
     def revalue(parts, n):
-        parts[n] = re.sub(r"(?m)^  value: \d+", f"  value: {rng.randint(1, 99)}", parts[n])
+        qualifier = rng.choice(("approx", "at_least", "more_than", "exact"))
+        parts[n] = re.sub(r"(?m)^(  value: \d+\n)(?:  qualifier: \w+\n)?", rf"\1  qualifier: {qualifier}\n", parts[n])
 
     for round in range(5):
         changed = rng.sample(files, 2)

@@ -78,14 +78,18 @@ def add_source(story: str | os.PathLike[str], path_or_url: str, *, id: str | Non
 
 
 def resolve_date(phrase: str, published: str, context: str | None = None, direction: str | None = None) -> Resolved:
-    """How the build resolves a date phrase ("on Monday", "last month", "March 2025") of an article
-    published on `published` (YYYY-MM-DD, or a datetime with its offset), never against today.
+    """How the build resolves a date phrase ("on Monday", "last month", "the first quarter", "7:50 p.m. ET",
+    "about 1990") of an article published on `published` (YYYY-MM-DD, or a datetime with its offset),
+    never against today.
 
     Returns `Resolved`: `.start` and `.end` (datetime.date, the period's first and last day),
-    `.precision` (day, week, month, year or decade), `.basis` (how it was worked out, in words) and
-    `.label` ("26 March 2025"). `context` is the sentence the phrase comes from (it can decide
-    whether the phrase points back or ahead); `direction` ("past" or "future") decides it outright.
-    Raises DateError, saying what to write instead, when the phrase cannot be read."""
+    `.precision` (time, day, week, month, quarter, season, half, year or decade), `.qualifier`
+    (approximate, before, after or None), `.time` (at precision time: '19:50-04:00'), `.label`
+    ("26 March 2025"), `.edtf` ("2025-03-26"), `.basis` (how it was worked out, in words) and
+    `.guess`: None when the phrase, its clause or `direction` decided whether it points back or ahead,
+    else the warning `timeline check` prints, naming the other reading. `context` is the sentence the
+    phrase comes from (the phrase's own clause in it can decide); `direction` ("past" or "future")
+    decides it outright. Raises DateError, saying what to write instead, when the phrase cannot be read."""
     return dates.resolve_phrase(phrase, published, direction=direction, context=context)
 
 

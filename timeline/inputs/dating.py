@@ -110,8 +110,10 @@ def fact_date_conflicts(f: Fact, sources: Mapping[str, Source], seen: Seen | Non
             continue
         day, text = found
         if f["date_text"] and (f.get("when_source") or f["citations"][0]["source_id"]) == sid:
+            cite = next(c for c in f["citations"] if c["source_id"] == sid)
             try:
-                r = dates.resolve_phrase(f["date_text"], day.isoformat(), source_id=f"{sid} (by its stamp)")
+                r = dates.resolve_phrase(f["date_text"], day.isoformat(), source_id=f"{sid} (by its stamp)",
+                                         context=_sentence(source, cite)[0])
             except DateError:
                 continue
             if (r.start.isoformat(), r.end.isoformat()) != (f["date_start"], f["date_end"]):
@@ -200,8 +202,10 @@ def date_fact(fact: Fact, item: yamlfile.Mapping, text: dict[str, str | None], c
                           f"{label}: date: {text['date']} ({given.start}..{given.end}) does not agree with"
                           f" when: {resolved.basis}: correct one of them")
                 return False
+            ranged = given.end > resolved.end and dates.whole_period(given.start, given.precision) \
+                != (given.start, given.end)  # 'Wednesday' with date: 2025-03-26/2025-03-28
             if dates.PRECISIONS.index(given.precision) < dates.PRECISIONS.index(resolved.precision) \
-                    or given.end > resolved.end or given.qualifier:
+                    or ranged or given.qualifier:
                 resolved = dates.Resolved(given.start, given.end, given.precision, resolved.basis, given.qualifier,
                                           given.time)
         elif resolved.guess and text["direction"] is None:

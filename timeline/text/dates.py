@@ -571,7 +571,7 @@ def whole_period(start: datetime.date, precision: str) -> tuple[datetime.date, d
     return _period(start, precision)
 
 
-def _part(start: datetime.date, end: datetime.date, precision: str) -> str | None:
+def _part_of(start: datetime.date, end: datetime.date, precision: str) -> str | None:
     """'early', 'mid' or 'late' when start..end is that part of its week, month, year or decade."""
     if precision in ("day", "time"):
         return None
@@ -641,7 +641,7 @@ def date_label(start: datetime.date | str, precision: str, end: datetime.date | 
     elif last is None or (start, last) == _period(start, precision):
         text = _one(start, precision)
     else:
-        part = _part(start, last, precision)
+        part = _part_of(start, last, precision)
         if part:
             text = ("mid-" if part == "mid" else part + " ") + _one(start, precision)
             if precision == "week":
@@ -870,10 +870,10 @@ def _match_month_day(text: str, pub: datetime.date, direction: str) -> _Hit | No
                             " or give the year")
         found = min(fits, key=lambda d: abs((d - pub).days))
         return found, found, "day", "the year whose date falls on that weekday"
-    found = future if direction == "future" else past
-    if found is None:
+    nearest = future if direction == "future" else past
+    if nearest is None:
         raise DateError(f"'{text}' has no such date near {pub.isoformat()}")
-    return found, found, "day", "next such date" if direction == "future" else "most recent such date"
+    return nearest, nearest, "day", "next such date" if direction == "future" else "most recent such date"
 
 
 def _nearest_day(pub: datetime.date, month: int, day: int, step: int) -> datetime.date | None:
@@ -1278,7 +1278,7 @@ def resolve_phrase(phrase: str, published: str | datetime.date, *, direction: st
         result = f"{DAY_NAMES[start.weekday()]} {found.label}"
     else:
         result = found.label
-        if (start, end) != _period(start, precision) and not _part(start, end, precision) \
+        if (start, end) != _period(start, precision) and not _part_of(start, end, precision) \
                 and end <= _period(start, precision)[1]:
             result += f" ({start.isoformat()}..{end.isoformat()})"
     how = choice.how
