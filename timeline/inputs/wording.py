@@ -166,9 +166,9 @@ def attribution(entity_id: str, entities: Mapping[str, Entity], citations: list[
 
 def _other_speaker(sentence: str, c: Citation, start: int, words: list[str]) -> str | None:
     """The name next to a speech verb in the sentence ('..., Noem said'), when it is not the speaker's."""
-    before = sentence[:max(0, c["start"] - start)]
-    after = sentence[max(0, c["end"] - start):]
-    speaker = mentions.speaker_near(before, after)
+    lo, hi = c["start"] - start, c["end"] - start
+    said = [q.speaker for q in mentions.quotations(sentence) if q.start < hi and lo < q.end and q.speaker]
+    speaker = said[0] if said else mentions.speaker_near(sentence[:max(0, lo)], sentence[max(0, hi):])
     if not speaker or _named(words, speaker) or speaker.lower() in ("he", "she", "they", "it"):
         return None
     if not re.search(r"[A-Z]", speaker):

@@ -637,7 +637,7 @@ def date_label(start: datetime.date | str, precision: str, end: datetime.date | 
                 text = f"midnight at the end of {text}"
             else:
                 text += f", {clock}"
-            text += f" UTC{offset}" if offset and offset != "Z" else " UTC" if offset else " (local time)"
+            text += f" UTC{offset}" if offset not in ("", "Z", "+00:00") else " UTC" if offset else " (local time)"
     elif last is None or (start, last) == _period(start, precision):
         text = _one(start, precision)
     else:

@@ -141,6 +141,8 @@ def _adjective(sentence: str, start: int) -> bool:
     """True when the -ed word at `start` is an adjective or a participle whose tense is not its own: after a
     determiner or a form of 'be' ('the proposed rule', 'was detained'), 'still' or 'not', or inside a name
     or a number ('Series H preferred shares', '3-for-2 split')."""
+    if start and sentence[start - 1] in "-\u2010\u2011":
+        return True  # 'three-tiered', 'state-owned'
     words = sentence[max(0, start - 40):start].split()
     if not words:
         return False
