@@ -142,6 +142,11 @@ _SHORT_DECADE = re.compile(r"'?([0-9])0'?s")
 _DECADE_APOSTROPHE = re.compile(r"^([0-9]{3}0)'s$")
 _PART = re.compile(r"(early|mid|late)(?:-|\s+)(?:in\s+)?(.+)")
 _PREPOSITION = re.compile(r"^(?:on|in|since|by|during|from|over|at|the)\s+")
+_PART_OF = re.compile(r"(?:the\s+)?(end|beginning|start|middle|close)\s+of\s+(?:the\s+)?(.+)")
+_PART_WORDS = {"end": "late", "close": "late", "beginning": "early", "start": "early", "middle": "mid"}
+_DECADE_WORDS = {f"{word}ies": f"'{digit}0s" for word, digit in (("twent", 2), ("thirt", 3), ("fort", 4), ("fift", 5),
+                                                                     ("sixt", 6), ("sevent", 7), ("eight", 8),
+                                                                     ("ninet", 9))}
 _LEADING_PREPOSITION = re.compile(_PREPOSITION.pattern, re.IGNORECASE)
 _PHRASE_APOSTROPHES = re.compile(r"[\u2018\u2019\u02bc\u2032`]")
 _SPACES = re.compile(r"\s+")
@@ -643,7 +648,7 @@ def date_label(start: datetime.date | str, precision: str, end: datetime.date | 
     else:
         part = _part_of(start, last, precision)
         if part:
-            text = ("mid-" if part == "mid" else part + " ") + _one(start, precision)
+            text = ("mid-" if part == "mid" else part + " ") + _one(_period(start, precision)[0], precision)
             if precision == "week":
                 text = text.replace("mid-week of", "midweek, week of").replace("y week of", "y in the week of") \
                     .replace("e week of", "e in the week of")
@@ -676,6 +681,8 @@ def _edtf_one(start: datetime.date, end: datetime.date, precision: str) -> str:
         if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31):
             return f"{start.year:04d}/{end.year:04d}"
         if start.day == 1 and end == _month_end(end.year, end.month):
+            if (start.year, start.month) == (end.year, end.month):
+                return start.isoformat()[:7]
             return f"{start.isoformat()[:7]}/{end.isoformat()[:7]}"
         return f"{start.isoformat()}/{end.isoformat()}"
     if precision in ("day", "time"):
@@ -1074,6 +1081,14 @@ def _resolve(text: str, pub: datetime.date, direction: str) -> _Hit | None:
         if m:
             hit = _resolve(m[2], pub, direction)
             return hit and _narrow(hit, m[1])
+        m = _PART_OF.fullmatch(text)  # 'the end of March', 'the beginning of 2024', 'the middle of the month'
+        if m:
+            inner = "this " + m[2] if m[2] in ("week", "month", "year", "quarter") else m[2]  # the end of the year
+            hit = _resolve(inner, pub, direction)
+            return hit and _narrow(hit, _PART_WORDS[m[1]])
+        if text in _DECADE_WORDS:
+            found = _resolve(_DECADE_WORDS[text], pub, direction)
+            return found
         shorter = _PREPOSITION.sub("", text)
         if shorter == text:
             return None
