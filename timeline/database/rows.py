@@ -60,7 +60,11 @@ def source_tables(sources: Mapping[str, Source]) -> Tables:
 
 def fact_tables(facts: Sequence[Fact]) -> Tables:
     """(table, iterator of row dicts) for facts, citations and fact_entities; `facts` sorted by id. A
-    fact's row is the fact itself: it holds every column (and more, which the insert leaves out)."""
+    fact's row is the fact itself: it holds every column (and more, which the insert leaves out); a fact
+    dated without `when:` is given when_source None, so that every row has every column."""
+    for f in facts:
+        if "when_source" not in f:
+            f["when_source"] = None
     yield "facts", iter(facts)
     yield "citations", ({"fact_id": f["id"], "position": i, **c} for f in facts
                         for i, c in enumerate(f["citations"], start=1))

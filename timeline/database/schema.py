@@ -57,7 +57,8 @@ TABLES = [
     topic TEXT,
     notes TEXT,
     file TEXT NOT NULL,
-    line INTEGER NOT NULL
+    line INTEGER NOT NULL,
+    when_source TEXT REFERENCES sources(id)
 )""",
     """CREATE TABLE citations (
     fact_id TEXT NOT NULL REFERENCES facts(id),
@@ -96,6 +97,7 @@ INDEXES = [
     "CREATE INDEX facts_kind ON facts(kind, date_start, date_end)",
     "CREATE INDEX facts_topic ON facts(topic)",
     "CREATE INDEX facts_attributed_to ON facts(attributed_to)",
+    "CREATE INDEX facts_when_source ON facts(when_source)",
     "CREATE INDEX citations_source ON citations(source_id)",
     "CREATE INDEX citations_sentence ON citations(sentence_id)",
     "CREATE INDEX fact_entities_entity ON fact_entities(entity_id, fact_id)",  # covers facts-per-entity counts
