@@ -8,7 +8,7 @@ may hold the result of corroboration's, which depends on the sources alone.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from timeline.across import conflicts, corroboration, variants
 from timeline.database.schema import TABLE_ORDER
@@ -64,7 +64,7 @@ def fact_tables(facts: Sequence[Fact]) -> Tables:
     dated without `when:` is given when_source None, so that every row has every column."""
     for f in facts:
         if "when_source" not in f:
-            f["when_source"] = None
+            cast(dict[str, Any], f)["when_source"] = None
     yield "facts", iter(facts)
     yield "citations", ({"fact_id": f["id"], "position": i, **c} for f in facts
                         for i, c in enumerate(f["citations"], start=1))
