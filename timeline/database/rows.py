@@ -8,7 +8,7 @@ may hold the result of corroboration's, which depends on the sources alone.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from timeline.across import conflicts, corroboration, variants
 from timeline.database.schema import TABLE_ORDER
@@ -60,7 +60,11 @@ def source_tables(sources: Mapping[str, Source]) -> Tables:
 
 def fact_tables(facts: Sequence[Fact]) -> Tables:
     """(table, iterator of row dicts) for facts, citations and fact_entities; `facts` sorted by id. A
-    fact's row is the fact itself: it holds every column (and more, which the insert leaves out)."""
+    fact's row is the fact itself: it holds every column (and more, which the insert leaves out); a fact
+    dated without `when:` is given when_source None, so that every row has every column."""
+    for f in facts:
+        if "when_source" not in f:
+            cast(dict[str, Any], f)["when_source"] = None
     yield "facts", iter(facts)
     yield "citations", ({"fact_id": f["id"], "position": i, **c} for f in facts
                         for i, c in enumerate(f["citations"], start=1))
