@@ -155,7 +155,10 @@ def test_conflicts_compare_normalised_units_and_keep_resolutions(tree):
     tree.build()
     # 1 million USD a month is 12 million USD a year: "about" that agrees with 12 million exactly.
     assert query(tree.db, "select field, value, fact_id, n_values, resolved, stands from conflicts") == []
-    tree.write("facts/facts.yaml", TWO.replace("value: 1000000", "value: 1500000"))
+    # (a figure's value is a number its quote says: the herald's article says 1.5 million now)
+    tree.article("herald", "The bridge cost about 1.5 million dollars a month, the herald says.\n")
+    tree.write("facts/facts.yaml", TWO.replace("value: 1000000", "value: 1500000")
+               .replace("about 1 million dollars a month", "about 1.5 million dollars a month"))
     tree.build()
     # about 18 million a year does not: each figure as written, its qualifier in words
     assert query(tree.db, "select field, value, fact_id, n_values, resolved, stands from conflicts") == [
