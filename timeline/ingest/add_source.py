@@ -135,7 +135,7 @@ def add_source(target: str, sources_dir: str = "sources", source_id: str | None 
         entry.update(original=files.story_path(original_file, sources_dir), original_sha256=original_sha)
     entry.update({k: fields.get(k) for k in extract.FIELDS})
     entry["retrieved"] = captured if original_file else None
-    entry["based_on"] = None
+    entry["based_on"] = fields.get("based_on")
     missing = [k for k in extract.FIELDS if not fields.get(k)]
     remarks = list(page.remarks)
     remarks += [f"left out of the text as page furniture: \"{clip(line)}\"" for line in page.removed]
@@ -328,7 +328,7 @@ def _notes(kind: str, name: str, evidence: Mapping[str, str], missing: list[str]
     lines = [f"Added by timeline add-source from {KINDS[kind]} ({name})."]
     if chosen:
         lines.append(f"Article: {chosen}.")
-    for key in extract.FIELDS:
+    for key in extract.FIELDS + ("based_on",):
         if key in evidence:
             lines.append(f"{key}: {evidence[key]}.")
     if archived_url:

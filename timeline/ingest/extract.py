@@ -12,23 +12,36 @@ stays) and the notes say so.
 from __future__ import annotations
 
 import datetime
+import html as html_module
 import logging
 import re
 from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urljoin
 
-from timeline.errors import DateError
-from timeline.ingest import evidence
+from timeline.errors import DateError, SourceRefused
+from timeline.ingest import credits, evidence
 from timeline.text import dates
 
 FIELDS = ("outlet", "title", "author", "published", "url")
+DATA_URI = re.compile(r"data:[\w/+.-]{0,80}(?:;[\w=.-]+)*,[A-Za-z0-9+/=%\s]{512,}")
+ABSOLUTE = re.compile(r"(?i)^https?://[^\s/?#]+")
 MIN_WORDS = 15  # fewer words than this is no article (a consent wall, a paywall notice, a menu)
-PRUNE = ["//*[" + " or ".join(f"contains(@class, '{t}') or contains(@id, '{t}')" for t in (
-    "copyright", "newsletter", "signup", "sign-up", "subscribe", "promo", "related", "recirc", "most-read",
-    "most-popular", "cookie", "consent", "paywall", "share-tools", "social-share", "advert", "sponsored")) + "]"]
+# Class and id names of page furniture trafilatura lets through, pruned before extraction. A name matches
+# as whole words of a class or id ("newsletter-signup" holds newsletter, "cookies-not-set" holds no
+# "cookie"), and an element that holds the article (its <h1>, its articleBody, most of the page's
+# paragraphs) or is <html>, <body> or <main> is never pruned, whatever its classes say.
+PRUNE = ("copyright", "newsletter", "newsletters", "signup", "sign-up", "subscribe", "promo", "promos", "related",
+         "recirc", "most-read", "most-popular", "most-viewed", "cookie", "cookies", "cookie-banner", "consent",
+         "paywall", "share-tools", "social-share", "share-buttons", "sharing", "advert", "adverts", "advertisement",
+         "sponsored", "outbrain", "taboola")
 # Lines at the start or end of the text that are the page's furniture, not the article.
 FURNITURE = re.compile(r"^(?:(?:©|\(c\)|copyright\b).{0,200}|.{0,160}\ball rights reserved\b.{0,200}"
                        r"|(?:sign up|subscribe)\b.{0,120}\bnewsletter\b.{0,80}|share (?:this|on)\b.{0,60}"
-                       r"|(?:follow us|advertisement|read more|related(?: stories| articles)?)\b.{0,60})$",
+                       r"|(?:follow us|advertisement|read more|related(?: stories| articles)?)\b.{0,60}"
+                       r"|.{0,100}\b(?:we|this (?:web)?site|our site|[\w.-]+\.[a-z]{2,4}) (?:uses?|and our \d+ partners"
+                       r" (?:use|store))\b.{0,40}\bcookies\b.{0,250}"
+                       r"|(?:accept|reject|allow|manage)(?: all)?(?: cookies| preferences| choices)?|i (?:accept|agree))$",
                        re.IGNORECASE)
 for _name in ("trafilatura", "htmldate", "courlan", "justext", "charset_normalizer"):
     logging.getLogger(_name).addHandler(logging.NullHandler())  # the library never prints
@@ -43,6 +56,7 @@ class Page:
     evidence: dict[str, str]  # {field: how the value was found}, for the fields found
     remarks: list[str] = field(default_factory=list)  # what else the curator should know (contradictions, credits)
     removed: list[str] = field(default_factory=list)  # furniture lines taken off the text's start or end
+    header: list[str] = field(default_factory=list)  # the headline, standfirst, bullets, byline put above the text
     saved: str | None = None  # the capture time a saved-page tool wrote into the page (SingleFile), as ISO text
 
 
@@ -66,35 +80,185 @@ def decode(data: bytes, declared: str | None = None) -> str:
 
 
 def extract(html: str, url: str | None = None) -> Page:
-    """Page for the HTML text `html`; `url` is where it came from (a WARC record's or a fetch's), if known."""
+    """Page for the HTML text `html`; `url` is where it came from (a WARC record's or a fetch's), if known.
+
+    Raises SourceRefused when the page cannot be read whole (nothing is ever cut silently)."""
     # trafilatura and htmldate take a quarter of a second to load: only a page being added needs them
-    import lxml.html
+    import copy
+
     import trafilatura
 
     html = re.sub(r"^\ufeff?\s*<\?xml[^>]*\?>", "", html)  # lxml refuses an encoding declaration in text
-    try:
-        tree = lxml.html.fromstring(html)
-    except (ValueError, lxml.etree.ParserError):
+    # Embedded images and fonts (a SingleFile page holds them as data: addresses, megabytes each) carry no
+    # text: they are left out of what is parsed, never out of what is stored.
+    html = DATA_URI.sub("data:,", html)
+    tree = parse(html)
+    if tree is None:
         return Page("", dict.fromkeys(FIELDS), {}, ["the file could not be read as HTML"])
-    base = url or evidence.first(tree, "//link[@rel='canonical']/@href")
-    text = trafilatura.extract(html, url=base, output_format="txt", include_comments=False, include_tables=True,
-                               include_images=False, include_links=False, deduplicate=False, prune_xpath=PRUNE)
+    found, saved = evidence.collect(tree, html, url)
+    base = _address(url, found)
+    _prune(tree)
+    text = trafilatura.extract(copy.deepcopy(tree), url=base, output_format="txt", include_comments=False,
+                               include_tables=True, include_images=False, include_links=False, deduplicate=False)
     lines, removed = _paragraphs(text or "")
-    words = sum(len(line.split()) for line in lines)
-    found, saved = evidence.collect(tree, html, base)
+    header = _header(tree, lines, found) if lines else []
+    lines = header + lines
+    words = sum(len(line.split()) for line in lines) - sum(len(line.split()) for line in header)
     library = _library(html, base)
     page = Page("".join(line + "\n" for line in lines) if words >= MIN_WORDS else "", {}, {}, removed=removed,
-                saved=saved)
-    _choose_published(found["published"], library.get("date"), page)
+                saved=saved, header=header if words >= MIN_WORDS else [])
+    page.remarks += found.get("remarks", [])
+    _choose_published(found["published"], library.get("date"), page, found.get("offsets", []))
     for name in ("title", "outlet", "author", "url"):
         _choose(name, found[name], library.get(name), page, base)
-    _credit(found.get("copyright"), page)
+    for name, value in page.fields.items():
+        page.fields[name] = evidence.unescape(value)
+    credits.propose(page, found.get("credits", []) + _credit(found.get("copyright"), page))
     if not page.fields["published"] and found.get("updated"):
         got = published_iso(found["updated"][0])
         page.remarks.append(f'the page gives only an update time, "{evidence.clip(found["updated"][1])}"'
                             + (f" ({got[0]})" if got else "") + ": published is left empty; the first"
                             " version may be older")
     return page
+
+
+def parse(html: str) -> Any:
+    """The page's lxml tree, or None when it is no HTML at all. Read with no limit on the size of one
+    text or attribute (lxml's default stops at 10 MB and drops the rest of the page without a word);
+    should the parser still give up part of the way, the page is refused rather than cut."""
+    import lxml.etree
+    import lxml.html
+
+    parser = lxml.html.HTMLParser(huge_tree=True, collect_ids=False, default_doctype=False)
+    try:
+        tree = lxml.html.fromstring(html, parser=parser)
+    except (ValueError, lxml.etree.ParserError):
+        return None
+    cut = [e for e in parser.error_log if re.search(r"huge|too long|memory|Excessive", e.message, re.IGNORECASE)]
+    if cut:
+        raise SourceRefused(f"the page could not be read whole (the HTML parser stopped at line {cut[0].line}:"
+                            f" {cut[0].message.strip()}): save it again, or save the article's text as a .txt file")
+    return tree
+
+
+def _address(url: str | None, found: dict[str, Any]) -> str | None:
+    """The page's own address: the one it came from, else the first absolute address the page gives. A
+    relative address in the page (a canonical link '/news/x') is resolved against it, or dropped with
+    a remark when there is none to resolve it against."""
+    absolute = [u for u, _ in found["url"] if ABSOLUTE.match(u)]
+    base = url or (absolute[0] if absolute else None)
+    kept = []
+    for value, said in found["url"]:
+        if ABSOLUTE.match(value):
+            kept.append((value, said))
+        elif base and ABSOLUTE.match(urljoin(base, value)):
+            kept.append((urljoin(base, value), f"{said}, \"{evidence.clip(value)}\" resolved against {base}"))
+        else:
+            found.setdefault("remarks", []).append(
+                f"url: {said} gives the relative address \"{evidence.clip(value)}\" and the page says nothing to"
+                " resolve it against: give the article's address with --url")
+    found["url"] = kept
+    return base or (kept[0][0] if kept else None)
+
+
+def _prune(tree: Any) -> None:
+    """Take the furniture PRUNE names out of the tree, never what holds the article (see PRUNE)."""
+    total = sum(len(p.text_content()) for p in tree.iter("p"))
+    doomed = []
+    for node in tree.iter():
+        if not isinstance(node.tag, str) or node.tag in ("html", "body", "main", "head"):
+            continue
+        names = f"{node.get('class') or ''} {node.get('id') or ''}"
+        if not names.strip() or not _names_match(names):
+            continue
+        if node.xpath(".//h1|.//*[@itemprop='articleBody']|.//main"):
+            continue
+        held = sum(len(p.text_content()) for p in node.iter("p"))
+        if total and held > total / 2:
+            continue
+        doomed.append(node)
+    for node in doomed:
+        if node.getparent() is not None:
+            node.drop_tree()  # the text after it stays
+
+
+def _names_match(names: str) -> bool:
+    for name in names.split():
+        parts = [p.lower() for p in re.split(r"[-_]+|(?<=[a-z])(?=[A-Z])", name) if p]
+        joined = "-" + "-".join(parts) + "-"
+        if any(f"-{word}-" in joined for word in PRUNE):
+            return True
+    return False
+
+
+# Block elements whose text is a line of the page a reader sees between the headline and the article's text.
+BLOCKS = ("p", "li", "h2", "h3", "h4", "h5", "h6", "div", "span", "address", "dd", "section", "header", "strong")
+INNER_BLOCKS = ".//p|.//div|.//li|.//ul|.//ol|.//h2|.//h3|.//h4|.//section|.//article|.//figure|.//table|.//header"
+MAX_HEADER_BLOCKS = 15
+ASIDE = "ancestor-or-self::*[self::figure or self::figcaption or self::nav or self::footer or self::aside or self::form]"
+
+
+def _header(tree: Any, lines: list[str], found: dict[str, Any]) -> list[str]:
+    """The lines a reader sees above the article's text that extraction left out: the visible headline
+    (its <h1>), a standfirst or highlight bullets, the byline; each only once, and only when the walk
+    from the <h1> reaches the text's first line (else only the headline and byline, never a menu)."""
+    h1 = next((h for h in tree.xpath(f"//h1[not({evidence.OUTSIDE})]") if " ".join(h.text_content().split())), None)
+    if h1 is None:
+        return []
+    headline = " ".join(h1.text_content().split())
+    titles = [_norm(v) for v, _ in found["title"]]
+    if len(headline.split()) < 3 and not any(_norm(headline) == t for t in titles):
+        return []  # a site's name or a section's, not the article's headline
+    have = {_norm(line) for line in lines}
+    first = _norm(lines[0])
+    out = [headline]
+    bylines = [e.split('"')[1] for v, e in found["author"] if e.startswith("the byline") and '"' in e]
+    reached = False
+    taken: set[Any] = set()
+    blocks = 0
+    for node in h1.xpath("following::*"):
+        if not isinstance(node.tag, str) or node.tag not in BLOCKS or node.xpath(INNER_BLOCKS.replace("|.//ul|.//ol", "")):
+            continue
+        if any(a in taken for a in node.iterancestors()) or node.xpath(ASIDE):
+            continue
+        line = " ".join(node.text_content().split())
+        if not line:
+            continue
+        folded = _norm(line)
+        if folded == first or len(folded) > 40 and first.startswith(folded) or len(first) > 40 and folded.startswith(first):
+            reached = True
+            break
+        if folded in have:
+            continue
+        blocks += 1
+        if blocks > MAX_HEADER_BLOCKS:
+            break
+        taken.add(node)
+        if _header_line(line):
+            out.append(line)
+    if not reached:
+        out = [headline] + [b for b in bylines if b != headline]
+    out = list(dict.fromkeys(line for line in out if _norm(line) not in have))
+    return out
+
+
+def _header_line(line: str) -> bool:
+    """A line worth keeping above the text: not a lone date or time, a label, a share button, furniture."""
+    words = line.split()
+    if FURNITURE.match(line) or len(line) > 1500:
+        return False
+    if len(words) <= 3 and not re.match(r"(?i)by\s", line):
+        return False  # "Share", "5 min read", "Listen to this article", "Politics"
+    if re.search(r"(?i)\b(?:min(?:ute)?s? read|listen to (?:this )?article|share (?:this|on)|comments?\b \(?\d)", line):
+        return False
+    if evidence.UPDATE_LABEL.match(line):
+        return False
+    try:
+        if dates.written_date(line):
+            return False  # a date line alone (it is the published date's evidence)
+    except DateError:
+        pass
+    return True
 
 
 # ---------------------------------------------------------------- the text
@@ -111,18 +275,20 @@ def _paragraphs(text: str) -> tuple[list[str], list[str]]:
     return lines, removed
 
 
-def _credit(name: str | None, page: Page) -> None:
-    """The copyright holder: a wire service is reported (based_on), anyone else is the outlet of last resort."""
+def _credit(name: str | None, page: Page) -> list[tuple[str, str]]:
+    """The copyright holder: a news agency is a credit ([(agency, evidence)]), anyone else is the outlet of
+    last resort."""
     if not name:
-        return
-    wire = evidence.WIRES.get(name.lower())
+        return []
+    wire = credits.agency(name)
     if wire:
-        page.remarks.append(f"the page's copyright line names {name}: if the article is their copy, set"
-                            f" based_on: {wire}")
-    elif not page.fields.get("outlet"):
+        return [(wire, f"the page's copyright line ({name})")]
+    if not page.fields.get("outlet"):
         page.fields["outlet"] = name
         page.evidence["outlet"] = (f"the page's copyright line \"{name}\" (the owner of the page: check that it is"
                                    " the outlet, not its parent company)")
+    return []
+
 
 def _library(html: str, base: str | None) -> dict[str, str | None]:
     """What trafilatura's metadata and htmldate find: {field: value}, to check the evidence against."""
@@ -240,7 +406,8 @@ def _instant(iso: str) -> datetime.datetime | None:
     return datetime.datetime.fromisoformat(iso) if "T" in iso else None
 
 
-def _choose_published(candidates: list[tuple[str, str]], library_date: str | None, page: Page) -> None:
+def _choose_published(candidates: list[tuple[str, str]], library_date: str | None, page: Page,
+                      offsets: list[tuple[str, int]] | None = None) -> None:
     read = []
     for raw, said in candidates:
         got = published_iso(raw)
@@ -259,6 +426,12 @@ def _choose_published(candidates: list[tuple[str, str]], library_date: str | Non
                 and _instant(other) == _instant(iso):
             iso, said = other, f"{other_evidence} (the same moment as {said}, in the article's own offset)"
             break
+    if "T" in iso and iso[19:] == "+00:00" and offsets and said == read[0][2]:
+        local = _in_offset(iso, offsets[0][0])
+        if local:  # a UTC time on a page whose other times are local: its local date is the article's
+            n = offsets[0][1]
+            iso, said = local, (f"{said}, in the page's own UTC offset {offsets[0][0]} (that of {n} other"
+                                f" time{'s' if n != 1 else ''} in its markup)")
     if "T" not in iso:  # a date alone: take the time from evidence that agrees on the day, if any
         for other, _, other_evidence in read[1:]:
             if "T" in other and other[:10] == iso:
@@ -274,6 +447,16 @@ def _choose_published(candidates: list[tuple[str, str]], library_date: str | Non
         page.remarks.append(f"published: {e} says {o}")
     if library_date and library_date != iso[:10] and not any(o[:10] == library_date for o, _, _ in read):
         page.remarks.append(f"published: htmldate finds {library_date}")
+
+
+def _in_offset(iso: str, offset: str) -> str | None:
+    """The moment `iso` written in the UTC offset `offset` ('-04:00'), or None."""
+    m = re.fullmatch(r"([+-])([0-9]{2}):([0-9]{2})", offset)
+    moment = _instant(iso)
+    if not m or moment is None or int(m[2]) > 14:
+        return None
+    delta = datetime.timedelta(hours=int(m[2]), minutes=int(m[3])) * (1 if m[1] == "+" else -1)
+    return moment.astimezone(datetime.timezone(delta)).isoformat()
 
 
 def _agrees(a: str, b: str) -> bool:
