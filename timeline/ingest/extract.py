@@ -129,7 +129,8 @@ def parse(html: str) -> Any:
     import lxml.etree
     import lxml.html
 
-    parser = lxml.html.HTMLParser(huge_tree=True, collect_ids=False, default_doctype=False)
+    parser = lxml.html.HTMLParser(huge_tree=True, collect_ids=False, default_doctype=False, remove_comments=True,
+                                   remove_pis=True)  # as trafilatura reads a page: a comment inside a paragraph cut it
     try:
         tree = lxml.html.fromstring(html, parser=parser)
     except (ValueError, lxml.etree.ParserError):
@@ -163,6 +164,8 @@ def _address(url: str | None, found: dict[str, Any]) -> str | None:
 
 def _prune(tree: Any) -> None:
     """Take the furniture PRUNE names out of the tree, never what holds the article (see PRUNE)."""
+    for node in list(tree.iter("script", "style", "noscript", "template")):
+        node.drop_tree()  # code, not text (the JSON-LD was read before)
     total = sum(len(p.text_content()) for p in tree.iter("p"))
     doomed = []
     for node in tree.iter():
@@ -183,12 +186,7 @@ def _prune(tree: Any) -> None:
 
 
 def _names_match(names: str) -> bool:
-    for name in names.split():
-        parts = [p.lower() for p in re.split(r"[-_]+|(?<=[a-z])(?=[A-Z])", name) if p]
-        joined = "-" + "-".join(parts) + "-"
-        if any(f"-{word}-" in joined for word in PRUNE):
-            return True
-    return False
+    return any(f"-{word}-" in _joined(name) for name in names.split() for word in PRUNE)
 
 
 # Block elements whose text is a line of the page a reader sees between the headline and the article's text.
@@ -196,6 +194,10 @@ BLOCKS = ("p", "li", "h2", "h3", "h4", "h5", "h6", "div", "span", "address", "dd
 INNER_BLOCKS = ".//p|.//div|.//li|.//ul|.//ol|.//h2|.//h3|.//h4|.//section|.//article|.//figure|.//table|.//header"
 MAX_HEADER_BLOCKS = 15
 ASIDE = "ancestor-or-self::*[self::figure or self::figcaption or self::nav or self::footer or self::aside or self::form]"
+MEDIA = ("caption", "credit", "credits", "photo", "image", "img", "media", "gallery", "video", "figure", "slideshow",
+         "carousel", "lightbox", "player", "audio", "podcast")
+CAPTION = re.compile(r"(?i)^(?:photo|image|picture|video|graphic|illustration|file|watch|listen)\b|\b(?:AP Photo|Getty"
+                     r" Images|Photo:|photo by|file photo|image \d+ of|/ ?(?:Reuters|AFP|AP)\b|\(Photo)")
 
 
 def _header(tree: Any, lines: list[str], found: dict[str, Any]) -> list[str]:
@@ -219,7 +221,7 @@ def _header(tree: Any, lines: list[str], found: dict[str, Any]) -> list[str]:
     for node in h1.xpath("following::*"):
         if not isinstance(node.tag, str) or node.tag not in BLOCKS or node.xpath(INNER_BLOCKS.replace("|.//ul|.//ol", "")):
             continue
-        if any(a in taken for a in node.iterancestors()) or node.xpath(ASIDE):
+        if any(a in taken for a in node.iterancestors()) or node.xpath(ASIDE) or _media(node):
             continue
         line = " ".join(node.text_content().split())
         if not line:
@@ -234,7 +236,8 @@ def _header(tree: Any, lines: list[str], found: dict[str, Any]) -> list[str]:
         if blocks > MAX_HEADER_BLOCKS:
             break
         taken.add(node)
-        if _header_line(line):
+        links = " ".join(" ".join(a.text_content().split()) for a in node.iter("a"))
+        if _header_line(line) and (links != line or re.match(r"(?i)by\s", line)):  # a link alone: another story
             out.append(line)
     if not reached:
         out = [headline] + [b for b in bylines if b != headline]
@@ -242,17 +245,34 @@ def _header(tree: Any, lines: list[str], found: dict[str, Any]) -> list[str]:
     return out
 
 
+def _media(node: Any) -> bool:
+    """True when the element or one of its ancestors is named for a picture, video or its caption."""
+    for element in (node, *node.iterancestors()):
+        names = f"{element.get('class') or ''} {element.get('id') or ''}"
+        if names.strip() and any(f"-{word}-" in _joined(name) for name in names.split() for word in MEDIA):
+            return True
+    return False
+
+
+def _joined(name: str) -> str:
+    return "-" + "-".join(p.lower() for p in re.split(r"[-_]+|(?<=[a-z])(?=[A-Z])", name) if p) + "-"
+
+
 def _header_line(line: str) -> bool:
     """A line worth keeping above the text: not a lone date or time, a label, a share button, furniture."""
     words = line.split()
-    if FURNITURE.match(line) or len(line) > 1500:
+    if FURNITURE.match(line) or CAPTION.search(line) or len(line) > 1500:
         return False
     if len(words) <= 3 and not re.match(r"(?i)by\s", line):
         return False  # "Share", "5 min read", "Listen to this article", "Politics"
-    if re.search(r"(?i)\b(?:min(?:ute)?s? read|listen to (?:this )?article|share (?:this|on)|comments?\b \(?\d)", line):
+    if re.search(r"(?i)\b(?:min(?:ute)?s? read|listen to (?:this )?article|share (?:this|on)|comments?\b \(?\d)"
+                 r"|^(?:filed under|tags|topics|categories|more on|see also|read also)\b", line):
         return False
-    if evidence.UPDATE_LABEL.match(line):
-        return False
+    if len(words) <= 10 and re.search(r"\b(?:19|20)[0-9]{2}\b", line) and not re.search(r"[.!?]\W*$", line) \
+            and (evidence.DATE_LABEL.match(line) or re.search(r"[0-9]{1,2}[:.][0-9]{2}", line)):
+        return False  # "Published November 20th, 2019 - 07:29 GMT", "Nov 20 2019, 10:18am IST"
+    if evidence.UPDATE_LABEL.search(line) and len(words) <= 16:
+        return False  # "Updated 8:02 a.m.", "New Delhi, News Bureau | Updated :"
     try:
         if dates.written_date(line):
             return False  # a date line alone (it is the published date's evidence)
