@@ -388,7 +388,7 @@ def test_refusals(tree, monkeypatch):
     # binary files
     png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200)
     assert "photo.png is a binary file" in refused(tree, tree.write("photo.png", png))
-    assert "report.pdf is a PDF" in refused(tree, tree.write("report.pdf", b"%PDF-1.7\n..."))
+    assert "report.pdf cannot be read as a PDF" in refused(tree, tree.write("report.pdf", b"%PDF-1.7\n..."))
     assert "is a ZIP file (a WACZ" in refused(tree, tree.write("capture.wacz", b"PK\x03\x04" + bytes(50)))
     # unreadable: missing, a folder, not UTF-8 text, empty, oversized
     assert "there is no file" in refused(tree, tree.path / "nowhere.html")

@@ -17,13 +17,14 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from timeline.across import corroboration
 from timeline.core import files
 from timeline.core.validate import SLUG, display_path
 from timeline.core.yamlfile import NULLS
 from timeline.errors import ArchiveError, DateError, SourceRefused
-from timeline.ingest import archive, extract
+from timeline.ingest import archive, extract, pdf
 from timeline.ingest.evidence import clip
 from timeline.inputs.sources import MAX_ARTICLE_BYTES, load_sources
 from timeline.records import Source, Sources
@@ -31,7 +32,11 @@ from timeline.text import dates, sentences
 from timeline.text.words import STOPWORDS
 
 MAX_CHOICES = 50  # HTML responses of a WARC compared to find the article
-KINDS = {"html": "a saved page", "warc": "a WARC file", "text": "a text file", "url": "a fetched URL"}
+KINDS = {"html": "a saved page", "warc": "a WARC file", "text": "a text file", "url": "a fetched URL", "pdf": "a PDF"}
+# What a curator may give instead of what was found (add_source's `overrides`): the page's metadata,
+# the wire credit, and a court document's own fields. A new field is added here and to extract.FIELDS
+# (or pdf.COURT_FIELDS) and inputs/sources.SOURCE_KEYS.
+OVERRIDES = extract.FIELDS + ("based_on",) + pdf.COURT_FIELDS
 
 
 @dataclass
@@ -40,7 +45,7 @@ class Added:
 
     id: str
     kind: str  # html, warc, text, url
-    entry: dict[str, str | None]  # the sources.yaml entry as written
+    entry: dict[str, Any]  # the sources.yaml entry as written
     evidence: dict[str, str]  # {field: evidence} for the fields found (or given)
     missing: list[str]  # the metadata fields nothing gave
     remarks: list[str] = field(default_factory=list)
@@ -67,11 +72,12 @@ def add_source(target: str, sources_dir: str = "sources", source_id: str | None 
         raise SourceRefused(f"there is no sources folder {display_path(sources_dir, relative_to)}/: run this in the"
                       " story's folder, or give --sources")
     existing, before = _existing(yaml_path, sources_dir, where_yaml, relative_to)
-    if "published" in overrides:
-        try:
-            dates.parse_published(overrides["published"])
-        except DateError as e:
-            raise SourceRefused(f"--published: {e}") from None
+    for key in ("published", "date_filed"):
+        if key in overrides:
+            try:
+                dates.parse_published(overrides[key])
+            except DateError as e:
+                raise SourceRefused(f"--{key.replace('_', '-')}: {e}") from None
     if source_id is not None:
         _check_id(source_id, existing, sources_dir)
 
@@ -93,7 +99,17 @@ def add_source(target: str, sources_dir: str = "sources", source_id: str | None 
         _refuse_same(existing, "original", original_sha, name)
 
     chosen, page_url = None, final_url
-    if kind in ("warc", "url"):
+    labels: list[str] = []
+    if kind == "pdf":
+        document = pdf.read(data, name)
+        page = extract.Page(document.text, dict(document.fields), dict(document.evidence), list(document.remarks))
+        if document.removed:
+            page.remarks.append("taken off every page as running headers and footers: "
+                                + "; ".join(f'"{r}"' for r in document.removed) + " (digits as #)")
+        labels = document.labels
+        page.remarks.append(f"{len(labels)} page{'s' if len(labels) != 1 else ''}, the text page by page (a form feed"
+                            " between pages)")
+    elif kind in ("warc", "url"):
         page, response, chosen = _from_warc(data, name, record)
         page_url, captured = response.url or final_url, response.date or captured
     elif kind == "html":
@@ -129,13 +145,17 @@ def add_source(target: str, sources_dir: str = "sources", source_id: str | None 
                                fallback=_stem(name, is_url))
     text_file = os.path.join(sources_dir, source_id + ".txt")
     original_file = None if kind == "text" else os.path.join(sources_dir, source_id + _extension(kind, data))
-    entry: dict[str, str | None] = {"id": source_id, "path": files.story_path(text_file, sources_dir),
+    entry: dict[str, Any] = {"id": source_id, "path": files.story_path(text_file, sources_dir),
                                     "sha256": text_sha}
     if original_file:
         entry.update(original=files.story_path(original_file, sources_dir), original_sha256=original_sha)
     entry.update({k: fields.get(k) for k in extract.FIELDS})
     entry["retrieved"] = captured if original_file else None
     entry["based_on"] = fields.get("based_on")
+    if kind == "pdf" or any(fields.get(k) for k in pdf.COURT_FIELDS):
+        entry.update({k: fields.get(k) for k in pdf.COURT_FIELDS})
+    if labels and labels != [str(n) for n in range(1, len(labels) + 1)]:
+        entry["page_labels"] = labels
     missing = [k for k in extract.FIELDS if not fields.get(k)]
     remarks = list(page.remarks)
     remarks += [f"left out of the text as page furniture: \"{clip(line)}\"" for line in page.removed]
@@ -187,8 +207,8 @@ def _read(path: str) -> tuple[bytes, str]:
         raise SourceRefused(f"cannot read {path}: {e.strerror}") from None
     if archive.is_warc(data):
         return data, "warc"
-    if data.startswith(b"%PDF"):
-        raise SourceRefused(f"{where} is a PDF: save the article as a web page (.html) or copy its text into a .txt file")
+    if pdf.is_pdf(data):
+        return data, "pdf"
     if data.startswith(b"PK\x03\x04"):
         raise SourceRefused(f"{where} is a ZIP file (a WACZ from Webrecorder or browsertrix is one): unzip it and add"
                       " the WARC inside (archive/*.warc.gz)")
@@ -239,8 +259,8 @@ def _page(response: archive.Response) -> extract.Page:
 
 
 def _extension(kind: str, data: bytes) -> str:
-    if kind == "html":
-        return ".html"
+    if kind in ("html", "pdf"):
+        return "." + kind
     return ".warc.gz" if data.startswith(b"\x1f\x8b") else ".warc"
 
 
@@ -248,7 +268,7 @@ def _stem(name: str, is_url: bool) -> str:
     if is_url:
         path = re.sub(r"(?i)^https?://[^/]+", "", name).split("?")[0].strip("/")
         return path.rsplit("/", 1)[-1] or re.sub(r"(?i)^https?://(?:www\.)?", "", name).split("/")[0]
-    return re.sub(r"(\.warc)?(\.gz)?$|\.(html?|txt|xhtml)$", "", name, flags=re.IGNORECASE)
+    return re.sub(r"(\.warc)?(\.gz)?$|\.(html?|txt|xhtml|pdf)$", "", name, flags=re.IGNORECASE)
 
 
 # ---------------------------------------------------------------- refusals, ids
@@ -328,7 +348,7 @@ def _notes(kind: str, name: str, evidence: Mapping[str, str], missing: list[str]
     lines = [f"Added by timeline add-source from {KINDS[kind]} ({name})."]
     if chosen:
         lines.append(f"Article: {chosen}.")
-    for key in extract.FIELDS + ("based_on",):
+    for key in OVERRIDES:
         if key in evidence:
             lines.append(f"{key}: {evidence[key]}.")
     if archived_url:
@@ -368,13 +388,15 @@ def _scalar(value: str | None) -> str:
     return '"' + "".join(out) + '"'
 
 
-def entry_text(entry: Mapping[str, str | None], indent: str = "") -> str:
+def entry_text(entry: Mapping[str, Any], indent: str = "") -> str:
     """The entry as the lines of a YAML block list item, in the file's indentation."""
     lines = [f"{indent}- id: {_scalar(entry['id'])}"]
     for key, value in entry.items():
         if key == "id":
             continue
-        if key == "notes" and value:
+        if isinstance(value, list):
+            lines.append(f"{indent}  {key}: [{', '.join(_scalar(v) for v in value)}]")
+        elif key == "notes" and value:
             lines.append(f"{indent}  notes: |-")
             lines += [f"{indent}    {_PRINTABLE.sub(' ', line).rstrip()}" for line in value.splitlines()]
         else:
@@ -382,7 +404,7 @@ def entry_text(entry: Mapping[str, str | None], indent: str = "") -> str:
     return "\n".join(lines) + "\n"
 
 
-def appended(before: bytes | None, entry: Mapping[str, str | None]) -> bytes:
+def appended(before: bytes | None, entry: Mapping[str, Any]) -> bytes:
     """sources.yaml's text with the entry added at the end, in the style of the entries already there."""
     text = (before or b"").decode("utf-8-sig" if (before or b"").startswith(b"\xef\xbb\xbf") else "utf-8")
     empty = re.search(r"(?m)^\[\][ \t]*(?:#.*)?\n?", text)  # `[]`: the empty list a new story starts with
@@ -403,7 +425,7 @@ def appended(before: bytes | None, entry: Mapping[str, str | None]) -> bytes:
         (text + entry_text(entry, indent)).encode("utf-8")
 
 
-def _write(yaml_path: str, before: bytes | None, entry: Mapping[str, str | None],
+def _write(yaml_path: str, before: bytes | None, entry: Mapping[str, Any],
            new_files: list[tuple[str, bytes]]) -> None:
     """The files, then sources.yaml atomically; on any failure what was written is removed."""
     new_yaml = appended(before, entry)

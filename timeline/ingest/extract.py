@@ -11,8 +11,8 @@ stays) and the notes say so.
 """
 from __future__ import annotations
 
+import copy
 import datetime
-import html as html_module
 import logging
 import re
 from dataclasses import dataclass, field
@@ -84,8 +84,6 @@ def extract(html: str, url: str | None = None) -> Page:
 
     Raises SourceRefused when the page cannot be read whole (nothing is ever cut silently)."""
     # trafilatura and htmldate take a quarter of a second to load: only a page being added needs them
-    import copy
-
     import trafilatura
 
     html = re.sub(r"^\ufeff?\s*<\?xml[^>]*\?>", "", html)  # lxml refuses an encoding declaration in text
@@ -126,14 +124,14 @@ def parse(html: str) -> Any:
     """The page's lxml tree, or None when it is no HTML at all. Read with no limit on the size of one
     text or attribute (lxml's default stops at 10 MB and drops the rest of the page without a word);
     should the parser still give up part of the way, the page is refused rather than cut."""
-    import lxml.etree
+    # loaded here for the same reason as trafilatura in extract()
     import lxml.html
 
     parser = lxml.html.HTMLParser(huge_tree=True, collect_ids=False, default_doctype=False, remove_comments=True,
                                    remove_pis=True)  # as trafilatura reads a page: a comment inside a paragraph cut it
     try:
         tree = lxml.html.fromstring(html, parser=parser)
-    except (ValueError, lxml.etree.ParserError):
+    except (ValueError, lxml.html.etree.ParserError):
         return None
     cut = [e for e in parser.error_log if re.search(r"huge|too long|memory|Excessive", e.message, re.IGNORECASE)]
     if cut:
