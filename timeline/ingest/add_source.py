@@ -135,8 +135,9 @@ def add_source(target: str, sources_dir: str = "sources", source_id: str | None 
         fields["url"] = page_url
         evidence["url"] = "the WARC record's WARC-Target-URI" if kind == "warc" else "the address fetched"
     for key, value in overrides.items():
-        fields[key] = value
-        evidence[key] = f"given with --{key}"
+        option = "--" + key.replace("_", "-")
+        fields[key] = value or None
+        evidence[key] = f"given with {option}" if value else f"none: {option} '' (what was found: {fields.get(key)})"
     for address in {a for a in (fields.get("url"), page_url, target if is_url else None) if a}:
         _refuse_same(existing, "url", address, name)
 

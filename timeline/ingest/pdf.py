@@ -39,7 +39,6 @@ COURT_FIELDS = ("court", "case_name", "docket_number", "document_number", "date_
 STAMP = re.compile(r"(?i)^(?:USCA\s+|Appellate\s+)?Case:?\s*#?\s*(?P<docket>[0-9][\w:.-]*)\s+(?:Document|Doc\.?|DktEntry)"
                    r"[:#\s]*(?P<document>[0-9]+(?:-[0-9]+)?)\b(?=.*\bPage:?\s*[0-9])")
 FILED = re.compile(r"(?i)\bFiled:?\s*([0-9]{1,2}/[0-9]{1,2}/[0-9]{2,4})")
-STAMP_PAGE = re.compile(r"(?i)\bPage:?\s*([0-9]+)")
 PAGE_NUMBER = re.compile(r"(?i)^(?:page\s+)?[-\u2013\u2014(]?\s*(?P<n>[0-9]{1,4}|[ivxlcdm]{1,7})\s*[-\u2013\u2014)]?"
                          r"(?:\s+of\s+[0-9]{1,4})?$")
 COURT = re.compile(r"(?i)^(?:in\s+the\s+)?(?P<court>united\s+states\s+(?:district\s+court|court\s+of\s+appeals|bankruptcy"
@@ -241,12 +240,17 @@ def _court_stamp(raw: list[list[Line]], doc: Document) -> dict[int, re.Match[str
 def _running_lines(raw: list[list[Line]], doc: Document, stamps: dict[int, re.Match[str]]) -> dict[int, str]:
     """Take the lines repeated at the top or bottom of most pages off every page; {page index: its
     printed number} from page-number lines."""
-    printed: dict[int, str] = {}
-    for i, m in stamps.items():
-        page = STAMP_PAGE.search(m.string)
-        if page:
-            printed[i] = page[1]
-    if len(raw) >= 2:
+    printed: dict[int, str] = {}  # (a stamp's "Page 3 of 5" is the page's position, not a printed label)
+    for i, lines in enumerate(raw):
+        for j in sorted({*range(min(2, len(lines))), *range(max(len(lines) - 2, 0), len(lines))}, reverse=True):
+            m = PAGE_NUMBER.match(" ".join(lines[j][0].split()))
+            if m and (len(raw) > 1 or j == len(lines) - 1):
+                printed.setdefault(i, m["n"])
+                del lines[j]
+                if "page number" not in doc.removed:
+                    doc.removed.append("page number")
+                break
+    for _ in range(2) if len(raw) >= 2 else ():  # a header of two lines: the second is first once the first is off
         counted: Counter[str] = Counter()
         for lines in raw:
             counted.update({_shape(t) for t, *_ in lines[:1] + lines[-1:] if len(t.split()) <= 15})
@@ -257,15 +261,6 @@ def _running_lines(raw: list[list[Line]], doc: Document, stamps: dict[int, re.Ma
                 if _shape(lines[j][0]) in running:
                     del lines[j]
         doc.removed += sorted(running)
-    for i, lines in enumerate(raw):
-        for j in sorted({*range(min(2, len(lines))), *range(max(len(lines) - 2, 0), len(lines))}, reverse=True):
-            m = PAGE_NUMBER.match(" ".join(lines[j][0].split()))
-            if m and (len(raw) > 1 or j == len(lines) - 1):
-                printed.setdefault(i, m["n"])
-                del lines[j]
-                if "page number" not in doc.removed:
-                    doc.removed.append("page number")
-                break
     return printed
 
 
