@@ -207,3 +207,32 @@ def test_bad_page_labels_in_sources_yaml(tree):
     problems = tree.check()
     assert [p.code for p in problems] == ["bad-value"]
     assert "page_labels lists 2 labels but sources/tro.txt has 3 pages" in problems[0].message
+
+
+def test_the_fact_page_shows_the_page_and_the_export_carries_it(tree):
+    from test_exports import annotations, fetch
+
+    add(tree, tree.write("order.pdf", filing(labels=["i", "1", "2"])), "--id", "tro")
+    tree.write("facts/facts.yaml", """\
+        - id: tro-issued
+          kind: court_action
+          title: A judge orders a halt to removals
+          date: 2025-03-15
+          sources:
+            - source: tro
+              quote: "any flight that has left the United States"
+        """)
+    tree.build()
+    status, _, page = fetch(tree.db, "/timeline/facts/tro-issued")
+    assert status == 200
+    assert '<strong class="page">p.&nbsp;1</strong>' in page
+    # the whole page the quote is on, the quote highlighted in it
+    assert "A well-known rule applies here" in page and "<mark>any flight that has left the United States</mark>" in page
+    assert "TEMPORARY RESTRAINING ORDER" not in page  # another page
+    status, _, source_page = fetch(tree.db, "/timeline/sources/tro")
+    assert "<dt>Docket</dt><dd>1:25-cv-00766, document 2</dd>" in source_page
+    (a,) = annotations(tree.db)["first"]["items"]
+    page_selector = a["target"]["selector"][-1]
+    assert page_selector == {"type": "FragmentSelector", "conformsTo": "http://tools.ietf.org/rfc/rfc8118",
+                             "value": "page=2", "refinedBy": a["target"]["selector"][0]}
+    assert a["target"]["source"]["format"] == "application/pdf"
