@@ -94,7 +94,7 @@ def in_markup(article: dict[str, Any], by_id: dict[str, Any], label: str) -> lis
     for key in ("sourceOrganization", "isBasedOn"):
         values = article.get(key)
         for value in values if isinstance(values, list) else [values]:
-            value = by_id.get(value.get("@id"), value) if isinstance(value, dict) else value
+            value = by_id.get(str(value.get("@id")), value) if isinstance(value, dict) else value
             names: list[str] = []
             if isinstance(value, dict):
                 for part in (value, value.get("publisher"), value.get("author")):

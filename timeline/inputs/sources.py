@@ -175,10 +175,11 @@ def _read(source: Source, item: yamlfile.Mapping, root: str, folder: _Folder, ch
         read_text(source, full, checker, segment=False)
         if source.text and pages.is_paged(source):
             paginate(source)
-            if source.page_labels is not None and len(source.page_labels) != len(source.pages):
+            n = len(source.pages or ())
+            if source.page_labels is not None and len(source.page_labels) != n:
                 checker.add(item.line_of("page_labels"), "bad-value",
                             f"source '{source.id}': page_labels lists {len(source.page_labels)} labels but"
-                            f" {source.path} has {len(source.pages)} pages: give one label per page")
+                            f" {source.path} has {n} pages: give one label per page")
         elif source.page_labels is not None:
             checker.add(item.line_of("page_labels"), "bad-value",
                         f"source '{source.id}': page_labels belong to a PDF source (its original a .pdf): remove"
