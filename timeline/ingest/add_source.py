@@ -215,7 +215,8 @@ def _existing(yaml_path: str, sources_dir: str, where: str, relative_to: str | N
             before = f.read()
     except OSError as e:
         raise SourceRefused(f"cannot read {where}: {e.strerror}") from None
-    known, problems = load_sources(sources_dir, relative_to, cache=cache)
+    # The originals are not read: what is compared is their recorded sha256 (the build checks the files).
+    known, problems = load_sources(sources_dir, relative_to, cache=cache, originals=False)
     if known is None and problems and problems[0].code != "empty-file":
         raise SourceRefused(f"{problems[0]}: fix sources.yaml first (timeline check lists every problem)")
     for source in (known or {}).values():
@@ -573,7 +574,7 @@ class _Known:
 def _verify(yaml_path: str, sources_dir: str, source_id: str, before: bytes | None, new_files: list[str | None],
             relative_to: str | None, cache: BuildCache | None = None) -> None:
     """Read sources.yaml back as the build does: the new source must be there, with no problem of its own."""
-    known, problems = load_sources(sources_dir, relative_to, cache=cache)
+    known, problems = load_sources(sources_dir, relative_to, cache=cache, only=source_id)
     mine = [p for p in problems if known is None or source_id not in known or p.line >= known[source_id].line]
     if known is not None and source_id in known and not mine:
         return

@@ -42,12 +42,15 @@ def handed(sources: Mapping[str, Source], signals: bool = True) -> Sources:
 
 def load_sources(sources_dir: str, relative_to: str | None = None, cache: BuildCache | None = None,
                  progress: Progress | None = None, jobs: int | None = 1,
-                 parts: tuple[str, ...] = ("sentences",)) -> tuple[Sources | None, list[Problem]]:
+                 parts: tuple[str, ...] = ("sentences",), only: str | None = None,
+                 originals: bool = True) -> tuple[Sources | None, list[Problem]]:
     """({id: Source}, [Problem]) for `sources_dir`/sources.yaml and the articles it lists.
 
     The dict is None when sources.yaml itself cannot be read (then nothing is known about the sources).
     Each article's `parts` (articles.PARTS: its sentences, and the signals and words a build needs)
-    come from the `cache` or are worked out, in `jobs` processes when there is enough to do.
+    come from the `cache` or are worked out, in `jobs` processes when there is enough to do. With
+    `only` (an id), every entry is read but only that source's files (add-source's read-back); without
+    `originals`, the originals' bytes are not checked against their sha256.
     """
     sources_dir = os.path.abspath(sources_dir)
     root = os.path.dirname(sources_dir)
@@ -76,8 +79,11 @@ def load_sources(sources_dir: str, relative_to: str | None = None, cache: BuildC
             source = _source(item, checker, out)
             if source is None:
                 continue
+            if only is not None and source.id != only:
+                out[source.id] = source
+                continue
             if source.path:
-                _read(source, item, root, folder, checker)
+                _read(source, item, root, folder, checker, originals)
             out[source.id] = source
             analysis.add(source)
         analysis.finish(out)
@@ -86,7 +92,7 @@ def load_sources(sources_dir: str, relative_to: str | None = None, cache: BuildC
     for source in out.values():
         _check_sentences(source, checker)
     problems = checker.problems
-    if not problems:  # every path is known: any other file in the folder is one nothing can cite
+    if not problems and only is None:  # every path is known: any other file in the folder is one nothing can cite
         problems = _stray_files(sources_dir, root, out, relative_to)
     return out, problems
 
@@ -169,7 +175,8 @@ def paginate(source: Source) -> None:
     source.pages = pages.starts(source.text) if source.text and pages.is_paged(source) else None
 
 
-def _read(source: Source, item: yamlfile.Mapping, root: str, folder: _Folder, checker: Checker) -> None:
+def _read(source: Source, item: yamlfile.Mapping, root: str, folder: _Folder, checker: Checker,
+          originals: bool = True) -> None:
     full = _inside(source, "path", source.path, root, folder, checker)
     if full and source.sha256:
         read_text(source, full, checker, segment=False)
@@ -186,7 +193,7 @@ def _read(source: Source, item: yamlfile.Mapping, root: str, folder: _Folder, ch
                         " them")
     elif full and not item.get("sha256"):  # a sha256 given but malformed is reported already
         _missing_sha256(source, item, full, checker)
-    if source.original and source.original_sha256 and SHA256.match(source.original_sha256):
+    if originals and source.original and source.original_sha256 and SHA256.match(source.original_sha256):
         full = _inside(source, "original", source.original, root, folder, checker)
         if full:
             check_original(source, full, checker)
