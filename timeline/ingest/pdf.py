@@ -108,7 +108,7 @@ def read(data: bytes, name: str) -> Document:
         doc.pages.append(_paragraphs(lines, words))
     if not any(labels):
         labels = [printed.get(i) or str(i + 1) for i in range(len(raw))]
-        if any(printed.get(i) for i in range(len(raw))):
+        if labels != [str(i + 1) for i in range(len(raw))]:
             doc.remarks.append("page labels: the page numbers printed on the pages")
     doc.labels = [label or str(i + 1) for i, label in enumerate(labels)]
     _metadata(doc, metadata)
