@@ -148,8 +148,9 @@ def _add(target: str, sources_dir: str, yaml_path: str, where_yaml: str, cache: 
         evidence["url"] = "the WARC record's WARC-Target-URI" if kind == "warc" else "the address fetched"
     for key, value in overrides.items():
         option = "--" + key.replace("_", "-")
+        found = fields.get(key)
         fields[key] = value or None
-        evidence[key] = f"given with {option}" if value else f"none: {option} '' (what was found: {fields.get(key)})"
+        evidence[key] = f"given with {option}" if value else f"none: {option} '' (what was found: {found})"
     for address in {a for a in (fields.get("url"), page_url, target if is_url else None) if a}:
         _refuse_same(existing, "url", address, name)
 

@@ -63,7 +63,8 @@ def agency(name: str) -> str | None:
     return None
 
 
-def in_text(lines: list[str], header: list[str], removed: list[str]) -> list[tuple[str, str]]:
+def in_text(lines: list[str], header: list[str], removed: list[str],
+            after: list[str] | None = None) -> list[tuple[str, str]]:
     """[(agency, evidence)] from the text's datelines and credit lines (see the module's docstring)."""
     out: list[tuple[str, str]] = []
     body = [line for line in lines if line not in header]
@@ -71,7 +72,7 @@ def in_text(lines: list[str], header: list[str], removed: list[str]) -> list[tup
         m = DATELINE.match(line)
         if m and agency(m["wire"]):
             out.append((agency(m["wire"]) or "", f'the dateline "{_clip(line[:m.end()])}"'))
-    tail = body[-LAST_PARAGRAPHS:] + removed
+    tail = body[-LAST_PARAGRAPHS:] + removed + (after or [])
     for line in tail:
         if len(line) > 300:
             continue
@@ -136,10 +137,11 @@ def choose(candidates: list[tuple[str, str]]) -> tuple[str | None, str | None, l
     return wire, evidence, remarks
 
 
-def propose(page: Any, markup: list[tuple[str, str]]) -> None:
-    """Set page.fields['based_on'] (and its evidence) from `markup` (in_markup's) and the page's text."""
+def propose(page: Any, markup: list[tuple[str, str]], after: list[str] | None = None) -> None:
+    """Set page.fields['based_on'] (and its evidence) from `markup` (in_markup's), the page's text and
+    the lines the page shows `after` it (a credit line extraction left out)."""
     lines = page.text.splitlines()
-    candidates = in_text(lines, page.header, page.removed) + markup
+    candidates = in_text(lines, page.header, page.removed, after or []) + markup
     candidates += of_author(page.fields.get("author"), page.evidence.get("author"))
     wire, said, remarks = choose(candidates)
     page.fields["based_on"] = wire

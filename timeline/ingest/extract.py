@@ -11,6 +11,7 @@ stays) and the notes say so.
 """
 from __future__ import annotations
 
+import codecs
 import copy
 import datetime
 import logging
@@ -60,9 +61,34 @@ class Page:
     saved: str | None = None  # the capture time a saved-page tool wrote into the page (SingleFile), as ISO text
 
 
+# The encodings a browser decodes a page with (the WHATWG Encoding Standard's, as Python names them): a
+# page declaring anything else ("punycode", "idna", "rot13", "unicode_escape") is read as if it declared
+# nothing, as a browser reads it. ISO-8859-1 and ASCII are read as windows-1252, as browsers do.
+WEB_ENCODINGS = {"utf-8", "ibm866", "iso8859-2", "iso8859-3", "iso8859-4", "iso8859-5", "iso8859-6", "iso8859-7",
+                 "iso8859-8", "iso8859-10", "iso8859-13", "iso8859-14", "iso8859-15", "iso8859-16", "koi8-r",
+                 "koi8-u", "mac-roman", "cp874", "cp1250", "cp1251", "cp1252", "cp1253", "cp1254", "cp1255", "cp1256",
+                 "cp1257", "cp1258", "mac-cyrillic", "gbk", "gb18030", "big5", "euc_jp", "iso2022_jp", "shift_jis",
+                 "euc_kr", "utf-16-le", "utf-16-be", "utf-16"}
+AS_WINDOWS_1252 = {"latin-1", "iso8859-1", "ascii"}
+
+
+def web_encoding(name: str | None) -> str | None:
+    """The Python codec a browser would decode with for the charset label `name`, or None."""
+    if not name:
+        return None
+    try:
+        codec = codecs.lookup(name.strip().strip("\"'").lower()).name
+    except (LookupError, ValueError):
+        return None
+    if codec in AS_WINDOWS_1252:
+        return "cp1252"
+    return codec if codec in WEB_ENCODINGS else None
+
+
 def decode(data: bytes, declared: str | None = None) -> str:
     """The page's text: the charset of a byte-order mark, the HTTP header (`declared`), the page's own
-    <meta charset>, else UTF-8, else Windows-1252 (what browsers assume)."""
+    <meta charset>, else UTF-8, else Windows-1252 (what browsers assume). A charset no browser decodes
+    with is passed over."""
     name: str | None  # a charset
     for bom, name in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
         if data.startswith(bom):
@@ -70,11 +96,12 @@ def decode(data: bytes, declared: str | None = None) -> str:
     head = data[:4096].decode("ascii", "replace")
     m = re.search(r"<meta[^>]+charset\s*=\s*[\"']?\s*([\w.:-]+)", head, re.IGNORECASE)
     for name in (declared, m and m[1], "utf-8"):
-        if not name:
+        codec = web_encoding("utf-8" if name and name.lower() in ("utf8", "unicode") else name)
+        if not codec:
             continue
         try:
-            return data.decode("utf-8" if name.lower() in ("utf8", "unicode") else name)
-        except (LookupError, UnicodeDecodeError):
+            return data.decode(codec)
+        except (UnicodeError, ValueError):
             continue
     return data.decode("cp1252", "replace")
 
@@ -111,7 +138,8 @@ def extract(html: str, url: str | None = None) -> Page:
         _choose(name, found[name], library.get(name), page, base)
     for name, value in page.fields.items():
         page.fields[name] = evidence.unescape(value)
-    credits.propose(page, found.get("credits", []) + _credit(found.get("copyright"), page))
+    credits.propose(page, found.get("credits", []) + _credit(found.get("copyright"), page),
+                    _trailing(tree, lines[-1]) if lines else [])
     if not page.fields["published"] and found.get("updated"):
         got = published_iso(found["updated"][0])
         page.remarks.append(f'the page gives only an update time, "{evidence.clip(found["updated"][1])}"'
@@ -254,6 +282,25 @@ def _media(node: Any) -> bool:
 
 def _joined(name: str) -> str:
     return "-" + "-".join(p.lower() for p in re.split(r"[-_]+|(?<=[a-z])(?=[A-Z])", name) if p) + "-"
+
+
+def _trailing(tree: Any, last: str, n: int = 6) -> list[str]:
+    """The texts of the first `n` blocks after the text's last line in the page, which extraction left
+    out: where a credit line ("With AP input") often stands."""
+    folded = _norm(last)
+    out: list[str] = []
+    seen = False
+    for node in tree.iter(*BLOCKS):
+        if node.xpath(INNER_BLOCKS):
+            continue
+        line = " ".join(node.text_content().split())
+        if not seen:
+            seen = bool(line) and _norm(line) == folded
+        elif line:
+            out.append(line)
+            if len(out) >= n:
+                break
+    return out
 
 
 def _header_line(line: str) -> bool:
