@@ -183,3 +183,11 @@ def test_json_ld_in_a_list_of_graphs_with_entities_in_names():
                                                           {"@type": "NewsArticle", "headline": "Bridge &#8217;opens&#8217;"}]}]
     got = extract.extract(page(head=f'<script type="application/ld+json">{json.dumps(data)}</script>'))
     assert got.fields["title"] == "Bridge \u2019opens\u2019" and got.fields["outlet"] == "Ledger & Co"
+
+
+def test_a_utc_time_past_midnight_takes_the_day_in_the_pages_address():
+    data = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Harbour bridge opens",
+            "datePublished": "2025-03-27T02:10:00+00:00"}
+    got = extract.extract(page(head=pages.ld(data)), url="https://www.coastal-ledger.example/2025/03/26/bridge-opens")
+    assert got.fields["published"] == "2025-03-26"
+    assert got.evidence["published"].startswith("the date in the page's address")

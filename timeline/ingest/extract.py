@@ -133,7 +133,12 @@ def extract(html: str, url: str | None = None) -> Page:
     page = Page("".join(line + "\n" for line in lines) if words >= MIN_WORDS else "", {}, {}, removed=removed,
                 saved=saved, header=header if words >= MIN_WORDS else [])
     page.remarks += found.get("remarks", [])
-    _choose_published(found["published"], library.get("date"), page, found.get("offsets", []))
+    if library.get("searched"):  # a date htmldate found only by searching the text: not a year alone
+        updated = published_iso(found["updated"][0]) if found.get("updated") else None
+        if (library["date"] or "").endswith("-01-01") or updated and updated[0][:10] == library["date"]:
+            library["date"] = None  # (htmldate makes "since 2021" 2021-01-01), nor the update time
+    _choose_published(found["published"], library.get("date"), page, found.get("offsets", []), base,
+                      bool(library.get("searched")))
     for name in ("title", "outlet", "author", "url"):
         _choose(name, found[name], library.get(name), page, base)
     for name, value in page.fields.items():
@@ -370,6 +375,10 @@ def _library(html: str, base: str | None) -> dict[str, str | None]:
         out = {"title": meta.title, "outlet": meta.sitename, "author": meta.author, "url": meta.url}
     try:
         out["date"] = htmldate.find_date(html, url=base, original_date=True, extensive_search=False, outputformat="%Y-%m-%d")
+        if not out["date"]:  # the page's markup says nothing htmldate trusts: its search of the page's text
+            out["date"] = htmldate.find_date(html, url=base, original_date=True, extensive_search=True,
+                                             outputformat="%Y-%m-%d")
+            out["searched"] = "yes" if out["date"] else None
     except Exception:  # noqa: BLE001
         out["date"] = None
     return out
@@ -471,8 +480,12 @@ def _instant(iso: str) -> datetime.datetime | None:
     return datetime.datetime.fromisoformat(iso) if "T" in iso else None
 
 
+URL_DATE = re.compile(r"/((?:19|20)[0-9]{2})[/-]?([01][0-9])[/-]?([0-3][0-9])(?:[/_.-]|$)")
+
+
 def _choose_published(candidates: list[tuple[str, str]], library_date: str | None, page: Page,
-                      offsets: list[tuple[str, int]] | None = None) -> None:
+                      offsets: list[tuple[str, int]] | None = None, url: str | None = None,
+                      searched: bool = False) -> None:
     read = []
     for raw, said in candidates:
         got = published_iso(raw)
@@ -481,7 +494,8 @@ def _choose_published(candidates: list[tuple[str, str]], library_date: str | Non
     if not read:
         page.fields["published"] = library_date
         if library_date:
-            page.evidence["published"] = "htmldate (its reading of the page's markup; the date only)"
+            page.evidence["published"] = ("htmldate's search of the page's text (the date only: check it)" if searched
+                                          else "htmldate (its reading of the page's markup; the date only)")
         return
     iso, remark, said = read[0]
     # The same moment given in the article's own offset beats UTC: the local date is what relative
@@ -497,6 +511,16 @@ def _choose_published(candidates: list[tuple[str, str]], library_date: str | Non
             n = offsets[0][1]
             iso, said = local, (f"{said}, in the page's own UTC offset {offsets[0][0]} (that of {n} other"
                                 f" time{'s' if n != 1 else ''} in its markup)")
+    in_url = URL_DATE.search(url or "")
+    if "T" in iso and iso[19:] == "+00:00" and in_url and said == read[0][2]:
+        day = f"{in_url[1]}-{in_url[2]}-{in_url[3]}"
+        moment = _instant(iso)
+        if moment is not None and day != iso[:10] and any(
+                moment.astimezone(datetime.timezone(datetime.timedelta(hours=h))).date().isoformat() == day
+                for h in range(-12, 15)):
+            # a UTC time past midnight on a page whose address carries the local day: the day is the article's
+            page.remarks.append(f"published: {said} gives {iso} (UTC); the page's address gives the local day {day}")
+            iso, said = day, f"the date in the page's address ({said} gives the same moment in UTC: {iso})"
     if "T" not in iso:  # a date alone: take the time from evidence that agrees on the day, if any
         for other, _, other_evidence in read[1:]:
             if "T" in other and other[:10] == iso:
