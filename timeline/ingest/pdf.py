@@ -49,7 +49,6 @@ DOCUMENT_KINDS = re.compile(r"(?i)^(?:[\w.,'-]+\s+){0,5}(?:order|opinion|memoran
                             r"(?:\s+[\w.,'-]+){0,6}$")
 JUDGE = re.compile(r"(?i)^(?:chief\s+|senior\s+)?(?:united\s+states\s+|u\.s\.\s+)?(?:district|circuit|magistrate"
                    r"|bankruptcy)\s+judge$")
-ROLES = re.compile(r"(?i)^(?:plaintiffs?|defendants?|petitioners?|respondents?|appellants?|appellees?|movants?)[,.;]?$")
 SMALL = {"of", "the", "for", "and", "in", "on", "at", "to", "a", "an"}
 
 
