@@ -6,6 +6,7 @@ nothing writes (conftest.database_content: schema, every table's rows, every vie
 """
 import re
 import shutil
+import sqlite3
 
 import pytest
 from conftest import ROOT, assert_same_content, gen_corpus
@@ -167,8 +168,18 @@ def two_files(work):
     return sorted(retitle(work) + a_figure_changes_value(work))
 
 
+def a_fact_still_to_come(work):
+    """A fact dated after every article citing it (scheduled_facts), and one that no longer is."""
+    header, parts = blocks(work / "facts" / "visit.yaml")
+    ahead = re.sub(r"(?m)^  (when|when_source|date|direction): .*\n", "", renamed(parts[0], "zz-still-to-come"))
+    parts = parts + [set_key(set_key(ahead, "date", "2025-06-02"), "direction", "future")]
+    write(work / "facts" / "visit.yaml", header, parts)
+    return ["visit.yaml"]
+
+
 EDITS = [retitle, remove_a_fact_of_a_busy_topic, add_a_copy_to_a_busy_topic, move_a_fact_to_another_file,
-         change_a_topic, statement_becomes_claim, a_figure_changes_value, a_new_file, a_file_removed, two_files]
+         change_a_topic, statement_becomes_claim, a_figure_changes_value, a_new_file, a_file_removed, two_files,
+         a_fact_still_to_come]
 
 
 @pytest.mark.parametrize("change", EDITS, ids=[e.__name__ for e in EDITS])
@@ -179,6 +190,9 @@ def test_a_patched_rebuild_holds_what_a_full_build_writes(real, change):
     assert inputs.patched == names
     assert_same_content(real / "out" / "timeline.db", full_build(real))
     assert run(real).unchanged  # and the next build knows it is up to date
+    if change is a_fact_still_to_come:
+        rows = sqlite3.connect(real / "out" / "timeline.db").execute("select * from scheduled_facts").fetchall()
+        assert rows == [("zz-still-to-come", "2025-06-02", "2025-03-26")]
 
 
 def copy_fact(work, fid, new_id):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from timeline.across import conflicts, corroboration, variants
 from timeline.database.schema import TABLE_ORDER
@@ -66,8 +66,12 @@ def source_tables(sources: Mapping[str, Source]) -> Tables:
 
 def fact_tables(facts: Sequence[Fact], sources: Mapping[str, Source]) -> Tables:
     """(table, iterator of row dicts) for facts, citations and fact_entities; `facts` sorted by id. A
-    fact's row is the fact itself: it holds every column (and more, which the insert leaves out). A
-    citation of a PDF source gets its page (position and label) from `sources` {id: Source}."""
+    fact's row is the fact itself: it holds every column (and more, which the insert leaves out); a fact
+    dated without `when:` is given when_source None, so that every row has every column. A citation of a
+    PDF source gets its page (position and label) from `sources` {id: Source}."""
+    for f in facts:
+        if "when_source" not in f:
+            cast(dict[str, Any], f)["when_source"] = None
     yield "facts", iter(facts)
     yield "citations", ({"fact_id": f["id"], "position": i, **c,
                          **dict(zip(("page", "page_label"), pages.locate(sources[c["source_id"]], c["start"])))}
