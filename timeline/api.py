@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 
 from timeline.database import build as database_build
-from timeline.ingest.add_source import Added
+from timeline.ingest.add_source import OVERRIDES, Added
 from timeline.ingest.add_source import add_source as add_to_story
 from timeline.inputs.story import Inputs, Progress
 from timeline.inputs.story import check as check_story
@@ -67,10 +67,11 @@ def add_source(story: str | os.PathLike[str], path_or_url: str, *, id: str | Non
     The original is stored byte for byte beside its extracted text, and an entry with both sha256s,
     the metadata found (outlet, title, author, published, url) and the evidence for each is appended
     to sources.yaml. `overrides` (outlet=, title=, author=, published=, url=) replace what the page
-    says; `id` names the source (default: from the outlet and title); `record` picks one response of
+    says (and based_on=, court=, case_name=, docket_number=, document_number=, date_filed=: add_source.OVERRIDES;
+    based_on="" records none); `id` names the source (default: from the outlet and title); `record` picks one response of
     a WARC by its address. Returns what was written and found (`Added`); raises SourceRefused, with
     nothing written, when the input cannot be added."""
-    unknown = sorted(set(overrides) - {"outlet", "title", "author", "published", "url"})
+    unknown = sorted(set(overrides) - set(OVERRIDES))
     if unknown:
         raise TypeError(f"add_source() got unexpected keyword arguments: {', '.join(unknown)}")
     return add_to_story(path_or_url, _folder(story, sources, "sources"), source_id=id, overrides=overrides,

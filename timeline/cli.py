@@ -419,16 +419,24 @@ def suggest(source_id: str | None, facts_dir: str, sources_dir: str) -> None:
 @click.option("--published", help="Publication date, instead of what the page says: YYYY-MM-DD or a datetime"
                                   " with offset (2025-03-26T19:50:00-04:00)")
 @click.option("--url", help="The article's address, instead of what the page says")
+@click.option("--based-on", help="The wire service whose copy it is (AP, Reuters...), instead of the credit found;"
+                                 " '' for none")
+@click.option("--court", help="A court document's court, instead of what its first page says")
+@click.option("--case-name", help="A court document's case (J.G.G. v. Trump), instead of its caption")
+@click.option("--docket-number", help="A court document's docket number, instead of its filing stamp")
+@click.option("--document-number", help="A court document's number in its docket, instead of its filing stamp")
+@click.option("--date-filed", help="When a court document was filed (YYYY-MM-DD), instead of its filing stamp")
 @click.option("--record", metavar="URL", help="With a WARC holding several pages: the WARC-Target-URI of the one to take")
 @SOURCES
-def add_source(target: str, source_id: str | None, outlet: str | None, title: str | None, author: str | None,
-               published: str | None, url: str | None, record: str | None, sources_dir: str) -> None:
-    """Add an article from a saved page (.html), a WARC, a text file or a URL.
+def add_source(target: str, source_id: str | None, record: str | None, sources_dir: str,
+               **overrides: str | None) -> None:
+    """Add an article from a saved page (.html), a WARC, a text file, a PDF or a URL.
 
     The original is stored under the sources folder byte for byte (a URL is fetched and archived as a
-    WARC first), the article text is extracted into <id>.txt, one paragraph per line, and an entry with
-    both sha256s, the outlet, title, author, publication date and address found in the page, and the
-    evidence for each, is added to sources.yaml. Options replace what the page says.
+    WARC first), the article text is extracted into <id>.txt, one paragraph per line (a PDF's page by
+    page), and an entry with both sha256s, the outlet, title, author, publication date and address found
+    in the page, the wire service it credits, a court document's court, case, docket and document numbers
+    and date filed, and the evidence for each, is added to sources.yaml. Options replace what was found.
 
     Example:
 
@@ -436,8 +444,8 @@ def add_source(target: str, source_id: str | None, outlet: str | None, title: st
         timeline add-source ~/Downloads/bridge-opens.html
         timeline add-source capture.warc.gz --id ledger-bridge --outlet "The Coastal Ledger"
         timeline add-source https://www.example.com/news/bridge-opens
+        timeline add-source order.pdf --case-name "J.G.G. v. Trump"
     """
-    overrides = {"outlet": outlet, "title": title, "author": author, "published": published, "url": url}
     try:
         added = api.add_source(".", target, id=source_id, record=record, sources=sources_dir, **overrides)
     except SourceRefused as e:
@@ -450,9 +458,10 @@ def add_source(target: str, source_id: str | None, outlet: str | None, title: st
         click.echo(f"  {'original':<10} {entry['original']} (stored byte for byte)")
     if added.chosen:
         click.echo(f"  {'article':<10} {added.chosen}")
-    for key in ("outlet", "title", "author", "published", "url", "retrieved"):
+    for key in ("outlet", "title", "author", "published", "url", "retrieved", "based_on", "court", "case_name",
+                "docket_number", "document_number", "date_filed"):
         if entry.get(key):
-            click.echo(f"  {key:<10} {entry[key]}")
+            click.echo(f"  {key.replace('_number', '').replace('_', ' '):<10} {entry[key]}")
     if added.missing:
         click.echo(f"Not found: {', '.join(added.missing)} (left empty: fill in what you know in {added.yaml_path})")
     for remark in added.remarks:

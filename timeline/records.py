@@ -108,12 +108,19 @@ class Source:
     original: str | None = None  # the page or web archive the text was extracted from, stored byte for byte
     original_sha256: str | None = None
     retrieved: str | None = None  # when the original was captured (a WARC's WARC-Date, the time of a fetch)
+    court: str | None = None  # a court document's court, case, docket and document numbers, date filed
+    case_name: str | None = None
+    docket_number: str | None = None
+    document_number: str | None = None
+    date_filed: str | None = None
+    page_labels: list[str] | None = None  # a PDF's printed page labels, as sources.yaml gives them (else 1, 2...)
     line: int = 0
     text: str = ""
     published_date: datetime.date | None = None  # in the article's own time zone
     sentences: Spans | list[Span] = field(default_factory=list)
     signals: list[str] | None = None  # per sentence, the coverage signals as stored (timeline.inputs.articles)
     words: str | None = None  # the content words corroboration compares, packed (timeline.text.words)
+    pages: list[int] | None = None  # a PDF's pages: the offset where each starts in the text (timeline.inputs.pages)
 
     def sentence_at(self, offset: int) -> int:
         """1-based position of the sentence holding (or next after) `offset`."""

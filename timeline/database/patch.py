@@ -26,6 +26,7 @@ only SQLite's internal rowids of the changed rows differ, and no page or view sh
 from __future__ import annotations
 
 import collections.abc
+import json
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
@@ -42,7 +43,7 @@ from timeline.errors import DateError, PatchFallback
 from timeline.inputs import curation, dating, facts
 from timeline.inputs.entities import ENTITY_KEYS
 from timeline.inputs.facts import RESOLUTIONS_FILE, file_key, is_facts_file
-from timeline.inputs.sources import SOURCE_KEYS, read_text
+from timeline.inputs.sources import SOURCE_KEYS, paginate, read_text
 from timeline.records import Entity, Fact, Row, Source
 from timeline.text import dates, quotes
 
@@ -92,10 +93,12 @@ class RecordedSources(collections.abc.Mapping[str, Source]):
                 published = dates.parse_published(recorded["published"]) if recorded["published"] else None
             except DateError:
                 raise PatchFallback(f"source {sid}: its publication date cannot be read") from None
+            recorded["page_labels"] = json.loads(recorded["page_labels"]) if recorded["page_labels"] else None
             source = Source(**recorded, published_date=published)
             checker = Checker("sources.yaml")
             # The last build checked this path (inside the sources folder) and nothing there changed since.
             read_text(source, os.path.join(self.root, source.path), checker, self.cache)
+            paginate(source)
             if checker.problems or not source.text:
                 raise PatchFallback(f"source {sid} is not as recorded")
             self.loaded[sid] = source
@@ -193,7 +196,7 @@ def apply(path: str, new: Iterable[Fact], changed: list[str], sources: Mapping[s
                      " FROM facts WHERE id IN (SELECT id FROM gone)")
         conn.execute("DELETE FROM facts WHERE id IN (SELECT id FROM gone)")
         others = _facts_of_topics(conn, topics)  # the unchanged facts that share a topic with a changed one
-        for table, rows in fact_tables(new):
+        for table, rows in fact_tables(new, sources):
             insert(conn, table, rows)
         conn.execute(f"INSERT INTO facts_fts (rowid, {columns}) SELECT rowid, {columns}"
                      " FROM facts WHERE id IN (SELECT id FROM added)")

@@ -19,7 +19,14 @@ TABLES = [
     notes TEXT,
     original TEXT,
     original_sha256 TEXT,
-    retrieved TEXT
+    retrieved TEXT,
+    court TEXT,
+    case_name TEXT,
+    docket_number TEXT,
+    document_number TEXT,
+    date_filed TEXT,
+    pages INTEGER,
+    page_labels TEXT
 )""",
     """CREATE TABLE sentences (
     id TEXT PRIMARY KEY,
@@ -29,7 +36,8 @@ TABLES = [
     text TEXT NOT NULL,
     start INTEGER NOT NULL,
     "end" INTEGER NOT NULL,
-    signals TEXT NOT NULL
+    signals TEXT NOT NULL,
+    page INTEGER
 )""",
     """CREATE TABLE entities (
     id TEXT PRIMARY KEY,
@@ -71,6 +79,8 @@ TABLES = [
     start INTEGER NOT NULL,
     "end" INTEGER NOT NULL,
     line INTEGER NOT NULL,
+    page INTEGER,
+    page_label TEXT,
     PRIMARY KEY (fact_id, position)
 )""",
     """CREATE TABLE fact_entities (

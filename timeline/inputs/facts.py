@@ -14,7 +14,7 @@ from typing import Any
 from timeline.core import files, memory, workers, yamlfile
 from timeline.core.validate import MAX_VALUE_BYTES, Checker, did_you_mean, display_path, one_of, read_list
 from timeline.errors import QuoteProblem, Unreadable, WorkersFailed
-from timeline.inputs import dating, wording
+from timeline.inputs import dating, pages, wording
 from timeline.inputs.articles import BuildCache, Progress
 from timeline.inputs.entities import ENTITIES_FILE
 from timeline.inputs.sources import handed
@@ -30,7 +30,7 @@ FACT_KEYS = ("id", "kind", "title", "date", "when", "when_source", "direction", 
              "per", "attributed_to", "entities", "topic", "notes", "sources")
 TEXT_KEYS = ("kind", "title", "date", "when", "when_source", "direction", "qualifier", "unit", "per",
              "attributed_to", "topic", "notes")  # the fact keys whose values are text
-CITATION_KEYS = ("source", "quote", "occurrence")
+CITATION_KEYS = ("source", "quote", "occurrence", "page")
 SET_ASIDE_FILE = "set-aside.yaml"  # sentences left uncited, with a reason (timeline.inputs.curation)
 RESOLUTIONS_FILE = "resolutions.yaml"  # which fact stands where facts disagree (timeline.inputs.curation)
 IGNORED_FILES = files.IGNORED_FILES
@@ -264,7 +264,7 @@ def _still_true(pairs: list[Any], sources: Mapping[str, Source], entities: Mappi
 
 def dependencies(sources: Mapping[str, Source], entities: Mapping[str, Entity]) -> str:
     """What a fact's validity depends on besides its own file: sources (ids, bytes, dates) and entity ids."""
-    described = [[s.id, s.sha256, s.published, bool(s.text)] for _, s in sorted(sources.items())]
+    described = [[s.id, s.sha256, s.published, bool(s.text), s.page_labels] for _, s in sorted(sources.items())]
     return hashlib.sha256(json.dumps([described, sorted(entities)]).encode()).hexdigest()
 
 
@@ -450,9 +450,13 @@ def read_citations(item: yamlfile.Mapping, checker: Checker, sources: Mapping[st
             ok = False  # the source itself has a problem, reported there
             continue
         try:
-            match = quotes.find(source.text, quote, occurrence)
+            if "page" in cite:  # a PDF's page, by its printed label (inputs/pages)
+                match = pages.find(source, quote, occurrence, checker.text(cite, "page") or "")
+            else:
+                match = quotes.find(source.text, quote, occurrence)
         except QuoteProblem as e:
-            line = cite.line_of("occurrence" if e.code == "bad-occurrence" else "quote")
+            line = cite.line_of({"bad-occurrence": "occurrence", "bad-page": "page",
+                                 "quote-not-on-page": "page"}.get(e.code, "quote"))
             checker.add(line, e.code, f"{label}: in source '{sid}': {e.message}")
             ok = False
             continue

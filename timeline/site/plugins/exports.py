@@ -251,15 +251,20 @@ def annotation(c: Mapping[str, Any], prefix: str, suffix: str, site: str) -> dic
     when = _utc(c["published"])
     if when:
         state["sourceDate"] = when
+    selectors: list[dict[str, Any]] = [
+        {"type": "TextQuoteSelector", "exact": c["quote"], "prefix": prefix, "suffix": suffix},
+        {"type": "TextPositionSelector", "start": c["start"], "end": c["end"]}]
+    if c.get("page"):  # a PDF's page (RFC 8118's page=N, 1-based), refined by the quote on that page
+        selectors.append({"type": "FragmentSelector", "conformsTo": "http://tools.ietf.org/rfc/rfc8118",
+                          "value": f"page={c['page']}", "refinedBy": selectors[0]})
+        source["format"] = "application/pdf"
     return {
         "id": f"{site}/{DATABASE}/citations/{tilde_encode(c['fact_id'])},{c['position']}",
         "type": "Annotation",
         "motivation": "linking",
         "body": {"id": site + _path("facts", c["fact_id"]), "type": "Text", "format": "text/html",
                  "dcterms:identifier": c["fact_id"], "dcterms:title": c["title"]},
-        "target": {"type": "SpecificResource", "source": source, "state": state, "selector": [
-            {"type": "TextQuoteSelector", "exact": c["quote"], "prefix": prefix, "suffix": suffix},
-            {"type": "TextPositionSelector", "start": c["start"], "end": c["end"]}]},
+        "target": {"type": "SpecificResource", "source": source, "state": state, "selector": selectors},
     }
 
 
@@ -294,7 +299,7 @@ async def annotations(datasette: Any, request: Request) -> Response:
         # The page's citations first, read from an index alone (skipping earlier pages is cheap), then
         # their details.
         rows = [dict(r) for r in (await db.execute(
-            "SELECT c.fact_id, c.position, c.source_id, c.quote, c.start, c.\"end\", facts.title,"
+            "SELECT c.fact_id, c.position, c.source_id, c.quote, c.start, c.\"end\", c.page, facts.title,"
             " sources.url, sources.sha256, sources.published, first.position AS sentence_position,"
             f" first.paragraph FROM (SELECT c.fact_id, c.position FROM citations c {where} ORDER BY {order}"
             " LIMIT :size OFFSET :offset) AS page"
