@@ -32,7 +32,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from timeline import api  # noqa: E402  (the repository's own package, found from here)
 from timeline.errors import DateError  # noqa: E402
-from timeline.text.dates import Resolved, whole_period  # noqa: E402
+from timeline.text.periods import Resolved, whole_period  # noqa: E402
 
 Gold = tuple[datetime.date, datetime.date, str, str | None, str | None]  # start, end, unit, mod, clock
 SEASON_MONTHS = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}

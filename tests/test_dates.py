@@ -362,7 +362,7 @@ def test_a_written_publication_date_is_answered_with_its_iso_form(text, words, w
 
 
 def test_the_iso_form_it_shows_is_accepted():
-    from timeline.text.dates import written_date
+    from timeline.text.written_dates import written_date
 
     for text, _, _ in WRITTEN[:15]:
         iso, _ = written_date(text)
@@ -441,7 +441,7 @@ def test_marker_prefilter_folds_every_character_that_regex_case_folds_to_ascii()
 def test_weekday_arithmetic_is_dateutils(how, direction):
     from dateutil.relativedelta import FR, MO, SA, SU, TH, TU, WE, relativedelta
 
-    from timeline.text.dates import _weekday
+    from timeline.text.english_dates import _weekday
 
     wd = (MO, TU, WE, TH, FR, SA, SU)
     one = datetime.timedelta(days=1)

@@ -12,7 +12,7 @@ from timeline.core import yamlfile
 from timeline.core.validate import Checker
 from timeline.errors import DateError
 from timeline.records import Citation, Fact, Row, Source, sentence_position
-from timeline.text import dates, mentions, quotes, tense
+from timeline.text import dates, mentions, periods, quotes
 
 _STAMP = re.compile(r"^\s*(?:Update[d]?|Published|Posted|Last updated)\s*:?\s*"
                     r"(?:(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})|(\w+\.? \d{1,2},? \d{4})|(\d{4}-\d{2}-\d{2}))", re.I)
@@ -44,7 +44,7 @@ def stamp(source: Source) -> Stamp | None:
                 day = datetime.date.fromisoformat(m.group(5))
         except (ValueError, DateError):
             continue
-        if not dates.in_range(day):
+        if not periods.in_range(day):
             continue  # 'Updated: 1/2/5025' is a typo, not a date
         return day, text
     return None
@@ -202,7 +202,7 @@ def date_fact(fact: Fact, item: yamlfile.Mapping, text: dict[str, str | None], c
                           f"{label}: date: {text['date']} ({given.start}..{given.end}) does not agree with"
                           f" when: {resolved.basis}: correct one of them")
                 return False
-            ranged = given.end > resolved.end and dates.whole_period(given.start, given.precision) \
+            ranged = given.end > resolved.end and periods.whole_period(given.start, given.precision) \
                 != (given.start, given.end)  # 'Wednesday' with date: 2025-03-26/2025-03-28
             if dates.PRECISIONS.index(given.precision) < dates.PRECISIONS.index(resolved.precision) \
                     or ranged or given.qualifier:
@@ -255,13 +255,13 @@ def _reported_direction(resolved: dates.Resolved, source: Source, cite: Citation
     for phrase in mentions.date_phrases(sentence, source.published, source.id):
         r = phrase.resolved
         if r.start <= resolved.end and resolved.start <= r.end:
-            return tense.clause_direction(sentence, phrase.start, phrase.end)
+            return dates.clause_direction(sentence, phrase.start, phrase.end)
     for phrase in mentions.date_phrases(sentence, source.published, source.id, direction="future"):
         r = phrase.resolved
         if r.start <= resolved.end and resolved.start <= r.end:
-            return tense.clause_direction(sentence, phrase.start, phrase.end)
-    found = tense.ENGLISH.future.search(sentence)
-    return ("future", found[0]) if found else (None, "")
+            return dates.clause_direction(sentence, phrase.start, phrase.end)
+    found = dates.future_marker(sentence)
+    return ("future", found) if found else (None, "")
 
 
 def _sentences_of(source: Source, cite: Citation) -> tuple[int, int]:
