@@ -3,6 +3,7 @@ against dates after publication, and what the fact's own sources imply about its
 conflicts: a relative phrase in a quote, or the article's own time stamp, giving another date)."""
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import re
 import sys
@@ -177,12 +178,14 @@ def date_fact(fact: Fact, item: yamlfile.Mapping, text: dict[str, str | None], c
         try:
             resolved = dates.resolve_phrase(text["when"], source.published_date, direction=text["direction"],
                                             context=context, source_id=sid)
-            if given is not None and resolved.guess and not _agrees(given, resolved):
-                other = "past" if resolved.start > source.published_date else "future"
-                alternative = dates.resolve_phrase(text["when"], source.published_date, direction=other,
-                                                   context=context, source_id=sid)
-                if _agrees(given, alternative):  # date: settles the guess, the other way
-                    resolved = alternative
+            if given is not None and resolved.alternative and not _agrees(given, resolved):
+                first, last, precision = resolved.alternative
+                other = dataclasses.replace(resolved, start=first, end=last, precision=precision, time=None,
+                                            guess=None, alternative=None,
+                                            basis=f"{resolved.basis}; date: {text['date']} takes the other reading,"
+                                                  f" {dates.date_label(first, precision, last)}")
+                if _agrees(given, other):  # date: settles the guess, the other way
+                    resolved = other
         except DateError as e:
             checker.add(item.line_of("when"), "bad-date", f"{label}: when: {e}")
             return False

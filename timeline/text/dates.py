@@ -24,7 +24,7 @@ import datetime
 import functools
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from timeline.errors import DateError
 from timeline.text import date_values, tense
@@ -49,11 +49,11 @@ def _distance(hit: Hit, pub: datetime.date) -> int:
     return 0 if start <= pub <= end else (pub - end).days if end < pub else (start - pub).days
 
 
-@dataclass(frozen=True)
-class _Choice:
+class _Choice(NamedTuple):
     hit: Hit
     how: str  # why past or future ('' when both readings agree)
-    guess: str | None  # the other reading, when nothing decided between them
+    guess: str | None = None  # why it is a guess: 'direction' (nothing decided), 'words' (they allow another), 'day'
+    other: Hit | None = None  # the other reading, when it is a guess
 
 
 def _choose(grammar: Grammar, text: str, pub: datetime.date, direction: str | None,
@@ -76,33 +76,38 @@ def _choose(grammar: Grammar, text: str, pub: datetime.date, direction: str | No
     if past is None or future is None or past[:3] == future[:3]:
         hit = past or future
         assert hit is not None
-        if past is not None and future is not None and past[3] == future[3]:
-            return _Choice(hit, "", None)  # the note holds for both ("the weekday fits")
-        return _Choice(hit[:3] + ("",), "", None)
+        if not (past is not None and future is not None and past[3] == future[3]):
+            hit = hit[:3] + ("",)  # the note holds for both ("the weekday fits") or for none
+        other = None if direction else grammar.other_reading(text, pub)
+        if other is not None and other[:2] != hit[:2]:
+            return _Choice(hit, "", "words", other)  # 'last week' read on a Sunday: the week now ending too
+        return _Choice(hit, "")
     if direction:
-        return _Choice(readings[direction] or past, direction, None)
+        return _Choice(readings[direction] or past, direction)
     if grammar.always_past(text):
-        return _Choice(past, f"past, because of '{text.split()[0]}'", None)
+        return _Choice(past, f"past, because of '{text.split()[0]}'")
     decided, words = clause()
     if decided:
-        return _Choice(readings[decided] or past, f"{decided}, from '{words}' in its clause", None)
+        return _Choice(readings[decided] or past, f"{decided}, from '{words}' in its clause")
     way = "future" if _distance(future, pub) < _distance(past, pub) else "past"
-    other = "past" if way == "future" else "future"
-    hit, alternative = readings[way], readings[other]
-    assert hit is not None and alternative is not None
-    return _Choice(hit, f"guessed {way}: the nearer to publication", other + ": " + _short_label(alternative))
+    other = past if way == "future" else future
+    return _Choice(readings[way] or past, f"guessed {way}: the nearer to publication", "direction", other)
 
 
-def _short_label(hit: Hit) -> str:
+def _label(hit: Hit) -> str:
     return date_label(hit[0], hit[2], hit[1])
 
 
 def _find(phrase: str, context: str) -> tuple[int, int] | None:
-    """(start, end) of the phrase in its sentence (any case, typographic apostrophes), else None."""
-    words = [re.escape(w) for w in _CONTEXT_APOSTROPHES.sub("'", phrase).split()]
+    """(start, end) of the phrase in its sentence (any case, spaces; apostrophes made one already), else None."""
+    words = phrase.split()
     if not words:
         return None
-    m = re.search(r"\s+".join(words), _CONTEXT_APOSTROPHES.sub("'", context), re.IGNORECASE)
+    if context.isascii():  # the common case, without a regular expression: lower() keeps every offset
+        found = context.lower().find(" ".join(words).lower())
+        if found >= 0:
+            return found, found + len(" ".join(words))
+    m = re.search(r"\s+".join(re.escape(w) for w in words), context, re.IGNORECASE)
     return m.span() if m else None
 
 
@@ -112,10 +117,12 @@ def phrase_direction(phrase: str, context: str | None, language: str = "en") -> 
     if not context:
         return None, ""
     grammar = _grammar(language)
-    span = _find(phrase.strip(), context) or _find(grammar.without_preposition(phrase), context)
+    context = _CONTEXT_APOSTROPHES.sub("'", context)
+    phrase = _CONTEXT_APOSTROPHES.sub("'", phrase.strip())
+    span = _find(phrase, context) or _find(grammar.without_preposition(phrase), context)
     if span is None:
         return None, ""
-    return tense.clause_direction(_CONTEXT_APOSTROPHES.sub("'", context), *span, grammar.markers)
+    return tense.clause_direction(context, *span, grammar.markers)
 
 
 def clause_direction(sentence: str, start: int, end: int, language: str = "en") -> tuple[str | None, str]:
@@ -166,8 +173,7 @@ def resolve_phrase(phrase: str, published: str | datetime.date, *, direction: st
         text, clock, zone = timed
     try:
         if not text and clock:
-            choice: _Choice | None = _Choice((pub, pub, "day", ""), "", "the day is not named: the publication day"
-                                             " was taken")
+            choice: _Choice | None = _Choice((pub, pub, "day", ""), "", "day")
         else:
             choice = _choose(grammar, text, pub, direction, clause) or _range_choice(grammar, text, pub, direction,
                                                                                       clause)
@@ -202,17 +208,24 @@ def resolve_phrase(phrase: str, published: str | datetime.date, *, direction: st
     how = choice.how
     basis = (f"'{written}' in {source_id or 'the source'}, published {DAY_NAMES[pub.weekday()]} {pub.isoformat()}"
              f" -> {result}" + (f" ({how}: {note})" if note and how else f" ({how})" if how else ""))
-    guess = None
-    if choice.guess and choice.guess.startswith(("past: ", "future: ")):
-        guess = (f"'{written}' could also be {choice.guess.split(': ', 1)[1]}; nothing in its clause says whether"
-                 f" it points back or ahead, so {found.label} (the reading nearer the publication date) was taken:"
-                 " write direction: past or future, or an explicit date:, to settle it")
-    elif choice.guess:
-        guess = f"'{written}': {choice.guess}: write the day in the phrase, or an explicit date:, to settle it"
-    elif precision == "year" and grammar.compares_periods(text, context):
-        guess = (f"'{written}' is taken as the year {found.label}, but the sentence compares periods: it may mean"
-                 " the same quarter, month or day a year away; write an explicit date: to say which")
-    return Resolved(start, end, precision, basis, qualifier, time, guess)
+    guess, other = None, choice.other
+    if choice.guess == "direction" and other is not None:
+        guess = (f"'{written}' could also be {_label(other)}; nothing in its clause says whether it points back or"
+                 f" ahead, so {found.label} (the reading nearer the publication date) was taken: write direction:"
+                 " past or future, or an explicit date:, to settle it")
+    elif choice.guess == "words" and other is not None:
+        guess = (f"'{written}' could also be {_label(other)}; {found.label} was taken: write an explicit date: to"
+                 " say which")
+    elif choice.guess == "day":
+        guess = (f"'{written}': the day is not named: the publication day was taken: write the day in the phrase,"
+                 " or an explicit date:, to settle it")
+    elif precision in ("year", "quarter", "half") and (instead := grammar.another_period(text, context, found)):
+        refuse, why = instead
+        if refuse:
+            raise DateError(f"'{written}' {why}")
+        guess = f"'{written}' {why}"
+    alternative = (other[0], other[1], other[2]) if guess and other is not None else None
+    return Resolved(start, end, precision, basis, qualifier, time, guess, alternative)
 
 
 def _range_choice(grammar: Grammar, text: str, pub: datetime.date, direction: str | None,
@@ -233,10 +246,11 @@ def _range_choice(grammar: Grammar, text: str, pub: datetime.date, direction: st
         other = grammar.read(right, pub, "future")
         if other is None or other[1] < first.hit[0]:
             raise DateError(f"'{text}' ends before it starts: check the order of the two dates")
-        second = _Choice(other, "", None)
+        second = _Choice(other, "")
     precision = min(first.hit[2], second.hit[2], key=PRECISIONS.index)
     hit = (first.hit[0], second.hit[1], precision, first.hit[3])
-    return _Choice(hit, first.how, first.guess)
+    other = first.other and (first.other[0], first.other[1] + (second.hit[1] - first.hit[1]), precision, "")
+    return _Choice(hit, first.how, first.guess, other)
 
 
 # The only characters that re.IGNORECASE matches to an ASCII letter that str.lower() does not turn

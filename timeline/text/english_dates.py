@@ -22,11 +22,11 @@ from collections.abc import Callable, Iterable
 from dateutil.relativedelta import relativedelta
 
 from timeline.errors import DateError
-from timeline.text import english_tense
+from timeline.text import english_calendar, english_tense
 from timeline.text.grammar import Grammar
-from timeline.text.periods import (FIRST_YEAR, LAST_YEAR, MONTH_NAMES, Hit, date_label, day_problem, half_period,
-                                   month_end, narrow, plain_period, quarter_of, quarter_period, real_date,
-                                   season_period)
+from timeline.text.periods import (FIRST_YEAR, LAST_YEAR, MONTH_NAMES, Hit, Resolved, date_label, day_problem,
+                                   half_period, month_end, narrow, plain_period, quarter_of, quarter_period,
+                                   real_date, season_period, whole_period)
 from timeline.text.zones import ZONES
 
 _ORDINAL = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
@@ -40,7 +40,9 @@ PHRASE_FORMS = ("weekdays ('Monday', 'last Friday', 'next Tuesday'), 'today', 'y
                 "('2025-03-15'), quarters ('the first quarter', 'Q3 2024'), halves ('the second half of the "
                 "year'), seasons ('this summer', 'spring 2024'), weekends ('last weekend'), times ('7:50 p.m. ET',"
                 " 'by midnight Monday'), ranges ('March 26-28', 'from Monday to Wednesday'), 'about 1990',"
-                " 'before 2019', 'after March'; months, years and decades may start with early/mid/late")
+                " 'before 2019', 'after March', holidays ('Thanksgiving', 'Christmas Eve'), 'January this year',"
+                " \"this year's third quarter\", 'the week of March 6', years in words ('nineteen ninety-six');"
+                " months, years and decades may start with early/mid/late")
 
 MONTHS = {name.lower(): i for i, name in enumerate(MONTH_NAMES, 1)}
 MONTHS.update({name[:3].lower(): i for i, name in enumerate(MONTH_NAMES, 1)})
@@ -81,7 +83,7 @@ _DAY_MONTH = re.compile(rf"(?:{_WDAY},?\s+)?(?:the\s+)?{_DAY}(?:\s+of)?\s+{_MON}
 _SHORT_DECADE = re.compile(r"'?([0-9])0'?s")
 _DECADE_APOSTROPHE = re.compile(r"^([0-9]{3}0)'s$")
 _PART = re.compile(r"(early|mid|late)(?:-|\s+)(?:in\s+)?(.+)")
-_PREPOSITION = re.compile(r"^(?:on|in|since|by|during|from|over|at|the)\s+")
+_PREPOSITION = re.compile(r"^(?:on|in|since|by|during|from|over|at|the|sometime|some time)\s+")
 _PART_OF = re.compile(r"(?:the\s+)?(end|beginning|start|middle|close)\s+of\s+(?:the\s+)?(.+)")
 _PART_WORDS = {"end": "late", "close": "late", "beginning": "early", "start": "early", "middle": "mid"}
 _DECADE_WORDS = {f"{word}ies": f"'{digit}0s" for word, digit in (("twent", 2), ("thirt", 3), ("fort", 4), ("fift", 5),
@@ -265,7 +267,7 @@ _QUARTER = re.compile(
     r"|q([1-4])(?:\s+(?:of\s+)?([0-9]{4}))?|([0-9]{4})\s+q([1-4])"
     r"|(?:the\s+)?(this|last|next|current|previous|past|coming)\s+quarter")
 _HALF = re.compile(
-    r"(?:the\s+)?(first|second|1st|2nd|latter|back|front)[\s-]+half"
+    r"(?:the\s+)?(first|second|1st|2nd|latter|back|front|last|final)[\s-]+half"
     r"(?:\s+(?:of\s+)?(?:([0-9]{4})|(?:the\s+)?(this|last|next|the|current)\s+year))?"
     r"|h([12])(?:\s+([0-9]{4}))?|([0-9]{4})\s+h([12])")
 _SEASON = re.compile(
@@ -316,7 +318,7 @@ def _match_half(text: str, pub: datetime.date, direction: str) -> Hit | None:
     m = _HALF.fullmatch(text)
     if not m:
         return None
-    n = _ORDINAL[m[1]] if m[1] else int(m[4] or m[7])
+    n = (2 if m[1] in ("last", "final") else _ORDINAL[m[1]]) if m[1] else int(m[4] or m[7])
     given = m[2] or m[5] or m[6]
     period = half_period(n)
     if given:
@@ -379,8 +381,87 @@ def _match_weekend(text: str, pub: datetime.date, direction: str) -> Hit | None:
     return saturday, saturday + datetime.timedelta(days=1), "day", note
 
 
+def _match_holiday(text: str, pub: datetime.date, direction: str) -> Hit | None:
+    m = english_calendar.HOLIDAY.fullmatch(text)
+    if not m:
+        return None
+    day_of = english_calendar.HOLIDAYS[m[2]]
+    if m[3]:
+        day = day_of(int(m[3]))
+        return day, day, "day", ""
+    this, before, after = day_of(pub.year), day_of(pub.year - 1), day_of(pub.year + 1)
+    if m[1] == "this":
+        return this, this, "day", ""
+    if m[1] == "last" or (m[1] is None and direction == "past"):
+        day = this if this < pub or (this == pub and m[1] is None) else before
+        return day, day, "day", "" if m[1] else "most recent such day"
+    day = this if this > pub or (this == pub and m[1] is None) else after
+    return day, day, "day", "" if m[1] else "next such day"
+
+
 _MATCHERS = (_match_day_word, _match_count, _match_weekday, _match_period, _match_month,
-             _match_month_day, _match_year, _match_quarter, _match_half, _match_season, _match_weekend)
+             _match_month_day, _match_year, _match_quarter, _match_half, _match_season, _match_weekend,
+             _match_holiday)
+
+# Phrases read as another phrase: (pattern, the other phrase, what the reading of it must be or becomes).
+_STRETCH = re.compile(r"the\s+(past|last)\s+(week|month|year|decade)")
+_YEARS_OWN = re.compile(r"(this|last|next|the current|current)\s+year'?s\s+(.+)")
+_YEAR_FIRST = re.compile(r"(?:the\s+)?([0-9]{4})(?:'s)?\s+(.+\s(?:quarter|half))")
+_YEAR_AFTER = re.compile(r"(.+?),?\s+(this|last|next)\s+year")
+_WEEK_OF = re.compile(r"(?:the\s+)?week\s+of\s+(.+)")
+_IN_THE_DAY = re.compile(r"(?:earlier|later|(?:early|late|mid)[\s-]?(?:morning|afternoon|evening|night)"
+                         r"\s+(?:on\s+|of\s+)?)\s*(.+)")
+_THE_YEAR = re.compile(r"(?:the\s+)?year\s+([0-9]{4})")
+_YEAR_STEP = {"this": 0, "the current": 0, "current": 0, "last": -1, "next": 1}
+
+
+def _stretch(word: str, unit: str, pub: datetime.date) -> DateError:
+    """'the past week' is the stretch up to publication, which no calendar unit names: what to write."""
+    start = pub - {"week": relativedelta(days=6), "month": relativedelta(months=1, days=-1),
+                   "year": relativedelta(years=1, days=-1), "decade": relativedelta(years=10, days=-1)}[unit]
+    return DateError(f"'the {word} {unit}' is the stretch of time up to publication, not a calendar {unit}: write"
+                     f" date: as a range, e.g. {start.isoformat()}/{pub.isoformat()}, or when: 'last {unit}' if the"
+                     f" article means the calendar {unit} before this one")
+
+
+def _in_other_words(text: str, pub: datetime.date) -> tuple[str, Callable[[Hit], Hit | None]] | None:
+    """(the phrase, what its reading becomes) for a phrase that is another phrase in other words ('Friday's':
+    'friday'; 'January this year': 'january 2025'; 'the week of March 6': the week of 'march 6'; 'earlier
+    Sunday': 'sunday'; 'nineteen ninety-six': '1996'); None when `text` is none of them."""
+    said = english_calendar.years_in_digits(text)
+    if said != text:
+        return said, _same
+    m = _STRETCH.fullmatch(text)
+    if m:
+        raise _stretch(m[1], m[2], pub)
+    if text.endswith("'s") and not text[-3:-2].isdigit():  # 'Friday's', not "the 1980's"
+        return text[:-2], _same
+    m = _YEARS_OWN.fullmatch(text) or _YEAR_AFTER.fullmatch(text)
+    if m:
+        step, rest = (m[1], m[2]) if m.re is _YEARS_OWN else (m[2], m[1])
+        return f"{rest} {pub.year + _YEAR_STEP[step]}", _same
+    m = _YEAR_FIRST.fullmatch(text) or _THE_YEAR.fullmatch(text)
+    if m:
+        return (f"{m[2]} {m[1]}" if m.re is _YEAR_FIRST else m[1]), _same
+    m = _WEEK_OF.fullmatch(text)
+    if m:
+        return m[1], _its_week
+    m = _IN_THE_DAY.fullmatch(text)
+    if m:
+        return m[1], _one_day
+    return None
+
+
+def _same(hit: Hit) -> Hit | None:
+    return hit
+
+
+def _its_week(hit: Hit) -> Hit | None:
+    return (*whole_period(hit[0], "week"), "week", hit[3]) if hit[2] == "day" and hit[0] == hit[1] else None
+
+
+def _one_day(hit: Hit) -> Hit | None:
+    return hit if hit[2] == "day" and hit[0] == hit[1] else None
 
 
 @functools.lru_cache(maxsize=65536)  # a pure function; a build meets the same phrases and dates again and again
@@ -392,6 +473,10 @@ def read(text: str, pub: datetime.date, direction: str) -> Hit | None:
             hit = matcher(text, pub, direction)
             if hit:
                 return hit
+        other = _in_other_words(text, pub)
+        if other is not None:
+            hit = read(other[0], pub, direction)
+            return hit and other[1](hit)
         m = _PART.fullmatch(text)
         if m:
             hit = read(m[2], pub, direction)
@@ -425,7 +510,9 @@ def clean(phrase: str) -> str:
 # ---------------------------------------------------------------- qualifiers, times of day, ranges
 
 _QUALIFIER_WORDS = re.compile(r"(?:(?:some\s?time\s+|in\s+|at\s+|by\s+)?(about|around|circa|c\.|ca\.|approximately|"
-                              r"roughly|approx\.)|(before|prior to|earlier than)|(after|later than))\s+(.+)")
+                              r"roughly|approx\.|nearly|almost|some|close to|just under|just over)"
+                              r"|(before|prior to|earlier than)|(after|later than))\s+(.+)")
+_OR_SO = re.compile(r"(.+?),? or so ago")
 _CLOCK = (r"(?:(?P<h>[0-9]{1,2})(?:[:.](?P<mi>[0-9]{2}))?\s*(?P<ap>a\.?\s?m\b\.?|p\.?\s?m\b\.?)"
           r"|(?P<h24>[0-9]{1,2}):(?P<m24>[0-9]{2})(?!\s*[ap]\.?\s?m)|(?P<word>noon|midday|midnight))"
           rf"(?:\s+(?P<zone>{alternatives(ZONES)})\b\.?)?")
@@ -436,6 +523,10 @@ _RANGE = re.compile(r"(?:from\s+|between\s+)?(.+?)\s*(?:\s(?:to|through|thru|unt
 _YEAR_BACK = re.compile(r"\bago\b|\blast year\b|\bearlier\b|\bnext year\b|\blater\b")
 _FINER_PERIOD = re.compile(r"\b(?:quarter|period|months?|weeks?|from|than|compared|versus|vs)\b|\bQ[1-4]\b",
                            re.IGNORECASE)
+_COMPARES = re.compile(r"\b(?:quarter|period|months|compared|versus|vs|than|(?:up|down)\s+from)\b"
+                       r"|\bfrom\s+(?:[A-Z]{0,2}\$)?[0-9]|\bQ[1-4]\b|\byear-(?:earlier|ago)\b"
+                       r"|[A-Z]{0,2}\$\s?[0-9]|[0-9]\s?%|\b(?:percent|cents)\b", re.IGNORECASE)
+_ENDED = re.compile(rf"\b(?:quarter|half)\s+(?:that\s+)?(?:ended|ending|ends|to)\s+{_MON}", re.IGNORECASE)
 _YEAR_AWAY = re.compile(r"(?:a|one) year (?:ago|earlier|before|later|from now)|in a year(?:'s time)?")
 _BARE_DAY = re.compile(r"[0-9]{1,2}(?:st|nd|rd|th)?")
 
@@ -444,9 +535,12 @@ def qualifier(text: str) -> tuple[str | None, str]:
     """('approximate' | 'before' | 'after', the rest) for 'about 1990', 'before 2019', 'after March';
     (None, text) otherwise, and for a time of day ('about 7 p.m.' is read by time_of_day)."""
     m = _QUALIFIER_WORDS.fullmatch(text)
-    if not m or time_of_day(text):
-        return None, text
-    return ("approximate" if m[1] else "before" if m[2] else "after"), m[4]
+    if m and time_of_day(text):  # 'around 7:15 p.m.': time_of_day reads the time, the word says it is approximate
+        return ("approximate" if m[1] else None), text
+    if m:
+        return ("approximate" if m[1] else "before" if m[2] else "after"), m[4]
+    m = _OR_SO.fullmatch(text)
+    return ("approximate", f"{m[1]} ago") if m else (None, text)
 
 
 def time_of_day(text: str) -> tuple[str, str, str | None] | None:
@@ -495,6 +589,24 @@ def explain(text: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=65536)  # a pure function, asked for every phrase read the same both ways
+def other_reading(text: str, pub: datetime.date) -> Hit | None:
+    """Another period the words allow, for the phrases `read` gives one period both ways: 'last week' read
+    on a Sunday may be the week now ending; 'last February' read in March the February of a year before
+    the one just ended ('next April' read in March, the April after next)."""
+    text = _PREPOSITION.sub("", text)
+    if text == "last week" and pub.weekday() == 6:
+        monday = pub - datetime.timedelta(days=6)
+        return monday, pub, "week", ""
+    m = _MONTH_PHRASE.fullmatch(text)
+    if m and m[2] and _RELATIVE.get(m[1]) in ("last", "next"):
+        month, step = MONTHS[m[2]], (-1 if _RELATIVE[m[1]] == "last" else 1)
+        if month == (pub.month - 1 + step) % 12 + 1:  # the month just ended, or about to start
+            year = pub.year + (1 if step > 0 and month < pub.month else -1 if step < 0 and month > pub.month else 0)
+            return datetime.date(year + step, month, 1), month_end(year + step, month), "month", ""
+    return None
+
+
 def range_ends(text: str) -> tuple[str, str] | None:
     """The two ends of a range as phrases of their own ('March 26-28': 'march 26', 'march 28'; 'from
     monday to wednesday'; '2019-21': '2019', '2021'), or None when `text` is no range."""
@@ -522,12 +634,38 @@ def always_past(text: str) -> bool:
     return text.startswith("since ")
 
 
-def compares_periods(text: str, context: str | None) -> bool:
-    """True when a year phrase may mean the same quarter, month or day a year away: 'a year ago', or
-    'last year' in a sentence comparing periods ('up from $3 million a year earlier in the quarter')."""
-    return bool(_YEAR_AWAY.fullmatch(text) or context and _YEAR_BACK.search(text) and _FINER_PERIOD.search(context))
+def another_period(text: str, context: str | None, found: Resolved) -> tuple[bool, str] | None:
+    """(refuse?, why) when the sentence says the phrase names another period than its words give:
+    - 'a year ago' in a sentence comparing amounts ('net rose to $5 million from $4 million a year ago')
+      is the period compared, a year before: a quarter or a month the phrase does not name (refused);
+    - a quarter or half that the sentence says ended in another month than the calendar's ('its fourth
+      quarter ended Sept. 30') is a fiscal one (refused);
+    - 'a year ago' elsewhere, and 'last year' in a sentence comparing periods, may mean the same quarter,
+      month or day a year away (a guess)."""
+    year = found.start.year
+    if found.precision == "year" and _YEAR_AWAY.fullmatch(text):
+        if context and _COMPARES.search(context):
+            return True, ("in a sentence comparing amounts or periods means the same period (a quarter, a month,"
+                          " a day) a year before the one compared, which the phrase does not name: write date: for"
+                          f" it, e.g. {year}-35 for the third quarter of {year}, or {year} for the year")
+        return False, (f"is taken as the year {year}, but it may mean the same quarter, month or day a year away;"
+                       " write an explicit date: to say which")
+    if found.precision == "year" and context and _YEAR_BACK.search(text) and _FINER_PERIOD.search(context):
+        return False, (f"is taken as the year {year}, but the sentence compares periods: it may mean the same"
+                       " quarter, month or day a year away; write an explicit date: to say which")
+    if found.precision in ("quarter", "half") and context:
+        m = _ENDED.search(context)
+        month = MONTHS[m[1].lower()] if m else found.end.month
+        if month != found.end.month:
+            last = datetime.date(year if month <= found.end.month else year - 1, month, 1)
+            first = last - relativedelta(months=2 if found.precision == "quarter" else 5)
+            return True, (f"is a fiscal {found.precision} here: the sentence says it ended in"
+                          f" {MONTH_NAMES[month - 1]}, and {found.label} does not: write date: with its months,"
+                          f" e.g. {first.isoformat()[:7]}/{last.isoformat()[:7]}")
+    return None
 
 
 ENGLISH = Grammar(language="en", clean=clean, read=read, qualifier=qualifier, time_of_day=time_of_day,
-                  range_ends=range_ends, always_past=always_past, compares_periods=compares_periods,
+                  range_ends=range_ends, always_past=always_past, other_reading=other_reading,
+                  another_period=another_period,
                   without_preposition=without_preposition, markers=english_tense.MARKERS, forms=PHRASE_FORMS)

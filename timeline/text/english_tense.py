@@ -27,6 +27,15 @@ _DETERMINERS = {"the", "a", "an", "its", "his", "her", "their", "our", "this", "
 _SUBJECT_ADVERBS = {"reportedly", "officially", "formally", "quickly", "finally", "jointly", "publicly", "unanimously",
                     "abruptly", "eventually", "previously", "recently", "initially", "only", "early", "briefly"}
 
+# Irregular past forms that are also participles ('is held', 'was heard'), and the forms of 'be' before them.
+_PARTICIPLES = set(_IRREGULAR_PAST.split("|")) - {"was", "were", "had", "did", "went", "came", "took", "gave",
+                                                  "began", "became", "saw", "rose", "grew", "knew", "threw", "wore",
+                                                  "drove", "ate", "drew", "broke", "chose", "froze", "hid", "rode",
+                                                  "rang", "sang", "sank", "stole", "tore", "woke", "withdrew", "flew",
+                                                  "fell", "overtook", "spoke", "wrote"}
+_BE = {"is", "are", "am", "be", "been", "being", "was", "were", "'s", "'re", "get", "gets", "got", "getting"}
+_ADVERBS = {"still", "also", "not", "now", "already", "being", "just", "only", "then", "again"}
+
 MODAL = re.compile(r"will|shall|won't|\w+'ll", re.IGNORECASE)
 
 
@@ -37,9 +46,22 @@ def participle(word: str) -> bool:
 
 def not_a_tense(sentence: str, start: int, word: str) -> bool:
     """True when the past marker `word` at `start` is no verb's tense: a word that only looks past
-    ('need', 'hundred'), or an -ed word used as an adjective or a participle whose tense is not its own."""
+    ('need', 'hundred'), an -ed word used as an adjective or a participle whose tense is not its own,
+    or a participle after a form of 'be' ('is heard', 'would still be held': the tense is the verb's
+    before it)."""
     lower = word.lower()
-    return lower in _NOT_PAST or lower.endswith("ed") and _adjective(sentence, start)
+    if lower in _NOT_PAST:
+        return True
+    if lower.endswith("ed"):
+        return _adjective(sentence, start)
+    return lower in _PARTICIPLES and _after_be(sentence, start)
+
+
+def _after_be(sentence: str, start: int) -> bool:
+    words = [w.strip(",").lower() for w in sentence[max(0, start - 30):start].split()]
+    while words and words[-1] in _ADVERBS:
+        words.pop()
+    return bool(words) and words[-1] in _BE
 
 
 def _adjective(sentence: str, start: int) -> bool:
@@ -67,6 +89,10 @@ MARKERS = Markers(
         r"(?-i:\bwill\b)|\b(?:shall|won't|wo n't)\b|\b(?:i|you|we|they|he|she|it|who|that)'ll\b"
         r"|(?<!\bwas )(?<!\bwere )(?<!\bhad been )(?<!\bwas not )\b(?:scheduled|due|slated|poised|set|expected|"
         r"planning|preparing|going|intending|aiming|hoping|ready)\s+(?:to|for)\b"
+        r"(?<!\bdue to)(?<!\bdue for)"
+        r"|(?<!\bwas )(?<!\bwere )\bdue\s+(?:for\b|to\s+(?!(?:the|a|an|its|his|her|their|our|this|that|these|"
+        r"those|[a-z]+ing)\b|[0-9]))"
+        # 'due to its loss', 'due to rising costs' is 'because of'; 'due to meet' is ahead
         r"|\b(?:plans?|intends?|aims?|hopes?|wants?|vows?|promises?|pledges?|threatens?)\s+to\b"
         r"|\b(?:is|are|am)\s+to\s+\w+|\bupcoming\b|\bforthcoming\b|\btomorrow\b|\blater\s+this\b"
         r"|\bto\s+be\s+(?:held|released|published|announced|decided|voted|heard|sentenced)\b",
@@ -81,9 +107,17 @@ MARKERS = Markers(
                       r"set|expected|slated|going|planning|poised|preparing)\b))\b|(?-i:\bmay\b)"
                       r"|\bto\s+(?!the\b|a\b|an\b)"
                       r"(?=[a-z]+\b)", re.IGNORECASE),
+    deadline=re.compile(r"\b(?:until|till|through|by|no later than|as soon as|as early as)\s+(?:[a-z]+\s+)?$",
+                        re.IGNORECASE),
     governed=re.compile(r"(?:\b(?:until|till|through|effective|by|payable|due|expir\w*|starting|beginning|ending|"
                         r"deadline|as soon as|as early as|as late as|no later than|no earlier than|the|a|an|its|his|"
                         r"her|their|our|this|that|whose)\s+(?:[a-z]+\s+)?)$", re.IGNORECASE),
+    # 'since shortly after the Oct. 23 slaying' (not 'since the vote is Friday': 'because'), 'last October', and the
+    # earlier value of a comparison: 'rose to $42 in June from $29.75 in March', 'up from 886 million shares Thursday'
+    leading_past=re.compile(r"\bsince\s+(?:(?!(?:is|are|am|was|were|will|would|has|have|had|be)\b)[\w'.,-]+\s+){0,4}$"
+                            r"|\b(?:last|past)\s+$"
+                            r"|\bfrom\s+(?:[A-Z]{0,2}\$\s?)?[0-9][0-9.,]*\s+(?:[a-z%.,-]+\s+){0,3}$", re.IGNORECASE),
+    leading_future=re.compile(r"\b(?:next|coming)\s+$", re.IGNORECASE),
     modal=MODAL,
     participle=participle,
     not_a_tense=not_a_tense,

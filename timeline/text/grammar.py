@@ -14,7 +14,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from timeline.text.periods import Hit
+from timeline.text.periods import Hit, Resolved
 from timeline.text.tense import Markers
 
 
@@ -29,7 +29,13 @@ class Grammar:
     time_of_day: Callable[[str], tuple[str, str, str | None] | None]  # (the day's phrase, 'HH:MM', zone word)
     range_ends: Callable[[str], tuple[str, str] | None]  # the two ends of a range, each a phrase of its own
     always_past: Callable[[str], bool]  # a phrase that can only point back ('since March')
-    compares_periods: Callable[[str, str | None], bool]  # a year phrase that may mean a quarter or day a year away
+    # another reading its words allow, when read the same both ways ('last week' read on a Sunday: also the week
+    # now ending); the resolver keeps the first and warns, as for a guess
+    other_reading: Callable[[str, datetime.date], Hit | None]
+    # (refuse?, why) when its sentence says a year, quarter or half phrase names another period than its words
+    # give: 'a year ago' comparing amounts (the same quarter a year before), 'the fourth quarter ended Sept. 30'
+    # (a fiscal quarter)
+    another_period: Callable[[str, str | None, Resolved], tuple[bool, str] | None]
     without_preposition: Callable[[str], str]  # the phrase without a leading 'on', 'in', 'since'...
     markers: Markers  # the words of its clauses (timeline.text.tense)
     forms: str  # the phrases it reads, for the message of a phrase it cannot read

@@ -50,6 +50,7 @@ class Resolved:
     qualifier: str | None = None  # one of QUALIFIERS, or None: within the period
     time: str | None = None  # at precision 'time': 'HH:MM' and its offset when known ('19:50-04:00'); '24:00' ends it
     guess: str | None = None  # when past or future was a guess: what the other reading was and how to settle it
+    alternative: tuple[datetime.date, datetime.date, str] | None = None  # that other reading (first, last, precision)
 
     @property
     def label(self) -> str:

@@ -9,13 +9,18 @@ belongs to: the tense of its verb ("met on Monday", "will meet on Monday", "had 
 
 A clause here is the stretch of the sentence around the phrase that crosses no hard boundary
 (quotation marks, a semicolon, a colon, a dash, parentheses) and no clause word ("that", "which",
-"who", "because", "while", "although", "but", ", and", ", saying"...). A deadline or a noun's date
-("until Friday", "the Jan. 14 deadline") is dated by no verb; otherwise the tense marker nearest
-the phrase decides: the last one before it (at most NEAR words away), else, when the phrase opens
-its clause, the first one after it.
+"who", "because", "while", "although", "but", ", and", ", saying"...). What decides, in order:
 
-Present tense ("takes effect Nov. 13", "the vote is Friday"), "would" and an infinitive decide
-nothing. When nothing decides, `clause_direction` says so and the caller takes
+1. words just before the phrase that say it ("since shortly after the Oct. 23 slaying", "last
+   October" when the phrase is "October");
+2. a deadline or a noun's date ("until Friday", "the Jan. 14 deadline") is dated by no verb, unless
+   the verb before it is future ("will double its flights by August": a deadline of a future act);
+3. the tense marker nearest the phrase: the last one before it (at most NEAR words away), else, when
+   the phrase opens its clause or ends an opening phrase set off by a comma ("At the close of
+   business Thursday, Ciba-Geigy said ..."), the first one after it.
+
+Present tense ("takes effect Nov. 13", "the vote is Friday", "the case is heard in May"), "would" and
+an infinitive decide nothing. When nothing decides, `clause_direction` says so and the caller takes
 the candidate nearer the publication date, and says it guessed.
 
 The rules are the same for any language; the words are one `Markers` value per language
@@ -38,6 +43,9 @@ class Markers:
     past: re.Pattern[str]
     either: re.Pattern[str]  # what leaves it open: "would", "planned", "postponed", an infinitive ("to expire")
     governed: re.Pattern[str]  # words before the phrase that make it a deadline or a noun's date ("until", "the")
+    deadline: re.Pattern[str]  # those of a deadline ("until", "by"), which a future verb before puts ahead
+    leading_past: re.Pattern[str]  # words just before the phrase that put it back ("since ...", "last")
+    leading_future: re.Pattern[str]  # ... that put it ahead ("next", "coming")
     modal: re.Pattern[str]  # a future auxiliary that governs a participle after it ("will" in "will be released")
     participle: Callable[[str], bool]  # a past marker that may be a participle ("released", "held")
     not_a_tense: Callable[[str, int, str], bool]  # (sentence, start, word): a past marker that is no verb's tense here
@@ -65,11 +73,22 @@ def clause_direction(sentence: str, start: int, end: int, markers: Markers) -> t
     `sentence`, read from its own clause (the rules of the module docstring). None: nothing in the
     clause decides (present tense, no verb, a deadline)."""
     lo, hi = clause_span(sentence, start, end, markers)
-    if markers.governed.search(sentence[max(lo, start - 40):start]):
-        return None, ""  # 'until Friday', 'the Jan. 14 deadline': the verb's tense does not date it
+    lead = sentence[max(lo, start - 60):start]
+    for way, pattern in (("past", markers.leading_past), ("future", markers.leading_future)):
+        m = pattern.search(lead)
+        if m:
+            return way, " ".join(m.group(0).split())
+    governed = markers.governed.search(sentence[max(lo, start - 40):start])
+    if governed and not markers.deadline.search(sentence[max(lo, start - 40):start]):
+        return None, ""  # 'the Jan. 14 deadline', 'his order on March 15': the verb's tense does not date a noun
     found = _markers(sentence, lo, hi, start, end, markers)
     before = [f for f in found if f[1] <= start and len(sentence[f[1]:start].split()) <= NEAR]
-    opens = len(sentence[lo:start].split()) <= OPENING
+    if governed:
+        # 'until Friday': the verb's tense does not date a deadline, unless it is the future verb of a future
+        # act ('will double its flights by August': its deadline is ahead too)
+        last = max(before, key=lambda f: f[1]) if before else None
+        return ("future", last[3]) if last is not None and last[2] == "future" else (None, "")
+    opens = len(sentence[lo:start].split()) <= OPENING or _opening_phrase(sentence, lo, start, end)
     after = [f for f in found if f[0] >= end and len(sentence[end:f[0]].split()) <= NEAR] if opens else []
     if before:
         last = max(before, key=lambda f: (f[1], f[2] == "either"))
@@ -100,3 +119,8 @@ def _markers(sentence: str, lo: int, hi: int, start: int, end: int,
             found.append((m.start(), m.end(), tense, m.group(0)))
     return found
 
+
+def _opening_phrase(sentence: str, lo: int, start: int, end: int) -> bool:
+    """True when the phrase ends an opening phrase of its clause, set off by a comma, with no comma
+    before it in the clause: 'At the close of business Thursday, Ciba-Geigy said ...'."""
+    return sentence[end:end + 1] == "," and "," not in sentence[lo:start] and len(sentence[lo:start].split()) <= NEAR
