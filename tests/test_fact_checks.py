@@ -183,6 +183,30 @@ def test_a_new_alias_settles_a_warning_at_the_next_build(tree):
     assert tree.build().warnings == []
 
 
+def test_every_build_says_the_storys_warnings_however_it_was_made(tree, monkeypatch):
+    """A full build, a build that finds the database up to date, and a patch that rereads one facts file all
+    say the same warnings: those of the files not read again are the ones the last build kept."""
+    tree.write("facts/more.yaml", fact("  when: Dec. 15\n", "payable Dec. 15 to holders", fid="y"))
+    check(tree, fact("  when: Dec. 15\n", "payable Dec. 15 to holders"))
+    monkeypatch.chdir(tree.path)
+    full = tree.build()
+    assert [(p.path, p.code) for p in full.warnings] == [("facts/facts.yaml", "date-guessed"),
+                                                        ("facts/more.yaml", "date-guessed")]
+    again = tree.build()
+    assert again.unchanged and again.warnings == full.warnings
+    result = CliRunner().invoke(cli, ["build"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-2:] == ["2 warnings in 2 files", "Up to date timeline.db: 3 facts, 2 entities,"
+                                               " 2 sources"]
+    # more.yaml settles its guess: the patch rereads it alone, and facts.yaml's warning is still said
+    tree.write("facts/more.yaml", fact("  when: Dec. 15\n  direction: future\n", "payable Dec. 15 to holders",
+                                       fid="y"))
+    patched = tree.build()
+    assert patched.patched == ["more.yaml"]
+    assert [(p.path, p.code) for p in patched.warnings] == [("facts/facts.yaml", "date-guessed")]
+    assert tree.build().warnings == patched.warnings
+
+
 def test_the_articles_example_still_builds_without_warnings(tree):
     tree.article("gazette", ARTICLE)
     assert story.check(str(tree.facts), str(tree.sources)).warnings == []
