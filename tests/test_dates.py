@@ -458,7 +458,7 @@ def test_marker_prefilter_folds_every_character_that_regex_case_folds_to_ascii()
 def test_weekday_arithmetic_is_dateutils(how, direction):
     from dateutil.relativedelta import FR, MO, SA, SU, TH, TU, WE, relativedelta
 
-    from timeline.text.english_dates import _weekday
+    from timeline.text.english_readings import _weekday
 
     wd = (MO, TU, WE, TH, FR, SA, SU)
     one = datetime.timedelta(days=1)

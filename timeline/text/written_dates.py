@@ -11,7 +11,7 @@ import datetime
 import re
 
 from timeline.errors import DateError
-from timeline.text.english_dates import MONTHS, WEEKDAYS, alternatives
+from timeline.text.english_readings import MONTHS, WEEKDAYS, alternatives
 from timeline.text.periods import date_label, day_problem
 from timeline.text.zones import ZONES, minutes_east, offset_text
 
