@@ -231,7 +231,7 @@ def test_an_entity_page_shows_its_aliases_and_search_finds_them(db):
     found = html[html.index("results-entities"):]
     found = found[:found.index("</ul>")]
     assert 'href="/timeline/entities/gustavo-villatoro"' in found
-    assert "also called the <mark>Salvadoran</mark> <mark>minister</mark>" in found
+    assert "also called &ldquo;the <mark>Salvadoran</mark> <mark>minister</mark>&rdquo;" in found
 
 
 def test_search_finds_facts_names_and_sentences_with_links(db):
