@@ -405,9 +405,12 @@ def suggest(source_id: str | None, facts_dir: str, sources_dir: str) -> None:
                                   " with offset (2025-03-26T19:50:00-04:00)")
 @click.option("--url", help="The article's address, instead of what the page says")
 @click.option("--record", metavar="URL", help="With a WARC holding several pages: the WARC-Target-URI of the one to take")
+@click.option("--allow-private-addresses", is_flag=True,
+              help="Fetch a URL on a loopback, private or link-local address too (refused by default)")
 @SOURCES
 def add_source(target: str, source_id: str | None, outlet: str | None, title: str | None, author: str | None,
-               published: str | None, url: str | None, record: str | None, sources_dir: str) -> None:
+               published: str | None, url: str | None, record: str | None, allow_private_addresses: bool,
+               sources_dir: str) -> None:
     """Add an article from a saved page (.html), a WARC, a text file or a URL.
 
     The original is stored under the sources folder byte for byte (a URL is fetched and archived as a
@@ -424,7 +427,8 @@ def add_source(target: str, source_id: str | None, outlet: str | None, title: st
     """
     overrides = {"outlet": outlet, "title": title, "author": author, "published": published, "url": url}
     try:
-        added = api.add_source(".", target, id=source_id, record=record, sources=sources_dir, **overrides)
+        added = api.add_source(".", target, id=source_id, record=record, sources=sources_dir,
+                               allow_private_addresses=allow_private_addresses, **overrides)
     except SourceRefused as e:
         raise click.ClickException(f"{e}. Nothing was written.")
     entry = added.entry

@@ -205,9 +205,9 @@ def _parse_blobs(facts_dir: str, blobs: list[str], cache: Cache | None) -> dict[
         # Sizes first: a blob over the facts file limit (a huge file committed by mistake) is never read.
         sizes = git(facts_dir, "cat-file", "--batch-check", data="".join(b + "\n" for b in missing).encode())
         for blob, line in zip(list(missing), sizes.decode("ascii", "replace").splitlines()):
-            header = line.split()
-            if len(header) == 3 and header[1] == "blob" and int(header[2]) > yamlfile.MAX_BYTES:
-                parsed[blob] = [{}, f"line 1: file-too-large: {yamlfile.too_large(int(header[2]))}"]
+            fields = line.split()
+            if len(fields) == 3 and fields[1] == "blob" and int(fields[2]) > yamlfile.MAX_BYTES:
+                parsed[blob] = [{}, f"line 1: file-too-large: {yamlfile.too_large(int(fields[2]))}"]
                 missing.remove(blob)
                 if cache is not None:
                     cache.put("history_blob", blob, parsed[blob])
