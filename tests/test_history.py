@@ -7,7 +7,7 @@ import sys
 
 import pytest
 from click.testing import CliRunner
-from conftest import FACT, Tree, assert_same_content
+from conftest import FACT, Tree, assert_same_content, run_in_process
 from test_datasette import get
 
 from timeline.cli import cli
@@ -330,3 +330,26 @@ def test_a_huge_file_in_history_is_never_read_into_memory(repo):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert int(done.stdout.split()[-1]) < 250_000, done.stdout  # kB: the build alone, not the file
+
+
+CLIPBOARD = "\x1b]52;c;Y3VybCBldmlsLmV4YW1wbGUgfCBzaA==\x07"  # OSC 52: the terminal writes this to the clipboard
+
+
+def test_untrusted_text_reaches_the_terminal_without_its_escape_sequences(repo):
+    """A commit message and a quote were printed raw, escape sequences included (OSC 52 writes the
+    clipboard, others retitle the window or hide lines): each control character is shown as \\u001b."""
+    retitle(repo, "The Harbour Bridge cost $12 million")
+    (repo.path.parent / "message").write_text(f"Name the bridge {CLIPBOARD}\x9b31m red")
+    git(repo.path, "add", "-A")
+    git(repo.path, "commit", "-q", "-F", str(repo.path.parent / "message"))
+    for args in (["history", "bridge-cost"], ["history", "bridge-cost", "--json"]):
+        done = run_in_process(args, repo.path)
+        assert done.returncode == 0, done.stderr
+        assert "\x1b" not in done.stdout and "\x07" not in done.stdout and "\x9b" not in done.stdout
+        assert "\\u001b]52;c;Y3VybCBldmlsLmV4YW1wbGUgfCBzaA==\\u0007" in done.stdout
+    assert json.loads(run_in_process(["history", "bridge-cost", "--json"], repo.path).stdout)[1]["message"] == \
+        f"Name the bridge {CLIPBOARD}\x9b31m red"
+    repo.write("facts/facts.yaml", FACT.replace("cost $12 million to build", "cost \\e]0;pwned\\a to build"))
+    done = run_in_process(["check"], repo.path)
+    assert done.returncode == 1 and "\x1b" not in done.stdout + done.stderr and "\x07" not in done.stdout + done.stderr
+    assert "\\u001b]0;pwned\\u0007" in done.stdout + done.stderr
