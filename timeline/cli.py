@@ -163,15 +163,16 @@ def build(facts_dir: str, sources_dir: str, db_path: str, excerpts: bool, wait: 
 @click.option("--public", is_flag=True,
               help="Settings for a server anyone can reach: time limit, bounded rows, no download (see README)")
 @click.option("--watch/--no-watch", default=True, show_default=True,
-              help="Rebuild when facts or sources change, then restart Datasette on the new database")
+              help="Rebuild when facts or sources change; the running server serves the new database at once")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(min=1),
               help="Datasette processes behind the one port (uvicorn's workers); more use more cores")
 def serve(facts_dir: str, sources_dir: str, db_path: str, port: int, metadata: str, public: bool, watch: bool,
           workers: int) -> None:
     """Build, then serve the database read-only with Datasette on 127.0.0.1.
 
-    While it runs, a change under the facts or sources folder rebuilds the database and restarts
-    Datasette on it; a rebuild with problems prints them and keeps serving the previous database.
+    While it runs, a change under the facts or sources folder rebuilds the database, and the running
+    server serves the new one from its next request; a rebuild with problems prints them and keeps
+    serving the previous database.
 
     Example:
 
@@ -210,16 +211,19 @@ def serve(facts_dir: str, sources_dir: str, db_path: str, port: int, metadata: s
             return False
         changed = f" (changed: {', '.join(inputs.patched)})" if inputs.patched else ""
         assert inputs.counts is not None  # a build that wrote the database counted what it wrote
-        echo(f"Rebuilt {db_path}: {inputs.counts['facts']} facts{changed}; restarting Datasette", err=True)
+        echo(f"Rebuilt {db_path}: {inputs.counts['facts']} facts{changed}; serving it now", err=True)
         return True
 
     notes = ", ".join(n for n in ("public settings" if public else "", f"{workers} workers" if workers > 1 else "") if n)
     echo(f"Serving on http://127.0.0.1:{port}/{f' ({notes})' if notes else ''}"
                f"{'; watching ' + facts_dir + ' and ' + sources_dir if watch else ''} (Ctrl-C to stop)", err=True)
     try:
-        sys.exit(server.serve(command, rebuild, watch=(facts_dir, sources_dir) if watch else ()))
+        code = server.serve(command, rebuild, watch=(facts_dir, sources_dir) if watch else ())
     except KeyboardInterrupt:
         sys.exit(0)
+    how = f"killed by signal {-code}" if code < 0 else f"exit status {code}"
+    raise Refusal(f"the server stopped by itself ({how}), so timeline serve stops too: the lines above say why;"
+                  " run timeline serve again")
 
 
 @cli.command(context_settings={"ignore_unknown_options": True})
