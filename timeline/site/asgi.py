@@ -85,29 +85,42 @@ def connection_cap() -> int:
 
 
 class TimedH11Protocol(H11Protocol):
-    """uvicorn's HTTP/1.1 protocol with a deadline for each request's head and a cap on connections."""
+    """uvicorn's HTTP/1.1 protocol with a deadline for each request's head and a cap on connections.
+
+    Past the cap, the connection that has waited longest without sending a whole request head is
+    closed to make room (the new one when every other is being answered): half-sent requests cannot
+    keep a reader out for longer than it takes to open the cap's worth of them again."""
 
     cap = MAX_CONNECTIONS
+    header_timeout = float(os.environ.get("TIMELINE_HEADER_TIMEOUT", HEADER_TIMEOUT))  # lowered by the tests
+    waiting: dict[Any, None] = {}  # the connections without a whole request head, oldest first
     header_timer: Any = None
 
     def connection_made(self, transport: Any) -> None:  # type: ignore[override]
         super().connection_made(transport)
         if len(self.connections) > self.cap:
-            transport.abort()  # over the cap: closed at once, the file descriptor freed
-            return
+            oldest = next(iter(self.waiting), None)
+            if oldest is None:
+                transport.abort()  # every connection is being answered: this one waits its turn elsewhere
+                return
+            oldest.transport.abort()  # its file descriptor freed for this one
+            self.waiting.pop(oldest, None)
         self._arm()
 
     def _arm(self) -> None:
         self._disarm()
-        self.header_timer = self.loop.call_later(HEADER_TIMEOUT, self._too_slow)
+        self.header_timer = self.loop.call_later(self.header_timeout, self._too_slow)
+        self.waiting[self] = None
 
     def _disarm(self) -> None:
+        self.waiting.pop(self, None)
         if self.header_timer is not None:
             self.header_timer.cancel()
             self.header_timer = None
 
     def _too_slow(self) -> None:
         self.header_timer = None
+        self.waiting.pop(self, None)
         if self.cycle is None or self.cycle.response_complete:  # no request is being answered
             self.transport.abort()
 
