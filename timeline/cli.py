@@ -38,11 +38,9 @@ def echo(message: object = "", err: bool = False, nl: bool = True) -> None:
     click.echo(shown(message), err=err, nl=nl)
 
 
-class Refusal(click.ClickException):
+def refusal(message: str) -> click.ClickException:
     """click.ClickException whose message is printed as shown()."""
-
-    def format_message(self) -> str:
-        return shown(self.message)
+    return click.ClickException(shown(message))
 
 
 FACTS = click.option("--facts", "facts_dir", default="facts", show_default=True,
@@ -88,10 +86,10 @@ def init(folder: str, title: str | None) -> None:
         written = api.init(folder, title)
     except StoryExists as e:
         existing = ", ".join(os.path.relpath(p) for p in e.args[0][:3]) + (" ..." if len(e.args[0]) > 3 else "")
-        raise Refusal(f"{existing} already exist{'s' if len(e.args[0]) == 1 else ''}: timeline init never"
+        raise refusal(f"{existing} already exist{'s' if len(e.args[0]) == 1 else ''}: timeline init never"
                                    " overwrites a story; choose a new or empty folder")
     except OSError as e:
-        raise Refusal(f"cannot create the story in {folder}: {e.strerror or e}")
+        raise refusal(f"cannot create the story in {folder}: {e.strerror or e}")
     relative = os.path.relpath(os.path.abspath(folder))
     for path in written:
         echo(f"  {os.path.relpath(path)}")
@@ -185,13 +183,13 @@ def serve(facts_dir: str, sources_dir: str, db_path: str, port: int, metadata: s
         server.check_name(db_path)  # what would stop the site is reported before the build
         server.site_metadata(metadata)
     except SiteError as e:
-        raise Refusal(str(e))
+        raise refusal(str(e))
     _build(facts_dir, sources_dir, db_path)
     try:
         server.preflight(db_path, "127.0.0.1", port)
         command = server.datasette_command(db_path, port, public=public, metadata=metadata, workers=workers)
     except SiteError as e:
-        raise Refusal(str(e))
+        raise refusal(str(e))
 
     def rebuild() -> bool:
         try:
@@ -222,7 +220,7 @@ def serve(facts_dir: str, sources_dir: str, db_path: str, port: int, metadata: s
     except KeyboardInterrupt:
         sys.exit(0)
     how = f"killed by signal {-code}" if code < 0 else f"exit status {code}"
-    raise Refusal(f"the server stopped by itself ({how}), so timeline serve stops too: the lines above say why;"
+    raise refusal(f"the server stopped by itself ({how}), so timeline serve stops too: the lines above say why;"
                   " run timeline serve again")
 
 
@@ -255,12 +253,12 @@ def publish(publisher: str, options: tuple[str, ...], facts_dir: str, sources_di
         server.check_name(db_path)
         server.site_metadata(metadata)
     except SiteError as e:
-        raise Refusal(str(e))
+        raise refusal(str(e))
     folder = os.path.dirname(os.path.abspath(db_path))
     try:
         os.makedirs(folder, exist_ok=True)
     except OSError as e:
-        raise Refusal(f"cannot create {folder}: {e.strerror}")
+        raise refusal(f"cannot create {folder}: {e.strerror}")
     _build(facts_dir, sources_dir, db_path, excerpts=True)
     merged, templates = publishing.assemble(folder, metadata)
     line = publishing.command(publisher, db_path, merged, templates, options)
@@ -295,7 +293,7 @@ def coverage(source_ids: tuple[str, ...], facts_dir: str, sources_dir: str) -> N
         sys.exit(1)
     unknown = sorted(set(source_ids) - set(inputs.sources))
     if unknown:
-        raise Refusal(f"unknown source {', '.join(unknown)}; sources are: {', '.join(sorted(inputs.sources))}")
+        raise refusal(f"unknown source {', '.join(unknown)}; sources are: {', '.join(sorted(inputs.sources))}")
     result = uncovered.report(inputs)
     chosen = source_ids or sorted(result)
     echo(f"{'source':<20} {'with detail':>11} {'cited':>6} {'set aside':>9} {'left':>5}")
@@ -331,7 +329,7 @@ def date_command(phrase: str, published: str, direction: str | None, context: st
     try:
         resolved = api.resolve_date(phrase, published, context=context, direction=direction)
     except DateError as e:
-        raise Refusal(str(e))
+        raise refusal(str(e))
     if as_json:
         echo(json.dumps({"start": resolved.start.isoformat(), "end": resolved.end.isoformat(),
                                "precision": resolved.precision, "basis": resolved.basis,
@@ -357,7 +355,7 @@ def _build(facts_dir: str, sources_dir: str, db_path: str, excerpts: bool = Fals
         sys.exit(1)
     except BuildError as e:
         progress.clear()
-        raise Refusal(str(e))
+        raise refusal(str(e))
     progress.clear()
     n = inputs.counts
     assert n is not None  # a build that wrote the database, or found it up to date, counted its contents
@@ -414,7 +412,7 @@ def suggest(source_id: str | None, facts_dir: str, sources_dir: str) -> None:
     inputs = api.check(facts=facts_dir, sources=sources_dir)
     if source_id is not None and source_id not in inputs.sources:
         known = ", ".join(sorted(inputs.sources)) or "none"
-        raise Refusal(f"there is no source '{source_id}' in sources.yaml (known: {known})")
+        raise refusal(f"there is no source '{source_id}' in sources.yaml (known: {known})")
     if inputs.problems:
         echo(report(inputs.problems), err=True)
         echo("Suggestions below skip only what the readable facts cite.", err=True)
@@ -459,7 +457,7 @@ def add_source(target: str, source_id: str | None, outlet: str | None, title: st
         added = api.add_source(".", target, id=source_id, record=record, sources=sources_dir,
                                allow_private_addresses=allow_private_addresses, **overrides)
     except SourceRefused as e:
-        raise Refusal(f"{e}. Nothing was written.")
+        raise refusal(f"{e}. Nothing was written.")
     entry = added.entry
     echo(f"Added source '{added.id}' from {INPUT_KINDS[added.kind]} ({os.path.basename(target) if added.kind != 'url' else target}):")
     echo(f"  {'text':<10} {entry['path']} ({added.paragraphs} paragraph{'s' if added.paragraphs != 1 else ''},"
@@ -503,7 +501,7 @@ def history_command(fact_id: str, facts_dir: str, db_path: str, as_json: bool) -
     """
     head = fact_history.key(facts_dir)
     if head is None:
-        raise Refusal(f"{facts_dir} has no git history: history comes from the commits of the facts"
+        raise refusal(f"{facts_dir} has no git history: history comes from the commits of the facts"
                                    " folder (is it in a git repository with commits, and is git installed?)")
     cache = Cache(folder_for(db_path))
     try:
@@ -513,7 +511,7 @@ def history_command(fact_id: str, facts_dir: str, db_path: str, as_json: bool) -
     mine = [r for r in rows if r["fact_id"] == fact_id]
     if not mine:
         close = did_you_mean(fact_id, {r["fact_id"] for r in rows})
-        raise Refusal(f"fact '{fact_id}' has no committed history in {facts_dir}"
+        raise refusal(f"fact '{fact_id}' has no committed history in {facts_dir}"
                                    + (f": did you mean '{close}'?" if close else
                                       " (a fact that is not committed yet has none)"))
     if as_json:

@@ -96,7 +96,7 @@ class TimedH11Protocol(H11Protocol):
     waiting: dict[Any, None] = {}  # the connections without a whole request head, oldest first
     header_timer: Any = None
 
-    def connection_made(self, transport: Any) -> None:  # type: ignore[override]
+    def connection_made(self, transport: Any) -> None:
         super().connection_made(transport)
         if len(self.connections) > self.cap:
             oldest = next(iter(self.waiting), None)
