@@ -44,13 +44,14 @@ def main():
     parser.add_argument("--every", type=float, default=0.0, help="seconds between edits (0: when the last is served)")
     parser.add_argument("--story", default=str(ROOT), help="a story folder with facts/ and sources/")
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(1))  # stopped: the server is stopped too
     work = pathlib.Path(tempfile.mkdtemp(prefix="rebuild-under-load-"))
     for folder in ("facts", "sources"):
         shutil.copytree(pathlib.Path(args.story) / folder, work / folder)
     target = sorted((work / "facts").glob("*.yaml"), key=lambda p: p.name == "entities.yaml")[0]
     original = target.read_text(encoding="utf-8")
-    match = re.search(r"^- id: (\S+)\n(?:  .*\n)*?  title: (.+)$", original, re.M)
-    fact_id, title = match[1], match[2]
+    match = re.search(r"^- id: (\S+)\n(?:  .*\n)*?(  title: .+\n)", original, re.M)
+    fact_id, title_line = match[1], match[2]
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     log = open(work / "serve.log", "wb")
@@ -84,8 +85,8 @@ def main():
         waits = []
         started = time.monotonic()
         for n in range(args.rebuilds):
-            new = f"{title} (edit {n + 1})"
-            target.write_text(original.replace(f"  title: {title}\n", f"  title: {new}\n", 1), encoding="utf-8")
+            new = f"The title as edited for the {n + 1}th time"
+            target.write_text(original.replace(title_line, f"  title: {new}\n", 1), encoding="utf-8")
             saved, seen = time.monotonic(), None
             while time.monotonic() - saved < 60:
                 try:
