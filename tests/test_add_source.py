@@ -104,7 +104,7 @@ def test_what_the_command_prints(tree, monkeypatch):
     result = run("add-source", "bridge.html")
     assert result.output == """\
 Added source 'coastal-ledger-harbour-bridge-opens' from a saved page (bridge.html):
-  text       sources/coastal-ledger-harbour-bridge-opens.txt (5 paragraphs, 119 words)
+  text       sources/coastal-ledger-harbour-bridge-opens.txt (7 paragraphs, 132 words)
   original   sources/coastal-ledger-harbour-bridge-opens.html (stored byte for byte)
   outlet     The Coastal Ledger
   title      Harbour bridge opens after years of delay
@@ -178,14 +178,15 @@ def test_shared_wire_copy_is_reported(tree):
     copy = pages.ledger(list(wire), canonical="https://www.coastal-ledger.example/wire/bridge")
     add(tree, tree.write("ap.html", copy), "--id", "ap-bridge")
     run_text = entry(tree, "ap-bridge")
-    assert run_text["based_on"] is None
+    assert run_text["based_on"] == "AP"  # the dateline credits the agency
+    assert 'based_on: the dateline "NEW HAVEN (AP) \u2014".' in run_text["notes"]
     rewrite = pages.HERALD["html"].replace("".join(f"<p>{p}</p>\n" for p in pages.PORT[:2]), "")
     for p in pages.PORT:
         rewrite = rewrite.replace(f"<p>{p}</p>", "")
     rewrite = rewrite.replace('<div class="share">', "\n".join(f"<p>{p}</p>" for p in pages.BRIDGE[:4])
                               + '<div class="share">')
     result = add(tree, tree.write("rewrite.html", rewrite), "--id", "herald-bridge")
-    assert "Wire copy? It shares 4 sentences with source 'ap-bridge': if both are one wire service's copy," \
+    assert "Wire copy? It shares 4 sentences with source 'ap-bridge'; 'ap-bridge' credits AP: if both are one wire service's copy," \
            " set based_on for 'herald-bridge' in sources/sources.yaml" in result.output
     assert check(tree).exit_code == 0
 
@@ -206,6 +207,7 @@ def warc(records, gzip=True):
     return out.getvalue()
 
 
+LEDGER_HEADER = ["Harbour bridge opens after years of delay", "By Jane Roe and Omar Haddad"]  # kept above the text
 ARTICLE_URL = "https://www.coastal-ledger.example/news/2025/03/26/harbour-bridge-opens/?utm_source=share"
 AD = b"<html><body><div>Advertisement: Buy a boat today</div></body></html>"
 
@@ -224,8 +226,8 @@ def test_a_warc_with_one_page_and_its_resources(tree):
     assert item["retrieved"] == "2025-03-27T08:15:02Z"
     assert item["url"] == pages.LEDGER["fields"]["url"]  # the canonical address, not the shared link
     text = (tree.path / item["path"]).read_text()
-    assert text.splitlines() == pages.BRIDGE
-    assert "the response for " + ARTICLE_URL + ", the one with the most article text (119 words) of 2 HTML" \
+    assert text.splitlines() == LEDGER_HEADER + pages.BRIDGE
+    assert "the response for " + ARTICLE_URL + ", the one with the most article text (132 words) of 2 HTML" \
            " responses (others: https://ads.example/frame); pick another with --record URL" in result.output
     assert "retrieved: the WARC-Date of the response record (2025-03-27T08:15:02Z)." in item["notes"]
     assert "Archived from " + ARTICLE_URL + " (the WARC-Target-URI)." in item["notes"]
@@ -406,7 +408,7 @@ def test_a_url_is_fetched_archived_and_added(tree, site):
     assert [r.url for r in responses] == [f"{site}/news/bridge"]
     assert responses[0].body == pages.LEDGER["html"].encode()  # the body exactly as served
     assert item["retrieved"].endswith("Z") and item["original_sha256"] == sha(stored)
-    assert (tree.path / item["path"]).read_text().splitlines() == pages.BRIDGE
+    assert (tree.path / item["path"]).read_text().splitlines() == LEDGER_HEADER + pages.BRIDGE
     assert item["url"] == pages.LEDGER["fields"]["url"]
     assert f"from a fetched URL ({site}/old-link)" in result.output
     assert check(tree).exit_code == 0
@@ -549,7 +551,7 @@ def test_refusals(tree, monkeypatch):
     # binary files
     png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200)
     assert "photo.png is a binary file" in refused(tree, tree.write("photo.png", png))
-    assert "report.pdf is a PDF" in refused(tree, tree.write("report.pdf", b"%PDF-1.7\n..."))
+    assert "report.pdf cannot be read as a PDF" in refused(tree, tree.write("report.pdf", b"%PDF-1.7\n..."))
     assert "is a ZIP file (a WACZ" in refused(tree, tree.write("capture.wacz", b"PK\x03\x04" + bytes(50)))
     # unreadable: missing, a folder, not UTF-8 text, empty, oversized
     assert "there is no file" in refused(tree, tree.path / "nowhere.html")
@@ -658,9 +660,9 @@ def test_a_wire_services_copyright_is_not_taken_for_the_outlet(tree):
             + "<p>Copyright 2025 The Associated Press. All rights reserved.</p></article></body></html>")
     result = add(tree, tree.write("wire.html", html))
     item = entry(tree, added_id(result))
-    assert item["outlet"] is None and item["based_on"] is None
-    assert "Check: the page's copyright line names The Associated Press: if the article is their copy, set" \
-           " based_on: AP" in result.output
+    assert item["outlet"] is None and item["based_on"] == "AP"
+    assert 'based_on: the credit line "Copyright 2025 The Associated Press. All rights reserved."; the same in' \
+           " the page's copyright line (The Associated Press)." in item["notes"]
 
 
 def test_an_update_time_is_not_taken_for_the_publication_date(tree):

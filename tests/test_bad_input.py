@@ -38,6 +38,13 @@ def fact(old, new):
     return {F: FACT.replace(old, new, 1)}
 
 
+def quoting(new):
+    """The good fact file with the figure's quote replaced by other words: the fact becomes an event (a
+    figure's value must be a number its quote says)."""
+    edited = fact('quote: "cost $12 million to build"', new)[F]
+    return {F: edited.replace("  kind: figure\n", "  kind: event\n").replace("  value: 12000000\n  unit: USD\n", "")}
+
+
 def add(key_line, before="  unit:"):
     """The good fact file with a line inserted before `before`."""
     return fact(before, key_line + "\n" + before)
@@ -530,8 +537,7 @@ GOOD = [
     ("unquoted date as a date", add("  date: 2021-03-04", before="  value:"), "date_start", "2021-03-04"),
     ("a BOM", {F: "\ufeff" + FACT}, "title", "The bridge cost $12 million"),
     ("CRLF line ends", {F: FACT.replace("\n", "\r\n")}, "title", "The bridge cost $12 million"),
-    ("curly quotes typed straight", fact('quote: "cost $12 million to build"',
-                                         "quote: '\"It is a great day for the town,\" said'"), "quote",
+    ("curly quotes typed straight", quoting("quote: '\"It is a great day for the town,\" said'"), "quote",
      "\u201cIt is a great day for the town,\u201d said"),
     ("an em dash typed as --", {"*": lambda t: t.article("gazette", ARTICLE.replace("to build,", "to build \u2014"))}
      | fact('quote: "cost $12 million to build"', 'quote: "cost $12 million to build -- the"'), "quote",
@@ -539,10 +545,10 @@ GOOD = [
     ("a non-breaking space", {"*": lambda t: t.article("gazette", ARTICLE.replace("$12 million", "$12\u00a0million"))},
      "quote", "cost $12\u00a0million to build"),
     ("an ellipsis as three dots", {"*": lambda t: t.article("gazette", ARTICLE.replace("next week.", "next week\u2026"))}
-     | fact('quote: "cost $12 million to build"', 'quote: "will open next week..."'), "quote",
+     | quoting('quote: "will open next week..."'), "quote",
      "will open next week\u2026"),
     ("decomposed accents", {"*": lambda t: t.article("gazette", ARTICLE.replace("Ann Lee", "Ren\u00e9e Lee"))}
-     | fact('quote: "cost $12 million to build"', 'quote: "said Mayor Rene\u0301e Lee"'), "quote",
+     | quoting('quote: "said Mayor Rene\u0301e Lee"'), "quote",
      "said Mayor Ren\u00e9e Lee"),
     ("CR-only line ends", {"*": lambda t: t.article("gazette", ARTICLE.replace("\n", "\r"))}, "quote",
      "cost $12 million to build"),

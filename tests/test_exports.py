@@ -257,8 +257,10 @@ def test_every_citation_is_an_annotation_of_its_words(db):
         key = (fact_id, int(position))
         c = citations[key]
         seen.add(key)
-        quote, where = a["target"]["selector"]
+        quote, where, *page = a["target"]["selector"]
         assert (quote["type"], where["type"]) == ("TextQuoteSelector", "TextPositionSelector")
+        assert page == ([{"type": "FragmentSelector", "conformsTo": "http://tools.ietf.org/rfc/rfc8118",
+                          "value": f"page={c['page']}", "refinedBy": quote}] if c["page"] else [])
         assert quote["exact"] == c["quote"] and (where["start"], where["end"]) == (c["start"], c["end"])
         text = article(db, c["source_id"])
         assert text[c["start"]:c["end"]] == quote["exact"]

@@ -63,7 +63,7 @@ def test_the_fact_page_shows_its_history(repo):
     commit(repo, "Name the bridge")
     repo.build()
     html = get(repo.db, "/timeline/facts/bridge-cost")
-    assert 'id="history"' in html and "2 revisions in git" in html
+    assert 'id="history"' in html and "2 revisions" in html
     assert "<strong>changed</strong>: title" in html
     assert "<dt>title was</dt><dd><span class=\"value\">The bridge cost $12 million</span></dd>" in html
 

@@ -16,10 +16,9 @@ from timeline.database import history as fact_history
 from timeline.database.cache import Cache, folder_for
 from timeline.errors import BuildError, DateError, InputError, SiteError, SourceRefused, StoryExists
 from timeline.ingest.add_source import KINDS as INPUT_KINDS
-from timeline.problems import report
+from timeline.problems import report, summary
 from timeline.site import publish as publishing
 from timeline.site import server
-from timeline.text import dates
 
 # Text from files, pages and git (a commit message, a quote, a title) printed as it is could hold terminal
 # escape sequences: OSC 52 writes the clipboard, others retitle the window, move the cursor or hide lines.
@@ -112,8 +111,17 @@ def check(facts_dir: str, sources_dir: str) -> None:
     inputs = api.check(facts=facts_dir, sources=sources_dir)
     if inputs.problems:
         echo(report(inputs.problems), err=True)
+        _warn(inputs)
         sys.exit(1)
-    echo(f"OK: {len(inputs.facts)} facts, {len(inputs.entities)} entities, {len(inputs.sources)} sources")
+    _warn(inputs)
+    echo(f"OK: {len(inputs.facts)} facts, {len(inputs.entities)} entities, {len(inputs.sources)} sources"
+               + (f" ({summary(inputs.warnings, 'warning')})" if inputs.warnings else ""))
+
+
+def _warn(inputs: api.Inputs) -> None:
+    """Print the warnings (after the problems, with their own count): what to look at that does not stop a build."""
+    if inputs.warnings:
+        echo(report(inputs.warnings, "warning"), err=True)
 
 
 @cli.command()
@@ -314,9 +322,11 @@ def coverage(source_ids: tuple[str, ...], facts_dir: str, sources_dir: str) -> N
 @click.argument("phrase")
 @click.option("--published", required=True, help="The source's publication date (YYYY-MM-DD or datetime with offset)")
 @click.option("--direction", type=click.Choice(["past", "future"]), help="Does the phrase point back or ahead?"
-              " (default: read from --context, else past)")
-@click.option("--context", help="The sentence the phrase comes from (decides the direction)")
-@click.option("--json", "as_json", is_flag=True, help="Print {start, end, precision, basis} as JSON")
+              " (default: read from the phrase's clause in --context, else the reading nearer --published,"
+              " which is a guess)")
+@click.option("--context", help="The sentence the phrase comes from (its clause can decide the direction)")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print {start, end, precision, qualifier, time, edtf, basis, label, guess} as JSON")
 def date_command(phrase: str, published: str, direction: str | None, context: str | None, as_json: bool) -> None:
     """Try a date phrase before writing it: how would the build resolve it?
 
@@ -332,14 +342,18 @@ def date_command(phrase: str, published: str, direction: str | None, context: st
         raise refusal(str(e))
     if as_json:
         echo(json.dumps({"start": resolved.start.isoformat(), "end": resolved.end.isoformat(),
-                               "precision": resolved.precision, "basis": resolved.basis,
-                               "label": dates.date_label(resolved.start, resolved.precision)}))
+                               "precision": resolved.precision, "qualifier": resolved.qualifier,
+                               "time": resolved.time, "edtf": resolved.edtf, "basis": resolved.basis,
+                               "label": resolved.label, "guess": resolved.guess}))
         return
     echo(f"start:     {resolved.start.isoformat()} ({resolved.start:%A})")
     echo(f"end:       {resolved.end.isoformat()} ({resolved.end:%A})")
-    echo(f"precision: {resolved.precision}")
-    echo(f"label:     {dates.date_label(resolved.start, resolved.precision)}")
+    echo(f"precision: {resolved.precision}" + (f" ({resolved.qualifier})" if resolved.qualifier else ""))
+    echo(f"label:     {resolved.label}")
+    echo(f"edtf:      {resolved.edtf}")
     echo(f"basis:     {resolved.basis}")
+    if resolved.guess:
+        echo(f"guess:     {resolved.guess}")
 
 
 def _build(facts_dir: str, sources_dir: str, db_path: str, excerpts: bool = False, wait: float = 30.0,
@@ -357,6 +371,7 @@ def _build(facts_dir: str, sources_dir: str, db_path: str, excerpts: bool = Fals
         progress.clear()
         raise refusal(str(e))
     progress.clear()
+    _warn(inputs)
     n = inputs.counts
     assert n is not None  # a build that wrote the database, or found it up to date, counted its contents
     what = "Up to date" if inputs.unchanged else "Built"
@@ -431,19 +446,26 @@ def suggest(source_id: str | None, facts_dir: str, sources_dir: str) -> None:
 @click.option("--published", help="Publication date, instead of what the page says: YYYY-MM-DD or a datetime"
                                   " with offset (2025-03-26T19:50:00-04:00)")
 @click.option("--url", help="The article's address, instead of what the page says")
+@click.option("--based-on", help="The wire service whose copy it is (AP, Reuters...), instead of the credit found;"
+                                 " '' for none")
+@click.option("--court", help="A court document's court, instead of what its first page says")
+@click.option("--case-name", help="A court document's case (J.G.G. v. Trump), instead of its caption")
+@click.option("--docket-number", help="A court document's docket number, instead of its filing stamp")
+@click.option("--document-number", help="A court document's number in its docket, instead of its filing stamp")
+@click.option("--date-filed", help="When a court document was filed (YYYY-MM-DD), instead of its filing stamp")
 @click.option("--record", metavar="URL", help="With a WARC holding several pages: the WARC-Target-URI of the one to take")
 @click.option("--allow-private-addresses", is_flag=True,
               help="Fetch a URL on a loopback, private or link-local address too (refused by default)")
 @SOURCES
-def add_source(target: str, source_id: str | None, outlet: str | None, title: str | None, author: str | None,
-               published: str | None, url: str | None, record: str | None, allow_private_addresses: bool,
-               sources_dir: str) -> None:
-    """Add an article from a saved page (.html), a WARC, a text file or a URL.
+def add_source(target: str, source_id: str | None, record: str | None, allow_private_addresses: bool,
+               sources_dir: str, **overrides: str | None) -> None:
+    """Add an article from a saved page (.html), a WARC, a text file, a PDF or a URL.
 
     The original is stored under the sources folder byte for byte (a URL is fetched and archived as a
-    WARC first), the article text is extracted into <id>.txt, one paragraph per line, and an entry with
-    both sha256s, the outlet, title, author, publication date and address found in the page, and the
-    evidence for each, is added to sources.yaml. Options replace what the page says.
+    WARC first), the article text is extracted into <id>.txt, one paragraph per line (a PDF's page by
+    page), and an entry with both sha256s, the outlet, title, author, publication date and address found
+    in the page, the wire service it credits, a court document's court, case, docket and document numbers
+    and date filed, and the evidence for each, is added to sources.yaml. Options replace what was found.
 
     Example:
 
@@ -451,8 +473,8 @@ def add_source(target: str, source_id: str | None, outlet: str | None, title: st
         timeline add-source ~/Downloads/bridge-opens.html
         timeline add-source capture.warc.gz --id ledger-bridge --outlet "The Coastal Ledger"
         timeline add-source https://www.example.com/news/bridge-opens
+        timeline add-source order.pdf --case-name "J.G.G. v. Trump"
     """
-    overrides = {"outlet": outlet, "title": title, "author": author, "published": published, "url": url}
     try:
         added = api.add_source(".", target, id=source_id, record=record, sources=sources_dir,
                                allow_private_addresses=allow_private_addresses, **overrides)
@@ -466,9 +488,10 @@ def add_source(target: str, source_id: str | None, outlet: str | None, title: st
         echo(f"  {'original':<10} {entry['original']} (stored byte for byte)")
     if added.chosen:
         echo(f"  {'article':<10} {added.chosen}")
-    for key in ("outlet", "title", "author", "published", "url", "retrieved"):
+    for key in ("outlet", "title", "author", "published", "url", "retrieved", "based_on", "court", "case_name",
+                "docket_number", "document_number", "date_filed"):
         if entry.get(key):
-            echo(f"  {key:<10} {entry[key]}")
+            echo(f"  {key.replace('_number', '').replace('_', ' '):<10} {entry[key]}")
     if added.missing:
         echo(f"Not found: {', '.join(added.missing)} (left empty: fill in what you know in {added.yaml_path})")
     for remark in added.remarks:

@@ -102,11 +102,28 @@ def _lay_over(base, own):
     return out
 
 
-def write_site_metadata(path: str, folder: str) -> str:
-    """Write the merged metadata (site_metadata) into `folder` for Datasette's -m; return its path."""
+CURATOR_PLUGIN = "timeline"  # plugins/curator_view.py reads {"plugins": {"timeline": {"curator": true}}}
+
+
+def write_site_metadata(path: str, folder: str, curator: bool = False) -> str:
+    """Write the merged metadata (site_metadata) into `folder` for Datasette's -m; return its path.
+    `curator`: the pages also show the curator's workings (file and line, ids, evidence notes, hashes:
+    plugins/curator_view.py); never for a public site, whatever the story's metadata.json says. The
+    curator's file has a name of its own, so a public server of the same story never reads it."""
     os.makedirs(folder, exist_ok=True)
-    text = json.dumps(site_metadata(path), indent=2, ensure_ascii=False)
-    target = os.path.join(folder, "metadata.json")
+    merged = site_metadata(path)
+    own = dict(merged.get("plugins", {}).get(CURATOR_PLUGIN) or {})
+    own.pop("curator", None)
+    if curator:
+        own["curator"] = True
+    plugins = {k: v for k, v in merged.get("plugins", {}).items() if k != CURATOR_PLUGIN}
+    if own:
+        plugins[CURATOR_PLUGIN] = own
+    merged = {k: v for k, v in merged.items() if k != "plugins"}
+    if plugins:
+        merged["plugins"] = plugins
+    text = json.dumps(merged, indent=2, ensure_ascii=False)
+    target = os.path.join(folder, "metadata-curator.json" if curator else "metadata.json")
     try:
         with open(target, encoding="utf-8") as f:
             if f.read() == text:
@@ -131,10 +148,11 @@ def datasette_command(db_path: str, port: int, host: str = "127.0.0.1", public: 
                       metadata: str = STORY_METADATA, workers: int = 1) -> list[str]:
     """The Datasette command line that serves `db_path` read-only (immutable) as the site of a story
     whose own metadata.json is `metadata` (it need not exist; its folder may hold templates/). The
-    merged metadata is written into the build cache folder next to `db_path`. It runs in uvicorn
+    merged metadata is written into the build cache folder next to `db_path`; without `public` the
+    pages show the curator's workings too (plugins/curator_view.py). It runs in uvicorn
     (timeline/site/asgi.py), in one process or, with `workers` > 1, in that many behind the one port."""
     check_name(db_path)
-    merged = write_site_metadata(metadata, folder_for(db_path))
+    merged = write_site_metadata(metadata, folder_for(db_path), curator=not public)
     options = ["-i", db_path] + site_options(merged, os.path.dirname(os.path.abspath(metadata)))
     if public:
         for name, value in PUBLIC_SETTINGS.items():

@@ -2,7 +2,7 @@
 
 - `/export/timelinejs.json`: Knight Lab TimelineJS 3's JSON, one event per dated fact (`unique_id` is
   the fact's id), each date given only to its precision (a month has no day, a year only a year; a
-  week and a decade are a start and an end), with the quotes, their outlets and a link to the fact.
+  week, a quarter, a season and a decade are a start and an end; a time of day has its hour and minute), with the quotes, their outlets and a link to the fact.
   TimelineJS shows `headline` and `text` as HTML: every value is escaped here. `kind`, `entity`,
   `from` and `to` choose facts as on /chronology; at most MAX_EVENTS events (TimelineJS is made for
   dozens, not thousands): past that, the answer is 400 and says how to narrow it.
@@ -61,19 +61,28 @@ def _web(url):
 # --------------------------------------------------------------------------- TimelineJS
 
 def tl_date(iso: str, precision: str) -> dict[str, int]:
-    """A TimelineJS date object holding only what the precision knows: {'year': 2025, 'month': 3}."""
-    day = datetime.date.fromisoformat(iso)
+    """A TimelineJS date object holding only what the precision knows: {'year': 2025, 'month': 3}; a time
+    of day (an ISO datetime, at precision 'time') adds its hour and minute."""
+    if precision == "time" and "T" in iso:
+        moment = datetime.datetime.fromisoformat(iso.replace("Z", "+00:00"))
+        return {"year": moment.year, "month": moment.month, "day": moment.day, "hour": moment.hour,
+                "minute": moment.minute}
+    day = datetime.date.fromisoformat(iso[:10])
     if precision in ("year", "decade"):
         return {"year": day.year}
-    if precision == "month":
+    if precision in ("month", "quarter", "season", "half"):
         return {"year": day.year, "month": day.month}
     return {"year": day.year, "month": day.month, "day": day.day}
 
 
 def tl_dates(fact: Mapping[str, Any]) -> tuple[dict[str, int], dict[str, int] | None]:
     """(start_date, end_date or None) of a dated fact. A day, a month or a year is one date (TimelineJS
-    shows it at that precision); a week, a decade or a range within a month is a start and an end."""
+    shows it at that precision); a week, a quarter, a season, a decade or a range is a start and an end
+    (display_date, the fact's label, says 'Q1 2025', 'about 1990', 'before 2019'); a time of day is one
+    moment, with its hour and minute."""
     precision = fact["date_precision"]
+    if precision == "time" and fact.get("date_edtf"):
+        return tl_date(fact["date_edtf"], precision), None
     start = tl_date(fact["date_start"], precision)
     end = tl_date(fact["date_end"], precision) if fact["date_end"] else None
     if precision == "decade":
@@ -146,7 +155,7 @@ async def timelinejs(datasette: Any, request: Request) -> Response:
                       " choose some with kind=, entity=, from= and to= (e.g. ?from=2025-03&to=2025-03)", 400)
     facts = [dict(r) for r in (await db.execute(
         "SELECT facts.id, facts.kind, facts.title, facts.date_start, facts.date_end, facts.date_precision,"
-        " facts.date_label, facts.value, facts.value_qualifier, facts.unit, facts.value_per,"
+        " facts.date_edtf, facts.date_label, facts.value, facts.value_qualifier, facts.unit, facts.value_per,"
         f" entities.name AS speaker FROM facts LEFT JOIN entities ON entities.id = facts.attributed_to"
         f" WHERE {where} ORDER BY {CHRONOLOGICAL}", params)).rows]
     cited: dict[str, list[sqlite3.Row]] = {}
@@ -287,9 +296,14 @@ def annotation(c: Mapping[str, Any], prefix: str, suffix: str, site: str) -> dic
     state = time_state(c["sha256"], c["published"])
     if state:
         target["state"] = state
-    target["selector"] = [
+    selectors: list[dict[str, Any]] = [
         {"type": "TextQuoteSelector", "exact": c["quote"], "prefix": prefix, "suffix": suffix},
         {"type": "TextPositionSelector", "start": c["start"], "end": c["end"]}]
+    if c.get("page"):  # a PDF's page (RFC 8118's page=N, 1-based), refined by the quote on that page
+        selectors.append({"type": "FragmentSelector", "conformsTo": "http://tools.ietf.org/rfc/rfc8118",
+                          "value": f"page={c['page']}", "refinedBy": selectors[0]})
+        source["format"] = "application/pdf"
+    target["selector"] = selectors
     return {
         "id": uri(f"{site}/{DATABASE}/citations/{tilde_encode(c['fact_id'])},{c['position']}"),
         "type": "Annotation",
@@ -331,7 +345,7 @@ async def annotations(datasette: Any, request: Request) -> Response:
         # The page's citations first, read from an index alone (skipping earlier pages is cheap), then
         # their details.
         rows = [dict(r) for r in (await db.execute(
-            "SELECT c.fact_id, c.position, c.source_id, c.quote, c.start, c.\"end\", facts.title,"
+            "SELECT c.fact_id, c.position, c.source_id, c.quote, c.start, c.\"end\", c.page, facts.title,"
             " sources.url, sources.sha256, sources.published, first.position AS sentence_position,"
             f" first.paragraph FROM (SELECT c.fact_id, c.position FROM citations c {where} ORDER BY {order}"
             " LIMIT :size OFFSET :offset) AS page"
