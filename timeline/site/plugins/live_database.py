@@ -103,6 +103,13 @@ def swap_changed(datasette: Any) -> list[str]:
 
 
 @hookimpl
+def startup(datasette: Any) -> None:
+    for db in datasette.databases.values():  # the files Datasette opened at its start
+        if not db.is_mutable and not db.is_memory and db.path:
+            served_file(db)
+
+
+@hookimpl
 def asgi_wrapper(datasette: Any) -> Any:
     def wrap(app: Any) -> Any:
         async def live(scope: Any, receive: Any, send: Any) -> None:
