@@ -90,7 +90,7 @@ def main():
             saved, seen = time.monotonic(), None
             while time.monotonic() - saved < 60:
                 try:
-                    if httpx.get(page, timeout=10).json() == [{"title": new}]:
+                    if [r["title"] for r in httpx.get(page, timeout=10).json()] == [new]:
                         seen = time.monotonic() - saved
                         break
                 except (httpx.HTTPError, ValueError):
