@@ -24,7 +24,7 @@ def test_wire_copy_pairs_in_the_real_articles(real_db):
         ("moneycontrol", "unknown-outlet", 4, "detected"),
     ]
     assert query(real_db, "select source_id, origin from source_origins order by 1") == [
-        ("bbc", "bbc"), ("example-filing-boasberg-order", "example-filing-boasberg-order"), ("moneycontrol", "AP"), ("newsweek", "AP"), ("unknown-outlet", "AP"), ("wapo", "wapo")]
+        ("bbc", "bbc"), ("moneycontrol", "AP"), ("newsweek", "AP"), ("unknown-outlet", "AP"), ("wapo", "wapo")]
 
 
 def test_the_threshold_separates_rewrites_from_independent_reporting():
@@ -40,7 +40,7 @@ def test_the_threshold_separates_rewrites_from_independent_reporting():
 def test_measure_script_prints_every_pair():
     out = subprocess.run([sys.executable, str(ROOT / "scripts" / "measure_copying.py"), str(ROOT / "sources")],
                          capture_output=True, text=True, check=True, cwd=ROOT).stdout
-    assert len(out.splitlines()) == 1 + 15  # 6 sources: 15 pairs
+    assert len(out.splitlines()) == 1 + 10  # 5 sources: 10 pairs
     assert "moneycontrol unknown-outlet   best overlaps 0.58" in out
 
 
@@ -119,7 +119,7 @@ def test_the_quick_rejection_of_pairs_keeps_every_pair_compare_keeps(a, b):
 
 def test_source_coverage(real_db):
     rows = query(real_db, "select source_id, n_sentences, n_cited_sentences, n_facts from source_coverage")
-    assert [r[0] for r in rows] == ["bbc", "example-filing-boasberg-order", "moneycontrol", "newsweek", "unknown-outlet", "wapo"]
+    assert [r[0] for r in rows] == ["bbc", "moneycontrol", "newsweek", "unknown-outlet", "wapo"]
     for _, n_sentences, n_cited, n_facts in rows:
         assert 0 < n_cited <= n_sentences and n_facts > 0
 

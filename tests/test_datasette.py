@@ -50,7 +50,7 @@ CANNED = {
 
 def test_canned_coverage_has_nothing_uncovered(db):
     result = rows(db, CANNED["coverage"])
-    assert len(result) == 6
+    assert len(result) == 5
     assert all(r["uncovered"] == 0 and r["with_detail"] == r["cited"] + r["set_aside"] for r in result)
 
 

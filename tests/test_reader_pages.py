@@ -32,7 +32,7 @@ def site(db, metadata, public=True):
     from datasette.cli import serve
 
     command = datasette_command(str(db), 8001, public=public, metadata=str(metadata))
-    args = command[command.index("serve") + 1:]
+    args = command[command.index("--") + 1:]  # the options `datasette serve` takes
     with serve.make_context("datasette serve", args) as ctx:
         return ctx.invoke(serve.callback, **ctx.params, return_instance=True)
 

@@ -13,7 +13,7 @@ from timeline.inputs import sources, story
 def test_real_facts_and_sources_check_clean():
     inputs = story.check(str(ROOT / "facts"), str(ROOT / "sources"))
     assert [str(p) for p in inputs.problems] == []
-    assert len(inputs.sources) == 6  # five articles and the example court filing (a PDF)
+    assert len(inputs.sources) == 5
     assert {f["kind"] for f in inputs.facts} == {"event", "figure", "court_action", "statement", "claim"}
 
 

@@ -14,9 +14,11 @@ family (timeline.errors).
 """
 from __future__ import annotations
 
+import functools
 import os
 
 from timeline.database import build as database_build
+from timeline.ingest import archive
 from timeline.ingest.add_source import OVERRIDES, Added
 from timeline.ingest.add_source import add_source as add_to_story
 from timeline.inputs.story import Inputs, Progress
@@ -61,7 +63,7 @@ def build(story: str | os.PathLike[str] = ".", db: str | os.PathLike[str] | None
 
 
 def add_source(story: str | os.PathLike[str], path_or_url: str, *, id: str | None = None, record: str | None = None,
-               sources: str | None = None, **overrides: str | None) -> Added:
+               sources: str | None = None, allow_private_addresses: bool = False, **overrides: str | None) -> Added:
     """Add a saved page (.html), a WARC, a text file or an http(s) URL to the story as a new source.
 
     The original is stored byte for byte beside its extracted text, and an entry with both sha256s,
@@ -69,13 +71,15 @@ def add_source(story: str | os.PathLike[str], path_or_url: str, *, id: str | Non
     to sources.yaml. `overrides` (outlet=, title=, author=, published=, url=) replace what the page
     says (and based_on=, court=, case_name=, docket_number=, document_number=, date_filed=: add_source.OVERRIDES;
     based_on="" records none); `id` names the source (default: from the outlet and title); `record` picks one response of
-    a WARC by its address. Returns what was written and found (`Added`); raises SourceRefused, with
+    a WARC by its address. A URL on a loopback, private or link-local address is refused unless
+    `allow_private_addresses`. Returns what was written and found (`Added`); raises SourceRefused, with
     nothing written, when the input cannot be added."""
     unknown = sorted(set(overrides) - set(OVERRIDES))
     if unknown:
         raise TypeError(f"add_source() got unexpected keyword arguments: {', '.join(unknown)}")
+    fetch = functools.partial(archive.fetch, allow_private=True) if allow_private_addresses else None
     return add_to_story(path_or_url, _folder(story, sources, "sources"), source_id=id, overrides=overrides,
-                        record=record)
+                        record=record, fetch=fetch)
 
 
 def resolve_date(phrase: str, published: str, context: str | None = None, direction: str | None = None) -> Resolved:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from timeline.core import files, memory, workers, yamlfile
-from timeline.core.validate import MAX_VALUE_BYTES, Checker, did_you_mean, display_path, one_of, read_list
+from timeline.core.validate import MAX_VALUE_BYTES, Checker, did_you_mean, display_path, not_text, one_of, read_list
 from timeline.errors import QuoteProblem, Unreadable, WorkersFailed
 from timeline.inputs import dating, pages, wording
 from timeline.inputs.articles import BuildCache, Progress
@@ -288,7 +288,7 @@ def read_fact(item: yamlfile.Mapping, checker: Checker, sources: Mapping[str, So
     text: dict[str, str | None] = {}
     for k in TEXT_KEYS:
         value = item.get(k)
-        fine = value is None or isinstance(value, str) and len(value) <= MAX_VALUE_BYTES // 4
+        fine = value is None or isinstance(value, str) and len(value) <= MAX_VALUE_BYTES // 4 and not_text(value) is None
         text[k] = value if fine else checker.text(item, k)  # reports what is wrong with it
     ok = True
     for key, lines in (("title", False), ("unit", False), ("notes", True)):

@@ -25,8 +25,8 @@ REQUIRED = ("id", "path", "sha256")
 PATH_KEYS = ("path", "original")  # keys whose values are files in the sources folder (any other file there is stray)
 SHOWN_KEYS = (("outlet", False), ("title", False), ("author", False), ("based_on", False), ("notes", True),
               ("court", False), ("case_name", False), ("docket_number", False), ("document_number", False))
-SHA256 = re.compile(r"^[0-9a-f]{64}$")
-URL = re.compile(r"^https?://[^\s/?#]+[^\s]*$", re.IGNORECASE)
+SHA256 = re.compile(r"^[0-9a-f]{64}\Z")
+URL = re.compile(r"^https?://[^\s/?#]+[^\s]*\Z", re.IGNORECASE)
 BARE_ADDRESS = re.compile(r"^[\w-]+(?:\.[\w-]+)+(?:/\S*)?$")  # www.example.com/a: an address without its scheme
 MAX_ARTICLE_BYTES = 10 * 1024 * 1024  # an article's text; 10 MB is a few million words
 MAX_ORIGINAL_BYTES = 50 * 1024 * 1024  # a saved page or web archive (timeline add-source refuses larger ones)
@@ -131,6 +131,8 @@ def _source(item: yamlfile.Mapping, checker: Checker, seen: Sources) -> Source |
                 " web address")
         checker.add(item.line_of("url"), "bad-value", f"source '{sid}': url '{url}': {hint}, or null")
         values["url"] = None
+    elif url:
+        values["url"] = url  # as written, without the spaces or line break around it
     # A source with a problem is still known by its id (with no text), so facts citing it are not
     # reported a second time as citing an unknown source.
     # Text or None each (the id checked above); Any as mypy checks a dict unpacked (**) against every field.

@@ -25,7 +25,7 @@ import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from html import escape
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from datasette import hookimpl
 from datasette.database import QueryInterrupted
@@ -243,14 +243,59 @@ def _utc(published):
     return moment.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+# A date without a time was the same calendar day somewhere between UTC+14 and UTC-12.
+EARLIEST, LATEST = datetime.timedelta(hours=-14), datetime.timedelta(days=1, hours=12, seconds=-1)
+
+
+def time_state(sha256: str, published: str | None) -> dict[str, str] | None:
+    """The target's TimeState: the article as stored (`cached`, named by its sha256) and when it was
+    published, as the model requires a TimeState to say (`sourceDate`, or `sourceDateStart` and
+    `sourceDateEnd`). A publication time is `sourceDate` in UTC; a date (or a month or year) without a
+    time is the span of instants at which that day was somewhere on Earth (00:00 at UTC+14 to
+    23:59:59 at UTC-12), never a time nobody knows. No usable date: no TimeState (None)."""
+    state = {"type": "TimeState", "cached": ni_iri(sha256)}
+    when = _utc(published)
+    if when:
+        return {**state, "sourceDate": when}
+    if not isinstance(published, str) or not published.strip():
+        return None
+    try:
+        period = dates.parse_date(published.strip()[:10])
+    except dates.DateError:
+        return None
+    utc = "%Y-%m-%dT%H:%M:%SZ"
+    start = datetime.datetime.combine(period.start, datetime.time()) + EARLIEST
+    end = datetime.datetime.combine(period.end, datetime.time()) + LATEST
+    return {**state, "sourceDateStart": start.strftime(utc), "sourceDateEnd": end.strftime(utc)}
+
+
+URI_SAFE = "!#$&'()*+,/:;=?@[]~-._%"  # RFC 3986's reserved and unreserved characters, and escapes
+
+
+def uri(iri: str) -> str:
+    """An IRI as a URI (RFC 3987 section 3.1), as the model's `format: uri` requires of every id: a
+    non-ASCII host in IDNA (punycode), every other character outside RFC 3986's set percent-encoded as
+    UTF-8, and a '%' that begins no escape written %25. An address that is already a URI is unchanged."""
+    text = re.sub(r"%(?![0-9A-Fa-f]{2})", "%25", iri)
+    try:
+        parts = urlsplit(text)
+        host = parts.hostname or ""
+        if host and not host.isascii():
+            netloc = parts.netloc.replace(host, host.encode("idna").decode("ascii"))
+            text = urlunsplit(parts._replace(netloc=netloc))
+    except (ValueError, UnicodeError):
+        pass  # an address urlsplit or IDNA cannot read: percent-encoded whole, below
+    return quote(text, safe=URI_SAFE)
+
+
 def annotation(c: Mapping[str, Any], prefix: str, suffix: str, site: str) -> dict[str, Any]:
     """One citation as a Web Annotation: the fact is the body, the article's words the target."""
-    source = {"id": _web(c["url"]) or site + _path("sources", c["source_id"]), "type": "Text",
+    source = {"id": uri(_web(c["url"]) or site + _path("sources", c["source_id"])), "type": "Text",
               "dcterms:identifier": c["source_id"]}
-    state = {"type": "TimeState", "cached": ni_iri(c["sha256"])}
-    when = _utc(c["published"])
-    if when:
-        state["sourceDate"] = when
+    target: dict[str, Any] = {"type": "SpecificResource", "source": source}
+    state = time_state(c["sha256"], c["published"])
+    if state:
+        target["state"] = state
     selectors: list[dict[str, Any]] = [
         {"type": "TextQuoteSelector", "exact": c["quote"], "prefix": prefix, "suffix": suffix},
         {"type": "TextPositionSelector", "start": c["start"], "end": c["end"]}]
@@ -258,13 +303,14 @@ def annotation(c: Mapping[str, Any], prefix: str, suffix: str, site: str) -> dic
         selectors.append({"type": "FragmentSelector", "conformsTo": "http://tools.ietf.org/rfc/rfc8118",
                           "value": f"page={c['page']}", "refinedBy": selectors[0]})
         source["format"] = "application/pdf"
+    target["selector"] = selectors
     return {
-        "id": f"{site}/{DATABASE}/citations/{tilde_encode(c['fact_id'])},{c['position']}",
+        "id": uri(f"{site}/{DATABASE}/citations/{tilde_encode(c['fact_id'])},{c['position']}"),
         "type": "Annotation",
         "motivation": "linking",
-        "body": {"id": site + _path("facts", c["fact_id"]), "type": "Text", "format": "text/html",
+        "body": {"id": uri(site + _path("facts", c["fact_id"])), "type": "Text", "format": "text/html",
                  "dcterms:identifier": c["fact_id"], "dcterms:title": c["title"]},
-        "target": {"type": "SpecificResource", "source": source, "state": state, "selector": selectors},
+        "target": target,
     }
 
 
@@ -347,8 +393,9 @@ async def annotations(datasette: Any, request: Request) -> Response:
 # --------------------------------------------------------------------------- both
 
 def _site(datasette, request):
-    """This site's absolute address as the request reached it: https://example.org (no trailing /)."""
-    return datasette.absolute_url(request, "/").rstrip("/")
+    """This site's absolute address as the request reached it: https://example.org (no trailing /), as
+    a URI (a Host header may hold any characters)."""
+    return uri(datasette.absolute_url(request, "/").rstrip("/"))
 
 
 async def _database(datasette, request):
