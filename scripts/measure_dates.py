@@ -7,7 +7,8 @@ with its own sentence as context (timeline.resolve_date). Two kinds of input, an
   whose value is a date timeline can hold (a day, a month, a year, a decade, a quarter, a half, a
   season, a week, a weekend, a time of day) is resolved against the document creation time (DCT);
   the values no date can hold (PRESENT_REF, durations, sets, XXXX-..) are counted apart;
-- a TSV of our own (tests/data/dates_gold.tsv): published, phrase, gold, sentence, where from; the
+- a TSV of our own (tests/data/dates_gold.tsv): published, phrase, gold, sentence, where from, and
+  optionally the article's language (en when absent; tests/data/dates_gold_es.tsv is Spanish); the
   gold is a TimeML-like value (2025-03-24, 2025-03, 2025-Q1, 2025-SU, 2025-W13-WE, 1990s...), or
   REFUSE when no honest date can be given.
 
@@ -35,6 +36,7 @@ import html
 import os
 import re
 import sys
+import unicodedata
 from typing import NamedTuple
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -157,8 +159,10 @@ def is_right(got: Resolved, gold: Gold) -> bool:
     return False
 
 
-def shape(phrase: str) -> str:
-    """The kind of phrase, to report the results by."""
+def shape(phrase: str, language: str = "en") -> str:
+    """The kind of phrase, to report the results by (the same shapes in every language)."""
+    if language.split("-")[0].lower() == "es":
+        return spanish_shape(phrase)
     p = phrase.lower()
     if re.search(r"\b(?:about|around|circa|approximately|roughly|before|after|prior to)\b", p):
         return "about / before / after"
@@ -196,6 +200,44 @@ def shape(phrase: str) -> str:
     return "other"
 
 
+def spanish_shape(phrase: str) -> str:
+    """shape() of a Spanish phrase: 'el miércoles' a weekday, 'hace dos semanas' a count..."""
+    p = "".join(c for c in unicodedata.normalize("NFKD", phrase.lower()) if not unicodedata.combining(c))
+    months = r"enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre"
+    if re.search(r"\b(?:alrededor|hacia|cerca|aproximadamente|casi|antes de|despues de|tras)\b", p) \
+            and not re.search(r"\ba las\b|horas\b", p):
+        return "about / before / after"
+    if re.search(r"[0-9]\s*(?:a\.?\s?m|p\.?\s?m)\b|\bmediodia\b|\bmedianoche\b|[0-9][:.][0-9]{2}|\ba las?\b|\bhoras\b", p):
+        return "time of day"
+    if re.search(r"\btrimestre\b|\bsemestre\b|\bmitad\b", p):
+        return "quarter / half"
+    if re.search(r"\b(?:primavera|verano|otono|invierno)\b", p):
+        return "season"
+    if "fin de semana" in p:
+        return "weekend"
+    if re.search(r"[0-9]\s*[-\u2013]\s*[0-9]|\bentre\b|\bdel? .+ al? ", p):
+        return "range"
+    if re.search(r"\b(?:principios|comienzos|inicios|mediados|finales|fines|final)\b", p):
+        return "part (early/mid/late)"
+    if re.search(r"\b(?:hoy|ayer|manana|anoche|anteayer|esta noche|esta tarde)\b", p):
+        return "today / yesterday / tomorrow"
+    if re.search(r"\bhace\b|\bdentro de\b|\ben (?:un|una|dos|tres|[0-9]+) (?:dia|semana|mes|ano)", p):
+        return "count (ago / in)"
+    if re.search(r"\b(?:semana|mes|ano)\b", p) and not re.search(r"[0-9]{4}", p) and not re.search(months, p):
+        return "this / last / next week, month, year"
+    if re.search(rf"[0-9]{{1,2}}(?:\.?o|\u00b0)?\s+de\s+(?:{months})|\bprimero de\b", p):
+        return "month and day" + (" with year" if re.search(r"\b[12][0-9]{3}\b", p) else "")
+    if re.search(r"\b(?:lunes|martes|miercoles|jueves|viernes|sabado|domingo)\b", p):
+        return "weekday"
+    if re.search(rf"\b(?:{months})\b", p):
+        return "month" + (" with year" if re.search(r"\b[12][0-9]{3}\b", p) else "")
+    if re.search(r"decada|\banos\b|\b(?:los|las) (?:[0-9]0|veinte|treinta|ochenta|noventa)\b", p):
+        return "decade"
+    if re.search(r"\b[12][0-9]{3}\b", p):
+        return "year"
+    return "other"
+
+
 # --------------------------------------------------------------------------- inputs
 
 class Case(NamedTuple):
@@ -207,6 +249,7 @@ class Case(NamedTuple):
     origin: str  # the file (and line of a TSV)
     tid: str = ""  # the TIMEX3's id
     anchored_elsewhere: bool = False  # the gold value was worked out from another time than the article's date
+    language: str = "en"  # the article's language: the phrase is read in its grammar
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'\u201d\u2019]?\s+(?=[\"'\u201c\u2018(]?[A-Z0-9])")
@@ -267,11 +310,12 @@ def tsv_cases(path: str) -> list[Case]:
     for number, line in enumerate(open(path, encoding="utf-8"), start=1):
         if not line.strip() or line.startswith("#"):
             continue
-        published, phrase, value, sentence, origin = (line.rstrip("\n").split("\t") + [""] * 5)[:5]
+        published, phrase, value, sentence, origin, language = (line.rstrip("\n").split("\t") + [""] * 6)[:6]
         gold = None if value == "REFUSE" else gold_period(value)
         if value != "REFUSE" and gold is None:
             raise SystemExit(f"{path}:{number}: cannot read the gold value {value!r}")
-        out.append(Case(published, phrase, value, sentence, gold, origin or f"{os.path.basename(path)}:{number}"))
+        out.append(Case(published, phrase, value, sentence, gold, origin or f"{os.path.basename(path)}:{number}",
+                        language=language or "en"))
     return out
 
 
@@ -324,7 +368,7 @@ def measure(cases: list[Case], set_aside: dict[tuple[str, str], str] | None = No
         if set_aside is not None and (case.anchored_elsewhere or (case.origin, case.tid) in set_aside):
             continue
         outcome, given = resolve(case)
-        table[shape(case.phrase)][outcome] += 1
+        table[shape(case.phrase, case.language)][outcome] += 1
         if outcome != "right":
             misses.append((outcome, case, given))
     return table, misses, unholdable
@@ -333,7 +377,7 @@ def measure(cases: list[Case], set_aside: dict[tuple[str, str], str] | None = No
 def resolve(case: Case) -> tuple[str, str]:
     """(outcome, what we gave) for one case."""
     try:
-        got = api.resolve_date(case.phrase, case.published, context=case.sentence or None)
+        got = api.resolve_date(case.phrase, case.published, context=case.sentence or None, language=case.language)
     except DateError as e:
         return ("right" if case.value == "REFUSE" else "refused"), f"refused: {str(e)[:100]}"
     given = f"{got.edtf} ({got.label})" + (" [guess]" if got.guess else "")

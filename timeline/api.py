@@ -24,6 +24,7 @@ from timeline.ingest.add_source import add_source as add_to_story
 from timeline.inputs.story import Inputs, Progress
 from timeline.inputs.story import check as check_story
 from timeline.new_story import create
+from timeline.records import base_language
 from timeline.text import dates
 from timeline.text.dates import Resolved
 
@@ -82,7 +83,8 @@ def add_source(story: str | os.PathLike[str], path_or_url: str, *, id: str | Non
                         record=record, fetch=fetch)
 
 
-def resolve_date(phrase: str, published: str, context: str | None = None, direction: str | None = None) -> Resolved:
+def resolve_date(phrase: str, published: str, context: str | None = None, direction: str | None = None,
+                 language: str = "en") -> Resolved:
     """How the build resolves a date phrase ("on Monday", "last month", "the first quarter", "7:50 p.m. ET",
     "about 1990") of an article published on `published` (YYYY-MM-DD, or a datetime with its offset),
     never against today.
@@ -94,8 +96,11 @@ def resolve_date(phrase: str, published: str, context: str | None = None, direct
     `.guess`: None when the phrase, its clause or `direction` decided whether it points back or ahead,
     else the warning `timeline check` prints, naming the other reading. `context` is the sentence the
     phrase comes from (the phrase's own clause in it can decide); `direction` ("past" or "future")
-    decides it outright. Raises DateError, saying what to write instead, when the phrase cannot be read."""
-    return dates.resolve_phrase(phrase, published, direction=direction, context=context)
+    decides it outright. `language` is the article's (a BCP 47 tag: "en", "es", "es-SV"): the phrase is read in
+    its grammar ("el miércoles", "la semana pasada"). Raises DateError, saying what to write instead, when the
+    phrase cannot be read."""
+    return dates.resolve_phrase(phrase, published, direction=direction, context=context,
+                                language=base_language(language))
 
 
 def init(folder: str | os.PathLike[str] = ".", title: str | None = None) -> list[str]:

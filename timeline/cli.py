@@ -326,9 +326,12 @@ def coverage(source_ids: tuple[str, ...], facts_dir: str, sources_dir: str) -> N
               " (default: read from the phrase's clause in --context, else the reading nearer --published,"
               " which is a guess)")
 @click.option("--context", help="The sentence the phrase comes from (its clause can decide the direction)")
+@click.option("--language", default="en", show_default=True,
+              help="The article's language (a BCP 47 tag: en, es, es-SV): the phrase is read in its grammar")
 @click.option("--json", "as_json", is_flag=True,
               help="Print {start, end, precision, qualifier, time, edtf, basis, label, guess} as JSON")
-def date_command(phrase: str, published: str, direction: str | None, context: str | None, as_json: bool) -> None:
+def date_command(phrase: str, published: str, direction: str | None, context: str | None, language: str,
+                 as_json: bool) -> None:
     """Try a date phrase before writing it: how would the build resolve it?
 
     Example:
@@ -336,9 +339,10 @@ def date_command(phrase: str, published: str, direction: str | None, context: st
     \b
         timeline date "On Monday" --published 2025-03-26
         timeline date "in December" --published 2025-03-26 --direction future --json
+        timeline date "el miércoles" --published 2025-03-27 --language es
     """
     try:
-        resolved = api.resolve_date(phrase, published, context=context, direction=direction)
+        resolved = api.resolve_date(phrase, published, context=context, direction=direction, language=language)
     except DateError as e:
         raise refusal(str(e))
     if as_json:

@@ -37,6 +37,15 @@ def split_sentence_id(sid: str) -> tuple[str, int]:
     return source_id, int(position)
 
 
+DEFAULT_LANGUAGE = "en"  # a source's language when sources.yaml gives none: every story before languages were read
+
+
+def base_language(tag: str | None) -> str:
+    """The language subtag of a BCP 47 tag, lower-cased, as segmentation and date grammars name languages:
+    'es-SV' -> 'es', 'EN' -> 'en'; DEFAULT_LANGUAGE for None or ''."""
+    return (tag or DEFAULT_LANGUAGE).split("-", 1)[0].lower()
+
+
 Span = tuple[int, int, int]  # (paragraph, start, end) of a sentence: its paragraph (line) and offsets
 
 
@@ -114,6 +123,7 @@ class Source:
     document_number: str | None = None
     date_filed: str | None = None
     page_labels: list[str] | None = None  # a PDF's printed page labels, as sources.yaml gives them (else 1, 2...)
+    language: str = DEFAULT_LANGUAGE  # a BCP 47 tag ('es', 'es-SV'): its sentences, dates and numbers are read in it
     line: int = 0
     text: str = ""
     published_date: datetime.date | None = None  # in the article's own time zone
@@ -157,6 +167,8 @@ class Citation(TypedDict):
     start: int
     end: int
     line: int  # of the citation in its facts file
+    translation: str | None  # the quote in other words, the curator's own (never checked against the source)
+    translated_by: str | None  # who or what translated it: a person, or a tool
 
 
 EntityRef = tuple[str, str]  # (entity id, role) of a fact

@@ -30,7 +30,7 @@ FACT_KEYS = ("id", "kind", "title", "date", "when", "when_source", "direction", 
              "per", "attributed_to", "entities", "topic", "notes", "sources")
 TEXT_KEYS = ("kind", "title", "date", "when", "when_source", "direction", "qualifier", "unit", "per",
              "attributed_to", "topic", "notes")  # the fact keys whose values are text
-CITATION_KEYS = ("source", "quote", "occurrence", "page")
+CITATION_KEYS = ("source", "quote", "occurrence", "page", "translation", "translated_by")
 SET_ASIDE_FILE = "set-aside.yaml"  # sentences left uncited, with a reason (timeline.inputs.curation)
 RESOLUTIONS_FILE = "resolutions.yaml"  # which fact stands where facts disagree (timeline.inputs.curation)
 IGNORED_FILES = files.IGNORED_FILES
@@ -425,6 +425,21 @@ def read_citations(item: yamlfile.Mapping, checker: Checker, sources: Mapping[st
             continue
         checker.keys(cite, CITATION_KEYS, ("source", "quote"), "citation")
         sid, quote = checker.text(cite, "source"), checker.text(cite, "quote")
+        before = len(checker.problems)
+        translated = {key: checker.visible(cite, key, label, lines=key == "translation") if key in cite else None
+                      for key in ("translation", "translated_by")}
+        for key, value in translated.items():
+            if key in cite and value is None and len(checker.problems) == before:
+                checker.add(cite.line_of(key), "wrong-type", f"{label}: {key} is empty: write it, or remove the key")
+        if len(checker.problems) > before:
+            ok = False
+            continue
+        if translated["translated_by"] and not translated["translation"]:
+            checker.add(cite.line_of("translated_by"), "missing-key",
+                        f"{label}: translated_by names who translated the quote, but the citation has no translation:"
+                        " add it (translation: ...), or remove translated_by")
+            ok = False
+            continue
         occurrence = None
         if "occurrence" in cite:
             number = checker.number(cite, "occurrence")
@@ -464,7 +479,8 @@ def read_citations(item: yamlfile.Mapping, checker: Checker, sources: Mapping[st
             continue
         position = source.sentence_at(match.start)
         out.append({"source_id": source.id, "sentence_id": sentence_id(sid, position), "quote": source.text[match.start:match.end],
-                    "start": match.start, "end": match.end, "line": cite.line})
+                    "start": match.start, "end": match.end, "line": cite.line,
+                    "translation": translated["translation"], "translated_by": translated["translated_by"]})
     return out if ok else None
 
 

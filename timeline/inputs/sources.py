@@ -14,18 +14,21 @@ from timeline.errors import DateError, Unreadable
 from timeline.inputs import articles, pages
 from timeline.inputs.articles import BuildCache, Progress
 from timeline.problems import Problem
-from timeline.records import Source, Sources, Spans
+from timeline.records import DEFAULT_LANGUAGE, Source, Sources, Spans
 from timeline.text import dates, sentences
 
 COURT_KEYS = ("court", "case_name", "docket_number", "document_number", "date_filed")  # CourtListener's names
 SOURCE_KEYS = ("id", "path", "sha256", "outlet", "title", "author", "published", "url", "based_on", "notes",
-               "original", "original_sha256", "retrieved") + COURT_KEYS + ("page_labels",)
+               "original", "original_sha256", "retrieved") + COURT_KEYS + ("page_labels", "language")
 LIST_KEYS = ("page_labels",)  # keys whose values are lists of text
 REQUIRED = ("id", "path", "sha256")
 PATH_KEYS = ("path", "original")  # keys whose values are files in the sources folder (any other file there is stray)
 SHOWN_KEYS = (("outlet", False), ("title", False), ("author", False), ("based_on", False), ("notes", True),
               ("court", False), ("case_name", False), ("docket_number", False), ("document_number", False))
 SHA256 = re.compile(r"^[0-9a-f]{64}\Z")
+# A BCP 47 language tag as sources give them: a language subtag, then region, script or variant subtags
+# ('es', 'es-SV', 'pt-BR', 'zh-Hant'); its language subtag names the rules its text is read by.
+LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*\Z")
 URL = re.compile(r"^https?://[^\s/?#]+[^\s]*\Z", re.IGNORECASE)
 BARE_ADDRESS = re.compile(r"^[\w-]+(?:\.[\w-]+)+(?:/\S*)?$")  # www.example.com/a: an address without its scheme
 MAX_ARTICLE_BYTES = 10 * 1024 * 1024  # an article's text; 10 MB is a few million words
@@ -136,6 +139,13 @@ def _source(item: yamlfile.Mapping, checker: Checker, seen: Sources) -> Source |
     # A source with a problem is still known by its id (with no text), so facts citing it are not
     # reported a second time as citing an unknown source.
     # Text or None each (the id checked above); Any as mypy checks a dict unpacked (**) against every field.
+    language = (values.get("language") or "").strip()
+    if language and not LANGUAGE_TAG.match(language):
+        checker.add(item.line_of("language"), "bad-value",
+                    f"source '{sid}': language '{language}' is not a BCP 47 language tag: write the article's language"
+                    " as a two-letter code such as es or en, with its region if you like (es-SV), or leave it out for"
+                    f" {DEFAULT_LANGUAGE}")
+    values["language"] = language if LANGUAGE_TAG.match(language) else DEFAULT_LANGUAGE
     fields: dict[str, Any] = {k: v for k, v in values.items() if k not in ("sha256", "path", "original_sha256")}
     source = Source(**fields, path=values.get("path") or "", sha256=sha, original_sha256=original_sha, line=item.line,
                     page_labels=_page_labels(item, checker, sid))

@@ -31,6 +31,7 @@ from timeline.text import date_values, tense
 from timeline.text.date_values import DATE_FORMS, parse_date, parse_published
 from timeline.text.english_dates import ENGLISH
 from timeline.text.grammar import Grammar
+from timeline.text.spanish_dates import SPANISH
 from timeline.text.periods import (DAY_NAMES, PRECISIONS, QUALIFIERS, Hit, Resolved, date_label, part_of,
                                    whole_period, year_problem)
 from timeline.text.zones import zone_offset
@@ -38,7 +39,7 @@ from timeline.text.zones import zone_offset
 __all__ = ["DATE_FORMS", "GRAMMARS", "PRECISIONS", "QUALIFIERS", "Resolved", "date_label", "may_contain",
            "parse_date", "parse_published", "phrase_direction", "resolve_phrase", "without_preposition"]
 
-GRAMMARS = {grammar.language: grammar for grammar in (ENGLISH,)}  # the languages whose phrases are read
+GRAMMARS = {grammar.language: grammar for grammar in (ENGLISH, SPANISH)}  # the languages whose phrases are read
 
 _CONTEXT_APOSTROPHES = re.compile(r"[\u2018\u2019\u02bc]")
 
