@@ -111,6 +111,7 @@ Added source 'coastal-ledger-harbour-bridge-opens' from a saved page (bridge.htm
   author     Jane Roe; Omar Haddad
   published  2025-03-26T19:50:00-04:00
   url        https://www.coastal-ledger.example/news/2025/03/26/harbour-bridge-opens/
+  language   en
 The evidence for each value is in the notes of 'coastal-ledger-harbour-bridge-opens' in sources/sources.yaml.
 Next: timeline suggest coastal-ledger-harbour-bridge-opens
 """

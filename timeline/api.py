@@ -70,7 +70,7 @@ def add_source(story: str | os.PathLike[str], path_or_url: str, *, id: str | Non
     The original is stored byte for byte beside its extracted text, and an entry with both sha256s,
     the metadata found (outlet, title, author, published, url) and the evidence for each is appended
     to sources.yaml. `overrides` (outlet=, title=, author=, published=, url=) replace what the page
-    says (and based_on=, court=, case_name=, docket_number=, document_number=, date_filed=: add_source.OVERRIDES;
+    says (and based_on=, court=, case_name=, docket_number=, document_number=, date_filed=, language=: add_source.OVERRIDES;
     based_on="" records none); `id` names the source (default: from the outlet and title); `record` picks one response of
     a WARC by its address. A URL on a loopback, private or link-local address is refused unless
     `allow_private_addresses`. Returns what was written and found (`Added`); raises SourceRefused, with

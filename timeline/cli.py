@@ -458,6 +458,8 @@ def suggest(source_id: str | None, facts_dir: str, sources_dir: str) -> None:
 @click.option("--docket-number", help="A court document's docket number, instead of its filing stamp")
 @click.option("--document-number", help="A court document's number in its docket, instead of its filing stamp")
 @click.option("--date-filed", help="When a court document was filed (YYYY-MM-DD), instead of its filing stamp")
+@click.option("--language", help="The article's language as a BCP 47 tag (es, en, es-SV), instead of what the page"
+                                  " declares or its text reads as")
 @click.option("--record", metavar="URL", help="With a WARC holding several pages: the WARC-Target-URI of the one to take")
 @click.option("--allow-private-addresses", is_flag=True,
               help="Fetch a URL on a loopback, private or link-local address too (refused by default)")
@@ -469,8 +471,9 @@ def add_source(target: str, source_id: str | None, record: str | None, allow_pri
     The original is stored under the sources folder byte for byte (a URL is fetched and archived as a
     WARC first), the article text is extracted into <id>.txt, one paragraph per line (a PDF's page by
     page), and an entry with both sha256s, the outlet, title, author, publication date and address found
-    in the page, the wire service it credits, a court document's court, case, docket and document numbers
-    and date filed, and the evidence for each, is added to sources.yaml. Options replace what was found.
+    in the page, the wire service it credits, its language (declared by the page, else read from its text),
+    a court document's court, case, docket and document numbers and date filed, and the evidence for each,
+    is added to sources.yaml. Options replace what was found.
 
     Example:
 
@@ -479,6 +482,7 @@ def add_source(target: str, source_id: str | None, record: str | None, allow_pri
         timeline add-source capture.warc.gz --id ledger-bridge --outlet "The Coastal Ledger"
         timeline add-source https://www.example.com/news/bridge-opens
         timeline add-source order.pdf --case-name "J.G.G. v. Trump"
+        timeline add-source elfaro-visita.html --language es-SV
     """
     try:
         added = api.add_source(".", target, id=source_id, record=record, sources=sources_dir,
@@ -493,8 +497,8 @@ def add_source(target: str, source_id: str | None, record: str | None, allow_pri
         echo(f"  {'original':<10} {entry['original']} (stored byte for byte)")
     if added.chosen:
         echo(f"  {'article':<10} {added.chosen}")
-    for key in ("outlet", "title", "author", "published", "url", "retrieved", "based_on", "court", "case_name",
-                "docket_number", "document_number", "date_filed"):
+    for key in ("outlet", "title", "author", "published", "url", "retrieved", "based_on", "language", "court",
+                "case_name", "docket_number", "document_number", "date_filed"):
         if entry.get(key):
             echo(f"  {key.replace('_number', '').replace('_', ' '):<10} {entry[key]}")
     if added.missing:

@@ -34,7 +34,7 @@ def report(inputs: Inputs) -> dict[str, Coverage]:
         row: Coverage = {"signalled": 0, "cited": 0, "set_aside": 0, "uncovered": []}
         for n, (_, start, end) in enumerate(source.sentences, start=1):
             text = source.text[start:end]
-            found = signals(text)
+            found = signals(text, source.language)
             if not found:
                 continue
             row["signalled"] += 1

@@ -31,6 +31,7 @@ class Candidate:
     attributed_to: str | None = None
     speaker: str | None = None
     phrases: list[mentions.DatePhrase] = field(default_factory=list)
+    language: str = "en"  # the source's: a Spanish sentence's date phrases are told apart in Spanish
 
 
 def uncited_sentences(inputs: Inputs, source_id: str | None = None) -> list[tuple[Source, int, int, int]]:
@@ -61,17 +62,18 @@ def candidates(inputs: Inputs, source_id: str | None = None) -> list[Candidate]:
     for source, n, start, end in uncited_sentences(inputs, source_id):
         text = source.text[start:end]
         sid = f"{source.id}:{n}"
-        phrases = mentions.date_phrases(text, source.published, source.id) \
+        language = source.language
+        phrases = mentions.date_phrases(text, source.published, source.id, language=language) \
             if source.published_date and source.published else []  # (published_date is read from published)
         skip = [(p.start, p.end) for p in phrases]
-        action, subject = mentions.main_action(text)
+        action, subject = mentions.main_action(text, language)
         found: list[Candidate] = []
-        for q in mentions.quotations(text):
+        for q in mentions.quotations(text, language):
             speaker = q.speaker or (subject if action == "speech" else None)
             entity = mentions.match_entity(speaker, inputs.entities)
             found.append(Candidate(sid, text, "statement", source.id, f"quotation: \u201c{_short(q.text)}\u201d",
                                    attributed_to=entity, speaker=speaker))
-        for num in mentions.numbers(text, skip=skip):
+        for num in mentions.numbers(text, skip=skip, language=language):
             found.append(Candidate(sid, text, "figure", source.id, f"number: {num.text} {num.unit}",
                                    value=num.value, qualifier=num.qualifier, unit=num.unit, per=num.per))
         if not found and action == "court":
@@ -79,13 +81,13 @@ def candidates(inputs: Inputs, source_id: str | None = None) -> list[Candidate]:
         elif not found and action == "speech":
             found.append(Candidate(sid, text, "claim", source.id, f"{subject} says so",
                                    attributed_to=mentions.match_entity(subject, inputs.entities), speaker=subject))
-        words = mentions.court_words(text)
+        words = mentions.court_words(text, language)
         if words and not found:
             found.append(Candidate(sid, text, "event", source.id, "court words: " + ", ".join(words)))
         if phrases and not found:
             found.append(Candidate(sid, text, "event", source.id, "date phrase"))
         for c in found:
-            c.phrases = phrases
+            c.phrases, c.language = phrases, language
         out += found
     return out
 
@@ -103,25 +105,28 @@ def _date_field(resolved: dates.Resolved) -> str | None:
     return resolved.edtf
 
 
+# '... había llegado', 'ya': the act before the day named (Spanish)
+_PLUPERFECT_ES = re.compile(r"\bhab[ií]an?\s+(?:ya\s+)?\w+(?:ado|ido|to|cho|so)\b|\bya\b", re.IGNORECASE)
 _PLUPERFECT = re.compile(r"\bhad\s+(?:already\s+|previously\s+|earlier\s+)?(?:been\s+)?\w+(?:ed|en|wn|t)\b|\balready\b",
                          re.IGNORECASE)
 
 
 def _unjustified(c: Candidate) -> str | None:
     """Why no date can be proposed for the candidate's sentence, or None when its first phrase dates it."""
-    possessive = mentions.possessive_dates(c.sentence)
+    pluperfect = _PLUPERFECT_ES if c.language.split("-")[0].lower() == "es" else _PLUPERFECT
+    possessive = mentions.possessive_dates(c.sentence, c.language)
     if possessive:
         why = f"'{possessive[0]}' names the day of something else, not of what the sentence reports"
-        if _PLUPERFECT.search(c.sentence):
-            why += f"; '{_PLUPERFECT.search(c.sentence)[0]}' puts the act before it"  # type: ignore[index]
+        if pluperfect.search(c.sentence):
+            why += f"; '{pluperfect.search(c.sentence)[0]}' puts the act before it"  # type: ignore[index]
         return why + ": find the date in the article, or leave date: out"
     if not c.phrases:
         return None
     first = c.phrases[0].resolved
     if first.guess:
         return first.guess
-    if _PLUPERFECT.search(c.sentence) and first.precision in ("day", "time"):
-        return (f"'{_PLUPERFECT.search(c.sentence)[0]}' puts the act before {first.label}: find its own"  # type: ignore[index]
+    if pluperfect.search(c.sentence) and first.precision in ("day", "time"):
+        return (f"'{pluperfect.search(c.sentence)[0]}' puts the act before {first.label}: find its own"  # type: ignore[index]
                 " date in the article, or leave date: out")
     return None
 

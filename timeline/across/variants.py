@@ -1,7 +1,8 @@
 """Quote variants: the same statement quoted with different words by different outlets.
 
 For statements and claims, every citation is paired with the citations of other sources of the same
-fact, or of another fact of the same topic. Where a citation holds quotation marks, only the quoted
+fact, or of another fact of the same topic, in the same language (a Spanish article's words are never
+lined up with an English article's). Where a citation holds quotation marks, only the quoted
 words are compared (the narration around them is the outlet's own). Two citations quote the same
 words when the shorter one lines up with part of the longer one (rapidfuzz partial ratio of at
 least SAME_WORDS); within that stretch the words that differ are marked: [-theirs-]{+ours+}.
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from rapidfuzz import fuzz
 
 from timeline.across.conflicts import pairs_involving
-from timeline.records import Row
+from timeline.records import DEFAULT_LANGUAGE, Row, Source, base_language
 
 if TYPE_CHECKING:
     from timeline.inputs.story import Inputs
@@ -85,10 +86,17 @@ def _compare(a: Prepared, b: Prepared, cutoff: float = 0) -> tuple[float, str]:
     return round(score, 1), " ".join(marks)
 
 
-def pairs(facts: Iterable[Mapping[str, Any]], involving: Container[str] | None = None) -> list[Row]:
+def pairs(facts: Iterable[Mapping[str, Any]], involving: Container[str] | None = None,
+          languages: Mapping[str, str] | None = None) -> list[Row]:
     """[row]: each aligned pair of citations (different sources) of a statement or its topic.
 
-    With `involving` (a set of fact ids), only the pairs with at least one of those facts."""
+    With `involving` (a set of fact ids), only the pairs with at least one of those facts. `languages`
+    ({source id: language}, DEFAULT_LANGUAGE for a source it does not name): two citations are compared only
+    when their sources are in one language (a quote and its translation in another article are not a variant
+    of each other's words)."""
+    def language(source_id: str) -> str:
+        return base_language(languages.get(source_id)) if languages is not None else DEFAULT_LANGUAGE
+
     groups: dict[str, list[Mapping[str, Any]]] = {}
     for f in sorted(facts, key=lambda f: f["id"]):
         if f["kind"] in ("statement", "claim"):
@@ -97,7 +105,7 @@ def pairs(facts: Iterable[Mapping[str, Any]], involving: Container[str] | None =
     for group in groups.values():
         cites = [(f, i, c) for f in group for i, c in enumerate(f["citations"], start=1)]
         for (fa, ia, ca), (fb, ib, cb) in pairs_involving(cites, involving, lambda cite: cite[0]["id"]):
-            if ca["source_id"] == cb["source_id"]:
+            if ca["source_id"] == cb["source_id"] or language(ca["source_id"]) != language(cb["source_id"]):
                 continue
             score, differences = _compare(_prepare(ca["quote"]), _prepare(cb["quote"]), SAME_WORDS - 1)
             if score < SAME_WORDS:
@@ -110,4 +118,9 @@ def pairs(facts: Iterable[Mapping[str, Any]], involving: Container[str] | None =
 
 
 def rows(inputs: Inputs) -> dict[str, list[Row]]:
-    return {"quote_alignments": pairs(inputs.facts)}
+    return {"quote_alignments": pairs(inputs.facts, languages=languages_of(inputs.sources))}
+
+
+def languages_of(sources: Mapping[str, Source]) -> dict[str, str]:
+    """{source id: its language}, as pairs() takes them."""
+    return {sid: source.language for sid, source in sources.items()}

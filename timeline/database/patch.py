@@ -187,6 +187,9 @@ def apply(path: str, new: Iterable[Fact], changed: list[str], sources: Mapping[s
         topics.discard(None)
         # A topic's disagreements are those of all its facts together: every touched topic is recomputed.
         conn.executemany("DELETE FROM fact_disagreements WHERE topic = ?", [(t,) for t in sorted(topics)])
+        translated = ", ".join(schema.FTS["citations"])  # the citations' full-text index follows its rows
+        conn.execute(f"INSERT INTO citations_fts (citations_fts, rowid, {translated}) SELECT 'delete', rowid,"
+                     f" {translated} FROM citations WHERE fact_id IN (SELECT id FROM gone)")
         for table, column in (("quote_alignments", "fact_a"), ("quote_alignments", "fact_b"),
                               ("date_conflicts", "fact_id"), ("fact_origins", "fact_id"), ("scheduled_facts", "fact_id"),
                               ("fact_entities", "fact_id"), ("citations", "fact_id")):
@@ -200,6 +203,8 @@ def apply(path: str, new: Iterable[Fact], changed: list[str], sources: Mapping[s
             insert(conn, table, rows)
         conn.execute(f"INSERT INTO facts_fts (rowid, {columns}) SELECT rowid, {columns}"
                      " FROM facts WHERE id IN (SELECT id FROM added)")
+        conn.execute(f"INSERT INTO citations_fts (rowid, {translated}) SELECT rowid, {translated}"
+                     " FROM citations WHERE fact_id IN (SELECT id FROM added)")
         for derived in (schema.FACT_ORIGINS, schema.SCHEDULED_FACTS):
             conn.execute(derived.format(where="WHERE citations.fact_id IN (SELECT id FROM temp.added)\n"))
         insert(conn, "date_conflicts", dating.date_conflicts(new, sources))
@@ -208,7 +213,7 @@ def apply(path: str, new: Iterable[Fact], changed: list[str], sources: Mapping[s
         together: list[Mapping[str, Any]] = [*others, *new]  # the old ones hold only the fields these two read
         insert(conn, "fact_disagreements", conflicts.disagreements(together))
         insert(conn, "quote_alignments", variants.pairs(
-            [f for f in together if f["kind"] in ("statement", "claim")], involving))
+            [f for f in together if f["kind"] in ("statement", "claim")], involving, variants.languages_of(sources)))
         conn.execute("DROP TABLE gone")
         conn.execute("DROP TABLE added")
         if history is not None:
@@ -216,7 +221,7 @@ def apply(path: str, new: Iterable[Fact], changed: list[str], sources: Mapping[s
         conn.execute("COMMIT")
         # The pages of the other tables are byte for byte those of the file the last build checked.
         for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND"
-                                     " (name IN (%s) OR name LIKE 'facts^_fts%%' ESCAPE '^')" % ", ".join(
+                                     " (name IN (%s) OR name LIKE 'facts^_fts%%' ESCAPE '^' OR name LIKE 'citations^_fts%%' ESCAPE '^')" % ", ".join(
                                          f"'{t}'" for t in PATCHED_TABLES)).fetchall():
             result = conn.execute(f"PRAGMA quick_check([{table}])").fetchone()[0]
             if result != "ok":

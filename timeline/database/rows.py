@@ -57,10 +57,12 @@ def source_tables(sources: Mapping[str, Source]) -> Tables:
                        "based_on": s.based_on, "notes": s.notes, "original": s.original,
                        "original_sha256": s.original_sha256, "retrieved": s.retrieved,
                        **{k: getattr(s, k) for k in COURT_KEYS}, "pages": len(s.pages) if s.pages else None,
-                       "page_labels": json.dumps(pages.labels(s)) if s.pages else None} for s in ordered)
+                       "page_labels": json.dumps(pages.labels(s)) if s.pages else None,
+                       "language": s.language} for s in ordered)
     yield "sentences", ({"id": sentence_id(s.id, n), "source_id": s.id, "position": n, "paragraph": para,
                          "text": s.text[start:end], "start": start, "end": end,
-                         "signals": s.signals[n - 1] if s.signals else ",".join(signals.signals(s.text[start:end])),
+                         "signals": s.signals[n - 1] if s.signals else ",".join(signals.signals(s.text[start:end],
+                                                                                                  s.language)),
                          "page": pages.locate(s, start)[0]}
                         for s in ordered for n, (para, start, end) in enumerate(s.sentences, start=1))
 

@@ -26,7 +26,8 @@ TABLES = [
     document_number TEXT,
     date_filed TEXT,
     pages INTEGER,
-    page_labels TEXT
+    page_labels TEXT,
+    language TEXT NOT NULL DEFAULT 'en'
 )""",
     """CREATE TABLE sentences (
     id TEXT PRIMARY KEY,
@@ -82,6 +83,8 @@ TABLES = [
     line INTEGER NOT NULL,
     page INTEGER,
     page_label TEXT,
+    translation TEXT,
+    translated_by TEXT,
     PRIMARY KEY (fact_id, position)
 )""",
     """CREATE TABLE fact_entities (
@@ -176,7 +179,11 @@ FTS = {
     "facts": ["title", "notes", "date_label", "unit"],
     "sentences": ["text"],
     "entities": ["name", "description", "aliases"],
+    "citations": ["translation"],  # a quote's words are its sentence's (sentences_fts); its translation is here
 }
+# Every full-text index folds accents (FTS5's unicode61 with remove_diacritics 2: 'prision' finds 'prisión',
+# 'Guzman' finds 'Guzmán') under the Porter stemmer, as sqlite-utils' enable_fts writes it with this tokenize.
+FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
 
 
 SOURCE_TABLES = ("sources", "sentences")  # what depends on the articles alone (source_tables)

@@ -105,14 +105,14 @@ def _connect(path: str) -> sqlite3.Connection:
 
 
 def full_text(conn: sqlite3.Connection, table: str) -> None:
-    """The full-text index of `table`: the FTS5 table sqlite-utils' enable_fts makes (Porter stemmer, the
-    table as its content), filled in one go. FTS5 merges its segments as rows arrive unless told not to:
+    """The full-text index of `table`: the FTS5 table sqlite-utils' enable_fts makes (Porter stemmer over
+    unicode61 folding accents, schema.FTS_TOKENIZE; the table as its content), filled in one go. FTS5 merges its segments as rows arrive unless told not to:
     automerge 0 while it is filled (a third quicker for the sentences at 100k facts, about as many
     segments, the same answers), then FTS5's default again for later changes (timeline/patch.py)."""
     conn.execute(full_text_table(table))
     fts = quote_identifier(f"{table}_fts")
     conn.execute(f"INSERT INTO {fts} ({fts}, rank) VALUES ('automerge', 0)")
-    sqlite_utils.Database(conn).table(table).populate_fts(schema.FTS[table])
+    sqlite_utils.Database(conn).table(table).populate_fts(schema.FTS[table])  # (its rowids are the table's)
     conn.execute(f"INSERT INTO {fts} ({fts}, rank) VALUES ('automerge', 4)")
 
 
@@ -121,7 +121,7 @@ def full_text_table(table: str) -> str:
     compares them): Datasette finds the index by it."""
     columns = ", ".join(quote_identifier(c) for c in schema.FTS[table])
     return (f"CREATE VIRTUAL TABLE {quote_identifier(table + '_fts')} USING FTS5 (\n    {columns},\n"
-            f"    tokenize='porter',\n    content={quote_identifier(table)}\n)")
+            f"    tokenize='{schema.FTS_TOKENIZE}',\n    content={quote_identifier(table)}\n)")
 
 
 def insert(conn: sqlite3.Connection, table: str, rows: Iterable[Mapping[str, Any]]) -> None:

@@ -27,11 +27,11 @@ from timeline.core.validate import SLUG, display_path
 from timeline.core.yamlfile import NULLS
 from timeline.database.cache import Cache, folder_for
 from timeline.errors import ArchiveError, DateError, SourceRefused
-from timeline.ingest import archive, extract, pdf
+from timeline.ingest import archive, extract, language, pdf
 from timeline.ingest.evidence import clip
 from timeline.inputs.articles import BuildCache
 from timeline.inputs.sources import MAX_ARTICLE_BYTES, load_sources
-from timeline.records import Fact, Source, Sources, Span
+from timeline.records import DEFAULT_LANGUAGE, Fact, Source, Sources, Span, base_language
 from timeline.text import dates, sentences
 from timeline.text.words import STOPWORDS, sentence_words
 
@@ -40,7 +40,7 @@ KINDS = {"html": "a saved page", "warc": "a WARC file", "text": "a text file", "
 # What a curator may give instead of what was found (add_source's `overrides`): the page's metadata,
 # the wire credit, and a court document's own fields. A new field is added here and to extract.FIELDS
 # (or pdf.COURT_FIELDS) and inputs/sources.SOURCE_KEYS.
-OVERRIDES = extract.FIELDS + ("based_on",) + pdf.COURT_FIELDS
+OVERRIDES = extract.FIELDS + ("based_on",) + pdf.COURT_FIELDS + ("language",)
 
 
 @dataclass
@@ -84,6 +84,9 @@ def _add(target: str, sources_dir: str, yaml_path: str, where_yaml: str, cache: 
          overrides: dict[str, str | None], record: str | None, fetch: Callable[[str], tuple[bytes, str, str]] | None,
          relative_to: str | None) -> Added:
     existing, before = _existing(yaml_path, sources_dir, where_yaml, relative_to, cache)
+    if overrides.get("language") is not None and not language.normal(overrides["language"]):
+        raise SourceRefused(f"--language '{overrides['language']}' is not a BCP 47 language tag: give the article's"
+                            " language as a code such as es or en, with its region if you like (es-SV)")
     for key in ("published", "date_filed"):
         if key in overrides:
             try:
@@ -143,6 +146,13 @@ def _add(target: str, sources_dir: str, yaml_path: str, where_yaml: str, cache: 
     _refuse_same(existing, "text", text_sha, name)
     fields = dict(page.fields)
     evidence = dict(page.evidence)
+    if "language" not in overrides or not overrides["language"]:  # (read only when no --language says it)
+        found, said, heard = language.choose(page.languages, page.text)
+        fields["language"], page.remarks = found, page.remarks + heard
+        if said:
+            evidence["language"] = said
+    else:
+        overrides["language"] = language.normal(overrides["language"])
     if not fields.get("url") and page_url:
         fields["url"] = page_url
         evidence["url"] = "the WARC record's WARC-Target-URI" if kind == "warc" else "the address fetched"
@@ -166,6 +176,7 @@ def _add(target: str, sources_dir: str, yaml_path: str, where_yaml: str, cache: 
     entry.update({k: fields.get(k) for k in extract.FIELDS})
     entry["retrieved"] = captured if original_file else None
     entry["based_on"] = fields.get("based_on")
+    entry["language"] = fields.get("language") or DEFAULT_LANGUAGE
     if kind == "pdf" or any(fields.get(k) for k in pdf.COURT_FIELDS):
         entry.update({k: fields.get(k) for k in pdf.COURT_FIELDS})
     if labels and labels != [str(n) for n in range(1, len(labels) + 1)]:
@@ -176,7 +187,7 @@ def _add(target: str, sources_dir: str, yaml_path: str, where_yaml: str, cache: 
     entry["notes"] = _notes(kind, name, evidence, missing, remarks, chosen, captured,
                             page_url if page_url and page_url != fields.get("url") else None)
     spans = sentences.split(page.text)
-    shared = wire_copy(source_id, page.text, fields.get("published"), existing, spans)
+    shared = wire_copy(source_id, page.text, fields.get("published"), existing, spans, entry["language"])
 
     _write(yaml_path, before, entry, [(text_file, text_bytes)] + ([(original_file, data)] if original_file else []))
     known = _Known(existing, cache)
@@ -224,7 +235,7 @@ def _existing(yaml_path: str, sources_dir: str, where: str, relative_to: str | N
         if source.text and source.words is None:
             source.words = cache.words(source.sha256, source.sentences) if cache is not None else None
             if source.words is None:
-                source.words = sentence_words(source.text, source.sentences)
+                source.words = sentence_words(source.text, source.sentences, source.language)
                 if cache is not None:
                     cache.put_part("words", source.sha256, source.words)
     return known or {}, before
@@ -365,7 +376,7 @@ def propose_id(outlet: str | None, title: str | None, existing: Sources, sources
 
 
 def wire_copy(source_id: str, text: str, published: str | None, existing: Sources,
-              spans: list[Span] | None = None) -> list[tuple[str, int, str | None]]:
+              spans: list[Span] | None = None, tag: str = DEFAULT_LANGUAGE) -> list[tuple[str, int, str | None]]:
     """[(source id, shared sentences, its based_on)] of the existing sources this text shares sentences with,
     as the build's corroboration finds them (corroboration.sentence_pairs: sentences of at least
     SHARED_SENTENCE Jaccard similarity of their content words, one to one, at least MIN_SHARED of them,
@@ -375,7 +386,7 @@ def wire_copy(source_id: str, text: str, published: str | None, existing: Source
     except DateError:
         published_date = None
     new = Source(id=source_id, path="", sha256="", text=text, sentences=spans if spans is not None
-                 else sentences.split(text), published_date=published_date)
+                 else sentences.split(text), published_date=published_date, language=tag)
     mine = [(sid, frozenset(words)) for sid, words in corroboration.source_sentences(new)]
     postings: dict[str, list[int]] = {}
     for i, (_, words) in enumerate(mine):
@@ -384,8 +395,8 @@ def wire_copy(source_id: str, text: str, published: str | None, existing: Source
     window = datetime.timedelta(days=corroboration.WINDOW_DAYS) if corroboration.WINDOW_DAYS is not None else None
     out = []
     for other_id, other in existing.items():
-        if not other.text:
-            continue
+        if not other.text or base_language(other.language) != base_language(tag):
+            continue  # (a text in another language shares no sentence: corroboration compares one language)
         if window is not None and published_date and other.published_date \
                 and abs(other.published_date - published_date) > window:
             continue

@@ -21,7 +21,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from timeline.errors import DateError, SourceRefused
-from timeline.ingest import credits, evidence
+from timeline.ingest import credits, evidence, language
 from timeline.text import dates, written_dates
 
 FIELDS = ("outlet", "title", "author", "published", "url")
@@ -59,6 +59,7 @@ class Page:
     removed: list[str] = field(default_factory=list)  # furniture lines taken off the text's start or end
     header: list[str] = field(default_factory=list)  # the headline, standfirst, bullets, byline put above the text
     saved: str | None = None  # the capture time a saved-page tool wrote into the page (SingleFile), as ISO text
+    languages: list[tuple[str, str]] = field(default_factory=list)  # what the markup declares (ingest/language)
 
 
 # The encodings a browser decodes a page with (the WHATWG Encoding Standard's, as Python names them): a
@@ -121,6 +122,7 @@ def extract(html: str, url: str | None = None) -> Page:
     if tree is None:
         return Page("", dict.fromkeys(FIELDS), {}, ["the file could not be read as HTML"])
     found, saved = evidence.collect(tree, html, url)
+    languages = language.declared(tree)
     base = _address(url, found)
     _prune(tree)
     text = trafilatura.extract(copy.deepcopy(tree), url=base, output_format="txt", include_comments=False,
@@ -133,6 +135,7 @@ def extract(html: str, url: str | None = None) -> Page:
     page = Page("".join(line + "\n" for line in lines) if words >= MIN_WORDS else "", {}, {}, removed=removed,
                 saved=saved, header=header if words >= MIN_WORDS else [])
     page.remarks += found.get("remarks", [])
+    page.languages = languages
     if library.get("searched"):  # a date htmldate found only by searching the text: not a year alone
         updated = published_iso(found["updated"][0]) if found.get("updated") else None
         if (library["date"] or "").endswith("-01-01") or updated and updated[0][:10] == library["date"]:

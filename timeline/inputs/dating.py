@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from timeline.core import yamlfile
 from timeline.core.validate import Checker
 from timeline.errors import DateError
-from timeline.records import Citation, Fact, Row, Source, sentence_position
+from timeline.records import Citation, Fact, Row, Source, base_language, sentence_position
 from timeline.text import dates, mentions, periods, quotes
 
 _STAMP = re.compile(r"^\s*(?:Update[d]?|Published|Posted|Last updated)\s*:?\s*"
@@ -22,6 +22,11 @@ _RELATIVE_WORDS = ("monday", "tuesday", "wednesday", "thursday", "friday", "satu
                    "yesterday", "tomorrow", "ago", "this", "last", "next", "earlier", "later")
 _RELATIVE = re.compile(r"\b(?:" + "|".join(_RELATIVE_WORDS) + r")\b", re.I)
 # A quote that holds none of _RELATIVE_WORDS, even inside other words, has no relative phrase.
+# Spanish: the same, in Spanish ('rcoles' is in 'miércoles' with or without its accent, 'bado' in 'sábado').
+_SPANISH_RELATIVE_WORDS = ("lunes", "martes", "rcoles", "jueves", "viernes", "bado", "domingo", "hoy", "ayer", "anoche",
+                           "hace", "pasad", "xim", "este", "esta", "que viene", "dentro de")
+_SPANISH_RELATIVE = re.compile(r"\b(?:lunes|martes|mi[eé]rcoles|jueves|viernes|s[aá]bado|domingo|hoy|ayer|anoche|"
+                               r"anteayer|ma[nñ]ana|hace|pasad[oa]|pr[oó]xim[oa]|est[ea]|que viene|dentro de)\b", re.I)
 
 Stamp = tuple[datetime.date, str]  # (date, text) of an article's own time stamp
 # ({source id: its stamp}, {(source id, sentence start): its date phrases}): what fact_date_conflicts keeps
@@ -81,18 +86,20 @@ def fact_date_conflicts(f: Fact, sources: Mapping[str, Source], seen: Seen | Non
         source = sources[cite["source_id"]]
         if source.published_date is None:
             continue
-        if not dates.may_contain(source.text, _RELATIVE_WORDS, cite["start"], cite["end"]):
+        spanish = base_language(source.language) == "es"
+        if not dates.may_contain(source.text, _SPANISH_RELATIVE_WORDS if spanish else _RELATIVE_WORDS, cite["start"],
+                                 cite["end"]):
             continue  # no phrase inside this quote can be relative: skip looking for date phrases
         sentence = _sentence(source, cite)
         key = (source.id, sentence[1])
         if key not in phrases:
             assert source.published is not None  # its published_date was read from it
-            phrases[key] = mentions.date_phrases(sentence[0], source.published, source.id)
+            phrases[key] = mentions.date_phrases(sentence[0], source.published, source.id, language=source.language)
         for phrase in phrases[key]:
             if not (sentence[1] + phrase.start >= cite["start"] and sentence[1] + phrase.end <= cite["end"]):
                 continue
             r = phrase.resolved
-            if not _RELATIVE.search(phrase.text) or \
+            if not (_SPANISH_RELATIVE if spanish else _RELATIVE).search(phrase.text) or \
                     dates.PRECISIONS.index(r.precision) < dates.PRECISIONS.index(f["date_precision"]):
                 continue  # an absolute date, or a finer one: it dates something else in the quote
             assert f["date_end"] is not None  # set with date_start
@@ -114,7 +121,7 @@ def fact_date_conflicts(f: Fact, sources: Mapping[str, Source], seen: Seen | Non
             cite = next(c for c in f["citations"] if c["source_id"] == sid)
             try:
                 r = dates.resolve_phrase(f["date_text"], day.isoformat(), source_id=f"{sid} (by its stamp)",
-                                         context=_sentence(source, cite)[0])
+                                         context=_sentence(source, cite)[0], language=base_language(source.language))
             except DateError:
                 continue
             if (r.start.isoformat(), r.end.isoformat()) != (f["date_start"], f["date_end"]):
@@ -177,7 +184,7 @@ def date_fact(fact: Fact, item: yamlfile.Mapping, text: dict[str, str | None], c
         context = _sentence_text(source, cite)
         try:
             resolved = dates.resolve_phrase(text["when"], source.published_date, direction=text["direction"],
-                                            context=context, source_id=sid)
+                                            context=context, source_id=sid, language=base_language(source.language))
             if given is not None and resolved.alternative and not _agrees(given, resolved):
                 first, last, precision = resolved.alternative
                 other = dataclasses.replace(resolved, start=first, end=last, precision=precision, time=None,
@@ -255,15 +262,16 @@ def _reported_direction(resolved: dates.Resolved, source: Source, cite: Citation
     future marker in the sentence ('will', 'scheduled to') counts, as there is nothing nearer to read."""
     sentence, _ = _sentence(source, cite)
     assert source.published is not None  # its published_date was read from it
-    for phrase in mentions.date_phrases(sentence, source.published, source.id):
+    language = base_language(source.language)
+    for phrase in mentions.date_phrases(sentence, source.published, source.id, language=language):
         r = phrase.resolved
         if r.start <= resolved.end and resolved.start <= r.end:
-            return dates.clause_direction(sentence, phrase.start, phrase.end)
-    for phrase in mentions.date_phrases(sentence, source.published, source.id, direction="future"):
+            return dates.clause_direction(sentence, phrase.start, phrase.end, language)
+    for phrase in mentions.date_phrases(sentence, source.published, source.id, direction="future", language=language):
         r = phrase.resolved
         if r.start <= resolved.end and resolved.start <= r.end:
-            return dates.clause_direction(sentence, phrase.start, phrase.end)
-    found = dates.future_marker(sentence)
+            return dates.clause_direction(sentence, phrase.start, phrase.end, language)
+    found = dates.future_marker(sentence, language)
     return ("future", found) if found else (None, "")
 
 
@@ -280,7 +288,7 @@ def _said_in(phrase: str, source: Source, cite: Citation) -> bool:
     start, end = _sentences_of(source, cite)
     sentence = source.text[start:end]
     phrase = phrase.strip()
-    shorter = dates.without_preposition(phrase)
+    shorter = dates.without_preposition(phrase, base_language(source.language))
     return any(quotes.occurrences(sentence, p, flags=re.IGNORECASE) for p in dict.fromkeys((phrase, shorter)) if p)
 
 

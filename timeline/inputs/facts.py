@@ -263,9 +263,10 @@ def _still_true(pairs: list[Any], sources: Mapping[str, Source], entities: Mappi
 
 
 def dependencies(sources: Mapping[str, Source], entities: Mapping[str, Entity]) -> str:
-    """What a fact's checks depend on besides its own file: sources (ids, bytes, dates) and entities (ids, and
+    """What a fact's checks depend on besides its own file: sources (ids, bytes, dates, languages) and entities (ids, and
     the names, types and aliases a speaker is looked for by: a new alias can settle a warning)."""
-    described = [[s.id, s.sha256, s.published, bool(s.text), s.page_labels] for _, s in sorted(sources.items())]
+    described = [[s.id, s.sha256, s.published, bool(s.text), s.page_labels, s.language]
+                 for _, s in sorted(sources.items())]
     named = [[k, e.get("name"), e.get("type"), e.get("aliases") or []] for k, e in sorted(entities.items())]
     return hashlib.sha256(json.dumps([described, named]).encode()).hexdigest()
 
@@ -357,7 +358,7 @@ def wording_checks(fact: Fact, item: yamlfile.Mapping, checker: Checker, sources
                    entities: Mapping[str, Entity] | None, label: str) -> bool:
     """A figure's value against its quotes (a problem), a speaker against the cited words (a warning)."""
     if fact["kind"] == "figure" and fact["value"] is not None:
-        found, said = wording.figure_value(fact["value"], fact["citations"])
+        found, said = wording.figure_value(fact["value"], fact["citations"], sources)
         if not found:
             numbers = ", ".join(dict.fromkeys(wording.shown(v) for v in said))
             checker.add(item.line_of("value"), "value-not-in-quote",

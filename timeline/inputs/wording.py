@@ -2,7 +2,7 @@
 statement's or claim's speaker should be named where the words are.
 
 - `figure_value`: the numbers a quote says ("40,000", "$6 million" = 6000000, "more than 200", "three",
-  "40,000-inmate", "a dozen"); a figure whose value is none of them is a problem (`value-not-in-quote`)
+  "40,000-inmate", "a dozen"; in a Spanish source "40.000", "3,5 millones", "6 millones de dólares"); a figure whose value is none of them is a problem (`value-not-in-quote`)
   naming the numbers found.
 - `attribution`: `attributed_to` is named (its full name, a word of it such as a surname or "court",
   or one of its aliases in entities.yaml: "the Salvadoran minister") in the cited sentence or its
@@ -19,8 +19,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from timeline.records import Citation, Entity, Source, sentence_position
-from timeline.text import mentions
+from timeline.records import Citation, Entity, Source, base_language, sentence_position
+from timeline.text import mentions, spanish_mentions
 
 _UNITS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
           "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
@@ -83,11 +83,16 @@ def _words(text: str) -> float | None:
     return (total + current) if seen else None
 
 
-def figure_value(value: float, citations: list[Citation]) -> tuple[bool, list[float]]:
-    """(True, []) when `value` is a number one of the quotes says; else (False, the numbers they say)."""
+def figure_value(value: float, citations: list[Citation],
+                 sources: Mapping[str, Source] | None = None) -> tuple[bool, list[float]]:
+    """(True, []) when `value` is a number one of the quotes says; else (False, the numbers they say). Each
+    quote is read in its source's language (`sources`): a Spanish '40.000' is forty thousand, '3,5' three and
+    a half."""
     said: list[float] = []
     for c in citations:
-        found = numbers_said(c["quote"])
+        source = sources.get(c["source_id"]) if sources is not None else None
+        spanish = source is not None and base_language(source.language) == "es"
+        found = spanish_mentions.numbers_said(c["quote"]) if spanish else numbers_said(c["quote"])
         if any(abs(v - value) <= 1e-9 * max(1.0, abs(value)) for v in found):
             return True, []
         said += found
@@ -153,7 +158,7 @@ def attribution(entity_id: str, entities: Mapping[str, Entity], citations: list[
         index = sentence_position(c["sentence_id"]) - 1
         paragraph, start, end = source.sentences[index]
         sentence = source.text[start:max(end, c["end"])]
-        other = _other_speaker(sentence, c, start, words)
+        other = _other_speaker(sentence, c, start, words, source.language)
         if other:
             return (f"the sentence gives these words to {other}, not to {entity.get('name')} (in source"
                     f" '{c['source_id']}'): check attributed_to")
@@ -170,12 +175,13 @@ def attribution(entity_id: str, entities: Mapping[str, Entity], citations: list[
             " article uses to the entity's aliases in entities.yaml, or cite the words that name the speaker")
 
 
-def _other_speaker(sentence: str, c: Citation, start: int, words: list[str]) -> str | None:
-    """The name next to a speech verb in the sentence ('..., Noem said'), when it is not the speaker's."""
+def _other_speaker(sentence: str, c: Citation, start: int, words: list[str], language: str = "en") -> str | None:
+    """The name next to a speech verb in the sentence ('..., Noem said', '—dijo Noem'), when it is not the
+    speaker's."""
     lo, hi = c["start"] - start, c["end"] - start
-    said = [q.speaker for q in mentions.quotations(sentence) if q.start < hi and lo < q.end and q.speaker]
-    speaker = said[0] if said else mentions.speaker_near(sentence[:max(0, lo)], sentence[max(0, hi):])
-    if not speaker or _named(words, speaker) or speaker.lower() in ("he", "she", "they", "it"):
+    said = [q.speaker for q in mentions.quotations(sentence, language) if q.start < hi and lo < q.end and q.speaker]
+    speaker = said[0] if said else mentions.speaker_near(sentence[:max(0, lo)], sentence[max(0, hi):], language)
+    if not speaker or _named(words, speaker) or speaker.lower() in ("he", "she", "they", "it", "él", "ella"):
         return None
     if not re.search(r"[A-Z]", speaker):
         return None

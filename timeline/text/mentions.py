@@ -1,6 +1,9 @@
 """Find what a sentence mentions: date phrases, numbers with what they count, quotations and their
 likely speaker, court words. Used by `timeline suggest` and by the date-conflict check.
 
+Each function reads the sentence in its article's language (`language`, a BCP 47 tag): English here,
+Spanish by timeline.text.spanish_mentions; another language is read as English.
+
 Everything here is a heuristic for a curator to confirm: nothing it finds becomes a fact by itself.
 """
 import datetime
@@ -10,8 +13,8 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from timeline.errors import DateError
-from timeline.records import Entity
-from timeline.text import dates
+from timeline.records import Entity, base_language
+from timeline.text import dates, spanish_mentions
 
 _MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
           r"|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
@@ -114,12 +117,25 @@ class Quotation:
     speaker: str | None  # the name as written, or None
 
 
+def _spanish(language: str) -> bool:
+    return base_language(language) == "es"
+
+
 def date_phrases(sentence: str, published: str | datetime.date, source_id: str | None = None,
-                 direction: str | None = None) -> list[DatePhrase]:
+                 direction: str | None = None, language: str = "en") -> list[DatePhrase]:
     """Date phrases in `sentence` that resolve against the publication date, in order. A possessive
     ("Thursday's case") names the day of something else and is left out; so is a phrase glued to a
     word ("2019-style")."""
     found = []
+    if _spanish(language):
+        for phrase, start, end in spanish_mentions.date_spans(sentence):
+            try:
+                resolved = dates.resolve_phrase(phrase, published, context=sentence, source_id=source_id,
+                                                direction=direction, language="es")
+            except DateError:
+                continue
+            found.append(DatePhrase(phrase, start, end, resolved))
+        return found
     for m in _DATE_PHRASE.finditer(sentence):
         phrase = m.group(0).strip(" ,")
         core = re.sub(r"^(?:(?:on|in|since|by|during|from|over|the|this|last|next)\s+)+", "", phrase, flags=re.I)
@@ -137,9 +153,12 @@ def date_phrases(sentence: str, published: str | datetime.date, source_id: str |
     return found
 
 
-def possessive_dates(sentence: str) -> list[str]:
+def possessive_dates(sentence: str, language: str = "en") -> list[str]:
     """Date words used as possessives ("Thursday's case", "March's vote"): each names the day of
-    something else, not of what the sentence's verb does."""
+    something else, not of what the sentence's verb does. (Spanish says it with 'del', which the
+    clause rules read: none here.)"""
+    if _spanish(language):
+        return []
     return [m.group(0) for m in re.finditer(rf"\b(?:{_WEEKDAY}|{_MONTH}|today|yesterday|tomorrow)['\u2019]s\b",
                                             sentence)]
 
@@ -149,8 +168,10 @@ def _inside_number(text: str, start: int, end: int) -> bool:
         (end < len(text) and text[end:end + 1].isdigit())
 
 
-def numbers(sentence: str, skip: Collection[tuple[int, int]] = ()) -> list[Number]:
+def numbers(sentence: str, skip: Collection[tuple[int, int]] = (), language: str = "en") -> list[Number]:
     """Numbers in `sentence` with what they count; spans in `skip` (e.g. date phrases) are left out."""
+    if _spanish(language):
+        return [Number(*found) for found in spanish_mentions.numbers(sentence, skip)]
     out = []
     for m in _NUMBER.finditer(sentence):
         start, end = m.start("num"), m.end()
@@ -254,10 +275,12 @@ _RULED = re.compile(rf"{_SUBJECT},?\s+(?:\w+\s+)?(?:had\s+|has\s+)?(?:already\s+
 _COURTISH = re.compile(r"\b(?:court|courts|judge|judges|justice|justices|panel|circuit|tribunal)\b", re.IGNORECASE)
 
 
-def main_action(sentence: str) -> tuple[str | None, str | None]:
+def main_action(sentence: str, language: str = "en") -> tuple[str | None, str | None]:
     """('court', subject) when a court or judge rules or orders; ('speech', speaker) when someone says
     something; (None, None) otherwise. The subject is the words before the verb ('the court', 'Noem',
     'the Justice Department')."""
+    if _spanish(language):
+        return spanish_mentions.main_action(sentence)
     for m in _RULED.finditer(sentence):
         subject = _clean_subject(m["subject"])
         if subject and _COURTISH.search(subject):
@@ -279,8 +302,10 @@ def _clean_subject(subject: str) -> str | None:
     return " ".join(words) or None
 
 
-def quotations(sentence: str) -> list[Quotation]:
+def quotations(sentence: str, language: str = "en") -> list[Quotation]:
     """Quoted passages with at least three words, each with the likely speaker named near it."""
+    if _spanish(language):
+        return [Quotation(*found) for found in spanish_mentions.quotations(sentence)]
     out = []
     matches = [m for m in _QUOTATION.finditer(sentence) if len(m.group(1).split()) >= 3]
     outside = sentence
@@ -292,10 +317,12 @@ def quotations(sentence: str) -> list[Quotation]:
     return out
 
 
-def speaker_near(before: str, after: str) -> str | None:
+def speaker_near(before: str, after: str, language: str = "en") -> str | None:
     """The name next to a speech verb ('..., said Enrique Anaya', 'Lee said: ...'), or None.
 
     The words right after the quotation come first, then the nearest words before it."""
+    if _spanish(language):
+        return spanish_mentions.speaker_near(before, after)
     after = after[:120]
     for pattern in (rf"^\W*{_SPEECH}\s+{_NAME}", rf"^\W*{_NAME},?\s+{_SPEECH}"):
         m = re.search(pattern, after)
@@ -316,10 +343,10 @@ def _tidy(name: str) -> str | None:
     return " ".join(words) or None
 
 
-def court_words(sentence: str) -> list[str]:
+def court_words(sentence: str, language: str = "en") -> list[str]:
     """The court words in `sentence`, lowercased, each once, in order."""
     seen: list[str] = []
-    for m in COURT_WORDS.finditer(sentence):
+    for m in (spanish_mentions.COURT_WORDS if _spanish(language) else COURT_WORDS).finditer(sentence):
         word = m.group(0).lower()
         if word not in seen:
             seen.append(word)

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import re
 
+from timeline.records import base_language
+from timeline.text import spanish_mentions
+
 _NUMBER_WORDS = ("two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
                  "sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
                  "hundreds?|thousands?|millions?|billions?|trillions?|dozens?|half|double|triple|twice")
@@ -40,8 +43,11 @@ _DATE_FIRST_TOKENS = frozenset(
       " recent recently".split())
 
 
-def signals(text: str) -> list[str]:
-    """The kinds of checkable detail a sentence carries: number, date, quotation."""
+def signals(text: str, language: str = "en") -> list[str]:
+    """The kinds of checkable detail a sentence carries: number, date, quotation (read in the sentence's
+    language: Spanish by timeline.text.spanish_mentions' patterns, any other as English)."""
+    if base_language(language) == "es":
+        return [name for name, pattern in spanish_mentions.SIGNALS.items() if pattern.search(text)]
     if text.isascii():
         words = set(_WORD.findall(text.lower()))
         digit = _DIGIT.search(text) is not None
