@@ -317,3 +317,61 @@ every time from now on, what a fantastic piece of news for travellers.</p></div>
                  "published": 'microdata itemprop="datePublished" (<time>)', "url": "SingleFile's 'url:' comment"},
     "retrieved": "2025-03-26T21:14:09+01:00",
 }
+
+
+# A Spanish-language article (written for the tests): the same story as BRIDGE, told as a Central American daily
+# tells it, with the marks Spanish copy has (« », ¿...?, ¡...!, "Sr.", "EE.UU.", "a. m.", 40.000, 3,5).
+PUENTE = [
+    "El puente del puerto se abrió al tráfico el miércoles, tres años después del inicio de las obras y 18 meses"
+    " más tarde de lo que había prometido el concejo municipal.",
+    "\u00abEs un gran día para la ciudad\u00bb, dijo la alcaldesa Ana Ruiz, quien cortó la cinta a las 9 a. m."
+    " mientras tocaba una banda. \u00bfValió la pena la espera? \u00a1Claro que sí!, respondió el Sr. Tomás Vega,"
+    " vecino del barrio.",
+    "La construcción costó 12 millones de dólares, según cifras del concejo, unos 3 millones más que el presupuesto"
+    " original de 9 millones.",
+    "Por el puente pasarán unos 40.000 vehículos al día, y el peaje subirá un 3,5 % el próximo año, anunció la"
+    " empresa concesionaria.",
+    "La obra contó con un préstamo de EE.UU. y empleó a más de 300 personas, entre ellas 238 trabajadores de la"
+    " zona, que salieron de la prisión municipal en un programa de reinserción.",
+]
+
+
+def diario(paragraphs=PUENTE, lang=' lang="es-SV"', extra_head="", json_ld_language="es"):
+    """A Central American daily in Spanish: <html lang="es-SV">, og:locale es_SV, JSON-LD NewsArticle with
+    inLanguage, a cookie notice, a menu, related stories and a newsletter box in Spanish, a footer."""
+    ld_data = {"@context": "https://schema.org", "@type": "NewsArticle",
+               "headline": "Abre el puente del puerto tras años de retraso",
+               "datePublished": "2025-03-27T10:15:00-06:00",
+               "author": {"@type": "Person", "name": "María José Hernández"},
+               "publisher": {"@type": "NewsMediaOrganization", "name": "Diario del Puerto"},
+               "mainEntityOfPage": "https://www.diariodelpuerto.example/nacionales/abre-el-puente/"}
+    if json_ld_language:
+        ld_data["inLanguage"] = json_ld_language
+    body = _p(paragraphs[:2]) + """
+<aside class="related"><h3>Te puede interesar</h3><ul><li><a href="/a">El concejo aprueba el presupuesto</a></li>
+<li><a href="/b">Cierran el ferri en mayo</a></li></ul></aside>
+""" + _p(paragraphs[2:3]) + """
+<div class="newsletter"><h4>Suscríbete a nuestro boletín</h4><p>Recibe cada mañana las noticias más importantes
+en tu correo.</p></div>
+""" + _p(paragraphs[3:])
+    og_locale = '<meta property="og:locale" content="es_SV">' if lang else ""
+    return f"""<!DOCTYPE html>
+<html{lang}><head><meta charset="utf-8">
+<title>Abre el puente del puerto tras años de retraso | Diario del Puerto</title>
+<link rel="canonical" href="https://www.diariodelpuerto.example/nacionales/abre-el-puente/">
+<meta property="og:site_name" content="Diario del Puerto">
+{og_locale}
+{ld(ld_data)}
+{extra_head}
+</head><body>
+<div class="cookie-banner">Utilizamos cookies para mejorar su experiencia. <button>Aceptar</button></div>
+<header><nav class="menu"><ul><li><a href="/nacionales">Nacionales</a></li><li><a href="/deportes">Deportes</a></li>
+<li><a href="/opinion">Opinión</a></li></ul></nav></header>
+<main><article>
+<h1>Abre el puente del puerto tras años de retraso</h1>
+<div class="byline">Por María José Hernández</div>
+<div class="article-body">
+{body}
+</div></article></main>
+<footer><p>\u00a9 2025 Diario del Puerto. Todos los derechos reservados.</p></footer>
+</body></html>"""

@@ -186,13 +186,14 @@ NAME = (r"((?:[A-ZÁÉÍÓÚÑ][\w.'\u2019-]*|de|del|la|las|los|y)(?:\s+(?:[A-Z�
 _TITLE = (r"((?:el|la|los|las)\s+(?:[a-záéíóúñ]+\s+){0,3}(?:ministr[oa]|presidente|presidenta|secretari[oa]|"
           r"portavoz|vocero|vocera|fiscal|juez|jueza|magistrad[oa]|director|directora|canciller|gobierno|"
           r"departamento|ministerio|tribunal|corte|policía|autoridades|funcionari[oa]s?|abogad[oa]s?|"
-          r"organización|ong|embajada|alcald[ea]s?)(?:\s+(?:de|del)\s+[A-ZÁÉÍÓÚÑ][\w]*(?:\s+(?:de\s+)?[A-ZÁÉÍÓÚÑ][\w]*)*)?)")
+          r"organización|ong|embajada|alcaldes?|alcaldesa)\b(?:\s+(?:de|del)\s+[A-ZÁÉÍÓÚÑ][\w]*(?:\s+(?:de\s+)?[A-ZÁÉÍÓÚÑ][\w]*)*)?)")
 _SPEAKER_BEFORE = (
     re.compile(rf"\b(?:[Ss]egún|[Dd]e\s+acuerdo\s+con)\s+(?:{_TITLE}|{NAME})"),
     re.compile(rf"{NAME},?\s+(?:[a-záéíóúñ]+\s+){{0,1}}{SPEECH}"),
     re.compile(rf"{SPEECH}\s+{NAME}"),
 )
-_SPEAKER_AFTER = (re.compile(rf"^[\W]*{SPEECH}\s+(?:{_TITLE}|{NAME})"),
+_SPEAKER_AFTER = (re.compile(rf"^[\W]*{SPEECH}\s+(?:(?:el|la|los|las)\s+(?:[a-záéíóúñ]+\s+){{1,3}})?{NAME}"),
+                  re.compile(rf"^[\W]*{SPEECH}\s+{_TITLE}"),
                   re.compile(rf"^[\W]*{NAME},?\s+{SPEECH}"))
 QUOTATION = re.compile(r"[\u201c\"\u00ab]([^\u201c\u201d\"\u00ab\u00bb]{2,}?)[\u201d\"\u00bb]")
 _WORD_BEFORE_NAME = ("El", "La", "Los", "Las", "Un", "Una", "En", "Pero", "Y", "Cuando", "Si", "Este", "Esta",

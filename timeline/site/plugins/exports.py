@@ -91,8 +91,10 @@ def tl_dates(fact: Mapping[str, Any]) -> tuple[dict[str, int], dict[str, int] | 
 
 
 def tl_event(fact: Mapping[str, Any], citations: Iterable[Mapping[str, Any] | sqlite3.Row],
-             site: str) -> dict[str, Any]:
-    """One TimelineJS slide for a fact; `site` is the absolute address of this site (no trailing /)."""
+             site: str, language: str = "en") -> dict[str, Any]:
+    """One TimelineJS slide for a fact; `site` is the absolute address of this site (no trailing /). Each quote
+    is as the article writes it, marked with the article's language, its translation (the curator's, in the
+    story's `language`) after it."""
     start, end = tl_dates(fact)
     kind = kind_label(fact["kind"])
     about = [kind, fact["date_label"]]
@@ -106,8 +108,13 @@ def tl_event(fact: Mapping[str, Any], citations: Iterable[Mapping[str, Any] | sq
         when = f", {c['published'][:10]}" if c["published"] else ""
         source_page = f'{site}{_path("sources", c["source_id"])}#s-{c["sentence_position"]}'
         original = _web(c["url"])
-        parts.append(f"<blockquote>\u201c{escape(c['quote'])}\u201d</blockquote>"
-                     f'<p class="tl-source">\u2014 <a href="{escape(source_page)}">{escape(outlet)}{escape(when)}</a>'
+        written = c["language"] if "language" in c.keys() and c["language"] else "en"
+        translated = c["translation"] if "translation" in c.keys() else None
+        marked = f' lang="{escape(written)}"' if written != language else ""
+        parts.append(f"<blockquote{marked}>\u201c{escape(c['quote'])}\u201d</blockquote>"
+                     + (f'<p class="tl-translation" lang="{escape(language)}">Translation: \u201c{escape(translated)}'
+                        "\u201d</p>" if translated else "")
+                     + f'<p class="tl-source">\u2014 <a href="{escape(source_page)}">{escape(outlet)}{escape(when)}</a>'
                      + (f' (<a href="{escape(original)}">original</a>)' if original else "") + "</p>")
     fact_page = site + _path("facts", fact["id"])
     parts.append(f'<p><a href="{escape(fact_page)}">The fact, every source and how its date was worked out</a></p>')
@@ -161,7 +168,8 @@ async def timelinejs(datasette: Any, request: Request) -> Response:
     cited: dict[str, list[sqlite3.Row]] = {}
     for r in (await db.execute(
             "SELECT citations.fact_id, citations.source_id, citations.quote, sources.outlet, sources.published,"
-            " sources.url, sentences.position AS sentence_position FROM citations"
+            " sources.url, sources.language, citations.translation, sentences.position AS sentence_position"
+            " FROM citations"
             " JOIN sources ON sources.id = citations.source_id JOIN sentences ON sentences.id = citations.sentence_id"
             " WHERE citations.fact_id IN (SELECT value FROM json_each(:ids))"
             " ORDER BY citations.fact_id, citations.position", {"ids": json.dumps([f["id"] for f in facts])})).rows:
@@ -174,7 +182,8 @@ async def timelinejs(datasette: Any, request: Request) -> Response:
     data = {"title": {"text": {"headline": str(escape(title)),
                                "text": f'<p>{escape(intro)}</p><p><a href="{escape(site)}/chronology">'
                                        f"{escape(site)}/chronology</a></p>"}},
-            "events": [tl_event(f, cited.get(f["id"], []), site) for f in facts], "scale": "human"}
+            "events": [tl_event(f, cited.get(f["id"], []), site, datasette.metadata("lang") or "en") for f in facts],
+            "scale": "human"}
     return Response.json(data, headers={"access-control-allow-origin": "*"})
 
 
@@ -288,10 +297,12 @@ def uri(iri: str) -> str:
     return quote(text, safe=URI_SAFE)
 
 
-def annotation(c: Mapping[str, Any], prefix: str, suffix: str, site: str) -> dict[str, Any]:
-    """One citation as a Web Annotation: the fact is the body, the article's words the target."""
+def annotation(c: Mapping[str, Any], prefix: str, suffix: str, site: str, language: str = "en") -> dict[str, Any]:
+    """One citation as a Web Annotation: the fact is the body, the article's words the target (its source carrying
+    the article's language); a translation of the words is a second body, a TextualBody in the story's
+    `language`, described as the curator's, never checked against the article."""
     source = {"id": uri(_web(c["url"]) or site + _path("sources", c["source_id"])), "type": "Text",
-              "dcterms:identifier": c["source_id"]}
+              "language": c.get("language") or "en", "dcterms:identifier": c["source_id"]}
     target: dict[str, Any] = {"type": "SpecificResource", "source": source}
     state = time_state(c["sha256"], c["published"])
     if state:
@@ -304,12 +315,22 @@ def annotation(c: Mapping[str, Any], prefix: str, suffix: str, site: str) -> dic
                           "value": f"page={c['page']}", "refinedBy": selectors[0]})
         source["format"] = "application/pdf"
     target["selector"] = selectors
+    body: dict[str, Any] | list[dict[str, Any]] = {
+        "id": uri(site + _path("facts", c["fact_id"])), "type": "Text", "format": "text/html",
+        "dcterms:identifier": c["fact_id"], "dcterms:title": c["title"]}
+    if c.get("translation"):  # the words in the story's language, as the curator translated them
+        translation: dict[str, Any] = {"type": "TextualBody", "value": c["translation"], "format": "text/plain",
+                                       "language": language, "purpose": "describing",
+                                       "dcterms:description": "a translation of the quoted words, the curator's own,"
+                                                              " not checked against the article"}
+        if c.get("translated_by"):
+            translation["creator"] = {"name": c["translated_by"]}
+        body = [body, translation]
     return {
         "id": uri(f"{site}/{DATABASE}/citations/{tilde_encode(c['fact_id'])},{c['position']}"),
         "type": "Annotation",
         "motivation": "linking",
-        "body": {"id": uri(site + _path("facts", c["fact_id"])), "type": "Text", "format": "text/html",
-                 "dcterms:identifier": c["fact_id"], "dcterms:title": c["title"]},
+        "body": body,
         "target": target,
     }
 
@@ -317,6 +338,7 @@ def annotation(c: Mapping[str, Any], prefix: str, suffix: str, site: str) -> dic
 async def annotations(datasette: Any, request: Request) -> Response:
     db = await _database(datasette, request)
     site = _site(datasette, request)
+    story_language = datasette.metadata("lang") or "en"
     source = request.args.get("source")
     page_text = request.args.get("page")
     page = None
@@ -346,6 +368,7 @@ async def annotations(datasette: Any, request: Request) -> Response:
         # their details.
         rows = [dict(r) for r in (await db.execute(
             "SELECT c.fact_id, c.position, c.source_id, c.quote, c.start, c.\"end\", c.page, facts.title,"
+            " c.translation, c.translated_by, sources.language,"
             " sources.url, sources.sha256, sources.published, first.position AS sentence_position,"
             f" first.paragraph FROM (SELECT c.fact_id, c.position FROM citations c {where} ORDER BY {order}"
             " LIMIT :size OFFSET :offset) AS page"
@@ -368,7 +391,7 @@ async def annotations(datasette: Any, request: Request) -> Response:
             around = [near[r["source_id"]][p] for p in sorted(near.get(r["source_id"], {}))
                       if r["sentence_position"] - 16 <= p <= r["sentence_position"] + 64
                       and near[r["source_id"]][p]["paragraph"] == r["paragraph"]]
-            items.append(annotation(r, *context(around, r["start"], r["end"]), site))
+            items.append(annotation(r, *context(around, r["start"], r["end"]), site, story_language))
         body = {"id": page_id(n), "type": "AnnotationPage", "startIndex": (n - 1) * PAGE_SIZE}
         if n > 1:
             body["prev"] = page_id(n - 1)

@@ -146,6 +146,20 @@ def period_words(start: str | None, end: str | None) -> str:
     return f"{a.day} {MONTHS[a.month - 1]} {a.year} to {b.day} {MONTHS[b.month - 1]} {b.year}"
 
 
+# The languages a reader is told an article is in, by name (any other is shown as its tag)
+LANGUAGE_NAMES = {"en": "English", "es": "Spanish", "fr": "French", "pt": "Portuguese", "de": "German", "it": "Italian",
+                  "nl": "Dutch", "ca": "Catalan", "ar": "Arabic", "zh": "Chinese", "ru": "Russian", "uk": "Ukrainian"}
+
+
+def language_name(tag: str | None) -> str:
+    """'es' 'Spanish', 'es-SV' 'Spanish (es-SV)'; a tag without a name here as it is."""
+    base = (tag or "en").split("-")[0].lower()
+    name = LANGUAGE_NAMES.get(base)
+    if name is None:
+        return tag or "en"
+    return name if "-" not in (tag or "") else f"{name} ({tag})"
+
+
 def outlet_name(outlet: str | None) -> str:
     """An outlet's name, or what to call an article whose text names none."""
     return outlet or "Unnamed outlet"
@@ -255,6 +269,7 @@ def extra_template_vars():
         "fact_date": fact_date,
         "period_words": period_words,
         "outlet_name": outlet_name,
+        "language_name": language_name,
         "from_json": from_json,
         "in_groups": in_groups,
     }
