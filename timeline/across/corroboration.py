@@ -15,10 +15,11 @@ or shares its wire service counts once.
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict, deque
+from collections import defaultdict
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, NamedTuple, cast
+from typing import TYPE_CHECKING, NamedTuple
 
+from timeline.core import setjoin
 from timeline.records import Row, Source, sentence_id
 from timeline.text.words import narration, sentence_words, unpacked
 
@@ -61,60 +62,24 @@ def sentence_pairs(sources: Mapping[str, Source | Compared], threshold: float = 
                    window_days: int | None = WINDOW_DAYS) -> SentencePairs:
     """{(source a, source b): [(similarity, sentence a, sentence b)]}, one-to-one, best first.
 
-    Candidate pairs come from a prefix filter (pairs at or above the Jaccard threshold must share one
-    of the rarest words of each sentence), so the work grows with the matches, not with all pairs.
-    Sources published more than `window_days` apart are not compared (copying happens within days;
-    without the window the work grows with the square of the archive); undated sources are compared
-    with every source."""
+    Every two sentences of different sources whose content words overlap by at least `threshold`
+    (Jaccard) are found exactly by timeline.core.setjoin (prefix filtering on pairs of the rarest
+    words, with positions: the work grows with the pairs that share rare words, not with all pairs,
+    whatever the distribution of words). Sources published more than `window_days` apart are not
+    compared (copying happens within days); undated sources are compared with every source."""
     order = sorted(sources, key=lambda sid: (sources[sid].published_date is not None,
                                              sources[sid].published_date or datetime.date.min, sid))
-    # Each sentence's words kept as a tuple (a fifth of a frozenset's memory); made a set when compared.
     items = [(sid, s_id, words) for sid in order for s_id, words in source_sentences(sources[sid])]
-    day = [sources[sid].published_date for sid, _, _ in items]
-    # The same list, for the sentences in `recent` (dated ones, so a date each): a cast once, not a check per use.
-    dated_day = cast("list[datetime.date]", day)
-    frequency: defaultdict[str, int] = defaultdict(int)
-    for _, _, words in items:
-        for w in words:
-            frequency[w] += 1
-    rank = {w: r for r, w in enumerate(sorted(frequency, key=lambda w: (frequency[w], w)))}  # rarest first
-    del frequency
-    undated: defaultdict[str, list[int]] = defaultdict(list)  # never expire
-    # dated, in date order; older than the window fall off the front
-    recent: defaultdict[str, deque[int]] = defaultdict(deque)
-    window = datetime.timedelta(days=window_days) if window_days is not None else None
+    number = {sid: n for n, sid in enumerate(order)}
+    ordinal = {sid: d.toordinal() if (d := sources[sid].published_date) is not None else None for sid in order}
     scored: defaultdict[tuple[str, str], dict[tuple[str, str], float]] = defaultdict(dict)
-    current, first = None, 0  # a source's sentences are consecutive items: those from `first` on are its own
-    for i, (sid, s_id, words) in enumerate(items):
-        if sid != current:
-            current, first = sid, i
-        n = len(words)  # distinct words
-        published = day[i]
-        oldest = published - window if window is not None and published is not None else None
-        candidates: set[int] = set()
-        for w in sorted(words, key=rank.__getitem__)[: n - int(threshold * n - 1e-9)]:
-            postings = recent[w]
-            if oldest is not None:
-                while postings and dated_day[postings[0]] < oldest:
-                    postings.popleft()
-            candidates.update(postings)
-            if w in undated:
-                candidates.update(undated[w])
-            (undated[w] if day[i] is None else postings).append(i)
-        if not candidates:
-            continue
-        as_set = frozenset(words)
-        for j in candidates:
-            if j >= first:
-                continue  # the same source
-            other = items[j]
-            other_words = other[2]  # distinct words: |a | b| = |a| + |b| - |a & b|
-            common = len(as_set.intersection(other_words))
-            score = common / (n + len(other_words) - common)
-            if score >= threshold:
-                key = (other[0], sid) if other[0] < sid else (sid, other[0])
-                pair = (other[1], s_id) if other[0] < sid else (s_id, other[1])
-                scored[key][pair] = score
+    for i, j, common in setjoin.similar_pairs([words for _, _, words in items], [number[sid] for sid, _, _ in items],
+                                              [ordinal[sid] for sid, _, _ in items], threshold, window_days):
+        (a, a_id, a_words), (b, b_id, b_words) = items[i], items[j]
+        score = common / (len(a_words) + len(b_words) - common)
+        if score >= threshold:
+            key, pair = ((a, b), (a_id, b_id)) if a < b else ((b, a), (b_id, a_id))
+            scored[key][pair] = score
     out: SentencePairs = {}
     for key, pairs in scored.items():
         used_a: set[str] = set()
