@@ -69,15 +69,27 @@ def sentence_pairs(sources: Mapping[str, Source | Compared], threshold: float = 
     compared (copying happens within days); undated sources are compared with every source."""
     order = sorted(sources, key=lambda sid: (sources[sid].published_date is not None,
                                              sources[sid].published_date or datetime.date.min, sid))
-    items = [(sid, s_id, words) for sid in order for s_id, words in source_sentences(sources[sid])]
-    number = {sid: n for n, sid in enumerate(order)}
-    ordinal = {sid: d.toordinal() if (d := sources[sid].published_date) is not None else None for sid in order}
+    sets: list[str] = []  # each sentence's words, as sentence_words packed them
+    group: list[int] = []  # its source, as a number
+    day: list[int | None] = []  # its source's publication day
+    number: list[str] = []  # its position in its source
+    for g, sid in enumerate(order):
+        source = sources[sid]
+        words = source.words if source.words is not None else sentence_words(source.text, source.sentences)
+        published = source.published_date.toordinal() if source.published_date is not None else None
+        for line in words.split("\n") if words else ():
+            n, _, rest = line.partition(" ")
+            sets.append(rest)
+            number.append(n)
+        added = len(sets) - len(group)
+        group += [g] * added
+        day += [published] * added
     scored: defaultdict[tuple[str, str], dict[tuple[str, str], float]] = defaultdict(dict)
-    for i, j, common in setjoin.similar_pairs([words for _, _, words in items], [number[sid] for sid, _, _ in items],
-                                              [ordinal[sid] for sid, _, _ in items], threshold, window_days):
-        (a, a_id, a_words), (b, b_id, b_words) = items[i], items[j]
-        score = common / (len(a_words) + len(b_words) - common)
+    for i, j, common in setjoin.similar_pairs(sets, group, day, threshold, window_days):
+        a, b = order[group[i]], order[group[j]]
+        score = common / (sets[i].count(" ") + sets[j].count(" ") + 2 - common)
         if score >= threshold:
+            a_id, b_id = sentence_id(a, int(number[i])), sentence_id(b, int(number[j]))
             key, pair = ((a, b), (a_id, b_id)) if a < b else ((b, a), (b_id, a_id))
             scored[key][pair] = score
     out: SentencePairs = {}

@@ -18,13 +18,13 @@ at most `window` apart (a set without a day is compared with every set).
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Iterator, Sequence
 
 import numpy as np
 
-ENTRIES_PER_PART = 2_000_000  # pairs of words handled at once (about 30 MB of arrays)
-PAIRS_PER_STEP = 1_000_000  # pairs of entries looked at once (about 50 MB of arrays)
+ENTRIES_PER_PART = 1_000_000  # pairs of words handled at once (about 16 MB, and as much again to sort them)
+PAIRS_PER_STEP = 500_000  # pairs of entries looked at once (about 30 MB of arrays)
+SETS_PER_STEP = 20_000  # sets whose words are read at once
 NO_DAY = np.iinfo(np.int64).min
 
 
@@ -53,27 +53,34 @@ def alphas(lengths: np.ndarray, threshold: float) -> np.ndarray:
     return out
 
 
-def similar_pairs(sets: Sequence[Sequence[str]], groups: Sequence[int], days: Sequence[int | None],
+def similar_pairs(sets: Sequence[str], groups: Sequence[int], days: Sequence[int | None],
                   threshold: float, window: int | None) -> Iterator[tuple[int, int, int]]:
-    """(i, j, common) with i < j for every two sets of `sets` (each of distinct words) in different
-    `groups`, with `days` at most `window` apart (either None, or `window` None: any), whose overlap
-    `common` gives `common / (len_i + len_j - common) >= threshold`; in order of (i, j).
-    Pairs sharing no word are never given (as no threshold above 0 keeps them)."""
+    """(i, j, common) with i < j for every two sets of `sets` (each its distinct words, one space between
+    them, at least one word) in different `groups`, with `days` at most `window` apart (either None, or
+    `window` None: any), whose overlap `common` gives `common / (len_i + len_j - common) >= threshold`;
+    in order of (i, j). Pairs sharing no word are never given (as no threshold above 0 keeps them)."""
     count = len(sets)
     if count < 2:
         return
-    frequency = Counter(w for words in sets for w in words)
-    rank = {w: r for r, w in enumerate(sorted(frequency, key=lambda w: (frequency[w], w)))}  # rarest first
-    vocabulary = max(len(rank), 1)
-    del frequency
-    lengths = np.fromiter(map(len, sets), dtype=np.int64, count=count)
-    total = int(lengths.sum())
-    row = np.repeat(np.arange(count, dtype=np.int64), lengths)
-    flat = np.fromiter((rank[w] for words in sets for w in words), dtype=np.int64, count=total)
-    del rank
-    member = np.sort(row * vocabulary + flat)  # each set's words by rank, rows in order: also the lookup table
+    lengths = np.fromiter((s.count(" ") + 1 for s in sets), dtype=np.int64, count=count)
+    index: dict[str, int] = {}  # each word a number, in order of first use
+    parts = []
+    for start in range(0, count, SETS_PER_STEP):  # a share at a time: a string per word of them all is 250 MB
+        tokens = " ".join(sets[start:start + SETS_PER_STEP]).split(" ")
+        for w in dict.fromkeys(tokens):
+            index.setdefault(w, len(index))
+        parts.append(np.fromiter(map(index.__getitem__, tokens), dtype=np.int32, count=len(tokens)))
+    codes = np.concatenate(parts)
+    vocabulary = max(len(index), 1)
+    del parts, index
+    rank = np.empty(vocabulary, dtype=np.int64)  # the global order: rarest first
+    rank[np.argsort(np.bincount(codes, minlength=vocabulary), kind="stable")] = np.arange(vocabulary)
+    member = np.repeat(np.arange(count, dtype=np.int64), lengths)
+    member *= vocabulary
+    member += rank[codes]
+    del codes, rank
+    member.sort()  # each set's words by rank, rows in order: also the lookup table of (set, word)
     flat = member % vocabulary
-    del row
     offsets = np.zeros(count + 1, dtype=np.int64)
     np.cumsum(lengths, out=offsets[1:])
     alpha = alphas(lengths, threshold)
@@ -91,8 +98,10 @@ def similar_pairs(sets: Sequence[Sequence[str]], groups: Sequence[int], days: Se
         found += _candidates(key, owner, slack, lengths, alpha, group, day, window)
     if not found:
         return
-    pairs = np.unique(np.concatenate(found))  # i * count + j, i < j
+    pairs = np.concatenate(found)  # i * count + j, i < j
     del found
+    pairs.sort()
+    pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))]  # (a sort: np.unique hashes, 10 times slower)
     for start in range(0, len(pairs), PAIRS_PER_STEP // 8):
         chunk = pairs[start:start + PAIRS_PER_STEP // 8]
         i, j = chunk // count, chunk % count
