@@ -64,15 +64,15 @@ def similar_pairs(sets: Sequence[str], groups: Sequence[int], days: Sequence[int
         return
     lengths = np.fromiter((s.count(" ") + 1 for s in sets), dtype=np.int64, count=count)
     index: dict[str, int] = {}  # each word a number, in order of first use
-    parts = []
+    read = []
     for start in range(0, count, SETS_PER_STEP):  # a share at a time: a string per word of them all is 250 MB
         tokens = " ".join(sets[start:start + SETS_PER_STEP]).split(" ")
         for w in dict.fromkeys(tokens):
             index.setdefault(w, len(index))
-        parts.append(np.fromiter(map(index.__getitem__, tokens), dtype=np.int32, count=len(tokens)))
-    codes = np.concatenate(parts)
+        read.append(np.fromiter(map(index.__getitem__, tokens), dtype=np.int32, count=len(tokens)))
+    codes = np.concatenate(read)
     vocabulary = max(len(index), 1)
-    del parts, index
+    del read, index
     rank = np.empty(vocabulary, dtype=np.int64)  # the global order: rarest first
     rank[np.argsort(np.bincount(codes, minlength=vocabulary), kind="stable")] = np.arange(vocabulary)
     member = np.repeat(np.arange(count, dtype=np.int64), lengths)
