@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Benchmark the build and the site against the floor, at 1k, 10k and 100k facts, on this machine.
 
-    python scripts/bench.py                      # 1k, 10k, 100k facts and the load test (about 15 minutes)
+    python scripts/bench.py                      # 1k, 10k, 100k facts, every shape, the load test (about 40 minutes)
     python scripts/bench.py --sizes 1000,10000   # a quicker look
+    python scripts/bench.py --sizes 100000 --only-shapes --rounds 3   # every shape against its floor
 
 For each size it generates a corpus (scripts/gen_corpus.py, cached under --work) and prints, in one
 run: the full `timeline build` as a separate process (wall time, CPU and peak memory of the whole
@@ -18,6 +19,12 @@ size: the ratios the targets are about, Datasette's latency (p50/p95, sequential
 clients) on 127.0.0.1 for the pages a reader opens, and scripts/load_test.py (20 clients) with one
 Datasette process and with two (three runs: how the workers split the connections varies). Then
 how each cost grows from size to size.
+
+Then the corpora of every shape (--shapes, scripts/gen_corpus.py SHAPES: a news-like Zipfian vocabulary
+with abbreviations and initials over 2,000 days, a uniform vocabulary, abbreviations and lists, one
+breaking story with every article within 30 days, 30% wire copies) at the largest size, in --rounds
+rounds, each build against the floor of the same shape measured in the same round, and every target
+for each shape (--only-shapes: these alone).
 Nothing here is a pass/fail test: it prints numbers.
 """
 import argparse
