@@ -394,3 +394,19 @@ def test_the_exact_search_finds_the_pairs_the_index_found(shape):
         assert found == reference_pairs(archive, threshold, window), (shape, seed, threshold, window)
         pairs += sum(map(len, found.values()))
     assert pairs > 20, "the archives have pairs to find"
+
+
+@pytest.mark.parametrize("sets, groups, days, window, expected", [
+    ([], [], [], 31, []),
+    (["a b c d"], [0], [None], 31, []),
+    (["a b c d", "a b c d"], [0, 0], [1, 1], 31, []),  # one group: never a pair
+    (["a b c d", "e f g h"], [0, 1], [1, 1], 31, []),  # nothing shared
+    (["a b c d", "a b c d"], [0, 1], [1, 40], 31, []),  # outside the window
+    (["a b c d", "a b c d"], [0, 1], [1, 32], 31, [(0, 1, 4)]),  # 31 days apart: inside
+    (["a b c d", "a b c d", "a b c x"], [0, 1, 2], [None, 500, 1], 31, [(0, 1, 4), (0, 2, 3)]),  # undated: with all
+    (["a b c d e", "a b c d", "a"], [0, 1, 2], [1, 1, 1], None, [(0, 1, 4)]),
+])
+def test_the_join_on_its_own(sets, groups, days, window, expected):
+    from timeline.core import setjoin
+
+    assert list(setjoin.similar_pairs(sets, groups, days, 0.4, window)) == expected

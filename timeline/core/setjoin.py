@@ -100,6 +100,8 @@ def similar_pairs(sets: Sequence[str], groups: Sequence[int], days: Sequence[int
         return
     pairs = np.concatenate(found)  # i * count + j, i < j
     del found
+    if not len(pairs):
+        return
     pairs.sort()
     pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))]  # (a sort: np.unique hashes, 10 times slower)
     for start in range(0, len(pairs), PAIRS_PER_STEP // 8):
