@@ -410,3 +410,25 @@ def test_the_join_on_its_own(sets, groups, days, window, expected):
     from timeline.core import setjoin
 
     assert list(setjoin.similar_pairs(sets, groups, days, 0.4, window)) == expected
+
+
+def test_the_pairs_of_a_wire_are_counted_together_as_one_by_one():
+    """Sources crediting one wire are linked two by two; their shared 4-word sequences are counted all at
+    once (corroboration.similarities): the same similarity as intersecting each pair's sets."""
+    import random
+
+    from timeline.text import sentences
+
+    rng = random.Random(3)
+    vocabulary = [f"w{n}" for n in range(40)]
+    pool = [" ".join(rng.choices(vocabulary, k=rng.randint(3, 12))).capitalize() + "." for _ in range(30)]
+    archive = {}
+    for n in range(70):  # each article some sentences of a pool: pairs share none, some or most of them
+        text = "\n".join(rng.sample(pool, rng.randint(1, 10)))
+        archive[f"s{n:02d}"] = Source(id=f"s{n:02d}", path="", sha256="", text=text, sentences=sentences.split(text),
+                                      based_on="AP" if n < 60 else "Reuters" if n < 65 else None)
+    keys = sorted(corroboration.declared_pairs(archive) | {("s00", "s69"), ("s61", "s66")})
+    assert len(keys) > corroboration.MIN_WIRE_COUNTED * 10
+    together = corroboration.similarities(archive, keys)
+    assert together == corroboration._similarities_one_by_one(archive, keys)
+    assert len(set(together)) > 20, "similarities of every size"

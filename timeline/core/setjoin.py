@@ -189,25 +189,29 @@ def _pairs_in_ranges(starts: np.ndarray, ends: np.ndarray, left_owner: np.ndarra
     """The pairs (left entry e, entry q) for q in starts[e]:ends[e] that pass the filters, as i * count + j.
     Without `fixed`, the left entries are the entries themselves (left_owner is owner, e the index)."""
     out = []
+    for left, right in ranges(starts, ends):
+        a, b = left_owner[left], owner[right]
+        keep = group[a] != group[b]
+        keep &= alpha[lengths[a], lengths[b]] <= np.minimum(left_slack[left], slack[right])
+        a, b = a[keep].astype(np.int64), b[keep].astype(np.int64)
+        out.append(np.minimum(a, b) * count + np.maximum(a, b))
+    return out
+
+
+def ranges(starts: np.ndarray, ends: np.ndarray, step: int = PAIRS_PER_STEP) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """(left, right) index arrays of every pair (e, q) with starts[e] <= q < ends[e], about `step` pairs at a time."""
     sizes = np.maximum(ends - starts, 0)
     cumulative = np.cumsum(sizes)
     done, n = 0, len(starts)
     while done < n:
-        # as many left entries as make about PAIRS_PER_STEP pairs (at least one)
         before = int(cumulative[done - 1]) if done else 0
-        stop = max(done + 1, int(np.searchsorted(cumulative, before + PAIRS_PER_STEP, side="right")))
+        stop = max(done + 1, int(np.searchsorted(cumulative, before + step, side="right")))
         size = sizes[done:stop]
         total = int(cumulative[stop - 1]) - before
         if total:
             left = np.repeat(np.arange(done, stop), size)
-            right = np.repeat(starts[done:stop] - (cumulative[done:stop] - size - before), size) + np.arange(total)
-            a, b = left_owner[left], owner[right]
-            keep = group[a] != group[b]
-            keep &= alpha[lengths[a], lengths[b]] <= np.minimum(left_slack[left], slack[right])
-            a, b = a[keep].astype(np.int64), b[keep].astype(np.int64)
-            out.append(np.minimum(a, b) * count + np.maximum(a, b))
+            yield left, np.repeat(starts[done:stop] - (cumulative[done:stop] - size - before), size) + np.arange(total)
         done = stop
-    return out
 
 
 def _overlaps(i: np.ndarray, j: np.ndarray, lengths: np.ndarray, offsets: np.ndarray, flat: np.ndarray,
