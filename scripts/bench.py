@@ -18,7 +18,8 @@ minutes; every round is printed). At the largest
 size: the ratios the targets are about, Datasette's latency (p50/p95, sequential and 10 concurrent
 clients) on 127.0.0.1 for the pages a reader opens, and scripts/load_test.py (20 clients) with one
 Datasette process and with two (three runs: how the workers split the connections varies). Then
-how each cost grows from size to size.
+how each cost grows from size to size, and `timeline add-source` of a saved page into a story of
+--add-source sources (1,000), before any build and after one (--only-add-source: that alone).
 
 Then the corpora of every shape (--shapes, scripts/gen_corpus.py SHAPES: a news-like Zipfian vocabulary
 with abbreviations and initials over 2,000 days, a uniform vocabulary, abbreviations and lists, one
@@ -424,6 +425,62 @@ def seconds(measured):
     return f"{measured[0]:.1f} s (CPU {measured[1]:.1f})"
 
 
+# ---------------------------------------------------------------- add-source at 1,000 sources (issue 25)
+
+def add_source_timing(work, n_sources=1000, runs=3):
+    """Time `timeline add-source` of a saved page into a story of `n_sources` articles: as a whole process
+    and in-process (the call alone, libraries loaded), before any build (no build cache: every stored
+    article split once) and after `timeline build` (the cache holds every article's sentences and words).
+    Each run adds the page and then takes it out again (sources.yaml and the new files put back)."""
+    sys.path.insert(0, os.path.join(ROOT, "tests"))
+    import news_pages  # noqa: PLC0415 - the test pages, for this section only
+
+    from timeline import api  # noqa: PLC0415
+
+    path = os.path.join(work, f"add-source-{n_sources}")
+    if not os.path.isdir(path):
+        gen_corpus.generate(path, n_sources, n_articles=n_sources)
+    shutil.rmtree(os.path.join(path, ".timeline-cache"), ignore_errors=True)
+    page = os.path.join(work, "add-source-page.html")
+    with open(page, "w", encoding="utf-8") as f:
+        f.write(news_pages.LEDGER["html"])
+    yaml_path = os.path.join(path, "sources", "sources.yaml")
+    with open(yaml_path, "rb") as f:
+        before = f.read()
+    listed = set(os.listdir(os.path.join(path, "sources")))
+
+    def undo():
+        with open(yaml_path, "wb") as f:
+            f.write(before)
+        for name in set(os.listdir(os.path.join(path, "sources"))) - listed:
+            os.unlink(os.path.join(path, "sources", name))
+
+    def timed():
+        whole = []
+        for _ in range(runs):
+            wall, cpu, peak, load = run_measured([os.path.join(ROOT, ".venv", "bin", "timeline"), "add-source", page,
+                                                  "--sources", os.path.join(path, "sources")])
+            whole.append((wall, cpu))
+            undo()
+        alone = []
+        api.add_source(path, page)  # libraries loaded, once
+        undo()
+        for _ in range(runs):
+            wall, cpu = time.perf_counter(), time.process_time()
+            api.add_source(path, page)
+            alone.append((time.perf_counter() - wall, time.process_time() - cpu))
+            undo()
+        return min(whole), min(alone)
+
+    print(f"\nadd-source of a saved page into a story of {n_sources:,} sources (best of {runs}; wall / CPU s):\n")
+    print("| build cache | whole command | the call alone |\n|---|---|---|")
+    (w, c), (aw, ac) = timed()
+    print(f"| none (no build yet) | {w:.2f} / {c:.2f} | {aw:.2f} / {ac:.2f} |", flush=True)
+    run_measured(build_command(path))
+    (w, c), (aw, ac) = timed()
+    print(f"| after timeline build | {w:.2f} / {c:.2f} | {aw:.2f} / {ac:.2f} |", flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,100000", help="numbers of facts, comma-separated")
@@ -434,12 +491,19 @@ def main():
     parser.add_argument("--load-seconds", type=float, default=30, help="length of each load test run (0: none)")
     parser.add_argument("--rounds", type=int, default=3,
                         help="rounds of (build from nothing, floor, build with the articles known); the medians shown")
+    parser.add_argument("--add-source", type=int, default=1000, metavar="N",
+                        help="time add-source into a story of N sources (0: skip)")
+    parser.add_argument("--only-add-source", action="store_true", help="only the add-source timing")
     parser.add_argument("--shapes", default=",".join(s for s in gen_corpus.SHAPES if s != "default"),
                         help="corpora of these shapes (scripts/gen_corpus.py SHAPES) at the largest size, each against"
                              " its floor ('' for none)")
     parser.add_argument("--only-shapes", action="store_true",
                         help="the shapes alone: not the default corpus at each size, the latency or the load test")
     args = parser.parse_args()
+    if args.only_add_source:
+        os.makedirs(args.work, exist_ok=True)
+        add_source_timing(args.work, args.add_source or 1000)
+        return
     sizes = [int(s) for s in args.sizes.split(",")]
     os.makedirs(args.work, exist_ok=True)
     if args.only_shapes:
@@ -537,6 +601,8 @@ def main():
             for r in twos), end="")
         print(f"\n\n- load test throughput, 2 workers (median of 3) / 1: {two['rps'] / max(one['rps'], 0.01):.2f}x"
               f" (target >= 1.6x); errors {one['errors'] + two['errors']}, 5xx {one['5xx'] + two['5xx']} (target 0)")
+    if args.add_source:
+        add_source_timing(args.work, args.add_source)
 
 
 def shapes(args, size):

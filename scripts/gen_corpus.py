@@ -122,7 +122,7 @@ class Article:
                 elif roll < 0.22:
                     day = rng.choice(WEEKDAYS)
                     text = f"{rng.choice(people)} said on {day} that {' '.join(body)}."
-                    if dates.guess_direction(text) == "past":  # "... plan to ..." would point ahead
+                    if dates.phrase_direction(f"on {day}", text)[0] == "past":  # its own clause says it is past
                         self.weekdays.append((text, day))
                 elif roll < 0.30:
                     text = f"\u201c{' '.join(body).capitalize()},\u201d said Sec. {rng.choice(people)}."
@@ -252,6 +252,8 @@ def _fact(rng, n, articles, entity_ids):
     if rng.random() < 0.2:
         lines.append(f"  topic: topic-{rng.randint(1, 500)}")
     quote = main.quote(rng, sentence)
+    if kind == "figure":  # a figure's value must be a number its quote says
+        quote = f"counted {value} {unit}" if main.text.count(f"counted {value} {unit}") == 1 else None
     if quote is None:
         return None
     lines += ["  sources:", f"    - source: {main.id}", f"      quote: \"{quote}\""]

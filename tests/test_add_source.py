@@ -3,12 +3,16 @@
 The pages are made here (tests/news_pages.py), in the shapes real news sites use; every test runs the
 real CLI and then `timeline check`, and compares what was stored byte for byte.
 """
+import gzip
 import hashlib
 import http.server
 import io
 import os
+import subprocess
+import sys
 import threading
 import time
+import zlib
 
 import news_pages as pages
 import pytest
@@ -18,7 +22,7 @@ from warcio.warcwriter import WARCWriter
 
 from timeline.cli import cli
 from timeline.core import yamlfile
-from timeline.errors import SourceRefused
+from timeline.errors import ArchiveError, SourceRefused
 from timeline.ingest import add_source, archive
 
 
@@ -100,7 +104,7 @@ def test_what_the_command_prints(tree, monkeypatch):
     result = run("add-source", "bridge.html")
     assert result.output == """\
 Added source 'coastal-ledger-harbour-bridge-opens' from a saved page (bridge.html):
-  text       sources/coastal-ledger-harbour-bridge-opens.txt (5 paragraphs, 119 words)
+  text       sources/coastal-ledger-harbour-bridge-opens.txt (7 paragraphs, 132 words)
   original   sources/coastal-ledger-harbour-bridge-opens.html (stored byte for byte)
   outlet     The Coastal Ledger
   title      Harbour bridge opens after years of delay
@@ -174,14 +178,15 @@ def test_shared_wire_copy_is_reported(tree):
     copy = pages.ledger(list(wire), canonical="https://www.coastal-ledger.example/wire/bridge")
     add(tree, tree.write("ap.html", copy), "--id", "ap-bridge")
     run_text = entry(tree, "ap-bridge")
-    assert run_text["based_on"] is None
+    assert run_text["based_on"] == "AP"  # the dateline credits the agency
+    assert 'based_on: the dateline "NEW HAVEN (AP) \u2014".' in run_text["notes"]
     rewrite = pages.HERALD["html"].replace("".join(f"<p>{p}</p>\n" for p in pages.PORT[:2]), "")
     for p in pages.PORT:
         rewrite = rewrite.replace(f"<p>{p}</p>", "")
     rewrite = rewrite.replace('<div class="share">', "\n".join(f"<p>{p}</p>" for p in pages.BRIDGE[:4])
                               + '<div class="share">')
     result = add(tree, tree.write("rewrite.html", rewrite), "--id", "herald-bridge")
-    assert "Wire copy? It shares 4 sentences with source 'ap-bridge': if both are one wire service's copy," \
+    assert "Wire copy? It shares 4 sentences with source 'ap-bridge'; 'ap-bridge' credits AP: if both are one wire service's copy," \
            " set based_on for 'herald-bridge' in sources/sources.yaml" in result.output
     assert check(tree).exit_code == 0
 
@@ -202,6 +207,7 @@ def warc(records, gzip=True):
     return out.getvalue()
 
 
+LEDGER_HEADER = ["Harbour bridge opens after years of delay", "By Jane Roe and Omar Haddad"]  # kept above the text
 ARTICLE_URL = "https://www.coastal-ledger.example/news/2025/03/26/harbour-bridge-opens/?utm_source=share"
 AD = b"<html><body><div>Advertisement: Buy a boat today</div></body></html>"
 
@@ -220,8 +226,8 @@ def test_a_warc_with_one_page_and_its_resources(tree):
     assert item["retrieved"] == "2025-03-27T08:15:02Z"
     assert item["url"] == pages.LEDGER["fields"]["url"]  # the canonical address, not the shared link
     text = (tree.path / item["path"]).read_text()
-    assert text.splitlines() == pages.BRIDGE
-    assert "the response for " + ARTICLE_URL + ", the one with the most article text (119 words) of 2 HTML" \
+    assert text.splitlines() == LEDGER_HEADER + pages.BRIDGE
+    assert "the response for " + ARTICLE_URL + ", the one with the most article text (132 words) of 2 HTML" \
            " responses (others: https://ads.example/frame); pick another with --record URL" in result.output
     assert "retrieved: the WARC-Date of the response record (2025-03-27T08:15:02Z)." in item["notes"]
     assert "Archived from " + ARTICLE_URL + " (the WARC-Target-URI)." in item["notes"]
@@ -249,13 +255,71 @@ def test_a_warc_without_a_text_url_uses_the_target_uri(tree):
     assert "url: the WARC record's WARC-Target-URI." in item["notes"]
 
 
+def bomb_record(kind, size, line_breaks=True, header_run=0):
+    """One gzipped WARC response record whose payload is `size` bytes (zeros, or lines of them), written a
+    megabyte at a time: a file of about a thousandth of what it decompresses to."""
+    http = (f"HTTP/1.1 200 OK\r\nContent-Type: {kind}\r\nX-Long: ").encode() + b"y" * header_run + b"\r\n\r\n"
+    warc_headers = (f"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: https://a.example/{kind}\r\n"
+                    f"WARC-Date: 2025-03-27T08:15:02Z\r\nWARC-Record-ID: <urn:uuid:{size}-{kind.replace('/', '-')}>\r\n"
+                    f"Content-Type: application/http; msgtype=response\r\n"
+                    f"Content-Length: {len(http) + size}\r\n\r\n").encode()
+    squeeze = zlib.compressobj(9, zlib.DEFLATED, 31)
+    out = [squeeze.compress(warc_headers + http)]
+    piece = (b"\0" * 99 + b"\n") * 10_000 if line_breaks else b"\0" * 1_000_000
+    for _ in range(size // 1_000_000):
+        out.append(squeeze.compress(piece))
+    out.append(squeeze.compress(b"\r\n\r\n"))
+    return b"".join(out) + squeeze.flush()
+
+
+def read_warc_in_a_process(path):
+    """(what html_responses says, peak memory in MB) in a fresh process, with 60 s."""
+    script = ("import re, sys; from timeline.ingest import archive\n"
+              "try:\n    print(len(archive.html_responses(open(sys.argv[1], 'rb').read())[0]))\n"
+              "except archive.ArchiveError as e:\n    print(e)\n"
+              "print(int(re.search(r'VmHWM:\\s*(\\d+)', open('/proc/self/status').read())[1]) // 1024)")
+    done = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    said, peak = done.stdout.strip().rsplit("\n", 1)
+    return said, int(peak)
+
+
+@pytest.mark.parametrize("records, words", [
+    ([("text/html", 300_000_000, True, 0)], "over 50 MB"),  # one page of 300 MB (read whole: 4.2 GB for 2 MB)
+    ([("image/jpeg", 100_000_000, True, 0)] * 6, "more than 500 MB once decompressed"),  # 6 records of 100 MB
+    ([("image/jpeg", 300_000_000, False, 0)], "without a line break"),  # zeros with no line break at all
+    ([("text/html", 1_000_000, True, 200_000_000)], "without a line break"),  # a 200 MB header line
+])
+def test_a_warc_is_read_as_a_stream_with_a_bound(tree, records, words):
+    """A 2 MB .warc.gz took 4.2 GB of memory and a 374 KB one of 6 records 567 MB: every record was read
+    whole. Now each is read in pieces, and what it decompresses to is bounded."""
+    path = tree.write("bomb.warc.gz", b"".join(bomb_record(*r) for r in records))
+    started = time.monotonic()
+    said, peak = read_warc_in_a_process(path)
+    assert words in said and peak < 200, (said, peak)
+    assert time.monotonic() - started < 30
+
+
+def test_a_warc_of_many_ordinary_records_still_reads(tree):
+    data = b"".join(bomb_record("image/jpeg", 20_000_000) for _ in range(5)) + warc(
+        [(ARTICLE_URL, "200 OK", "text/html", pages.LEDGER["html"].encode())])
+    said, peak = read_warc_in_a_process(tree.write("big.warc.gz", data))
+    assert said == "1" and peak < 200, (said, peak)
+
+
 # ---------------------------------------------------------------- URLs, served here
 
 class Handler(http.server.BaseHTTPRequestHandler):
     routes = {}
 
     def do_GET(self):
-        status, headers, body, delay = self.routes.get(self.path, (404, {"Content-Type": "text/html"}, b"gone", 0))
+        route = self.routes.get(self.path, (404, {"Content-Type": "text/html"}, b"gone", 0))
+        if callable(route):
+            try:
+                return route(self)
+            except (BrokenPipeError, ConnectionResetError):
+                return None
+        status, headers, body, delay = route
         time.sleep(delay)
         try:
             self.send_response(status)
@@ -273,6 +337,43 @@ class Handler(http.server.BaseHTTPRequestHandler):
         pass
 
 
+BOMB = gzip.compress(b"\0" * 100_000_000, 9)  # 100 MB of zeros in about 100 kB
+
+
+def endless_redirect(handler):
+    """A 302 whose body never ends (chunked): at most 200 MB, for at most 20 s, then it stops by itself."""
+    handler.send_response(302)
+    handler.send_header("Location", "/news/bridge")
+    handler.send_header("Transfer-Encoding", "chunked")
+    handler.end_headers()
+    chunk = b"x" * 1_000_000
+    stop = time.monotonic() + 20
+    for _ in range(200):
+        if time.monotonic() > stop:
+            break
+        handler.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+
+
+def drip(handler):
+    """A page sent one byte every 0.2 s (a per-read timeout never fires), for at most 15 s."""
+    handler.send_response(200)
+    handler.send_header("Content-Type", "text/html")
+    handler.send_header("Content-Length", "75")
+    handler.end_headers()
+    for _ in range(75):
+        handler.wfile.write(b"x")
+        handler.wfile.flush()
+        time.sleep(0.2)
+
+
+def drip_headers(handler):
+    """Response headers sent one byte every 0.2 s, for at most 15 s."""
+    for byte in b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n" + b"X-Slow: " + b"y" * 60:
+        handler.wfile.write(bytes([byte]))
+        handler.wfile.flush()
+        time.sleep(0.2)
+
+
 @pytest.fixture(scope="module")
 def site():
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
@@ -283,6 +384,11 @@ def site():
         "/report.pdf": (200, {"Content-Type": "application/pdf"}, b"%PDF-1.7 ...", 0),
         "/slow": (200, {"Content-Type": "text/html"}, b"<html></html>", 2),
         "/private": (403, {"Content-Type": "text/html"}, b"<html>Forbidden</html>", 0),
+        "/endless-redirect": endless_redirect,
+        "/bomb-redirect": (302, {"Location": "/news/bridge", "Content-Encoding": "gzip"}, BOMB, 0),
+        "/drip": drip,
+        "/drip-headers": drip_headers,
+        "/javascript": (302, {"Location": "javascript:alert(document.cookie)"}, b"", 0),
     }
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -292,7 +398,7 @@ def site():
 
 
 def test_a_url_is_fetched_archived_and_added(tree, site):
-    result = add(tree, f"{site}/old-link")
+    result = add(tree, f"{site}/old-link", "--allow-private-addresses")
     source_id = added_id(result)
     item = entry(tree, source_id)
     assert item["original"] == f"sources/{source_id}.warc.gz"
@@ -302,11 +408,11 @@ def test_a_url_is_fetched_archived_and_added(tree, site):
     assert [r.url for r in responses] == [f"{site}/news/bridge"]
     assert responses[0].body == pages.LEDGER["html"].encode()  # the body exactly as served
     assert item["retrieved"].endswith("Z") and item["original_sha256"] == sha(stored)
-    assert (tree.path / item["path"]).read_text().splitlines() == pages.BRIDGE
+    assert (tree.path / item["path"]).read_text().splitlines() == LEDGER_HEADER + pages.BRIDGE
     assert item["url"] == pages.LEDGER["fields"]["url"]
     assert f"from a fetched URL ({site}/old-link)" in result.output
     assert check(tree).exit_code == 0
-    again = add(tree, f"{site}/news/bridge")
+    again = add(tree, f"{site}/news/bridge", "--allow-private-addresses")
     assert again.exit_code == 1 and f"is already source '{source_id}'" in again.output
 
 
@@ -317,7 +423,7 @@ def test_a_url_is_fetched_archived_and_added(tree, site):
 ])
 def test_a_url_that_is_no_page_is_refused(tree, site, path, words):
     before = snapshot(tree)
-    result = add(tree, site + path)
+    result = add(tree, site + path, "--allow-private-addresses")
     assert result.exit_code == 1 and words in result.output and result.output.count("\n") == 1, result.output
     assert snapshot(tree) == before
 
@@ -325,8 +431,67 @@ def test_a_url_that_is_no_page_is_refused(tree, site, path, words):
 def test_a_url_that_does_not_answer_in_time(tree, site):
     before = snapshot(tree)
     with pytest.raises(SourceRefused, match=r"did not answer within 0.3 s"):
-        add_source.add_source(f"{site}/slow", str(tree.sources), fetch=lambda url: archive.fetch(url, timeout=0.3))
+        add_source.add_source(f"{site}/slow", str(tree.sources), fetch=lambda url: archive.fetch(url, timeout=0.3, allow_private=True))
     assert snapshot(tree) == before
+
+
+def test_an_endless_redirect_body_is_refused_at_once(tree, site):
+    """A 302 with a body that never ends grew the process to a MemoryError (1.4 GB in 15 s)."""
+    before, started = snapshot(tree), time.monotonic()
+    result = add(tree, f"{site}/endless-redirect", "--allow-private-addresses")
+    assert result.exit_code == 1 and "sends more than 1 MB with a redirect" in result.output, result.output
+    assert time.monotonic() - started < 5 and snapshot(tree) == before
+
+
+def test_a_gzip_bomb_in_a_redirect_is_never_inflated(tree, site):
+    """100 MB of zeros gzipped to 100 kB in a 302 was inflated whole, and archived decoded under its gzip
+    header (a 512 MB bomb peaked at 1.09 GB)."""
+    result = add(tree, f"{site}/bomb-redirect", "--allow-private-addresses")
+    assert result.exit_code == 1 and "decompresses to more than 1 MB with a redirect" in result.output, result.output
+
+
+def test_the_whole_fetch_has_one_deadline(tree, site):
+    """A server sending a byte every few seconds kept add-source running past 90 s: no single read waits
+    long, so only a deadline for the whole fetch stops it, in the body and in the headers alike."""
+    for path in ("/drip", "/drip-headers"):
+        started = time.monotonic()
+        with pytest.raises(ArchiveError, match=r"did not answer within 1 s"):
+            archive.fetch(f"{site}{path}", timeout=1, allow_private=True)
+        assert time.monotonic() - started < 2.5, path
+
+
+@pytest.mark.parametrize("target", ["http://127.0.0.1:9/", "http://localhost:9/", "http://[::1]:9/"])
+def test_loopback_is_refused_unless_allowed(tree, target):
+    """add-source followed redirects to loopback, 10/8, 172.16/12, 192.168/16 and 169.254.169.254; a name is
+    judged by the address it resolves to (localhost), before anything is sent."""
+    result = add(tree, target)
+    assert result.exit_code == 1 and "add-source fetches only public addresses" in result.output
+    assert "give --allow-private-addresses" in result.output and result.output.count("\n") == 1
+
+
+def test_a_private_address_is_refused_before_connecting():
+    """Every connection of a fetch, a redirect's included, goes through this check of the resolved address
+    (tested without connecting anywhere: only loopback may be a test's target)."""
+    fetching = archive._Fetching(allow_private=False, deadline=time.monotonic() + 5)
+    for host in ("169.254.169.254", "10.0.0.1", "192.168.1.1", "localhost"):
+        with pytest.raises(ArchiveError, match=r"add-source fetches only public addresses"):
+            fetching.connect(lambda *a, **k: pytest.fail("connected"), host, 80, 1.0)
+
+
+@pytest.mark.parametrize("address, public", [
+    ("127.0.0.1", False), ("127.8.9.1", False), ("10.1.2.3", False), ("172.16.0.1", False), ("172.31.255.1", False),
+    ("192.168.1.1", False), ("169.254.169.254", False), ("100.64.0.1", False), ("0.0.0.0", False), ("::1", False),
+    ("::ffff:127.0.0.1", False), ("::ffff:10.0.0.1", False), ("fe80::1", False), ("fd00::1", False),
+    ("224.0.0.1", False), ("93.184.216.34", True), ("2606:2800:220:1:248:1893:25c8:1946", True),
+    ("172.32.0.1", True)])
+def test_which_addresses_are_public(address, public):
+    assert archive.public_address(address) is public
+
+
+def test_a_javascript_redirect_is_one_line(tree, site):
+    result = add(tree, f"{site}/javascript", "--allow-private-addresses")
+    assert result.exit_code == 1 and "redirects to 'javascript:alert(document.cookie)', which is not a web" \
+        " address" in result.output and "Traceback" not in result.output and result.output.count("\n") == 1
 
 
 def test_nothing_listens(tree):
@@ -335,7 +500,7 @@ def test_nothing_listens(tree):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    result = add(tree, f"http://127.0.0.1:{port}/article")
+    result = add(tree, f"http://127.0.0.1:{port}/article", "--allow-private-addresses")
     assert result.exit_code == 1 and "could not fetch http://127.0.0.1:" in result.output
 
 
@@ -386,7 +551,7 @@ def test_refusals(tree, monkeypatch):
     # binary files
     png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200)
     assert "photo.png is a binary file" in refused(tree, tree.write("photo.png", png))
-    assert "report.pdf is a PDF" in refused(tree, tree.write("report.pdf", b"%PDF-1.7\n..."))
+    assert "report.pdf cannot be read as a PDF" in refused(tree, tree.write("report.pdf", b"%PDF-1.7\n..."))
     assert "is a ZIP file (a WACZ" in refused(tree, tree.write("capture.wacz", b"PK\x03\x04" + bytes(50)))
     # unreadable: missing, a folder, not UTF-8 text, empty, oversized
     assert "there is no file" in refused(tree, tree.path / "nowhere.html")
@@ -495,9 +660,9 @@ def test_a_wire_services_copyright_is_not_taken_for_the_outlet(tree):
             + "<p>Copyright 2025 The Associated Press. All rights reserved.</p></article></body></html>")
     result = add(tree, tree.write("wire.html", html))
     item = entry(tree, added_id(result))
-    assert item["outlet"] is None and item["based_on"] is None
-    assert "Check: the page's copyright line names The Associated Press: if the article is their copy, set" \
-           " based_on: AP" in result.output
+    assert item["outlet"] is None and item["based_on"] == "AP"
+    assert 'based_on: the credit line "Copyright 2025 The Associated Press. All rights reserved."; the same in' \
+           " the page's copyright line (The Associated Press)." in item["notes"]
 
 
 def test_an_update_time_is_not_taken_for_the_publication_date(tree):

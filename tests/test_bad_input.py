@@ -24,6 +24,7 @@ import sys
 import pytest
 from conftest import ARTICLE, ENTITIES, FACT, ROOT, Tree, run_in_process
 
+from timeline.database import cache
 from timeline.inputs import story
 
 F = "facts/facts.yaml"
@@ -35,6 +36,13 @@ def fact(old, new):
     """The good fact file with one edit."""
     assert old in FACT, old
     return {F: FACT.replace(old, new, 1)}
+
+
+def quoting(new):
+    """The good fact file with the figure's quote replaced by other words: the fact becomes an event (a
+    figure's value must be a number its quote says)."""
+    edited = fact('quote: "cost $12 million to build"', new)[F]
+    return {F: edited.replace("  kind: figure\n", "  kind: event\n").replace("  value: 12000000\n  unit: USD\n", "")}
 
 
 def add(key_line, before="  unit:"):
@@ -322,6 +330,21 @@ CASES = [
      [(F, 3, "bad-character")], "U+0007"),
     ("bidi override in a title", fact("title: The bridge cost $12 million", 'title: "The \\u202ebridge"'),
      [(F, 3, "bad-character")], "U+202E"),
+    ("noncharacter in a title", fact("title: The bridge cost $12 million", 'title: "The bridge\\uFFFE cost"'),
+     [(F, 3, "bad-character")], "U+FFFE"),
+    ("noncharacter in notes", add('  notes: "Checked \\uFFFF twice"'), [(F, 5, "bad-character")], "U+FFFF"),
+    ("noncharacter in a quote", fact("cost $12 million to build", "cost $12 million\\uFDD0 to build"),
+     [(F, 9, "bad-character")], "U+FDD0"),
+    ("plane-16 noncharacter in an entity name", {E: ENTITIES.replace("name: Ann Lee", 'name: "Ann \\U0010FFFF Lee"')},
+     [(E, 2, "bad-character")], "U+10FFFF"),
+    ("noncharacter in an outlet", sources_yaml("outlet: The Gazette", 'outlet: "The \\uFFFE Gazette"'),
+     [(S, 4, "bad-character")], "U+FFFE"),
+    ("fact id with a trailing newline", fact("- id: bridge-cost", '- id: "bridge-cost\\n"'), [(F, 1, "bad-id")],
+     "'bridge-cost\\n' has a line break around it"),
+    ("entity id with a trailing newline", {E: ENTITIES.replace("- id: ann-lee", '- id: "ann-lee\\n"')},
+     [(E, 1, "bad-id")], "write 'ann-lee'"),
+    ("source id with a trailing newline", sources_yaml("- id: gazette", '- id: "gazette\\n"'),
+     [(F, 8, "unknown-source"), (S, 1, "bad-id")], "not in sources.yaml"),
     ("blank unit", fact("unit: USD", "unit: ' '"), [(F, 5, "missing-key")], "nothing visible"),
     ("blank role", fact("[harbour-bridge]", "[{id: harbour-bridge, role: ' '}]"), [(F, 6, "missing-key")],
      "nothing visible"),
@@ -514,8 +537,7 @@ GOOD = [
     ("unquoted date as a date", add("  date: 2021-03-04", before="  value:"), "date_start", "2021-03-04"),
     ("a BOM", {F: "\ufeff" + FACT}, "title", "The bridge cost $12 million"),
     ("CRLF line ends", {F: FACT.replace("\n", "\r\n")}, "title", "The bridge cost $12 million"),
-    ("curly quotes typed straight", fact('quote: "cost $12 million to build"',
-                                         "quote: '\"It is a great day for the town,\" said'"), "quote",
+    ("curly quotes typed straight", quoting("quote: '\"It is a great day for the town,\" said'"), "quote",
      "\u201cIt is a great day for the town,\u201d said"),
     ("an em dash typed as --", {"*": lambda t: t.article("gazette", ARTICLE.replace("to build,", "to build \u2014"))}
      | fact('quote: "cost $12 million to build"', 'quote: "cost $12 million to build -- the"'), "quote",
@@ -523,10 +545,10 @@ GOOD = [
     ("a non-breaking space", {"*": lambda t: t.article("gazette", ARTICLE.replace("$12 million", "$12\u00a0million"))},
      "quote", "cost $12\u00a0million to build"),
     ("an ellipsis as three dots", {"*": lambda t: t.article("gazette", ARTICLE.replace("next week.", "next week\u2026"))}
-     | fact('quote: "cost $12 million to build"', 'quote: "will open next week..."'), "quote",
+     | quoting('quote: "will open next week..."'), "quote",
      "will open next week\u2026"),
     ("decomposed accents", {"*": lambda t: t.article("gazette", ARTICLE.replace("Ann Lee", "Ren\u00e9e Lee"))}
-     | fact('quote: "cost $12 million to build"', 'quote: "said Mayor Rene\u0301e Lee"'), "quote",
+     | quoting('quote: "said Mayor Rene\u0301e Lee"'), "quote",
      "said Mayor Ren\u00e9e Lee"),
     ("CR-only line ends", {"*": lambda t: t.article("gazette", ARTICLE.replace("\n", "\r"))}, "quote",
      "cost $12 million to build"),
@@ -583,10 +605,13 @@ def test_a_poisoned_cache_entry_cannot_put_words_in_a_source(tmp_path):
     tree = make_tree(tmp_path, {})
     cache_db = sqlite3.connect(tree.path / ".timeline-cache" / "cache.db")
     [(key, value)] = cache_db.execute("SELECT key, value FROM entries WHERE kind = 'facts'").fetchall()
-    pairs = json.loads(value)
+    pairs = json.loads(value.split(":", 1)[1])
     pairs[0][0]["citations"][0]["quote"] = "cost $15 million to build"
     pairs[0][0]["title"] = "Poisoned"
-    cache_db.execute("UPDATE entries SET value = ? WHERE kind = 'facts' AND key = ?", (json.dumps(pairs), key))
+    text = json.dumps(pairs)
+    # sealed again with this user's key (as one who has it could): the quotes are still checked
+    cache_db.execute("UPDATE entries SET value = ? WHERE kind = 'facts' AND key = ?",
+                     (f"{cache._seal('facts', key, text)}:{text}", key))
     cache_db.commit()
     cache_db.close()
     tree.db.unlink()  # a full build, which takes the checked facts from the cache
@@ -596,6 +621,42 @@ def test_a_poisoned_cache_entry_cannot_put_words_in_a_source(tmp_path):
     [(quote, start, end)] = db.execute("SELECT quote, start, \"end\" FROM citations").fetchall()
     assert quote == ARTICLE[start:end] == "cost $12 million to build"
     assert db.execute("SELECT title FROM facts").fetchone() == ("The bridge cost $12 million",)
+
+
+def test_no_field_of_a_tampered_cache_entry_is_used(tmp_path):
+    """A title, a value, notes (the quotes left intact, as the quote check would catch them) and the
+    corroboration rows (source_links) edited in the cache were used as they were: every entry now
+    carries a keyed hash (HMAC) of its content, and one that does not match is recomputed."""
+    import json
+
+    second = ARTICLE.replace("Officials say", "Reporters say")
+    tree = make_tree(tmp_path, {"*": lambda t: t.article("herald", second, based_on="gazette")})
+    tree.build()
+    expected = {table: sqlite3.connect(tree.db).execute(f"SELECT * FROM {table}").fetchall()
+                for table in ("facts", "source_links", "source_origins")}
+    cache_db = sqlite3.connect(tree.path / ".timeline-cache" / "cache.db")
+    for kind, key, value in cache_db.execute("SELECT kind, key, value FROM entries"
+                                             " WHERE kind IN ('facts', 'source_rows')").fetchall():
+        seal, data = ("", value) if value.startswith(("[", "{")) else value.split(":", 1)  # a seal, if any
+        if kind == "facts":
+            pairs = json.loads(data)
+            pairs[0][0].update(title="The bridge cost $99 million", value=99000000, notes="Poisoned")
+            data = json.dumps(pairs)
+        elif kind == "source_rows":
+            rows = json.loads(data)
+            rows["source_links"] = [dict(r, relation="independent") for r in rows["source_links"]] + \
+                [dict(rows["source_links"][0], source_a="herald", source_b="nosuch")]
+            rows["source_origins"] = [dict(r, origin=r["source_id"]) for r in rows["source_origins"]]
+            data = json.dumps(rows)
+        cache_db.execute("UPDATE entries SET value = ? WHERE kind = ? AND key = ?",
+                         (f"{seal}:{data}" if seal else data, kind, key))
+    cache_db.commit()
+    cache_db.close()
+    tree.db.unlink()  # a full build, which takes what it can from the cache
+    result = build_here(tree)
+    assert result.returncode == 0, result.stderr
+    for table, rows in expected.items():
+        assert sqlite3.connect(tree.db).execute(f"SELECT * FROM {table}").fetchall() == rows, table
 
 
 def test_a_database_edited_by_hand_with_its_times_set_back_is_rebuilt(tmp_path):

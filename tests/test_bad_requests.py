@@ -185,3 +185,34 @@ def test_a_url_that_is_not_http_is_never_a_link(tmp_path):
         assert status == 200, path
         assert "href=\" javascript" not in body.lower() and 'href="javascript' not in body.lower(), path
     assert "JavaScript:alert(1) (not a web address: not linked)" in pages["/timeline/sources/gazette"][1]
+
+
+def post_all(ds, paths):
+    """{path: (status, body)} for a POST of a form to each path."""
+    async def run():
+        await ds.invoke_startup()
+        transport = httpx.ASGITransport(app=ds.app(), raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
+            return {path: ((r := await client.post(path, data={"a": "b"})).status_code, r.text) for path in paths}
+    return asyncio.run(run())
+
+
+def test_a_post_to_a_table_view_or_canned_query_is_405_never_500(real, capfd):
+    """Every POST to a table, a view or a read-only canned query answered 500, with a traceback in the log."""
+    paths = ["/timeline/facts", "/timeline/facts.json", "/timeline/figures", "/timeline/timeline",
+             "/timeline/facts_feed", "/timeline/facts_feed.atom", "/timeline/search"]
+    answers = post_all(real, paths)
+    assert {path: status for path, (status, _) in answers.items()} == {path: 405 for path in paths}
+    assert all("send GET" in body for _, body in answers.values())
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def test_a_failed_csv_query_is_a_400_not_an_empty_200(real):
+    """A CSV of SQL that fails answered 200 with an empty body, so a script saving it saw no error."""
+    answers = get_all(real, ["/timeline.csv?" + q(sql="select nosuch"), "/timeline.csv?" + q(sql="select zeroblob(3000000)"),
+                             "/timeline.csv?" + q(sql="select 1 +")])
+    for path, (status, body) in answers.items():
+        assert status == 400, (path, status, body)
+    assert "no such column: nosuch" in answers["/timeline.csv?" + q(sql="select nosuch")][1]
+    assert get_all(real, ["/timeline.csv?" + q(sql="select 1 as one")])["/timeline.csv?sql=select+1+as+one"] == \
+        (200, "one\r\n1\r\n")

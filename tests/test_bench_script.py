@@ -13,7 +13,8 @@ from conftest import ROOT
 
 def test_the_benchmark_prints_its_tables(tmp_path):
     result = subprocess.run([sys.executable, "scripts/bench.py", "--sizes", "20,40", "--work", str(tmp_path),
-                             "--requests", "1", "--load-seconds", "1", "--shapes", ""], cwd=ROOT, capture_output=True, text=True,
+                             "--requests", "1", "--load-seconds", "1", "--add-source", "20", "--shapes", ""], cwd=ROOT,
+                            capture_output=True, text=True,
                             timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
     out = result.stdout
@@ -27,6 +28,7 @@ def test_the_benchmark_prints_its_tables(tmp_path):
     rounds = re.findall(r"(?m)^\| ([123]) \| [\d.]+ s \| [\d.]+ s \| [\d.]+x \| [\d.]+ s \| [\d.]+ s \| [\d.]+x \|", out)
     assert rounds == ["1", "2", "3"], "three rounds, each against its own floor"
     assert "in this run (median of 3 rounds)" in out
+    assert re.search(r"(?m)^\| after timeline build \| [\d.]+ / [\d.]+ \| [\d.]+ / [\d.]+ \|$", out), out
     for target in ("build from an empty cache / floor", "build with the articles known / floor", "no change",
                    "one facts file changed", "peak memory of the whole process tree",
                    "load test throughput, 2 workers \\(median of 3\\) / 1"):

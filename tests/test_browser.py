@@ -17,6 +17,8 @@ from conftest import ROOT
 from timeline.inputs import story
 from timeline.site.server import datasette_command
 
+AXE = ROOT / "tests" / "vendor" / "axe.min.js"  # axe-core from npm, for the tests only (tests/vendor/README.md)
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 SCREENSHOTS = ROOT / "tests" / "screenshots"
@@ -177,18 +179,24 @@ def test_search_finds_facts_names_and_sentences(browser, server):
     assert any("Boasberg" in a.text for a in browser.find_elements("css selector", ".results-entities a"))
 
 
+def boxes(browser, *elements):
+    return browser.execute_script("return Array.from(arguments).map(e => { const b = e.getBoundingClientRect();"
+                                  " return [b.left, b.width]; });", *elements)
+
+
 def test_timeline_draws_month_dated_facts_over_their_whole_month(browser, server):
     visit(browser, server, "/chronology?from=2025-02&to=2025-03", "chronology-period")
     assert browser.find_element("css selector", "svg.chart").get_attribute("data-unit") == "day"
     band = browser.find_element("css selector", 'a.span rect[data-name="February 2025"]')
     axis = browser.find_element("css selector", "svg.chart line.axis")
-    box = browser.execute_script("const b = arguments[0].getBoundingClientRect(), a = arguments[1]"
-                                 ".getBoundingClientRect(); return [b.left, b.width, a.left, a.width];", band, axis)
-    band_left, band_width, axis_left, axis_width = box
-    assert band_width > 50 and band.is_displayed()
-    # February is the first 28 of the 59 days drawn: the band starts with the axis and covers 28/59 of it
-    assert abs(band_left - axis_left) < 1
-    assert abs(band_width - axis_width * 28 / 59) < 1.5
+    # No fact is dated to a day of February: the month is drawn narrow (a collapsed stretch), the band over all of it
+    february = browser.find_element("css selector", 'svg.chart rect.gap[data-name="February 2025"]')
+    (band_left, band_width), (axis_left, axis_width), (gap_left, gap_width) = boxes(browser, band, axis, february)
+    assert band.is_displayed() and abs(band_left - axis_left) < 1
+    assert abs(band_left - gap_left) < 1 and abs(band_width - gap_width) < 1
+    assert gap_width < axis_width * 28 / 59 / 4  # far less than its 28 days of 59 would take
+    busiest = browser.find_element("css selector", 'svg.chart a.period[href*="from=2025-03-26"] rect.hit')
+    assert boxes(browser, busiest)[0][1] > 2 * axis_width / 59  # so the busy days get the room
     day = browser.find_element("css selector", 'svg.chart a.period[href*="from=2025-03-26"]')
     browser.execute_script("arguments[0].dispatchEvent(new MouseEvent('click', {bubbles: true}))", day)
     from selenium.webdriver.support.ui import WebDriverWait
@@ -205,6 +213,51 @@ def test_timeline_drawing_at_desktop_and_phone_width(browser, server):
     assert browser.find_elements("css selector", "svg.chart a.period rect.bar")
     legend = [li.text for li in browser.find_elements("css selector", "ul.legend li")]
     assert any(item.startswith("Court actions (") for item in legend)
+
+
+def test_the_drawing_is_reached_by_keyboard_and_has_its_table(browser, server):
+    visit(browser, server, "/chronology", "chronology")
+    bars = browser.find_elements("css selector", "svg.chart a.period")
+    assert bars
+    browser.execute_script("arguments[0].focus()", bars[-1])
+    assert browser.execute_script("return document.activeElement === arguments[0]", bars[-1])
+    drawn = set(browser.execute_script("return Array.from(arguments[0]).map(a => a.getAttribute('href'))", bars))
+    tabled = set(browser.execute_script("return Array.from(document.querySelectorAll('#chart-table td a'))"
+                                        ".map(a => a.getAttribute('href'))"))
+    assert drawn <= tabled  # every bar is a row of the table beside it
+
+
+def axe_violations(browser):
+    """axe-core's violations of WCAG 2.1 A and AA on the page shown: [(rule, impact, [targets])]."""
+    browser.execute_script(AXE.read_text(encoding="utf-8"))
+    found = browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {runOnly: {type: 'tag', values: arguments[0]}})"
+        ".then(r => done(r.violations.map(v => [v.id, v.impact, v.nodes.map(n => n.target.join(' '))])),"
+        " e => done([['axe failed', String(e), []]]));", WCAG)
+    return found
+
+
+A11Y_PAGES = {"home": "/", "chronology": "/chronology", "fact": "/timeline/facts/tren-de-aragua-designated-terrorist-group",
+              "source": "/timeline/sources/newsweek", "entity": "/timeline/entities/kristi-noem",
+              "search": "/search?q=terrorist", "conflicts": "/conflicts", "table": "/timeline/facts"}
+
+
+def test_every_page_type_has_no_wcag_violation_axe_core_finds(browser, server):
+    """axe-core (tests/vendor) in Chromium: 0 violations at WCAG 2.1 A and AA on each page type, as the curator
+    sees it at desktop width and as a reader sees it on a phone."""
+    browser.set_script_timeout(60)
+    found = {}
+    for view, size in (("curator", DESKTOP), ("reader", PHONE)):
+        browser.set_window_size(*size)
+        if view == "reader":
+            browser.get(server + "/-/view?as=reader&next=/")
+        for name, path in A11Y_PAGES.items():
+            browser.get(server + path)
+            found[(view, name)] = axe_violations(browser)
+    browser.get(server + "/-/view?as=curator&next=/")
+    browser.set_window_size(*DESKTOP)
+    assert {page: v for page, v in found.items() if v} == {}
 
 
 def select_in_page(browser, script, *args):

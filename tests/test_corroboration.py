@@ -7,11 +7,11 @@ import sys
 from collections import defaultdict, deque
 
 import pytest
-from conftest import ROOT
+from conftest import ARTICLE, ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from timeline.across import corroboration, variants
+from timeline.across import conflicts, corroboration, variants
 from timeline.records import Source
 
 
@@ -43,7 +43,7 @@ def test_the_threshold_separates_rewrites_from_independent_reporting():
 def test_measure_script_prints_every_pair():
     out = subprocess.run([sys.executable, str(ROOT / "scripts" / "measure_copying.py"), str(ROOT / "sources")],
                          capture_output=True, text=True, check=True, cwd=ROOT).stdout
-    assert len(out.splitlines()) == 1 + 10
+    assert len(out.splitlines()) == 1 + 10  # 5 sources: 10 pairs
     assert "moneycontrol unknown-outlet   best overlaps 0.58" in out
 
 
@@ -64,8 +64,11 @@ def test_single_origin_facts_include_facts_reported_only_by_wire_copies(real_db)
 
 
 @pytest.mark.parametrize("topic, field, values, stands", [
-    # "approximately 30" vs "30": resolved in facts/resolutions.yaml, and still listed
-    ("deportees-with-lawyers", "qualifier", ("approx", "exact"), "lawyers-represent-30-detainees"),
+    # "about a dozen" lined up vs "dozens" (at least 24): resolved in facts/resolutions.yaml, and still listed
+    ("salvadoran-inmates-shown-to-noem", "value", ("about 12 inmates", "at least 24 inmates"),
+     "salvadoran-inmates-lined-up-dozen"),
+    # "approximately 30" and "30" agree: "about" allows the number itself
+    ("deportees-with-lawyers", "value", (), None),
     # WaPo's "last month" (February) vs the BBC's "In January": left open on purpose
     ("tren-de-aragua-terrorist-designation", "date", ("February 2025", "January 2025"), None),
     # Newsweek's update stamp vs the day every article reports
@@ -74,7 +77,7 @@ def test_single_origin_facts_include_facts_reported_only_by_wire_copies(real_db)
 def test_real_conflicts(real_db, topic, field, values, stands):
     rows = query(real_db, "select value, resolved, stands from conflicts where topic = ? and field = ?", topic, field)
     assert sorted({value for value, _, _ in rows}) == sorted(values)
-    assert {(resolved, stood) for _, resolved, stood in rows} == {(int(stands is not None), stands)}
+    assert {(resolved, stood) for _, resolved, stood in rows} == ({(int(stands is not None), stands)} if values else set())
 
 
 def test_newsweek_stamp_contradicts_what_it_reports(real_db):
@@ -153,17 +156,67 @@ def test_conflicts_compare_normalised_units_and_keep_resolutions(tree):
     tree.write("facts/facts.yaml", TWO)
     tree.write("facts/resolutions.yaml", "- topic: bridge-cost\n  stands: bridge-cost\n  reason: the council's figure\n")
     tree.build()
-    # 1 million USD a month is 12 million USD a year: only the qualifier differs.
+    # 1 million USD a month is 12 million USD a year: "about" that agrees with 12 million exactly.
+    assert query(tree.db, "select field, value, fact_id, n_values, resolved, stands from conflicts") == []
+    # (a figure's value is a number its quote says: the herald's article says 1.5 million now)
+    tree.article("herald", "The bridge cost about 1.5 million dollars a month, the herald says.\n")
+    tree.write("facts/facts.yaml", TWO.replace("value: 1000000", "value: 1500000")
+               .replace("about 1 million dollars a month", "about 1.5 million dollars a month"))
+    tree.build()
+    # about 18 million a year does not: each figure as written, its qualifier in words
     assert query(tree.db, "select field, value, fact_id, n_values, resolved, stands from conflicts") == [
-        ("qualifier", "approx", "bridge-cost-herald", 2, 1, "bridge-cost"),
-        ("qualifier", "exact", "bridge-cost", 2, 1, "bridge-cost")]
+        ("value", "12,000,000 USD", "bridge-cost", 2, 1, "bridge-cost"),
+        ("value", "about 1,500,000 dollars per month", "bridge-cost-herald", 2, 1, "bridge-cost")]
+
+
+def figure(fact_id, value, qualifier="exact", unit="people", per=None):
+    return {"id": fact_id, "kind": "figure", "topic": "t", "value": value, "value_qualifier": qualifier,
+            "unit": unit, "value_per": per, "date_start": None, "date_end": None, "date_label": None}
+
+
+@pytest.mark.parametrize("a, b, disagree", [
+    (("more_than", 200), ("exact", 238), False),   # "more than 200" agrees with 238
+    (("more_than", 238), ("exact", 238), True),    # ... but not with 238 itself
+    (("at_least", 238), ("exact", 238), False),
+    (("up_to", 40000), ("exact", 40000), False),   # "up to 40,000" agrees with 40,000 ...
+    (("up_to", 40000), ("exact", 12000), False),   # ... and with any smaller number
+    (("up_to", 40000), ("exact", 40001), True),
+    (("at_most", 10), ("at_least", 10), False),    # both allow 10
+    (("less_than", 10), ("at_least", 10), True),
+    (("less_than", 10), ("more_than", 9), False),
+    (("more_than", 10), ("less_than", 10), True),
+    (("approx", 30), ("exact", 30), False),        # "about 30" agrees with 30 ...
+    (("approx", 30), ("exact", 32), False),        # ... and with 32 (within 10%)
+    (("approx", 30), ("exact", 40), True),         # ... not with 40
+    (("approx", 12), ("at_least", 24), True),      # about a dozen vs dozens
+    (("approx", 100), ("approx", 115), False),     # 90..110 and 103.5..126.5 meet
+    (("exact", 30), ("exact", 30), False),
+    (("exact", 30), ("exact", 31), True),
+    (("approx", -10), ("exact", -10.5), False),    # negative numbers too
+])
+def test_qualifiers_are_respected(a, b, disagree):
+    """Two figures of one unit disagree only when no number satisfies both, each read with its qualifier;
+    the same in either order."""
+    for first, second in ((a, b), (b, a)):
+        rows = conflicts.disagreements([figure("a", first[1], first[0]), figure("b", second[1], second[0])])
+        assert [r["fact_id"] for r in rows] == (["a", "b"] if disagree else [])
+        assert all(r["field"] == "value" and r["n_values"] == 2 for r in rows)
+
+
+def test_only_the_figures_that_cannot_be_true_with_another_are_listed():
+    rows = conflicts.disagreements([figure("exact-200", 200), figure("exact-238", 238),
+                                    figure("at-least-200", 200, "at_least"), figure("a-rate", 50, "more_than", per="month")])
+    # at least 200 agrees with both; 50+ a month is 600+ a year, which agrees with neither
+    assert [(r["fact_id"], r["value"]) for r in rows] == [
+        ("a-rate", "more than 50 people per month"), ("exact-200", "200 people"), ("exact-238", "238 people")]
 
 
 def test_disagreements_grow_with_the_facts_not_with_their_pairs(tree):
     """60 figures of one topic, each with its own value: 60 rows (one per fact), not 1,770 (one per pair)."""
+    tree.article("gazette", ARTICLE + "".join(f"Guess {n} cost money.\n" for n in range(1, 61)))
     tree.write("facts/facts.yaml", "".join(
         f"- id: guess-{n:02d}\n  kind: figure\n  title: Guess {n}\n  value: {n}\n  unit: USD\n  topic: bridge-cost\n"
-        f"  date: 2025-03-{n % 2 + 1:02d}\n  sources:\n    - source: gazette\n      quote: \"cost $12 million to build\"\n"
+        f"  date: 2025-03-{n % 2 + 1:02d}\n  sources:\n    - source: gazette\n      quote: \"Guess {n} cost money\"\n"
         for n in range(1, 61)))
     tree.build()
     assert query(tree.db, "select field, count(*), min(n_values) from fact_disagreements group by field") == [

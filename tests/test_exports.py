@@ -9,7 +9,7 @@ import re
 import sqlite3
 
 import pytest
-from conftest import ROOT
+from conftest import ARTICLE, ROOT
 from datasette.app import Datasette
 from test_datasette import get
 from test_site import evil_db, excerpt_db  # noqa: F401 - fixtures
@@ -257,8 +257,10 @@ def test_every_citation_is_an_annotation_of_its_words(db):
         key = (fact_id, int(position))
         c = citations[key]
         seen.add(key)
-        quote, where = a["target"]["selector"]
+        quote, where, *page = a["target"]["selector"]
         assert (quote["type"], where["type"]) == ("TextQuoteSelector", "TextPositionSelector")
+        assert page == ([{"type": "FragmentSelector", "conformsTo": "http://tools.ietf.org/rfc/rfc8118",
+                          "value": f"page={c['page']}", "refinedBy": quote}] if c["page"] else [])
         assert quote["exact"] == c["quote"] and (where["start"], where["end"]) == (c["start"], c["end"])
         text = article(db, c["source_id"])
         assert text[c["start"]:c["end"]] == quote["exact"]
@@ -318,3 +320,51 @@ def test_annotations_have_the_address_the_site_is_reached_at(tree):
     assert a["id"] == "http://timeline.example.org:8443/timeline/citations/bridge-cost,1"
     assert a["target"]["source"]["id"] == "http://timeline.example.org:8443/timeline/sources/gazette"
     assert "sourceDate" not in a["target"]["state"]  # published is a date without a time
+
+
+# --- the W3C's own rules --------------------------------------------------------------------------
+
+def w3c_validator(kind):
+    """A jsonschema validator for one definition of tests/schemas/web-annotation-musts.json (the MUST rules
+    of the W3C Web Annotation test suite), checking formats as the suite does: `uri` and `date-time`
+    must be checked for real (rfc3986-validator and rfc3339-validator), never passed by default."""
+    from jsonschema import Draft4Validator
+
+    checker = Draft4Validator.FORMAT_CHECKER
+    assert {"uri", "date-time"} <= set(checker.checkers), "install the test requirements: formats unchecked"
+    schema = json.loads((ROOT / "tests" / "schemas" / "web-annotation-musts.json").read_text(encoding="utf-8"))
+    return Draft4Validator({**schema, "$ref": f"#/definitions/{kind}"}, format_checker=checker)
+
+
+def w3c_failures(kind, doc):
+    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in w3c_validator(kind).iter_errors(doc)]
+
+
+def test_every_annotation_passes_the_w3c_test_suites_must_rules(db):
+    collection, items, _ = every_annotation(db)
+    assert not w3c_failures("collection", collection)
+    passing = [a for a in items if not w3c_failures("annotation", {"@context": ANNO, **a})]
+    assert len(passing) == len(items) == collection["total"] > 200, w3c_failures("annotation", {"@context": ANNO,
+                                                                                                 **items[0]})
+
+
+def test_a_date_without_a_time_is_the_span_of_that_day_and_every_address_a_uri(tree):
+    tree.article("gazette", ARTICLE, published="2025-03-26", url="https://diario.example/año/puente?q=sí")
+    tree.build()
+    collection = annotations(tree.db, host="timeline.example.org")
+    (a,) = collection["first"]["items"]
+    assert not w3c_failures("annotation", {"@context": ANNO, **a})
+    state = a["target"]["state"]
+    assert "sourceDate" not in state  # no time is claimed ...
+    assert (state["sourceDateStart"], state["sourceDateEnd"]) == ("2025-03-25T10:00:00Z", "2025-03-27T11:59:59Z")
+    assert a["target"]["source"]["id"] == "https://diario.example/a%C3%B1o/puente?q=s%C3%AD"
+    assert not w3c_failures("collection", collection)
+
+
+def test_a_source_without_a_date_has_no_time_state(tree):
+    tree.article("gazette", ARTICLE, published=None, url="https://diário.example/x%zz")
+    tree.build()
+    (a,) = annotations(tree.db)["first"]["items"]
+    assert "state" not in a["target"]
+    assert a["target"]["source"]["id"] == "https://xn--dirio-yqa.example/x%25zz"
+    assert not w3c_failures("annotation", {"@context": ANNO, **a})

@@ -3,10 +3,11 @@ import json
 import os
 import sqlite3
 import subprocess
+import sys
 
 import pytest
 from click.testing import CliRunner
-from conftest import FACT, Tree, assert_same_content
+from conftest import FACT, Tree, assert_same_content, run_in_process
 from test_datasette import get
 
 from timeline.cli import cli
@@ -62,7 +63,7 @@ def test_the_fact_page_shows_its_history(repo):
     commit(repo, "Name the bridge")
     repo.build()
     html = get(repo.db, "/timeline/facts/bridge-cost")
-    assert 'id="history"' in html and "2 revisions in git" in html
+    assert 'id="history"' in html and "2 revisions" in html
     assert "<strong>changed</strong>: title" in html
     assert "<dt>title was</dt><dd><span class=\"value\">The bridge cost $12 million</span></dd>" in html
 
@@ -286,3 +287,68 @@ def test_history_read_a_commit_at_a_time_equals_history_read_at_once(repo):
     repo.build()
     messages = {m for (m,) in table(repo.db, "message")}
     assert "Step 3, reworded" in messages and "Step 3" not in messages
+
+
+def test_no_stored_value_is_over_1_mib_and_the_pages_answer(repo):
+    """A 2.5 MB commit message, a 100 kB author and a 1.5 MB title replaced later were stored whole: the
+    database promises no value over 1 MiB, and the site refuses to read one (every fact page it touched
+    and /timeline/fact_history answered 500)."""
+    retitle(repo, "A" * 1_500_000)
+    (repo.path.parent / "message").write_text("M" * 2_500_000)
+    git(repo.path, "add", "-A")
+    git(repo.path, "commit", "-q", "-F", str(repo.path.parent / "message"), author="B" * 100_000)
+    retitle(repo, "The Harbour Bridge cost $12 million")
+    commit(repo, "Name the bridge")
+    repo.build()
+    longest = sqlite3.connect(repo.db).execute(
+        "SELECT max(max(length(CAST(message AS BLOB)), length(CAST(author AS BLOB)),"
+        " length(CAST(previous AS BLOB)))) FROM fact_history").fetchone()[0]
+    assert longest <= 64 * 1024
+    (message, author), (previous,) = sqlite3.connect(repo.db).execute(
+        "SELECT message, author FROM fact_history WHERE revision = 2").fetchall() + sqlite3.connect(repo.db).execute(
+        "SELECT previous FROM fact_history WHERE revision = 3").fetchall()
+    assert message.startswith("MMM") and message.endswith("(2,496,000 more characters not kept)")
+    assert author.startswith("BBB") and "more characters not kept" in author
+    assert json.loads(previous)["title"].startswith("AAA")
+    assert "(3 revisions)" in get(repo.db, "/timeline/facts/bridge-cost")  # the page answers, with all three
+    assert "bridge-cost" in get(repo.db, "/timeline/fact_history")
+
+
+def test_a_huge_file_in_history_is_never_read_into_memory(repo):
+    """A 300 MB file committed to the facts folder and removed again made the build hold it whole (600 MB
+    in history took 1.26 GB): a blob over the facts file limit is not read at all."""
+    with open(repo.facts / "huge.yaml", "wb") as f:
+        for _ in range(300):
+            f.write(b"# " + b"x" * 1_000_000 + b"\n")
+    commit(repo, "A mistake")
+    (repo.facts / "huge.yaml").unlink()
+    commit(repo, "Undo the mistake")
+    script = ("import re, sys; from timeline.database import build; build.build(*sys.argv[1:]);"
+              " print(re.search(r'VmHWM:\\s*(\\d+)', open('/proc/self/status').read())[1])")  # peak kB
+    done = subprocess.run([sys.executable, "-c", script, str(repo.db), str(repo.facts), str(repo.path / "sources")],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout.split()[-1]) < 250_000, done.stdout  # kB: the build alone, not the file
+
+
+CLIPBOARD = "\x1b]52;c;Y3VybCBldmlsLmV4YW1wbGUgfCBzaA==\x07"  # OSC 52: the terminal writes this to the clipboard
+
+
+def test_untrusted_text_reaches_the_terminal_without_its_escape_sequences(repo):
+    """A commit message and a quote were printed raw, escape sequences included (OSC 52 writes the
+    clipboard, others retitle the window or hide lines): each control character is shown as \\u001b."""
+    retitle(repo, "The Harbour Bridge cost $12 million")
+    (repo.path.parent / "message").write_text(f"Name the bridge {CLIPBOARD}\x9b31m red")
+    git(repo.path, "add", "-A")
+    git(repo.path, "commit", "-q", "-F", str(repo.path.parent / "message"))
+    for args in (["history", "bridge-cost"], ["history", "bridge-cost", "--json"]):
+        done = run_in_process(args, repo.path)
+        assert done.returncode == 0, done.stderr
+        assert "\x1b" not in done.stdout and "\x07" not in done.stdout and "\x9b" not in done.stdout
+        assert "\\u001b]52;c;Y3VybCBldmlsLmV4YW1wbGUgfCBzaA==\\u0007" in done.stdout
+    assert json.loads(run_in_process(["history", "bridge-cost", "--json"], repo.path).stdout)[1]["message"] == \
+        f"Name the bridge {CLIPBOARD}\x9b31m red"
+    repo.write("facts/facts.yaml", FACT.replace("cost $12 million to build", "cost \\e]0;pwned\\a to build"))
+    done = run_in_process(["check"], repo.path)
+    assert done.returncode == 1 and "\x1b" not in done.stdout + done.stderr and "\x07" not in done.stdout + done.stderr
+    assert "\\u001b]0;pwned\\u0007" in done.stdout + done.stderr

@@ -24,8 +24,8 @@ LAYERS = [
 ]
 LAYER = {name: n for n, names in enumerate(LAYERS) for name in names}
 # Imported inside a function on purpose: heavy, and needed by one command only (each place says why).
-LAZY = {"warcio.archiveiterator", "warcio.exceptions", "warcio.statusandheaders", "warcio.warcwriter", "httpx",
-        "lxml.html", "trafilatura", "htmldate", "datasette.cli"}
+LAZY = {"warcio.archiveiterator", "warcio.exceptions", "warcio.statusandheaders", "warcio.warcwriter", "httpx", "httpcore",
+        "lxml.html", "trafilatura", "htmldate", "datasette.cli", "pypdfium2"}
 
 
 def modules():

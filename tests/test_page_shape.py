@@ -131,7 +131,7 @@ def test_home_lists_the_latest_sources_and_links_to_all(big_db):
     html = get(big_db, "/")
     (total,), = sqlite3.connect(big_db).execute("select count(*) from sources")
     assert len(re.findall(r'<li><a href="/timeline/sources/', html)) == 25
-    assert "Extra Outlet 27<" in html and "Extra Outlet 0<" not in html  # 1999-01-28 is among the latest, -01 not
+    assert "Extra Outlet 27, " in html and "Extra Outlet 0, " not in html  # 1999-01-28 is among the latest, -01 not
     assert f'<a href="/timeline/sources">All {total} sources</a>' in html
 
 

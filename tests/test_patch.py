@@ -6,6 +6,7 @@ nothing writes (conftest.database_content: schema, every table's rows, every vie
 """
 import re
 import shutil
+import sqlite3
 
 import pytest
 from conftest import ROOT, assert_same_content, gen_corpus
@@ -145,9 +146,10 @@ def statement_becomes_claim(work):
     return ["statements.yaml"]
 
 
-def a_figure_changes_value(work):
+def a_figure_changes_qualifier(work):
+    # (its value must stay a number its quote says: the qualifier is what a curator changes without a new quote)
     path = work / "facts" / "figures.yaml"
-    edit(path, lambda parts: [re.sub(r"(?m)^  value: (\d+)", lambda m: f"  value: {int(m.group(1)) + 1}", p)
+    edit(path, lambda parts: [re.sub(r"(?m)^(  value: \d+\n)(?:  qualifier: \w+\n)?", r"\1  qualifier: approx\n", p)
                               for p in parts])
     return ["figures.yaml"]
 
@@ -164,11 +166,21 @@ def a_file_removed(work):
 
 
 def two_files(work):
-    return sorted(retitle(work) + a_figure_changes_value(work))
+    return sorted(retitle(work) + a_figure_changes_qualifier(work))
+
+
+def a_fact_still_to_come(work):
+    """A fact dated after every article citing it (scheduled_facts), and one that no longer is."""
+    header, parts = blocks(work / "facts" / "visit.yaml")
+    ahead = re.sub(r"(?m)^  (when|when_source|date|direction): .*\n", "", renamed(parts[0], "zz-still-to-come"))
+    parts = parts + [set_key(set_key(ahead, "date", "2025-06-02"), "direction", "future")]
+    write(work / "facts" / "visit.yaml", header, parts)
+    return ["visit.yaml"]
 
 
 EDITS = [retitle, remove_a_fact_of_a_busy_topic, add_a_copy_to_a_busy_topic, move_a_fact_to_another_file,
-         change_a_topic, statement_becomes_claim, a_figure_changes_value, a_new_file, a_file_removed, two_files]
+         change_a_topic, statement_becomes_claim, a_figure_changes_qualifier, a_new_file, a_file_removed, two_files,
+         a_fact_still_to_come]
 
 
 @pytest.mark.parametrize("change", EDITS, ids=[e.__name__ for e in EDITS])
@@ -179,6 +191,9 @@ def test_a_patched_rebuild_holds_what_a_full_build_writes(real, change):
     assert inputs.patched == names
     assert_same_content(real / "out" / "timeline.db", full_build(real))
     assert run(real).unchanged  # and the next build knows it is up to date
+    if change is a_fact_still_to_come:
+        rows = sqlite3.connect(real / "out" / "timeline.db").execute("select * from scheduled_facts").fetchall()
+        assert rows == [("zz-still-to-come", "2025-06-02", "2025-03-26")]
 
 
 def copy_fact(work, fid, new_id):
@@ -344,7 +359,8 @@ def test_rounds_of_random_edits_patch_to_what_a_full_build_writes(tmp_path):
         parts.append(renamed(parts[n], f"copy-{rng.randint(0, 10 ** 6)}"))
 
     def revalue(parts, n):
-        parts[n] = re.sub(r"(?m)^  value: \d+", f"  value: {rng.randint(1, 99)}", parts[n])
+        qualifier = rng.choice(("approx", "at_least", "more_than", "exact"))
+        parts[n] = re.sub(r"(?m)^(  value: \d+\n)(?:  qualifier: \w+\n)?", rf"\1  qualifier: {qualifier}\n", parts[n])
 
     for round in range(5):
         changed = rng.sample(files, 2)

@@ -7,11 +7,22 @@ import xml.etree.ElementTree as ET
 import pytest
 from conftest import ROOT, SITE, Tree
 from markupsafe import escape
+from click.testing import CliRunner
+from datasette.cli import cli as datasette_cli
 from test_datasette import get
 
 from timeline.database import build, excerpts, schema
 from timeline.database.rows import table_rows
 from timeline.inputs import story
+from timeline.site.server import site_options, write_site_metadata
+
+
+def get_as_curator(db, path):
+    """A page as the curator's own site (`timeline serve` without --public) serves it."""
+    options = site_options(write_site_metadata(ROOT / "metadata.json", db.parent, curator=True), ROOT)
+    result = CliRunner().invoke(datasette_cli, [str(db), *options, "--get", path])
+    assert result.exit_code == 0, f"{path}: {result.output[:500]}"
+    return result.output
 
 
 def plugin(name):
@@ -147,7 +158,8 @@ def test_fact_page_shows_each_citation_in_its_paragraph_with_the_quote_marked(db
     page = text(html)
     assert "up to 40,000 inmates" in page
     assert "The prison, opened in 2023 as part of Bukele" in page  # the paragraph around the quote
-    assert "facts/figures.yaml:" in page
+    assert "facts/figures.yaml:" not in page  # the curator's workings ...
+    assert "facts/figures.yaml:" in text(get_as_curator(db, "/timeline/facts/cecot-capacity-40000"))  # ... are theirs
     assert 'href="/timeline/sources/newsweek#s-' in html
     assert "Related facts" in page
 
@@ -157,13 +169,41 @@ def test_fact_page_explains_a_worked_out_date_and_who_said_it(db):
                                         " on entities.id = attributed_to where date_text is not null"
                                         " and kind = 'statement' order by facts.id limit 1")
     page = text(get(db, f"/timeline/facts/{fact_id}"))
-    assert "worked out from " + str(escape(basis)) in page
+    (phrase, outlet), = query(db, "select date_text, outlet from facts join sources on sources.id = when_source"
+                                  " where facts.id = ?", fact_id)
+    assert f"worked out from &ldquo;{escape(phrase)}&rdquo; in {outlet} of Wednesday 26 March 2025" in page
+    assert str(escape(basis)) not in page  # the curator's account, with ids and ISO dates ...
+    assert str(escape(basis)) in text(get_as_curator(db, f"/timeline/facts/{fact_id}"))  # ... is the curator's
     assert "Said by " + str(escape(speaker)) in page
 
 
-def test_fact_page_counts_independent_origins(db):
+def test_fact_page_counts_independent_origins_by_name(db):
     page = text(get(db, "/timeline/facts/noem-toolkit"))
-    assert "Reported by 4 sources from 3 independent origins (AP,wapo,bbc)" in page
+    assert "4 sources from 3 independent origins" in page
+    assert "AP: Moneycontrol, Unnamed outlet BBC News The Washington Post" in page  # a wire's copies count once
+    assert "The Washington Post, Wednesday 26 March 2025" in page and "Moneycontrol (via AP)" in page
+
+
+def test_fact_page_says_where_sources_disagree_and_what_was_resolved(db):
+    page = text(get(db, "/timeline/facts/tren-de-aragua-designated-terrorist-group"))
+    assert "Sources disagree They date it differently: February 2025 this fact (The Washington Post)" \
+           " January 2025 Trump signs an executive order" in page
+    assert "Not resolved" in page
+    page = text(get(db, "/timeline/facts/salvadoran-inmates-behind-noem-dozens"))
+    assert "They give figures that cannot all be true: about 12 inmates" in page
+    assert "Resolved by the editors: Guards lined up about a dozen" in page
+    page = text(get(db, "/timeline/facts/noem-x-post-leave-now"))  # Newsweek's stamp dates it otherwise
+    assert "Newsweek: the article's own time stamp" in page and "Wednesday 19 March 2025" in page
+
+
+def test_the_conflicts_page_lists_every_disagreement_for_a_reader(db):
+    html = get(db, "/conflicts")
+    topics = {t for (t,) in query(db, "select distinct topic from fact_disagreements")}
+    assert len(topics) == 3 and all(f'id="topic-{t}"' in html for t in topics)
+    page = text(html)
+    assert "Dates: February 2025 or January 2025" in page and "1 not resolved, 2 resolved" in page
+    for (fact_id,) in query(db, "select fact_id from fact_disagreements union select fact_id from date_conflicts"):
+        assert f'href="/timeline/facts/{fact_id}"' in html
 
 
 def test_source_page_marks_cited_sentences_and_links_their_facts(db):
@@ -173,14 +213,15 @@ def test_source_page_marks_cited_sentences_and_links_their_facts(db):
     assert "$6 million a year" in text(html)
     assert 'href="/timeline/facts/us-pays-6-million-a-year"' in html
     (sha,), = query(db, "select sha256 from sources where id = 'wapo'")
-    assert sha in html
+    assert sha not in html and sha in get_as_curator(db, "/timeline/sources/wapo")
+    assert "Published Wednesday 26 March 2025" in text(html)
 
 
 def test_entity_page_lists_its_facts_in_date_order(db):
     html = get(db, "/timeline/entities/james-boasberg")
     expected = [r[0] for r in query(db, "select timeline.id from timeline where id in (select fact_id from"
                                         " fact_entities where entity_id = 'james-boasberg')")]
-    assert re.findall(r'href="/timeline/facts/([^"]+)"', html) == expected
+    assert list(dict.fromkeys(re.findall(r'href="/timeline/facts/([^"#]+)', html))) == expected
 
 
 def test_search_finds_facts_names_and_sentences_with_links(db):
@@ -316,4 +357,4 @@ def test_home_links_every_view_it_names_that_exists(db):
     views = {r[0] for r in query(db, "select name from sqlite_master where type in ('table', 'view')")}
     linked = set(re.findall(r'href="/timeline/([a-z_]+)"', html))
     assert linked <= views | {"single_source"}
-    assert ("conflicts" in linked) == ("conflicts" in views)
+    assert 'href="/conflicts"' in html  # the readable page, not the raw view

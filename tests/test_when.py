@@ -25,7 +25,7 @@ def test_on_monday_resolves_against_the_publication_date(tree):
     tree.write("facts/facts.yaml", event("On Monday"))
     assert columns(tree) == ("2025-03-24", "2025-03-24", "day", "24 March 2025", "On Monday",
                              "'On Monday' in gazette, published Wed 2025-03-26 -> Mon 2025-03-24"
-                             " (past, no future marker in the sentence: most recent such day)")
+                             " (past, from 'said' in its clause: most recent such day)")
 
 
 def test_a_future_sentence_resolves_forward(tree):

@@ -14,10 +14,12 @@ family (timeline.errors).
 """
 from __future__ import annotations
 
+import functools
 import os
 
 from timeline.database import build as database_build
-from timeline.ingest.add_source import Added
+from timeline.ingest import archive
+from timeline.ingest.add_source import OVERRIDES, Added
 from timeline.ingest.add_source import add_source as add_to_story
 from timeline.inputs.story import Inputs, Progress
 from timeline.inputs.story import check as check_story
@@ -61,31 +63,38 @@ def build(story: str | os.PathLike[str] = ".", db: str | os.PathLike[str] | None
 
 
 def add_source(story: str | os.PathLike[str], path_or_url: str, *, id: str | None = None, record: str | None = None,
-               sources: str | None = None, **overrides: str | None) -> Added:
+               sources: str | None = None, allow_private_addresses: bool = False, **overrides: str | None) -> Added:
     """Add a saved page (.html), a WARC, a text file or an http(s) URL to the story as a new source.
 
     The original is stored byte for byte beside its extracted text, and an entry with both sha256s,
     the metadata found (outlet, title, author, published, url) and the evidence for each is appended
     to sources.yaml. `overrides` (outlet=, title=, author=, published=, url=) replace what the page
-    says; `id` names the source (default: from the outlet and title); `record` picks one response of
-    a WARC by its address. Returns what was written and found (`Added`); raises SourceRefused, with
+    says (and based_on=, court=, case_name=, docket_number=, document_number=, date_filed=: add_source.OVERRIDES;
+    based_on="" records none); `id` names the source (default: from the outlet and title); `record` picks one response of
+    a WARC by its address. A URL on a loopback, private or link-local address is refused unless
+    `allow_private_addresses`. Returns what was written and found (`Added`); raises SourceRefused, with
     nothing written, when the input cannot be added."""
-    unknown = sorted(set(overrides) - {"outlet", "title", "author", "published", "url"})
+    unknown = sorted(set(overrides) - set(OVERRIDES))
     if unknown:
         raise TypeError(f"add_source() got unexpected keyword arguments: {', '.join(unknown)}")
+    fetch = functools.partial(archive.fetch, allow_private=True) if allow_private_addresses else None
     return add_to_story(path_or_url, _folder(story, sources, "sources"), source_id=id, overrides=overrides,
-                        record=record)
+                        record=record, fetch=fetch)
 
 
 def resolve_date(phrase: str, published: str, context: str | None = None, direction: str | None = None) -> Resolved:
-    """How the build resolves a date phrase ("on Monday", "last month", "March 2025") of an article
-    published on `published` (YYYY-MM-DD, or a datetime with its offset), never against today.
+    """How the build resolves a date phrase ("on Monday", "last month", "the first quarter", "7:50 p.m. ET",
+    "about 1990") of an article published on `published` (YYYY-MM-DD, or a datetime with its offset),
+    never against today.
 
     Returns `Resolved`: `.start` and `.end` (datetime.date, the period's first and last day),
-    `.precision` (day, week, month, year or decade), `.basis` (how it was worked out, in words) and
-    `.label` ("26 March 2025"). `context` is the sentence the phrase comes from (it can decide
-    whether the phrase points back or ahead); `direction` ("past" or "future") decides it outright.
-    Raises DateError, saying what to write instead, when the phrase cannot be read."""
+    `.precision` (time, day, week, month, quarter, season, half, year or decade), `.qualifier`
+    (approximate, before, after or None), `.time` (at precision time: '19:50-04:00'), `.label`
+    ("26 March 2025"), `.edtf` ("2025-03-26"), `.basis` (how it was worked out, in words) and
+    `.guess`: None when the phrase, its clause or `direction` decided whether it points back or ahead,
+    else the warning `timeline check` prints, naming the other reading. `context` is the sentence the
+    phrase comes from (the phrase's own clause in it can decide); `direction` ("past" or "future")
+    decides it outright. Raises DateError, saying what to write instead, when the phrase cannot be read."""
     return dates.resolve_phrase(phrase, published, direction=direction, context=context)
 
 

@@ -1,6 +1,7 @@
 """The `timeline` command: check, build and serve the fact database."""
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -15,10 +16,31 @@ from timeline.database import history as fact_history
 from timeline.database.cache import Cache, folder_for
 from timeline.errors import BuildError, DateError, InputError, SiteError, SourceRefused, StoryExists
 from timeline.ingest.add_source import KINDS as INPUT_KINDS
-from timeline.problems import report
+from timeline.problems import report, summary
 from timeline.site import publish as publishing
 from timeline.site import server
-from timeline.text import dates
+
+# Text from files, pages and git (a commit message, a quote, a title) printed as it is could hold terminal
+# escape sequences: OSC 52 writes the clipboard, others retitle the window, move the cursor or hide lines.
+# Every control character but a line break and a tab, and every bidirectional override, is shown as
+# \u001b instead (which JSON reads as the same character).
+UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def shown(text: object) -> str:
+    """`text` safe to print on a terminal: see UNPRINTABLE."""
+    return UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", str(text))
+
+
+def echo(message: object = "", err: bool = False, nl: bool = True) -> None:
+    """click.echo of `message` as shown()."""
+    click.echo(shown(message), err=err, nl=nl)
+
+
+def refusal(message: str) -> click.ClickException:
+    """click.ClickException whose message is printed as shown()."""
+    return click.ClickException(shown(message))
+
 
 FACTS = click.option("--facts", "facts_dir", default="facts", show_default=True,
                      type=click.Path(file_okay=False), help="Folder of YAML fact files and entities.yaml")
@@ -63,15 +85,15 @@ def init(folder: str, title: str | None) -> None:
         written = api.init(folder, title)
     except StoryExists as e:
         existing = ", ".join(os.path.relpath(p) for p in e.args[0][:3]) + (" ..." if len(e.args[0]) > 3 else "")
-        raise click.ClickException(f"{existing} already exist{'s' if len(e.args[0]) == 1 else ''}: timeline init never"
+        raise refusal(f"{existing} already exist{'s' if len(e.args[0]) == 1 else ''}: timeline init never"
                                    " overwrites a story; choose a new or empty folder")
     except OSError as e:
-        raise click.ClickException(f"cannot create the story in {folder}: {e.strerror or e}")
+        raise refusal(f"cannot create the story in {folder}: {e.strerror or e}")
     relative = os.path.relpath(os.path.abspath(folder))
     for path in written:
-        click.echo(f"  {os.path.relpath(path)}")
+        echo(f"  {os.path.relpath(path)}")
     where = "" if relative == "." else f"cd {relative}\n    "
-    click.echo(f"Started a story in {relative}/. Next:\n    {where}timeline add-source PAGE.html   "
+    echo(f"Started a story in {relative}/. Next:\n    {where}timeline add-source PAGE.html   "
                "# a saved page, a WARC, a .txt or a URL\n    timeline check && timeline build && timeline serve")
 
 
@@ -88,9 +110,18 @@ def check(facts_dir: str, sources_dir: str) -> None:
     """
     inputs = api.check(facts=facts_dir, sources=sources_dir)
     if inputs.problems:
-        click.echo(report(inputs.problems), err=True)
+        echo(report(inputs.problems), err=True)
+        _warn(inputs)
         sys.exit(1)
-    click.echo(f"OK: {len(inputs.facts)} facts, {len(inputs.entities)} entities, {len(inputs.sources)} sources")
+    _warn(inputs)
+    echo(f"OK: {len(inputs.facts)} facts, {len(inputs.entities)} entities, {len(inputs.sources)} sources"
+               + (f" ({summary(inputs.warnings, 'warning')})" if inputs.warnings else ""))
+
+
+def _warn(inputs: api.Inputs) -> None:
+    """Print the warnings (after the problems, with their own count): what to look at that does not stop a build."""
+    if inputs.warnings:
+        echo(report(inputs.warnings, "warning"), err=True)
 
 
 @cli.command()
@@ -138,15 +169,16 @@ def build(facts_dir: str, sources_dir: str, db_path: str, excerpts: bool, wait: 
 @click.option("--public", is_flag=True,
               help="Settings for a server anyone can reach: time limit, bounded rows, no download (see README)")
 @click.option("--watch/--no-watch", default=True, show_default=True,
-              help="Rebuild when facts or sources change, then restart Datasette on the new database")
+              help="Rebuild when facts or sources change; the running server serves the new database at once")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(min=1),
               help="Datasette processes behind the one port (uvicorn's workers); more use more cores")
 def serve(facts_dir: str, sources_dir: str, db_path: str, port: int, metadata: str, public: bool, watch: bool,
           workers: int) -> None:
     """Build, then serve the database read-only with Datasette on 127.0.0.1.
 
-    While it runs, a change under the facts or sources folder rebuilds the database and restarts
-    Datasette on it; a rebuild with problems prints them and keeps serving the previous database.
+    While it runs, a change under the facts or sources folder rebuilds the database, and the running
+    server serves the new one from its next request; a rebuild with problems prints them and keeps
+    serving the previous database.
 
     Example:
 
@@ -159,42 +191,45 @@ def serve(facts_dir: str, sources_dir: str, db_path: str, port: int, metadata: s
         server.check_name(db_path)  # what would stop the site is reported before the build
         server.site_metadata(metadata)
     except SiteError as e:
-        raise click.ClickException(str(e))
+        raise refusal(str(e))
     _build(facts_dir, sources_dir, db_path)
     try:
         server.preflight(db_path, "127.0.0.1", port)
         command = server.datasette_command(db_path, port, public=public, metadata=metadata, workers=workers)
     except SiteError as e:
-        raise click.ClickException(str(e))
+        raise refusal(str(e))
 
     def rebuild() -> bool:
         try:
             inputs = api.build(db=db_path, facts=facts_dir, sources=sources_dir)
         except InputError as e:
-            click.echo(report(e.problems), err=True)
-            click.echo(f"Still serving the previous {db_path}: fix the problems and save again.", err=True)
+            echo(report(e.problems), err=True)
+            echo(f"Still serving the previous {db_path}: fix the problems and save again.", err=True)
             return False
         except BuildError as e:
-            click.echo(f"Error: {e}. Still serving the previous {db_path}.", err=True)
+            echo(f"Error: {e}. Still serving the previous {db_path}.", err=True)
             return False
         except Exception as e:  # noqa: BLE001 - whatever a rebuild meets, the site stays up
-            click.echo(f"Error: the rebuild failed ({type(e).__name__}: {e}); this is a bug, please report it."
+            echo(f"Error: the rebuild failed ({type(e).__name__}: {e}); this is a bug, please report it."
                        f" Still serving the previous {db_path}.", err=True)
             return False
         if inputs.unchanged:  # saved without a change: the served database is already this one
             return False
         changed = f" (changed: {', '.join(inputs.patched)})" if inputs.patched else ""
         assert inputs.counts is not None  # a build that wrote the database counted what it wrote
-        click.echo(f"Rebuilt {db_path}: {inputs.counts['facts']} facts{changed}; restarting Datasette", err=True)
+        echo(f"Rebuilt {db_path}: {inputs.counts['facts']} facts{changed}; serving it now", err=True)
         return True
 
     notes = ", ".join(n for n in ("public settings" if public else "", f"{workers} workers" if workers > 1 else "") if n)
-    click.echo(f"Serving on http://127.0.0.1:{port}/{f' ({notes})' if notes else ''}"
+    echo(f"Serving on http://127.0.0.1:{port}/{f' ({notes})' if notes else ''}"
                f"{'; watching ' + facts_dir + ' and ' + sources_dir if watch else ''} (Ctrl-C to stop)", err=True)
     try:
-        sys.exit(server.serve(command, rebuild, watch=(facts_dir, sources_dir) if watch else ()))
+        code = server.serve(command, rebuild, watch=(facts_dir, sources_dir) if watch else ())
     except KeyboardInterrupt:
         sys.exit(0)
+    how = f"killed by signal {-code}" if code < 0 else f"exit status {code}"
+    raise refusal(f"the server stopped by itself ({how}), so timeline serve stops too: the lines above say why;"
+                  " run timeline serve again")
 
 
 @cli.command(context_settings={"ignore_unknown_options": True})
@@ -226,16 +261,16 @@ def publish(publisher: str, options: tuple[str, ...], facts_dir: str, sources_di
         server.check_name(db_path)
         server.site_metadata(metadata)
     except SiteError as e:
-        raise click.ClickException(str(e))
+        raise refusal(str(e))
     folder = os.path.dirname(os.path.abspath(db_path))
     try:
         os.makedirs(folder, exist_ok=True)
     except OSError as e:
-        raise click.ClickException(f"cannot create {folder}: {e.strerror}")
+        raise refusal(f"cannot create {folder}: {e.strerror}")
     _build(facts_dir, sources_dir, db_path, excerpts=True)
     merged, templates = publishing.assemble(folder, metadata)
     line = publishing.command(publisher, db_path, merged, templates, options)
-    click.echo(publishing.as_typed(line))
+    echo(publishing.as_typed(line))
     if dry_run:
         return
     try:
@@ -262,34 +297,36 @@ def coverage(source_ids: tuple[str, ...], facts_dir: str, sources_dir: str) -> N
     """
     inputs = api.check(facts=facts_dir, sources=sources_dir)
     if inputs.problems:
-        click.echo(report(inputs.problems), err=True)
+        echo(report(inputs.problems), err=True)
         sys.exit(1)
     unknown = sorted(set(source_ids) - set(inputs.sources))
     if unknown:
-        raise click.ClickException(f"unknown source {', '.join(unknown)}; sources are: {', '.join(sorted(inputs.sources))}")
+        raise refusal(f"unknown source {', '.join(unknown)}; sources are: {', '.join(sorted(inputs.sources))}")
     result = uncovered.report(inputs)
     chosen = source_ids or sorted(result)
-    click.echo(f"{'source':<20} {'with detail':>11} {'cited':>6} {'set aside':>9} {'left':>5}")
+    echo(f"{'source':<20} {'with detail':>11} {'cited':>6} {'set aside':>9} {'left':>5}")
     for sid in chosen:
         row = result[sid]
-        click.echo(f"{sid:<20} {row['signalled']:>11} {row['cited']:>6} {row['set_aside']:>9} {len(row['uncovered']):>5}")
+        echo(f"{sid:<20} {row['signalled']:>11} {row['cited']:>6} {row['set_aside']:>9} {len(row['uncovered']):>5}")
     left = [u for sid in chosen for u in result[sid]["uncovered"]]
     for sentence_id, text, found in left:
-        click.echo(f"{sentence_id}: [{', '.join(found)}] {text}")
+        echo(f"{sentence_id}: [{', '.join(found)}] {text}")
     if left:
-        click.echo(f"{len(left)} sentence{'s' if len(left) != 1 else ''} left: cite them in a fact, or set them aside"
+        echo(f"{len(left)} sentence{'s' if len(left) != 1 else ''} left: cite them in a fact, or set them aside"
                    " in facts/set-aside.yaml with a reason", err=True)
         sys.exit(1)
-    click.echo("Nothing left: every sentence with a number, date or quotation is cited or set aside.")
+    echo("Nothing left: every sentence with a number, date or quotation is cited or set aside.")
 
 
 @cli.command(name="date")
 @click.argument("phrase")
 @click.option("--published", required=True, help="The source's publication date (YYYY-MM-DD or datetime with offset)")
 @click.option("--direction", type=click.Choice(["past", "future"]), help="Does the phrase point back or ahead?"
-              " (default: read from --context, else past)")
-@click.option("--context", help="The sentence the phrase comes from (decides the direction)")
-@click.option("--json", "as_json", is_flag=True, help="Print {start, end, precision, basis} as JSON")
+              " (default: read from the phrase's clause in --context, else the reading nearer --published,"
+              " which is a guess)")
+@click.option("--context", help="The sentence the phrase comes from (its clause can decide the direction)")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print {start, end, precision, qualifier, time, edtf, basis, label, guess} as JSON")
 def date_command(phrase: str, published: str, direction: str | None, context: str | None, as_json: bool) -> None:
     """Try a date phrase before writing it: how would the build resolve it?
 
@@ -302,17 +339,21 @@ def date_command(phrase: str, published: str, direction: str | None, context: st
     try:
         resolved = api.resolve_date(phrase, published, context=context, direction=direction)
     except DateError as e:
-        raise click.ClickException(str(e))
+        raise refusal(str(e))
     if as_json:
-        click.echo(json.dumps({"start": resolved.start.isoformat(), "end": resolved.end.isoformat(),
-                               "precision": resolved.precision, "basis": resolved.basis,
-                               "label": dates.date_label(resolved.start, resolved.precision)}))
+        echo(json.dumps({"start": resolved.start.isoformat(), "end": resolved.end.isoformat(),
+                               "precision": resolved.precision, "qualifier": resolved.qualifier,
+                               "time": resolved.time, "edtf": resolved.edtf, "basis": resolved.basis,
+                               "label": resolved.label, "guess": resolved.guess}))
         return
-    click.echo(f"start:     {resolved.start.isoformat()} ({resolved.start:%A})")
-    click.echo(f"end:       {resolved.end.isoformat()} ({resolved.end:%A})")
-    click.echo(f"precision: {resolved.precision}")
-    click.echo(f"label:     {dates.date_label(resolved.start, resolved.precision)}")
-    click.echo(f"basis:     {resolved.basis}")
+    echo(f"start:     {resolved.start.isoformat()} ({resolved.start:%A})")
+    echo(f"end:       {resolved.end.isoformat()} ({resolved.end:%A})")
+    echo(f"precision: {resolved.precision}" + (f" ({resolved.qualifier})" if resolved.qualifier else ""))
+    echo(f"label:     {resolved.label}")
+    echo(f"edtf:      {resolved.edtf}")
+    echo(f"basis:     {resolved.basis}")
+    if resolved.guess:
+        echo(f"guess:     {resolved.guess}")
 
 
 def _build(facts_dir: str, sources_dir: str, db_path: str, excerpts: bool = False, wait: float = 30.0,
@@ -323,13 +364,14 @@ def _build(facts_dir: str, sources_dir: str, db_path: str, excerpts: bool = Fals
                            progress=progress, use_cache=use_cache, jobs=jobs)
     except InputError as e:
         progress.clear()
-        click.echo(report(e.problems), err=True)
-        click.echo(f"Nothing written: {db_path} is unchanged.", err=True)
+        echo(report(e.problems), err=True)
+        echo(f"Nothing written: {db_path} is unchanged.", err=True)
         sys.exit(1)
     except BuildError as e:
         progress.clear()
-        raise click.ClickException(str(e))
+        raise refusal(str(e))
     progress.clear()
+    _warn(inputs)
     n = inputs.counts
     assert n is not None  # a build that wrote the database, or found it up to date, counted its contents
     what = "Up to date" if inputs.unchanged else "Built"
@@ -337,7 +379,7 @@ def _build(facts_dir: str, sources_dir: str, db_path: str, excerpts: bool = Fals
     if inputs.patched:
         what = "Updated"
         changed = f" (changed: {', '.join(inputs.patched)})"
-    click.echo(f"{what} {db_path}{' (excerpts)' if excerpts else ''}: {n['facts']} facts, {n['entities']} entities,"
+    echo(f"{what} {db_path}{' (excerpts)' if excerpts else ''}: {n['facts']} facts, {n['entities']} entities,"
                f" {n['sources']} sources{changed}", err=True)
     return inputs
 
@@ -357,12 +399,12 @@ class Progress:
         width = 30
         filled = width * done // max(total, 1)
         line = f"\r{phase:<10} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}"
-        click.echo(line, nl=False, err=True)
+        click.echo(line, nl=False, err=True)  # our own line: its \r is meant
         self.drawn = True
 
     def clear(self) -> None:
         if self.drawn:
-            click.echo("\r\x1b[K", nl=False, err=True)
+            click.echo("\r\x1b[K", nl=False, err=True)  # our own: back to the start, clear the line
             self.drawn = False
 
 
@@ -385,14 +427,14 @@ def suggest(source_id: str | None, facts_dir: str, sources_dir: str) -> None:
     inputs = api.check(facts=facts_dir, sources=sources_dir)
     if source_id is not None and source_id not in inputs.sources:
         known = ", ".join(sorted(inputs.sources)) or "none"
-        raise click.ClickException(f"there is no source '{source_id}' in sources.yaml (known: {known})")
+        raise refusal(f"there is no source '{source_id}' in sources.yaml (known: {known})")
     if inputs.problems:
-        click.echo(report(inputs.problems), err=True)
-        click.echo("Suggestions below skip only what the readable facts cite.", err=True)
+        echo(report(inputs.problems), err=True)
+        echo("Suggestions below skip only what the readable facts cite.", err=True)
     found = suggestions.candidates(inputs, source_id)
     for candidate in found:
-        click.echo(suggestions.to_yaml(candidate) + "\n")
-    click.echo(f"{len(found)} candidate fact{'s' if len(found) != 1 else ''}", err=True)
+        echo(suggestions.to_yaml(candidate) + "\n")
+    echo(f"{len(found)} candidate fact{'s' if len(found) != 1 else ''}", err=True)
 
 
 @cli.command(name="add-source")
@@ -404,16 +446,26 @@ def suggest(source_id: str | None, facts_dir: str, sources_dir: str) -> None:
 @click.option("--published", help="Publication date, instead of what the page says: YYYY-MM-DD or a datetime"
                                   " with offset (2025-03-26T19:50:00-04:00)")
 @click.option("--url", help="The article's address, instead of what the page says")
+@click.option("--based-on", help="The wire service whose copy it is (AP, Reuters...), instead of the credit found;"
+                                 " '' for none")
+@click.option("--court", help="A court document's court, instead of what its first page says")
+@click.option("--case-name", help="A court document's case (J.G.G. v. Trump), instead of its caption")
+@click.option("--docket-number", help="A court document's docket number, instead of its filing stamp")
+@click.option("--document-number", help="A court document's number in its docket, instead of its filing stamp")
+@click.option("--date-filed", help="When a court document was filed (YYYY-MM-DD), instead of its filing stamp")
 @click.option("--record", metavar="URL", help="With a WARC holding several pages: the WARC-Target-URI of the one to take")
+@click.option("--allow-private-addresses", is_flag=True,
+              help="Fetch a URL on a loopback, private or link-local address too (refused by default)")
 @SOURCES
-def add_source(target: str, source_id: str | None, outlet: str | None, title: str | None, author: str | None,
-               published: str | None, url: str | None, record: str | None, sources_dir: str) -> None:
-    """Add an article from a saved page (.html), a WARC, a text file or a URL.
+def add_source(target: str, source_id: str | None, record: str | None, allow_private_addresses: bool,
+               sources_dir: str, **overrides: str | None) -> None:
+    """Add an article from a saved page (.html), a WARC, a text file, a PDF or a URL.
 
     The original is stored under the sources folder byte for byte (a URL is fetched and archived as a
-    WARC first), the article text is extracted into <id>.txt, one paragraph per line, and an entry with
-    both sha256s, the outlet, title, author, publication date and address found in the page, and the
-    evidence for each, is added to sources.yaml. Options replace what the page says.
+    WARC first), the article text is extracted into <id>.txt, one paragraph per line (a PDF's page by
+    page), and an entry with both sha256s, the outlet, title, author, publication date and address found
+    in the page, the wire service it credits, a court document's court, case, docket and document numbers
+    and date filed, and the evidence for each, is added to sources.yaml. Options replace what was found.
 
     Example:
 
@@ -421,33 +473,35 @@ def add_source(target: str, source_id: str | None, outlet: str | None, title: st
         timeline add-source ~/Downloads/bridge-opens.html
         timeline add-source capture.warc.gz --id ledger-bridge --outlet "The Coastal Ledger"
         timeline add-source https://www.example.com/news/bridge-opens
+        timeline add-source order.pdf --case-name "J.G.G. v. Trump"
     """
-    overrides = {"outlet": outlet, "title": title, "author": author, "published": published, "url": url}
     try:
-        added = api.add_source(".", target, id=source_id, record=record, sources=sources_dir, **overrides)
+        added = api.add_source(".", target, id=source_id, record=record, sources=sources_dir,
+                               allow_private_addresses=allow_private_addresses, **overrides)
     except SourceRefused as e:
-        raise click.ClickException(f"{e}. Nothing was written.")
+        raise refusal(f"{e}. Nothing was written.")
     entry = added.entry
-    click.echo(f"Added source '{added.id}' from {INPUT_KINDS[added.kind]} ({os.path.basename(target) if added.kind != 'url' else target}):")
-    click.echo(f"  {'text':<10} {entry['path']} ({added.paragraphs} paragraph{'s' if added.paragraphs != 1 else ''},"
+    echo(f"Added source '{added.id}' from {INPUT_KINDS[added.kind]} ({os.path.basename(target) if added.kind != 'url' else target}):")
+    echo(f"  {'text':<10} {entry['path']} ({added.paragraphs} paragraph{'s' if added.paragraphs != 1 else ''},"
                f" {added.words} words)")
     if entry.get("original"):
-        click.echo(f"  {'original':<10} {entry['original']} (stored byte for byte)")
+        echo(f"  {'original':<10} {entry['original']} (stored byte for byte)")
     if added.chosen:
-        click.echo(f"  {'article':<10} {added.chosen}")
-    for key in ("outlet", "title", "author", "published", "url", "retrieved"):
+        echo(f"  {'article':<10} {added.chosen}")
+    for key in ("outlet", "title", "author", "published", "url", "retrieved", "based_on", "court", "case_name",
+                "docket_number", "document_number", "date_filed"):
         if entry.get(key):
-            click.echo(f"  {key:<10} {entry[key]}")
+            echo(f"  {key.replace('_number', '').replace('_', ' '):<10} {entry[key]}")
     if added.missing:
-        click.echo(f"Not found: {', '.join(added.missing)} (left empty: fill in what you know in {added.yaml_path})")
+        echo(f"Not found: {', '.join(added.missing)} (left empty: fill in what you know in {added.yaml_path})")
     for remark in added.remarks:
-        click.echo(f"Check: {remark}")
+        echo(f"Check: {remark}")
     for other, n, wire in added.shared:
         credit = f"; '{other}' credits {wire}" if wire else ""
-        click.echo(f"Wire copy? It shares {n} sentences with source '{other}'{credit}: if both are one wire"
+        echo(f"Wire copy? It shares {n} sentences with source '{other}'{credit}: if both are one wire"
                    f" service's copy, set based_on for '{added.id}' in {added.yaml_path}")
-    click.echo(f"The evidence for each value is in the notes of '{added.id}' in {added.yaml_path}.")
-    click.echo(f"Next: timeline suggest {added.id}")
+    echo(f"The evidence for each value is in the notes of '{added.id}' in {added.yaml_path}.")
+    echo(f"Next: timeline suggest {added.id}")
 
 
 @cli.command(name="history")
@@ -470,7 +524,7 @@ def history_command(fact_id: str, facts_dir: str, db_path: str, as_json: bool) -
     """
     head = fact_history.key(facts_dir)
     if head is None:
-        raise click.ClickException(f"{facts_dir} has no git history: history comes from the commits of the facts"
+        raise refusal(f"{facts_dir} has no git history: history comes from the commits of the facts"
                                    " folder (is it in a git repository with commits, and is git installed?)")
     cache = Cache(folder_for(db_path))
     try:
@@ -480,21 +534,21 @@ def history_command(fact_id: str, facts_dir: str, db_path: str, as_json: bool) -
     mine = [r for r in rows if r["fact_id"] == fact_id]
     if not mine:
         close = did_you_mean(fact_id, {r["fact_id"] for r in rows})
-        raise click.ClickException(f"fact '{fact_id}' has no committed history in {facts_dir}"
+        raise refusal(f"fact '{fact_id}' has no committed history in {facts_dir}"
                                    + (f": did you mean '{close}'?" if close else
                                       " (a fact that is not committed yet has none)"))
     if as_json:
-        click.echo(json.dumps(mine, indent=2, ensure_ascii=False))
+        echo(json.dumps(mine, indent=2, ensure_ascii=False))
         return
     for r in mine:
         what = r["action"] + (f" {r['fields'].replace(',', ', ')}" if r["fields"] and r["action"] != "renamed" else "")
-        click.echo(f"{r['commit_hash'][:10]} {r['date'][:10]} {r['author']}: {what} ({r['file']})")
-        click.echo(f"    {r['message']}")
+        echo(f"{r['commit_hash'][:10]} {r['date'][:10]} {r['author']}: {what} ({r['file']})")
+        echo(f"    {r['message']}")
         if r["note"]:
-            click.echo(f"    {r['note']}")
+            echo(f"    {r['note']}")
         for field, lines in fact_history.previous_values(r["previous"]):
             label = "was" if r["action"] != "removed" else "last"
-            click.echo(f"    {field} {label}: {lines[0]}" if len(lines) == 1 else f"    {field} {label}:")
+            echo(f"    {field} {label}: {lines[0]}" if len(lines) == 1 else f"    {field} {label}:")
             for line in lines if len(lines) > 1 else ():
-                click.echo(f"      - {line}")
-    click.echo(f"{len(mine)} revision{'s' if len(mine) != 1 else ''} of {fact_id}", err=True)
+                echo(f"      - {line}")
+    echo(f"{len(mine)} revision{'s' if len(mine) != 1 else ''} of {fact_id}", err=True)

@@ -1,4 +1,8 @@
-"""Problems found in the input: one per line, `path:line: code: message`, sorted, then a count."""
+"""Problems found in the input: one per line, `path:line: code: message`, sorted, then a count.
+
+A warning has the same shape: something a person should look at (a date that was a guess, a speaker
+the cited words do not name) that does not stop a build. `timeline check` and `timeline build` print
+the warnings after the problems, with their own count."""
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -18,15 +22,15 @@ class Problem:
         return f"{self.path}:{self.line}: {self.code}: {self.message}"
 
 
-def summary(problems: Iterable[Problem]) -> str:
-    """'2 problems in 1 file'."""
+def summary(problems: Iterable[Problem], what: str = "problem") -> str:
+    """'2 problems in 1 file' ('1 warning in 1 file' with what="warning")."""
     problems = list(problems)
     files = {p.path for p in problems}
     n, m = len(problems), len(files)
-    return f"{n} problem{'s' if n != 1 else ''} in {m} file{'s' if m != 1 else ''}"
+    return f"{n} {what}{'s' if n != 1 else ''} in {m} file{'s' if m != 1 else ''}"
 
 
-def report(problems: Iterable[Problem]) -> str:
-    """The lines a person reads: every problem, sorted, then a count."""
+def report(problems: Iterable[Problem], what: str = "problem") -> str:
+    """The lines a person reads: every problem (or warning), sorted, then a count."""
     problems = sorted(problems)
-    return "\n".join([str(p) for p in problems] + [summary(problems)])
+    return "\n".join([str(p) for p in problems] + [summary(problems, what)])

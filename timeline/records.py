@@ -108,12 +108,19 @@ class Source:
     original: str | None = None  # the page or web archive the text was extracted from, stored byte for byte
     original_sha256: str | None = None
     retrieved: str | None = None  # when the original was captured (a WARC's WARC-Date, the time of a fetch)
+    court: str | None = None  # a court document's court, case, docket and document numbers, date filed
+    case_name: str | None = None
+    docket_number: str | None = None
+    document_number: str | None = None
+    date_filed: str | None = None
+    page_labels: list[str] | None = None  # a PDF's printed page labels, as sources.yaml gives them (else 1, 2...)
     line: int = 0
     text: str = ""
     published_date: datetime.date | None = None  # in the article's own time zone
     sentences: Spans | list[Span] = field(default_factory=list)
     signals: list[str] | None = None  # per sentence, the coverage signals as stored (timeline.inputs.articles)
     words: str | None = None  # the content words corroboration compares, packed (timeline.text.words)
+    pages: list[int] | None = None  # a PDF's pages: the offset where each starts in the text (timeline.inputs.pages)
 
     def sentence_at(self, offset: int) -> int:
         """1-based position of the sentence holding (or next after) `offset`."""
@@ -158,7 +165,7 @@ EntityRef = tuple[str, str]  # (entity id, role) of a fact
 class Fact(TypedDict, total=False):
     """A checked fact: one row of the facts table (and more: its citations and entities).
 
-    Every key but `when_source` and `date_conflicts_found` is always present (FACT_FIELDS)."""
+    Every key but `when_source`, `date_conflicts_found` and `warnings` is always present (FACT_FIELDS)."""
 
     id: str
     kind: str  # timeline.inputs.facts.KINDS
@@ -177,16 +184,20 @@ class Fact(TypedDict, total=False):
     date_start: str | None  # ISO 8601 day; the period runs from date_start to date_end, both included
     date_end: str | None
     date_precision: str | None  # timeline.text.dates.PRECISIONS
+    date_qualifier: str | None  # timeline.text.dates.QUALIFIERS: approximate, before, after; None: within the period
+    date_edtf: str | None  # the date in EDTF ('2025-03', '2025-33', '1990~', '../2018', '2025-03-26T19:50:00-04:00')
     date_text: str | None  # the phrase of `when:`
     date_basis: str | None  # how the date was worked out
     date_label: str | None
     when_source: str  # the source `when:` was read against
     date_conflicts_found: Sequence[dict[str, Any]]  # worked out with the file's checks; never cached
+    warnings: list[list[Any]]  # [line, code, message]: what check warns about (a guessed date...); not a column
 
 
 FACT_FIELDS = frozenset(("id", "kind", "title", "value", "value_qualifier", "unit", "value_per", "attributed_to",
                          "topic", "notes", "file", "line", "citations", "entities", "date_start", "date_end",
-                         "date_precision", "date_text", "date_basis", "date_label"))  # in every checked fact
+                         "date_precision", "date_qualifier", "date_edtf", "date_text", "date_basis",
+                         "date_label"))  # in every checked fact
 
 
 class Entity(TypedDict):

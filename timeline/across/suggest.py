@@ -51,7 +51,12 @@ def uncited_sentences(inputs: Inputs, source_id: str | None = None) -> list[tupl
 
 
 def candidates(inputs: Inputs, source_id: str | None = None) -> list[Candidate]:
-    """Every candidate fact in the uncited sentences of one source (or all), in sentence order."""
+    """Every candidate fact in the uncited sentences of one source (or all), in sentence order.
+
+    The kind comes from the sentence's main verb and its subject: a quotation is a statement; a court
+    or judge that rules or orders is a court action; someone who says something without quotation
+    marks ('the Justice Department said the order...') makes a claim, attributed to them; a number
+    with what it counts is a figure; a date alone, an event."""
     out: list[Candidate] = []
     for source, n, start, end in uncited_sentences(inputs, source_id):
         text = source.text[start:end]
@@ -59,17 +64,24 @@ def candidates(inputs: Inputs, source_id: str | None = None) -> list[Candidate]:
         phrases = mentions.date_phrases(text, source.published, source.id) \
             if source.published_date and source.published else []  # (published_date is read from published)
         skip = [(p.start, p.end) for p in phrases]
+        action, subject = mentions.main_action(text)
         found: list[Candidate] = []
         for q in mentions.quotations(text):
-            entity = mentions.match_entity(q.speaker, inputs.entities)
+            speaker = q.speaker or (subject if action == "speech" else None)
+            entity = mentions.match_entity(speaker, inputs.entities)
             found.append(Candidate(sid, text, "statement", source.id, f"quotation: \u201c{_short(q.text)}\u201d",
-                                   attributed_to=entity, speaker=q.speaker))
+                                   attributed_to=entity, speaker=speaker))
         for num in mentions.numbers(text, skip=skip):
             found.append(Candidate(sid, text, "figure", source.id, f"number: {num.text} {num.unit}",
                                    value=num.value, qualifier=num.qualifier, unit=num.unit, per=num.per))
+        if not found and action == "court":
+            found.append(Candidate(sid, text, "court_action", source.id, f"{subject} rules or orders"))
+        elif not found and action == "speech":
+            found.append(Candidate(sid, text, "claim", source.id, f"{subject} says so",
+                                   attributed_to=mentions.match_entity(subject, inputs.entities), speaker=subject))
         words = mentions.court_words(text)
         if words and not found:
-            found.append(Candidate(sid, text, "court_action", source.id, "court words: " + ", ".join(words)))
+            found.append(Candidate(sid, text, "event", source.id, "court words: " + ", ".join(words)))
         if phrases and not found:
             found.append(Candidate(sid, text, "event", source.id, "date phrase"))
         for c in found:
@@ -87,15 +99,30 @@ def _slug(text: str) -> str:
 
 
 def _date_field(resolved: dates.Resolved) -> str | None:
-    """The date: value for a resolved phrase, or None when YAML dates cannot say it (a week)."""
-    if resolved.precision == "day":
-        return resolved.start.isoformat()
-    if resolved.precision == "month" and resolved.start.day == 1:
-        return resolved.start.isoformat()[:7]
-    if resolved.precision == "year" and (resolved.start.month, resolved.start.day) == (1, 1):
-        return str(resolved.start.year)
-    if resolved.precision == "decade":
-        return f"{resolved.start.year}s"
+    """The date: value for a resolved phrase: its EDTF form (2025-03-26, 2025-03, 2025-33, 1990~...)."""
+    return resolved.edtf
+
+
+_PLUPERFECT = re.compile(r"\bhad\s+(?:already\s+|previously\s+|earlier\s+)?(?:been\s+)?\w+(?:ed|en|wn|t)\b|\balready\b",
+                         re.IGNORECASE)
+
+
+def _unjustified(c: Candidate) -> str | None:
+    """Why no date can be proposed for the candidate's sentence, or None when its first phrase dates it."""
+    possessive = mentions.possessive_dates(c.sentence)
+    if possessive:
+        why = f"'{possessive[0]}' names the day of something else, not of what the sentence reports"
+        if _PLUPERFECT.search(c.sentence):
+            why += f"; '{_PLUPERFECT.search(c.sentence)[0]}' puts the act before it"  # type: ignore[index]
+        return why + ": find the date in the article, or leave date: out"
+    if not c.phrases:
+        return None
+    first = c.phrases[0].resolved
+    if first.guess:
+        return first.guess
+    if _PLUPERFECT.search(c.sentence) and first.precision in ("day", "time"):
+        return (f"'{_PLUPERFECT.search(c.sentence)[0]}' puts the act before {first.label}: find its own"  # type: ignore[index]
+                " date in the article, or leave date: out")
     return None
 
 
@@ -108,20 +135,26 @@ def to_yaml(c: Candidate) -> str:
              f"- id: {_slug(c.source_id)}-{position}-{extra}",
              f"  kind: {c.kind}",
              f"  title: {q('TODO: say the fact in one sentence')}"]
+    unjustified = _unjustified(c)
     for i, p in enumerate(c.phrases):
-        if i == 0:
+        if i == 0 and unjustified:
+            lines.append(f"  date: TODO  # {unjustified}")
+            lines.append(f"  # the sentence says {q(p.text)}: {p.resolved.basis}")
+        elif i == 0:
             date = _date_field(p.resolved)
             lines.append(f"  when: {q(p.text)}")
             if date:
                 lines.append(f"  date: {q(date)}")
             lines.append(f"  # {p.resolved.basis}")
         else:
-            lines.append(f"  # also: {q(p.text)} -> {dates.date_label(p.resolved.start, p.resolved.precision)}")
+            lines.append(f"  # also: {q(p.text)} -> {p.resolved.label}")
+    if not c.phrases and unjustified:
+        lines.append(f"  date: TODO  # {unjustified}")
     if c.kind == "figure":
         lines += [f"  value: {c.value}", f"  qualifier: {c.qualifier}", f"  unit: {q(c.unit)}"]
         if c.per:
             lines.append(f"  per: {c.per}")
-    if c.kind == "statement":
+    if c.kind in ("statement", "claim"):
         if c.attributed_to:
             lines.append(f"  attributed_to: {c.attributed_to}")
         else:

@@ -12,8 +12,13 @@ from timeline.core.yamlfile import Sequence
 from timeline.errors import Unreadable, YamlProblem
 from timeline.problems import Problem
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-NUMBER = re.compile(r"^(?:0|[1-9][0-9]*)(?:\.[0-9]+)?$")
+# \Z, never $: `$` also matches before a final newline, and "bridge-cost\n" would pass as an id.
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+NUMBER = re.compile(r"^(?:0|[1-9][0-9]*)(?:\.[0-9]+)?\Z")
+# Not text in any field: Unicode's noncharacters (U+FDD0..U+FDEF, and the last two code points of every
+# plane, U+FFFE, U+FFFF ... U+10FFFF) and lone surrogates. XML cannot carry U+FFFE or U+FFFF (one in a
+# title made the Atom feed a 400 for every reader), and none of them is a character anyone types.
+NOT_TEXT = re.compile(r"[\ud800-\udfff\ufdd0-\ufdef" + "".join(rf"\U{p:04x}fffe\U{p:04x}ffff" for p in range(17)) + "]")
 MAX_VALUE = 1e15
 # The longest text a value may hold (UTF-8 bytes): the site serves no longer one (site/plugins/limits.py
 # bounds every value at twice this), and no fact, name or note comes near it.
@@ -57,6 +62,10 @@ class Checker:
         """The value of `key` as text, or None (with a problem when it is not text)."""
         value = item.get(key)
         if isinstance(value, str):
+            problem = not_text(value)
+            if problem:
+                self.add(item.line_of(key), "bad-character", f"'{key}' {problem}")
+                return None
             if too_long(value):
                 self.add(item.line_of(key), "bad-value",
                          f"'{key}' is {len(value.encode()) / 1024 / 1024:.1f} MB long; a value may be at most"
@@ -94,7 +103,7 @@ class Checker:
             return None
         if SLUG.match(value):
             return value
-        self.add(item.line_of(key), "bad-id", f"{what} '{value}' {slug_problem(value)}")
+        self.add(item.line_of(key), "bad-id", f"{what} '{shown(value)}' {slug_problem(value)}")
         return None
 
     def number(self, item: yamlfile.Mapping, key: str) -> int | float | None:
@@ -151,6 +160,17 @@ def read_list(path: str | os.PathLike[str], checker: Checker,
     return data
 
 
+def not_text(value: str) -> str | None:
+    """What is wrong with `value` when it holds a noncharacter or a lone surrogate (NOT_TEXT), else None."""
+    found = NOT_TEXT.search(value)
+    if found is None:
+        return None
+    c = found.group()
+    kind = "a lone surrogate" if "\ud800" <= c <= "\udfff" else "a noncharacter"
+    return (f"holds U+{ord(c):04X} ({kind}), which is not text and breaks the feeds that carry it: remove it"
+            " (it is often left by a broken copy and paste)")
+
+
 def too_long(text: str) -> bool:
     """True when `text` holds more than MAX_VALUE_BYTES of UTF-8."""
     return len(text) > MAX_VALUE_BYTES // 4 and len(text.encode("utf-8", "surrogatepass")) > MAX_VALUE_BYTES
@@ -192,7 +212,17 @@ def did_you_mean(value: str, known: Iterable[str], cutoff: float = 0.6) -> str |
     return close[0] if close else None
 
 
+def shown(value: str) -> str:
+    """`value` on one line: line breaks, tabs and other control characters written as escapes (\\n)."""
+    if value.isprintable():
+        return value
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in value)
+
+
 def slug_problem(value: str) -> str:
+    if value != value.strip() and SLUG.match(value.strip()):
+        return (f"has {'a line break' if value.strip(' ') != value.strip() else 'spaces'} around it: ids use only"
+                f" a-z, 0-9 and '-': write '{value.strip()}'")
     odd = [c for c in value if not (c.isascii() and (c.islower() or c.isdigit() or c == "-"))]
     for c in odd:
         if not c.isascii():

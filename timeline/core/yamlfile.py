@@ -49,7 +49,7 @@ class Sequence(list[Any]):
 def decode(data: bytes) -> str:
     """Bytes to text: UTF-8 (a BOM is tolerated), anything else is a clear error."""
     if len(data) > MAX_BYTES:
-        raise YamlProblem(1, "file-too-large", _too_large(len(data)))
+        raise YamlProblem(1, "file-too-large", too_large(len(data)))
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or (len(data) > 1 and (data[0] == 0 or data[1] == 0)):
         raise YamlProblem(1, "bad-encoding", "file is UTF-16; save it as UTF-8")
     if data.startswith(b"\xef\xbb\xbf"):
@@ -73,7 +73,8 @@ def decode(data: bytes) -> str:
     return text
 
 
-def _too_large(size: int) -> str:
+def too_large(size: int) -> str:
+    """What to say of a file of `size` bytes, over MAX_BYTES."""
     mb = 1024 * 1024
     return f"file is {size / mb:.0f} MB; the limit is {MAX_BYTES // mb} MB: split it into several files"
 
@@ -108,7 +109,7 @@ def read(path: str | os.PathLike[str]) -> Any:
         data = files.read_bytes(path, MAX_BYTES)
     except Unreadable as e:
         if e.too_large and e.size is not None:
-            raise YamlProblem(1, "file-too-large", _too_large(e.size)) from None
+            raise YamlProblem(1, "file-too-large", too_large(e.size)) from None
         raise
     return load(data)
 

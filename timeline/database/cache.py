@@ -15,6 +15,14 @@ depends on), so a new version never reads an entry its changes could have made d
 upgrade that does not touch segmentation keeps the sentences. A cached value is checked before use
 (sentences must be sane spans of the article; facts must have the expected shape); anything
 unreadable is recomputed, and a cache file SQLite cannot open is deleted and started afresh.
+
+Every entry is sealed: stored as an HMAC-SHA256 of its kind, key and content, then the content. The
+key of the HMAC is this user's (`cache-key` in ~/.cache/timeline, or $XDG_CACHE_HOME/timeline, made on
+first use, readable by the user alone), never in the cache folder: an entry edited by hand, or a
+cache folder brought from elsewhere (a CI cache restored from another branch), fails its seal and is
+recomputed, whatever field was changed (a title, a value, notes, a corroboration row), not only the
+quotes the build checks against the articles. Where no key can be kept, one is made for the process
+(nothing is reused across builds).
 Deleting the folder is always safe: the next build is a full one.
 """
 from __future__ import annotations
@@ -22,8 +30,10 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import hmac
 import json
 import os
+import secrets
 import re
 import sqlite3
 import sys
@@ -144,6 +154,37 @@ def kind_version(kind: str) -> str:
     return version_of(*DEPENDS[kind]) if kind in DEPENDS else code_version()
 
 
+@functools.cache
+def sealing_key() -> bytes:
+    """This user's key for the cache's seals (see the module's docstring), made on first use."""
+    home = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    path = os.path.join(home, "timeline", "cache-key")
+    try:
+        with open(path, "rb") as f:
+            key = f.read(64)
+        if len(key) == 32:
+            return key
+    except OSError:
+        pass
+    key = secrets.token_bytes(32)
+    try:
+        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+        temporary = f"{path}.{os.getpid()}"
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(key)
+        os.replace(temporary, path)
+        with open(path, "rb") as f:  # another build may have made one at the same moment: use what is there
+            return f.read(64) if os.path.getsize(path) == 32 else key
+    except OSError:
+        return key  # nothing kept: this process's entries are its own
+
+
+def _seal(kind: str, key: str, text: str) -> str:
+    return hmac.new(sealing_key(), f"{kind}\0{key}\0{text}".encode("utf-8", "surrogatepass"),
+                    hashlib.sha256).hexdigest()
+
+
 def folder_for(db_path: str) -> str:
     return os.path.join(os.path.dirname(os.path.abspath(db_path)), FOLDER)
 
@@ -197,18 +238,24 @@ class Cache:
         if self.conn is None:
             return None
         try:
-            row = self.conn.execute("SELECT value FROM entries WHERE kind = ? AND key = ?",
-                                    (kind, self._key(kind, key))).fetchone()
-            return json.loads(row[0]) if row else None
+            full = self._key(kind, key)
+            row = self.conn.execute("SELECT value FROM entries WHERE kind = ? AND key = ?", (kind, full)).fetchone()
+            if not row or not isinstance(row[0], str):
+                return None
+            seal, _, text = row[0].partition(":")
+            if not hmac.compare_digest(seal, _seal(kind, full, text)):
+                return None  # changed since it was written, or written with another key
+            return json.loads(text)
         except (sqlite3.Error, ValueError, TypeError):
             return None
 
     def put(self, kind: str, key: str, value: Any, as_json: str | None = None) -> None:
         if self.conn is None:
             return
+        full, text = self._key(kind, key), as_json or json.dumps(value, separators=(",", ":"))
         with contextlib.suppress(sqlite3.Error):
             self.conn.execute("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)",
-                              (kind, self._key(kind, key), as_json or json.dumps(value, separators=(",", ":"))))
+                              (kind, full, f"{_seal(kind, full, text)}:{text}"))
 
     def sentences(self, sha256: str, text: str) -> list[Span] | None:
         """The sentences of an article as the cache knows them, when they are sane spans of `text`, or None."""

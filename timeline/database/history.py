@@ -44,6 +44,13 @@ if TYPE_CHECKING:
 GIT_TIMEOUT = 300  # seconds for one git command: a huge repository stops here instead of hanging a build
 NULL_BLOB = "0" * 40
 FIELD_ORDER = tuple(k for k in FACT_KEYS if k != "id")
+# What a row keeps of what git and old versions of files give, whatever their size (the database holds no value
+# over 1 MiB, and the site reads none over 2 MiB): a commit message or author past these is cut with a note
+# of how much was left out, and each earlier value past MAX_VALUE likewise.
+MAX_MESSAGE = 4000  # characters: a subject line is rarely over 100
+MAX_AUTHOR = 200
+MAX_VALUE = 16_000  # characters of one earlier value (a quote of a whole paragraph is about 2,000)
+MAX_PREVIOUS = 64 * 1024  # bytes of JSON of a row's earlier values, all together
 COLUMNS = ("fact_id", "revision", "commit_hash", "date", "author", "message", "action", "fields", "previous", "file",
            "note")
 
@@ -61,6 +68,33 @@ def git(facts_dir: str, *args: str, data: bytes | None = None) -> bytes:
     if done.returncode != 0:
         raise GitUnavailable(done.stderr.decode("utf-8", "replace").strip())
     return done.stdout
+
+
+def bounded(text: str, limit: int) -> str:
+    """`text`, or its first `limit` characters and a note of how many more were not kept."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}\u2026 ({len(text) - limit:,} more characters not kept)"
+
+
+def _bounded_values(value: Any, limit: int) -> Any:
+    if isinstance(value, str):
+        return bounded(value, limit)
+    if isinstance(value, dict):
+        return {k: _bounded_values(v, limit) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_bounded_values(v, limit) for v in value]
+    return value
+
+
+def previous_json(previous: dict[str, Any]) -> tuple[str | None, str | None]:
+    """(JSON of the earlier values, or None; a note when they were too large to keep): each value at
+    most MAX_VALUE characters, and all of them at most MAX_PREVIOUS bytes (or not kept, with a note)."""
+    for limit in (MAX_VALUE, 1000):
+        text = json.dumps(_bounded_values(previous, limit), ensure_ascii=False, sort_keys=True)
+        if len(text.encode("utf-8")) <= MAX_PREVIOUS:
+            return text, None
+    return None, f"the earlier values of {', '.join(_ordered(previous))} are too large to keep here"
 
 
 def key(facts_dir: str) -> str | None:
@@ -168,6 +202,16 @@ def _parse_blobs(facts_dir: str, blobs: list[str], cache: Cache | None) -> dict[
         if cache is not None:
             cache.used.add(("history_blob", blob))
     if missing:
+        # Sizes first: a blob over the facts file limit (a huge file committed by mistake) is never read.
+        sizes = git(facts_dir, "cat-file", "--batch-check", data="".join(b + "\n" for b in missing).encode())
+        for blob, line in zip(list(missing), sizes.decode("ascii", "replace").splitlines()):
+            fields = line.split()
+            if len(fields) == 3 and fields[1] == "blob" and int(fields[2]) > yamlfile.MAX_BYTES:
+                parsed[blob] = [{}, f"line 1: file-too-large: {yamlfile.too_large(int(fields[2]))}"]
+                missing.remove(blob)
+                if cache is not None:
+                    cache.put("history_blob", blob, parsed[blob])
+    if missing:
         data = git(facts_dir, "cat-file", "--batch", data="".join(b + "\n" for b in missing).encode())
         at = 0
         for blob in missing:
@@ -228,12 +272,12 @@ def replay(commits: list[dict[str, Any]], parsed: dict[str, list[Any]], folder: 
     def emit(fid: str, commit: dict[str, Any], action: str, name: str, fields: list[str] | None = None,
              previous: dict[str, Any] | None = None, note: str | None = None) -> None:
         revisions = out.setdefault(fid, [])
+        kept, too_large = previous_json(previous) if previous is not None else (None, None)
         revisions.append({
             "fact_id": fid, "revision": len(revisions) + 1, "commit_hash": commit["commit"], "date": commit["date"],
-            "author": commit["author"], "message": commit["message"], "action": action,
-            "fields": ",".join(fields) if fields else None,
-            "previous": json.dumps(previous, ensure_ascii=False, sort_keys=True) if previous is not None else None,
-            "file": f"{folder}/{name}", "note": note})
+            "author": bounded(commit["author"], MAX_AUTHOR), "message": bounded(commit["message"], MAX_MESSAGE),
+            "action": action, "fields": ",".join(fields) if fields else None, "previous": kept,
+            "file": f"{folder}/{name}", "note": "; ".join(n for n in (note, too_large) if n) or None})
 
     for number, commit in enumerate(commits):
         boundary = shallow and number == 0

@@ -9,7 +9,7 @@ database is the intact file that build wrote (timeline.cache's manifest). Then:
 - fact ids across files and the resolutions are checked against the other files' facts in the old
   database;
 - in a copy of the old database, the changed files' facts leave and come back: their rows in facts,
-  citations, fact_entities, fact_origins, date_conflicts and the facts' full-text index; the
+  citations, fact_entities, fact_origins, scheduled_facts, date_conflicts and the facts' full-text index; the
   disagreements of every topic a changed fact leaves or joins are recomputed from all its facts, and
   quote alignments for the pairs that involve a changed fact (a pair of two unchanged facts cannot
   have changed), the others' data read from the old database;
@@ -26,6 +26,7 @@ only SQLite's internal rowids of the changed rows differ, and no page or view sh
 from __future__ import annotations
 
 import collections.abc
+import json
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
@@ -42,7 +43,7 @@ from timeline.errors import DateError, PatchFallback
 from timeline.inputs import curation, dating, facts
 from timeline.inputs.entities import ENTITY_KEYS
 from timeline.inputs.facts import RESOLUTIONS_FILE, file_key, is_facts_file
-from timeline.inputs.sources import SOURCE_KEYS, read_text
+from timeline.inputs.sources import SOURCE_KEYS, paginate, read_text
 from timeline.records import Entity, Fact, Row, Source
 from timeline.text import dates, quotes
 
@@ -50,8 +51,8 @@ from timeline.text import dates, quotes
 MAX_SHARE = 0.5
 
 # The tables a patch writes to (and the facts' full-text index).
-PATCHED_TABLES = ("facts", "citations", "fact_entities", "fact_origins", "date_conflicts", "fact_disagreements",
-                  "quote_alignments", "fact_history")
+PATCHED_TABLES = ("facts", "citations", "fact_entities", "fact_origins", "scheduled_facts", "date_conflicts",
+                  "fact_disagreements", "quote_alignments", "fact_history")
 
 FACT_FIELDS = ("id", "kind", "title", "value", "value_qualifier", "unit", "value_per", "topic",
                "date_start", "date_end", "date_label")
@@ -92,10 +93,12 @@ class RecordedSources(collections.abc.Mapping[str, Source]):
                 published = dates.parse_published(recorded["published"]) if recorded["published"] else None
             except DateError:
                 raise PatchFallback(f"source {sid}: its publication date cannot be read") from None
+            recorded["page_labels"] = json.loads(recorded["page_labels"]) if recorded["page_labels"] else None
             source = Source(**recorded, published_date=published)
             checker = Checker("sources.yaml")
             # The last build checked this path (inside the sources folder) and nothing there changed since.
             read_text(source, os.path.join(self.root, source.path), checker, self.cache)
+            paginate(source)
             if checker.problems or not source.text:
                 raise PatchFallback(f"source {sid} is not as recorded")
             self.loaded[sid] = source
@@ -185,7 +188,7 @@ def apply(path: str, new: Iterable[Fact], changed: list[str], sources: Mapping[s
         # A topic's disagreements are those of all its facts together: every touched topic is recomputed.
         conn.executemany("DELETE FROM fact_disagreements WHERE topic = ?", [(t,) for t in sorted(topics)])
         for table, column in (("quote_alignments", "fact_a"), ("quote_alignments", "fact_b"),
-                              ("date_conflicts", "fact_id"), ("fact_origins", "fact_id"),
+                              ("date_conflicts", "fact_id"), ("fact_origins", "fact_id"), ("scheduled_facts", "fact_id"),
                               ("fact_entities", "fact_id"), ("citations", "fact_id")):
             conn.execute(f"DELETE FROM {table} WHERE {column} IN (SELECT id FROM gone)")  # each by its index
         columns = ", ".join(schema.FTS["facts"])
@@ -193,11 +196,12 @@ def apply(path: str, new: Iterable[Fact], changed: list[str], sources: Mapping[s
                      " FROM facts WHERE id IN (SELECT id FROM gone)")
         conn.execute("DELETE FROM facts WHERE id IN (SELECT id FROM gone)")
         others = _facts_of_topics(conn, topics)  # the unchanged facts that share a topic with a changed one
-        for table, rows in fact_tables(new):
+        for table, rows in fact_tables(new, sources):
             insert(conn, table, rows)
         conn.execute(f"INSERT INTO facts_fts (rowid, {columns}) SELECT rowid, {columns}"
                      " FROM facts WHERE id IN (SELECT id FROM added)")
-        conn.execute(schema.FACT_ORIGINS.format(where="WHERE citations.fact_id IN (SELECT id FROM temp.added)\n"))
+        for derived in (schema.FACT_ORIGINS, schema.SCHEDULED_FACTS):
+            conn.execute(derived.format(where="WHERE citations.fact_id IN (SELECT id FROM temp.added)\n"))
         insert(conn, "date_conflicts", dating.date_conflicts(new, sources))
 
         involving = {f["id"] for f in new}

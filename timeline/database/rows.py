@@ -7,11 +7,14 @@ may hold the result of corroboration's, which depends on the sources alone.
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from timeline.across import conflicts, corroboration, variants
 from timeline.database.schema import TABLE_ORDER
+from timeline.inputs import pages
+from timeline.inputs.sources import COURT_KEYS
 from timeline.inputs.story import Inputs
 from timeline.records import Fact, Row, Source, sentence_id
 from timeline.text import signals
@@ -38,7 +41,7 @@ def _lazy_rows(inputs: Inputs) -> Tables:
     yield from source_tables(inputs.sources)
     yield "entities", ({"id": k, **{c: e[c] for c in ("name", "type", "description", "file", "line")}}
                        for k, e in sorted(inputs.entities.items()))
-    yield from fact_tables(facts)
+    yield from fact_tables(facts, inputs.sources)
     yield "set_aside", ({"source_id": a["source_id"],
                          "sentence_id": sentence_id(a["source_id"], inputs.sources[a["source_id"]].sentence_at(a["start"])),
                          **{k: a[k] for k in ("quote", "start", "end", "reason", "file", "line")}}
@@ -51,19 +54,28 @@ def source_tables(sources: Mapping[str, Source]) -> Tables:
     yield "sources", ({"id": s.id, "outlet": s.outlet, "title": s.title, "author": s.author,
                        "published": s.published, "url": s.url, "path": s.path, "sha256": s.sha256,
                        "based_on": s.based_on, "notes": s.notes, "original": s.original,
-                       "original_sha256": s.original_sha256, "retrieved": s.retrieved} for s in ordered)
+                       "original_sha256": s.original_sha256, "retrieved": s.retrieved,
+                       **{k: getattr(s, k) for k in COURT_KEYS}, "pages": len(s.pages) if s.pages else None,
+                       "page_labels": json.dumps(pages.labels(s)) if s.pages else None} for s in ordered)
     yield "sentences", ({"id": sentence_id(s.id, n), "source_id": s.id, "position": n, "paragraph": para,
                          "text": s.text[start:end], "start": start, "end": end,
-                         "signals": s.signals[n - 1] if s.signals else ",".join(signals.signals(s.text[start:end]))}
+                         "signals": s.signals[n - 1] if s.signals else ",".join(signals.signals(s.text[start:end])),
+                         "page": pages.locate(s, start)[0]}
                         for s in ordered for n, (para, start, end) in enumerate(s.sentences, start=1))
 
 
-def fact_tables(facts: Sequence[Fact]) -> Tables:
+def fact_tables(facts: Sequence[Fact], sources: Mapping[str, Source]) -> Tables:
     """(table, iterator of row dicts) for facts, citations and fact_entities; `facts` sorted by id. A
-    fact's row is the fact itself: it holds every column (and more, which the insert leaves out)."""
+    fact's row is the fact itself: it holds every column (and more, which the insert leaves out); a fact
+    dated without `when:` is given when_source None, so that every row has every column. A citation of a
+    PDF source gets its page (position and label) from `sources` {id: Source}."""
+    for f in facts:
+        if "when_source" not in f:
+            cast(dict[str, Any], f)["when_source"] = None
     yield "facts", iter(facts)
-    yield "citations", ({"fact_id": f["id"], "position": i, **c} for f in facts
-                        for i, c in enumerate(f["citations"], start=1))
+    yield "citations", ({"fact_id": f["id"], "position": i, **c,
+                         **dict(zip(("page", "page_label"), pages.locate(sources[c["source_id"]], c["start"])))}
+                        for f in facts for i, c in enumerate(f["citations"], start=1))
     yield "fact_entities", (dict(zip(("fact_id", "entity_id", "role"), r)) for r in sorted(_fact_entities(facts)))
 
 

@@ -19,7 +19,14 @@ TABLES = [
     notes TEXT,
     original TEXT,
     original_sha256 TEXT,
-    retrieved TEXT
+    retrieved TEXT,
+    court TEXT,
+    case_name TEXT,
+    docket_number TEXT,
+    document_number TEXT,
+    date_filed TEXT,
+    pages INTEGER,
+    page_labels TEXT
 )""",
     """CREATE TABLE sentences (
     id TEXT PRIMARY KEY,
@@ -29,7 +36,8 @@ TABLES = [
     text TEXT NOT NULL,
     start INTEGER NOT NULL,
     "end" INTEGER NOT NULL,
-    signals TEXT NOT NULL
+    signals TEXT NOT NULL,
+    page INTEGER
 )""",
     """CREATE TABLE entities (
     id TEXT PRIMARY KEY,
@@ -46,6 +54,8 @@ TABLES = [
     date_start TEXT,
     date_end TEXT,
     date_precision TEXT,
+    date_qualifier TEXT,
+    date_edtf TEXT,
     date_label TEXT,
     date_text TEXT,
     date_basis TEXT,
@@ -57,7 +67,8 @@ TABLES = [
     topic TEXT,
     notes TEXT,
     file TEXT NOT NULL,
-    line INTEGER NOT NULL
+    line INTEGER NOT NULL,
+    when_source TEXT REFERENCES sources(id)
 )""",
     """CREATE TABLE citations (
     fact_id TEXT NOT NULL REFERENCES facts(id),
@@ -68,6 +79,8 @@ TABLES = [
     start INTEGER NOT NULL,
     "end" INTEGER NOT NULL,
     line INTEGER NOT NULL,
+    page INTEGER,
+    page_label TEXT,
     PRIMARY KEY (fact_id, position)
 )""",
     """CREATE TABLE fact_entities (
@@ -96,6 +109,7 @@ INDEXES = [
     "CREATE INDEX facts_kind ON facts(kind, date_start, date_end)",
     "CREATE INDEX facts_topic ON facts(topic)",
     "CREATE INDEX facts_attributed_to ON facts(attributed_to)",
+    "CREATE INDEX facts_when_source ON facts(when_source)",
     "CREATE INDEX citations_source ON citations(source_id)",
     "CREATE INDEX citations_sentence ON citations(sentence_id)",
     "CREATE INDEX fact_entities_entity ON fact_entities(entity_id, fact_id)",  # covers facts-per-entity counts
@@ -362,8 +376,26 @@ SELECT citations.fact_id, count(DISTINCT citations.source_id), count(DISTINCT so
 FROM citations CROSS JOIN source_origins ON source_origins.source_id = citations.source_id
 {where}GROUP BY citations.fact_id"""
 
+# Facts still to come when the articles citing them were written ("is due to meet ... on Thursday"):
+# dated after the publication date of every source that cites them (each in its own offset), so no
+# source reports them as done. A source without a publication date could have: such a fact is not listed.
+TABLES += [
+    """CREATE TABLE scheduled_facts (
+    fact_id TEXT PRIMARY KEY REFERENCES facts(id),
+    date_start TEXT NOT NULL,
+    last_published TEXT NOT NULL
+)""",
+]
+
+SCHEDULED_FACTS = """INSERT INTO scheduled_facts (fact_id, date_start, last_published)
+SELECT citations.fact_id, facts.date_start, max(substr(sources.published, 1, 10))
+FROM citations CROSS JOIN facts ON facts.id = citations.fact_id JOIN sources ON sources.id = citations.source_id
+{where}GROUP BY citations.fact_id
+HAVING facts.date_start IS NOT NULL AND count(sources.published) = count(*)
+    AND max(substr(sources.published, 1, 10)) < facts.date_start"""
+
 # Run after every table is written and before the indexes and views.
-DERIVED = [FACT_ORIGINS.format(where="")]
+DERIVED = [FACT_ORIGINS.format(where=""), SCHEDULED_FACTS.format(where="")]
 
 INDEXES += [
     "CREATE INDEX fact_origins_single_origin ON fact_origins(n_origins, origins, fact_id)",

@@ -11,27 +11,36 @@ reading sources.yaml back with the build's own reader; if that fails, everything
 """
 from __future__ import annotations
 
+import contextlib
+import datetime
 import hashlib
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from timeline.across import corroboration
 from timeline.core import files
 from timeline.core.validate import SLUG, display_path
 from timeline.core.yamlfile import NULLS
+from timeline.database.cache import Cache, folder_for
 from timeline.errors import ArchiveError, DateError, SourceRefused
-from timeline.ingest import archive, extract
+from timeline.ingest import archive, extract, pdf
 from timeline.ingest.evidence import clip
+from timeline.inputs.articles import BuildCache
 from timeline.inputs.sources import MAX_ARTICLE_BYTES, load_sources
-from timeline.records import Source, Sources
+from timeline.records import Fact, Source, Sources, Span
 from timeline.text import dates, sentences
-from timeline.text.words import STOPWORDS
+from timeline.text.words import STOPWORDS, sentence_words
 
 MAX_CHOICES = 50  # HTML responses of a WARC compared to find the article
-KINDS = {"html": "a saved page", "warc": "a WARC file", "text": "a text file", "url": "a fetched URL"}
+KINDS = {"html": "a saved page", "warc": "a WARC file", "text": "a text file", "url": "a fetched URL", "pdf": "a PDF"}
+# What a curator may give instead of what was found (add_source's `overrides`): the page's metadata,
+# the wire credit, and a court document's own fields. A new field is added here and to extract.FIELDS
+# (or pdf.COURT_FIELDS) and inputs/sources.SOURCE_KEYS.
+OVERRIDES = extract.FIELDS + ("based_on",) + pdf.COURT_FIELDS
 
 
 @dataclass
@@ -40,7 +49,7 @@ class Added:
 
     id: str
     kind: str  # html, warc, text, url
-    entry: dict[str, str | None]  # the sources.yaml entry as written
+    entry: dict[str, Any]  # the sources.yaml entry as written
     evidence: dict[str, str]  # {field: evidence} for the fields found (or given)
     missing: list[str]  # the metadata fields nothing gave
     remarks: list[str] = field(default_factory=list)
@@ -66,12 +75,21 @@ def add_source(target: str, sources_dir: str = "sources", source_id: str | None 
     if not os.path.isdir(sources_dir):
         raise SourceRefused(f"there is no sources folder {display_path(sources_dir, relative_to)}/: run this in the"
                       " story's folder, or give --sources")
-    existing, before = _existing(yaml_path, sources_dir, where_yaml, relative_to)
-    if "published" in overrides:
-        try:
-            dates.parse_published(overrides["published"])
-        except DateError as e:
-            raise SourceRefused(f"--published: {e}") from None
+    with _build_cache(sources_dir) as cache:
+        return _add(target, sources_dir, yaml_path, where_yaml, cache, source_id, overrides, record, fetch,
+                    relative_to)
+
+
+def _add(target: str, sources_dir: str, yaml_path: str, where_yaml: str, cache: Cache | None, source_id: str | None,
+         overrides: dict[str, str | None], record: str | None, fetch: Callable[[str], tuple[bytes, str, str]] | None,
+         relative_to: str | None) -> Added:
+    existing, before = _existing(yaml_path, sources_dir, where_yaml, relative_to, cache)
+    for key in ("published", "date_filed"):
+        if key in overrides:
+            try:
+                dates.parse_published(overrides[key])
+            except DateError as e:
+                raise SourceRefused(f"--{key.replace('_', '-')}: {e}") from None
     if source_id is not None:
         _check_id(source_id, existing, sources_dir)
 
@@ -93,7 +111,17 @@ def add_source(target: str, sources_dir: str = "sources", source_id: str | None 
         _refuse_same(existing, "original", original_sha, name)
 
     chosen, page_url = None, final_url
-    if kind in ("warc", "url"):
+    labels: list[str] = []
+    if kind == "pdf":
+        document = pdf.read(data, name)
+        page = extract.Page(document.text, dict(document.fields), dict(document.evidence), list(document.remarks))
+        if document.removed:
+            page.remarks.append("taken off every page as running headers and footers: "
+                                + "; ".join(f'"{r}"' for r in document.removed) + " (digits as #)")
+        labels = document.labels
+        page.remarks.append(f"{len(labels)} page{'s' if len(labels) != 1 else ''}, the text page by page (a form feed"
+                            " between pages)")
+    elif kind in ("warc", "url"):
         page, response, chosen = _from_warc(data, name, record)
         page_url, captured = response.url or final_url, response.date or captured
     elif kind == "html":
@@ -119,8 +147,10 @@ def add_source(target: str, sources_dir: str = "sources", source_id: str | None 
         fields["url"] = page_url
         evidence["url"] = "the WARC record's WARC-Target-URI" if kind == "warc" else "the address fetched"
     for key, value in overrides.items():
-        fields[key] = value
-        evidence[key] = f"given with --{key}"
+        option = "--" + key.replace("_", "-")
+        found = fields.get(key)
+        fields[key] = value or None
+        evidence[key] = f"given with {option}" if value else f"none: {option} '' (what was found: {found})"
     for address in {a for a in (fields.get("url"), page_url, target if is_url else None) if a}:
         _refuse_same(existing, "url", address, name)
 
@@ -129,22 +159,29 @@ def add_source(target: str, sources_dir: str = "sources", source_id: str | None 
                                fallback=_stem(name, is_url))
     text_file = os.path.join(sources_dir, source_id + ".txt")
     original_file = None if kind == "text" else os.path.join(sources_dir, source_id + _extension(kind, data))
-    entry: dict[str, str | None] = {"id": source_id, "path": files.story_path(text_file, sources_dir),
+    entry: dict[str, Any] = {"id": source_id, "path": files.story_path(text_file, sources_dir),
                                     "sha256": text_sha}
     if original_file:
         entry.update(original=files.story_path(original_file, sources_dir), original_sha256=original_sha)
     entry.update({k: fields.get(k) for k in extract.FIELDS})
     entry["retrieved"] = captured if original_file else None
-    entry["based_on"] = None
+    entry["based_on"] = fields.get("based_on")
+    if kind == "pdf" or any(fields.get(k) for k in pdf.COURT_FIELDS):
+        entry.update({k: fields.get(k) for k in pdf.COURT_FIELDS})
+    if labels and labels != [str(n) for n in range(1, len(labels) + 1)]:
+        entry["page_labels"] = labels
     missing = [k for k in extract.FIELDS if not fields.get(k)]
     remarks = list(page.remarks)
     remarks += [f"left out of the text as page furniture: \"{clip(line)}\"" for line in page.removed]
     entry["notes"] = _notes(kind, name, evidence, missing, remarks, chosen, captured,
                             page_url if page_url and page_url != fields.get("url") else None)
-    shared = wire_copy(source_id, page.text, fields.get("published"), existing)
+    spans = sentences.split(page.text)
+    shared = wire_copy(source_id, page.text, fields.get("published"), existing, spans)
 
     _write(yaml_path, before, entry, [(text_file, text_bytes)] + ([(original_file, data)] if original_file else []))
-    _verify(yaml_path, sources_dir, source_id, before, [text_file, original_file], relative_to)
+    known = _Known(existing, cache)
+    known.spans[text_sha] = spans
+    _verify(yaml_path, sources_dir, source_id, before, [text_file, original_file], relative_to, known)
     lines = [line for line in page.text.splitlines() if line.strip()]
     return Added(source_id, kind, entry, evidence, missing, remarks, chosen, shared, len(lines),
                  sum(len(line.split()) for line in lines), where_yaml)
@@ -152,8 +189,26 @@ def add_source(target: str, sources_dir: str = "sources", source_id: str | None 
 
 # ---------------------------------------------------------------- reading the input
 
-def _existing(yaml_path: str, sources_dir: str, where: str, relative_to: str | None) -> tuple[Sources, bytes | None]:
-    """({id: Source}, bytes of sources.yaml or None when there is none yet)."""
+@contextlib.contextmanager
+def _build_cache(sources_dir: str) -> Iterator[Cache | None]:
+    """The build cache of the story's timeline.db, when a build made one: every stored article's sentences
+    and words are there, so adding the thousandth source does not split the other 999 again. Nothing in
+    it is dropped (a build prunes it); what is worked out here is added."""
+    folder = folder_for(os.path.join(os.path.dirname(sources_dir), "timeline.db"))
+    if not os.path.isdir(folder):
+        yield None
+        return
+    cache = Cache(folder)
+    try:
+        yield cache
+    finally:
+        cache.close(save=True, prune=False)
+
+
+def _existing(yaml_path: str, sources_dir: str, where: str, relative_to: str | None,
+              cache: Cache | None = None) -> tuple[Sources, bytes | None]:
+    """({id: Source}, bytes of sources.yaml or None when there is none yet); each article's sentences and
+    words from the build cache where it has them."""
     if not os.path.exists(yaml_path):
         return {}, None
     try:
@@ -161,9 +216,17 @@ def _existing(yaml_path: str, sources_dir: str, where: str, relative_to: str | N
             before = f.read()
     except OSError as e:
         raise SourceRefused(f"cannot read {where}: {e.strerror}") from None
-    known, problems = load_sources(sources_dir, relative_to)
+    # The originals are not read: what is compared is their recorded sha256 (the build checks the files).
+    known, problems = load_sources(sources_dir, relative_to, cache=cache, originals=False)
     if known is None and problems and problems[0].code != "empty-file":
         raise SourceRefused(f"{problems[0]}: fix sources.yaml first (timeline check lists every problem)")
+    for source in (known or {}).values():
+        if source.text and source.words is None:
+            source.words = cache.words(source.sha256, source.sentences) if cache is not None else None
+            if source.words is None:
+                source.words = sentence_words(source.text, source.sentences)
+                if cache is not None:
+                    cache.put_part("words", source.sha256, source.words)
     return known or {}, before
 
 
@@ -187,8 +250,8 @@ def _read(path: str) -> tuple[bytes, str]:
         raise SourceRefused(f"cannot read {path}: {e.strerror}") from None
     if archive.is_warc(data):
         return data, "warc"
-    if data.startswith(b"%PDF"):
-        raise SourceRefused(f"{where} is a PDF: save the article as a web page (.html) or copy its text into a .txt file")
+    if pdf.is_pdf(data):
+        return data, "pdf"
     if data.startswith(b"PK\x03\x04"):
         raise SourceRefused(f"{where} is a ZIP file (a WACZ from Webrecorder or browsertrix is one): unzip it and add"
                       " the WARC inside (archive/*.warc.gz)")
@@ -239,8 +302,8 @@ def _page(response: archive.Response) -> extract.Page:
 
 
 def _extension(kind: str, data: bytes) -> str:
-    if kind == "html":
-        return ".html"
+    if kind in ("html", "pdf"):
+        return "." + kind
     return ".warc.gz" if data.startswith(b"\x1f\x8b") else ".warc"
 
 
@@ -248,7 +311,7 @@ def _stem(name: str, is_url: bool) -> str:
     if is_url:
         path = re.sub(r"(?i)^https?://[^/]+", "", name).split("?")[0].strip("/")
         return path.rsplit("/", 1)[-1] or re.sub(r"(?i)^https?://(?:www\.)?", "", name).split("/")[0]
-    return re.sub(r"(\.warc)?(\.gz)?$|\.(html?|txt|xhtml)$", "", name, flags=re.IGNORECASE)
+    return re.sub(r"(\.warc)?(\.gz)?$|\.(html?|txt|xhtml|pdf)$", "", name, flags=re.IGNORECASE)
 
 
 # ---------------------------------------------------------------- refusals, ids
@@ -301,23 +364,52 @@ def propose_id(outlet: str | None, title: str | None, existing: Sources, sources
     return candidate
 
 
-def wire_copy(source_id: str, text: str, published: str | None,
-              existing: Sources) -> list[tuple[str, int, str | None]]:
+def wire_copy(source_id: str, text: str, published: str | None, existing: Sources,
+              spans: list[Span] | None = None) -> list[tuple[str, int, str | None]]:
     """[(source id, shared sentences, its based_on)] of the existing sources this text shares sentences with,
-    as the build's corroboration finds them (at least corroboration.MIN_SHARED sentences)."""
+    as the build's corroboration finds them (corroboration.sentence_pairs: sentences of at least
+    SHARED_SENTENCE Jaccard similarity of their content words, one to one, at least MIN_SHARED of them,
+    between sources published at most WINDOW_DAYS apart), comparing only the new text with each source."""
     try:
         published_date = dates.parse_published(published) if published else None
     except DateError:
         published_date = None
-    new = Source(id=source_id, path="", sha256="", text=text, sentences=sentences.split(text),
-                 published_date=published_date)
-    pool = {sid: s for sid, s in existing.items() if s.text}
-    pool[source_id] = new
+    new = Source(id=source_id, path="", sha256="", text=text, sentences=spans if spans is not None
+                 else sentences.split(text), published_date=published_date)
+    mine = [(sid, frozenset(words)) for sid, words in corroboration.source_sentences(new)]
+    postings: dict[str, list[int]] = {}
+    for i, (_, words) in enumerate(mine):
+        for w in words:
+            postings.setdefault(w, []).append(i)
+    window = datetime.timedelta(days=corroboration.WINDOW_DAYS) if corroboration.WINDOW_DAYS is not None else None
     out = []
-    for (a, b), shared in corroboration.sentence_pairs(pool).items():
-        if source_id in (a, b) and len(shared) >= corroboration.MIN_SHARED:
-            other = b if a == source_id else a
-            out.append((other, len(shared), existing[other].based_on))
+    for other_id, other in existing.items():
+        if not other.text:
+            continue
+        if window is not None and published_date and other.published_date \
+                and abs(other.published_date - published_date) > window:
+            continue
+        scored = []
+        for s_id, sentence in corroboration.source_sentences(other):
+            counts: dict[int, int] = {}
+            for w in sentence:
+                for i in postings.get(w, ()):
+                    counts[i] = counts.get(i, 0) + 1
+            n = len(sentence)
+            for i, common in counts.items():
+                score = common / (n + len(mine[i][1]) - common)
+                if score >= corroboration.SHARED_SENTENCE:
+                    scored.append((-score, mine[i][0], s_id))
+        used_a: set[str] = set()
+        used_b: set[str] = set()
+        shared = 0
+        for _, a, b in sorted(scored):
+            if a not in used_a and b not in used_b:
+                used_a.add(a)
+                used_b.add(b)
+                shared += 1
+        if shared >= corroboration.MIN_SHARED:
+            out.append((other_id, shared, other.based_on))
     return sorted(out, key=lambda row: (-row[1], row[0]))
 
 
@@ -328,7 +420,7 @@ def _notes(kind: str, name: str, evidence: Mapping[str, str], missing: list[str]
     lines = [f"Added by timeline add-source from {KINDS[kind]} ({name})."]
     if chosen:
         lines.append(f"Article: {chosen}.")
-    for key in extract.FIELDS:
+    for key in OVERRIDES:
         if key in evidence:
             lines.append(f"{key}: {evidence[key]}.")
     if archived_url:
@@ -368,13 +460,15 @@ def _scalar(value: str | None) -> str:
     return '"' + "".join(out) + '"'
 
 
-def entry_text(entry: Mapping[str, str | None], indent: str = "") -> str:
+def entry_text(entry: Mapping[str, Any], indent: str = "") -> str:
     """The entry as the lines of a YAML block list item, in the file's indentation."""
     lines = [f"{indent}- id: {_scalar(entry['id'])}"]
     for key, value in entry.items():
         if key == "id":
             continue
-        if key == "notes" and value:
+        if isinstance(value, list):
+            lines.append(f"{indent}  {key}: [{', '.join(_scalar(v) for v in value)}]")
+        elif key == "notes" and value:
             lines.append(f"{indent}  notes: |-")
             lines += [f"{indent}    {_PRINTABLE.sub(' ', line).rstrip()}" for line in value.splitlines()]
         else:
@@ -382,7 +476,7 @@ def entry_text(entry: Mapping[str, str | None], indent: str = "") -> str:
     return "\n".join(lines) + "\n"
 
 
-def appended(before: bytes | None, entry: Mapping[str, str | None]) -> bytes:
+def appended(before: bytes | None, entry: Mapping[str, Any]) -> bytes:
     """sources.yaml's text with the entry added at the end, in the style of the entries already there."""
     text = (before or b"").decode("utf-8-sig" if (before or b"").startswith(b"\xef\xbb\xbf") else "utf-8")
     empty = re.search(r"(?m)^\[\][ \t]*(?:#.*)?\n?", text)  # `[]`: the empty list a new story starts with
@@ -403,7 +497,7 @@ def appended(before: bytes | None, entry: Mapping[str, str | None]) -> bytes:
         (text + entry_text(entry, indent)).encode("utf-8")
 
 
-def _write(yaml_path: str, before: bytes | None, entry: Mapping[str, str | None],
+def _write(yaml_path: str, before: bytes | None, entry: Mapping[str, Any],
            new_files: list[tuple[str, bytes]]) -> None:
     """The files, then sources.yaml atomically; on any failure what was written is removed."""
     new_yaml = appended(before, entry)
@@ -441,10 +535,47 @@ def _remove(path: str) -> None:
         pass
 
 
+class _Known:
+    """The build cache as _verify reads the sources again: the sentences already worked out here (every
+    stored article's, the new one's), else the build cache's."""
+
+    def __init__(self, sources: Sources, cache: Cache | None) -> None:
+        self.spans: dict[str, Sequence[Span]] = {s.sha256: s.sentences for s in sources.values() if s.text}
+        self.cache = cache
+
+    def sentences(self, sha256: str, text: str) -> list[Span] | None:
+        known = self.spans.get(sha256)
+        if known is not None:
+            return list(known)
+        return self.cache.sentences(sha256, text) if self.cache is not None else None
+
+    def signals(self, sha256: str, spans: Sequence[Span]) -> list[str] | None:
+        return None
+
+    def words(self, sha256: str, spans: Sequence[Span]) -> str | None:
+        return None
+
+    def put_part(self, kind: str, sha256: str, value: Any) -> None:
+        if self.cache is not None:
+            self.cache.put_part(kind, sha256, value)
+
+    def keep(self, kind: str, key: str) -> None:
+        return None
+
+    def has_source_rows(self, sources: Sources) -> bool:
+        return False
+
+    def facts(self, key: str) -> list[Any] | None:
+        return None
+
+    def put_facts(self, key: str, pairs: list[tuple[Fact, int]], as_json: str | None = None) -> None:
+        return None
+
+
 def _verify(yaml_path: str, sources_dir: str, source_id: str, before: bytes | None, new_files: list[str | None],
-            relative_to: str | None) -> None:
+            relative_to: str | None, cache: BuildCache | None = None) -> None:
     """Read sources.yaml back as the build does: the new source must be there, with no problem of its own."""
-    known, problems = load_sources(sources_dir, relative_to)
+    known, problems = load_sources(sources_dir, relative_to, cache=cache, only=source_id)
     mine = [p for p in problems if known is None or source_id not in known or p.line >= known[source_id].line]
     if known is not None and source_id in known and not mine:
         return

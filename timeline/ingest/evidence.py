@@ -7,12 +7,15 @@ time a browser or SingleFile wrote into a saved page. extract.py chooses among t
 """
 from __future__ import annotations
 
+import html as html_module
 import json
 import re
+from collections import Counter
 from typing import Any
 from urllib.parse import urljoin
 
 from timeline.errors import DateError
+from timeline.ingest import credits
 from timeline.text import dates
 
 ARTICLE_TYPES = ("article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle",
@@ -21,8 +24,6 @@ ARTICLE_TYPES = ("article", "newsarticle", "reportagenewsarticle", "analysisnews
 # Boilerplate trafilatura keeps when a page marks it only by class or id: pruned before extraction.
 COPYRIGHT = re.compile(r"(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:[0-9]{4}(?:\s*[-\u2013]\s*[0-9]{4})?\s*,?\s*)?"
                        r"(?P<name>[A-Z][\w&.'\u2019 -]{1,60}?)\s*(?:[.,;|]|\ball rights\b|$)", re.IGNORECASE)
-WIRES = {"the associated press": "AP", "associated press": "AP", "reuters": "Reuters", "thomson reuters": "Reuters",
-         "agence france-presse": "AFP", "afp": "AFP", "bloomberg": "Bloomberg"}
 DATE_LABEL = re.compile(r"\b(?:(?:first |originally )?published|posted|publication date|date published)"
                         r"(?:\s+on)?\s*:?\s*", re.IGNORECASE)
 UPDATE_LABEL = re.compile(r"\b(?:updated|last updated|modified|last modified)\b", re.IGNORECASE)
@@ -48,7 +49,29 @@ def collect(tree: Any, html: str, base: str | None) -> tuple[dict[str, Any], str
     _meta(tree, found, base)
     _visible(tree, found)
     saved = _saved_page(html, found)
+    found["offsets"] = offsets(html)
     return found, saved
+
+
+TIMESTAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(?::[0-9]{2})?(?:\.[0-9]+)?([+-][0-9]{2}:?[0-9]{2})")
+ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def offsets(html: str) -> list[tuple[str, int]]:
+    """[(UTC offset, how many timestamps of the page give it)], most given first: the page's own time
+    zone, from every ISO timestamp in its markup that is not in UTC."""
+    counted = Counter(m[1] if ":" in m[1] else m[1][:3] + ":" + m[1][3:] for m in TIMESTAMP.finditer(html[:2_000_000]))
+    counted.pop("+00:00", None)
+    counted.pop("-00:00", None)
+    return counted.most_common()
+
+
+def unescape(value: str | None) -> str | None:
+    """A value with the character references left in it decoded ('&#8211;' and '&amp;#8211;' -> '\u2013')."""
+    for _ in range(2):
+        if value and ENTITY.search(value):
+            value = " ".join(html_module.unescape(value).split())
+    return value
 
 
 def first(tree: Any, xpath: str) -> str | None:
@@ -87,6 +110,7 @@ def _json_ld(tree: Any, found: dict[str, Any]) -> None:
         people += names(name)
     if people:
         found["author"].append(("; ".join(dict.fromkeys(people)), f"{label} author"))
+    found["credits"] = credits.in_markup(article, by_id, label)
     websites = [n for n in nodes if "website" in _types(n) and _string(n.get("name"))]
     if websites:
         found["outlet"].append((_string(websites[0]["name"]), "JSON-LD WebSite name"))
@@ -135,7 +159,7 @@ def _string(value: Any) -> str | None:
     if isinstance(value, list) and value:
         value = value[0]
     if isinstance(value, str) and value.strip():
-        return " ".join(value.split())
+        return unescape(" ".join(value.split()))
     return None
 
 

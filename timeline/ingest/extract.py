@@ -11,24 +11,38 @@ stays) and the notes say so.
 """
 from __future__ import annotations
 
+import codecs
+import copy
 import datetime
 import logging
 import re
 from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urljoin
 
-from timeline.errors import DateError
-from timeline.ingest import evidence
+from timeline.errors import DateError, SourceRefused
+from timeline.ingest import credits, evidence
 from timeline.text import dates
 
 FIELDS = ("outlet", "title", "author", "published", "url")
+DATA_URI = re.compile(r"data:[\w/+.-]{0,80}(?:;[\w=.-]+)*,[A-Za-z0-9+/=%\s]{512,}")
+ABSOLUTE = re.compile(r"(?i)^https?://[^\s/?#]+")
 MIN_WORDS = 15  # fewer words than this is no article (a consent wall, a paywall notice, a menu)
-PRUNE = ["//*[" + " or ".join(f"contains(@class, '{t}') or contains(@id, '{t}')" for t in (
-    "copyright", "newsletter", "signup", "sign-up", "subscribe", "promo", "related", "recirc", "most-read",
-    "most-popular", "cookie", "consent", "paywall", "share-tools", "social-share", "advert", "sponsored")) + "]"]
+# Class and id names of page furniture trafilatura lets through, pruned before extraction. A name matches
+# as whole words of a class or id ("newsletter-signup" holds newsletter, "cookies-not-set" holds no
+# "cookie"), and an element that holds the article (its <h1>, its articleBody, most of the page's
+# paragraphs) or is <html>, <body> or <main> is never pruned, whatever its classes say.
+PRUNE = ("copyright", "newsletter", "newsletters", "signup", "sign-up", "subscribe", "promo", "promos", "related",
+         "recirc", "most-read", "most-popular", "most-viewed", "cookie", "cookies", "cookie-banner", "consent",
+         "paywall", "share-tools", "social-share", "share-buttons", "sharing", "advert", "adverts", "advertisement",
+         "sponsored", "outbrain", "taboola")
 # Lines at the start or end of the text that are the page's furniture, not the article.
 FURNITURE = re.compile(r"^(?:(?:©|\(c\)|copyright\b).{0,200}|.{0,160}\ball rights reserved\b.{0,200}"
                        r"|(?:sign up|subscribe)\b.{0,120}\bnewsletter\b.{0,80}|share (?:this|on)\b.{0,60}"
-                       r"|(?:follow us|advertisement|read more|related(?: stories| articles)?)\b.{0,60})$",
+                       r"|(?:follow us|advertisement|read more|related(?: stories| articles)?)\b.{0,60}"
+                       r"|.{0,100}\b(?:we|this (?:web)?site|our site|[\w.-]+\.[a-z]{2,4}) (?:uses?|and our \d+ partners"
+                       r" (?:use|store))\b.{0,40}\bcookies\b.{0,250}"
+                       r"|(?:accept|reject|allow|manage)(?: all)?(?: cookies| preferences| choices)?|i (?:accept|agree))$",
                        re.IGNORECASE)
 for _name in ("trafilatura", "htmldate", "courlan", "justext", "charset_normalizer"):
     logging.getLogger(_name).addHandler(logging.NullHandler())  # the library never prints
@@ -43,12 +57,38 @@ class Page:
     evidence: dict[str, str]  # {field: how the value was found}, for the fields found
     remarks: list[str] = field(default_factory=list)  # what else the curator should know (contradictions, credits)
     removed: list[str] = field(default_factory=list)  # furniture lines taken off the text's start or end
+    header: list[str] = field(default_factory=list)  # the headline, standfirst, bullets, byline put above the text
     saved: str | None = None  # the capture time a saved-page tool wrote into the page (SingleFile), as ISO text
+
+
+# The encodings a browser decodes a page with (the WHATWG Encoding Standard's, as Python names them): a
+# page declaring anything else ("punycode", "idna", "rot13", "unicode_escape") is read as if it declared
+# nothing, as a browser reads it. ISO-8859-1 and ASCII are read as windows-1252, as browsers do.
+WEB_ENCODINGS = {"utf-8", "ibm866", "iso8859-2", "iso8859-3", "iso8859-4", "iso8859-5", "iso8859-6", "iso8859-7",
+                 "iso8859-8", "iso8859-10", "iso8859-13", "iso8859-14", "iso8859-15", "iso8859-16", "koi8-r",
+                 "koi8-u", "mac-roman", "cp874", "cp1250", "cp1251", "cp1252", "cp1253", "cp1254", "cp1255", "cp1256",
+                 "cp1257", "cp1258", "mac-cyrillic", "gbk", "gb18030", "big5", "euc_jp", "iso2022_jp", "shift_jis",
+                 "euc_kr", "utf-16-le", "utf-16-be", "utf-16"}
+AS_WINDOWS_1252 = {"latin-1", "iso8859-1", "ascii"}
+
+
+def web_encoding(name: str | None) -> str | None:
+    """The Python codec a browser would decode with for the charset label `name`, or None."""
+    if not name:
+        return None
+    try:
+        codec = codecs.lookup(name.strip().strip("\"'").lower()).name
+    except (LookupError, ValueError):
+        return None
+    if codec in AS_WINDOWS_1252:
+        return "cp1252"
+    return codec if codec in WEB_ENCODINGS else None
 
 
 def decode(data: bytes, declared: str | None = None) -> str:
     """The page's text: the charset of a byte-order mark, the HTTP header (`declared`), the page's own
-    <meta charset>, else UTF-8, else Windows-1252 (what browsers assume)."""
+    <meta charset>, else UTF-8, else Windows-1252 (what browsers assume). A charset no browser decodes
+    with is passed over."""
     name: str | None  # a charset
     for bom, name in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
         if data.startswith(bom):
@@ -56,45 +96,239 @@ def decode(data: bytes, declared: str | None = None) -> str:
     head = data[:4096].decode("ascii", "replace")
     m = re.search(r"<meta[^>]+charset\s*=\s*[\"']?\s*([\w.:-]+)", head, re.IGNORECASE)
     for name in (declared, m and m[1], "utf-8"):
-        if not name:
+        codec = web_encoding("utf-8" if name and name.lower() in ("utf8", "unicode") else name)
+        if not codec:
             continue
         try:
-            return data.decode("utf-8" if name.lower() in ("utf8", "unicode") else name)
-        except (LookupError, UnicodeDecodeError):
+            return data.decode(codec)
+        except (UnicodeError, ValueError):
             continue
     return data.decode("cp1252", "replace")
 
 
 def extract(html: str, url: str | None = None) -> Page:
-    """Page for the HTML text `html`; `url` is where it came from (a WARC record's or a fetch's), if known."""
+    """Page for the HTML text `html`; `url` is where it came from (a WARC record's or a fetch's), if known.
+
+    Raises SourceRefused when the page cannot be read whole (nothing is ever cut silently)."""
     # trafilatura and htmldate take a quarter of a second to load: only a page being added needs them
-    import lxml.html
     import trafilatura
 
     html = re.sub(r"^\ufeff?\s*<\?xml[^>]*\?>", "", html)  # lxml refuses an encoding declaration in text
-    try:
-        tree = lxml.html.fromstring(html)
-    except (ValueError, lxml.etree.ParserError):
+    # Embedded images and fonts (a SingleFile page holds them as data: addresses, megabytes each) carry no
+    # text: they are left out of what is parsed, never out of what is stored.
+    html = DATA_URI.sub("data:,", html)
+    tree = parse(html)
+    if tree is None:
         return Page("", dict.fromkeys(FIELDS), {}, ["the file could not be read as HTML"])
-    base = url or evidence.first(tree, "//link[@rel='canonical']/@href")
-    text = trafilatura.extract(html, url=base, output_format="txt", include_comments=False, include_tables=True,
-                               include_images=False, include_links=False, deduplicate=False, prune_xpath=PRUNE)
+    found, saved = evidence.collect(tree, html, url)
+    base = _address(url, found)
+    _prune(tree)
+    text = trafilatura.extract(copy.deepcopy(tree), url=base, output_format="txt", include_comments=False,
+                               include_tables=True, include_images=False, include_links=False, deduplicate=False)
     lines, removed = _paragraphs(text or "")
-    words = sum(len(line.split()) for line in lines)
-    found, saved = evidence.collect(tree, html, base)
+    header = _header(tree, lines, found) if lines else []
+    lines = header + lines
+    words = sum(len(line.split()) for line in lines) - sum(len(line.split()) for line in header)
     library = _library(html, base)
     page = Page("".join(line + "\n" for line in lines) if words >= MIN_WORDS else "", {}, {}, removed=removed,
-                saved=saved)
-    _choose_published(found["published"], library.get("date"), page)
+                saved=saved, header=header if words >= MIN_WORDS else [])
+    page.remarks += found.get("remarks", [])
+    if library.get("searched"):  # a date htmldate found only by searching the text: not a year alone
+        updated = published_iso(found["updated"][0]) if found.get("updated") else None
+        if (library["date"] or "").endswith("-01-01") or updated and updated[0][:10] == library["date"]:
+            library["date"] = None  # (htmldate makes "since 2021" 2021-01-01), nor the update time
+    _choose_published(found["published"], library.get("date"), page, found.get("offsets", []), base,
+                      bool(library.get("searched")))
     for name in ("title", "outlet", "author", "url"):
         _choose(name, found[name], library.get(name), page, base)
-    _credit(found.get("copyright"), page)
+    for name, value in page.fields.items():
+        page.fields[name] = evidence.unescape(value)
+    credits.propose(page, found.get("credits", []) + _credit(found.get("copyright"), page),
+                    _trailing(tree, lines[-1]) if lines else [])
     if not page.fields["published"] and found.get("updated"):
         got = published_iso(found["updated"][0])
         page.remarks.append(f'the page gives only an update time, "{evidence.clip(found["updated"][1])}"'
                             + (f" ({got[0]})" if got else "") + ": published is left empty; the first"
                             " version may be older")
     return page
+
+
+def parse(html: str) -> Any:
+    """The page's lxml tree, or None when it is no HTML at all. Read with no limit on the size of one
+    text or attribute (lxml's default stops at 10 MB and drops the rest of the page without a word);
+    should the parser still give up part of the way, the page is refused rather than cut."""
+    # loaded here for the same reason as trafilatura in extract()
+    import lxml.html
+
+    parser = lxml.html.HTMLParser(huge_tree=True, collect_ids=False, default_doctype=False, remove_comments=True,
+                                   remove_pis=True)  # as trafilatura reads a page: a comment inside a paragraph cut it
+    try:
+        tree = lxml.html.fromstring(html, parser=parser)
+    except (ValueError, lxml.html.etree.ParserError):
+        return None
+    cut = [e for e in parser.error_log if re.search(r"huge|too long|memory|Excessive", e.message, re.IGNORECASE)]
+    if cut:
+        raise SourceRefused(f"the page could not be read whole (the HTML parser stopped at line {cut[0].line}:"
+                            f" {cut[0].message.strip()}): save it again, or save the article's text as a .txt file")
+    return tree
+
+
+def _address(url: str | None, found: dict[str, Any]) -> str | None:
+    """The page's own address: the one it came from, else the first absolute address the page gives. A
+    relative address in the page (a canonical link '/news/x') is resolved against it, or dropped with
+    a remark when there is none to resolve it against."""
+    absolute = [u for u, _ in found["url"] if ABSOLUTE.match(u)]
+    base = url or (absolute[0] if absolute else None)
+    kept = []
+    for value, said in found["url"]:
+        if ABSOLUTE.match(value):
+            kept.append((value, said))
+        elif base and ABSOLUTE.match(urljoin(base, value)):
+            kept.append((urljoin(base, value), f"{said}, \"{evidence.clip(value)}\" resolved against {base}"))
+        else:
+            found.setdefault("remarks", []).append(
+                f"url: {said} gives the relative address \"{evidence.clip(value)}\" and the page says nothing to"
+                " resolve it against: give the article's address with --url")
+    found["url"] = kept
+    return base or (kept[0][0] if kept else None)
+
+
+def _prune(tree: Any) -> None:
+    """Take the furniture PRUNE names out of the tree, never what holds the article (see PRUNE)."""
+    for node in list(tree.iter("script", "style", "noscript", "template")):
+        node.drop_tree()  # code, not text (the JSON-LD was read before)
+    total = sum(len(p.text_content()) for p in tree.iter("p"))
+    doomed = []
+    for node in tree.iter():
+        if not isinstance(node.tag, str) or node.tag in ("html", "body", "main", "head"):
+            continue
+        names = f"{node.get('class') or ''} {node.get('id') or ''}"
+        if not names.strip() or not _names_match(names):
+            continue
+        if node.xpath(".//h1|.//*[@itemprop='articleBody']|.//main"):
+            continue
+        held = sum(len(p.text_content()) for p in node.iter("p"))
+        if total and held > total / 2:
+            continue
+        doomed.append(node)
+    for node in doomed:
+        if node.getparent() is not None:
+            node.drop_tree()  # the text after it stays
+
+
+def _names_match(names: str) -> bool:
+    return any(f"-{word}-" in _joined(name) for name in names.split() for word in PRUNE)
+
+
+# Block elements whose text is a line of the page a reader sees between the headline and the article's text.
+BLOCKS = ("p", "li", "h2", "h3", "h4", "h5", "h6", "div", "span", "address", "dd", "section", "header", "strong")
+INNER_BLOCKS = ".//p|.//div|.//li|.//ul|.//ol|.//h2|.//h3|.//h4|.//section|.//article|.//figure|.//table|.//header"
+MAX_HEADER_BLOCKS = 15
+ASIDE = "ancestor-or-self::*[self::figure or self::figcaption or self::nav or self::footer or self::aside or self::form]"
+MEDIA = ("caption", "credit", "credits", "photo", "image", "img", "media", "gallery", "video", "figure", "slideshow",
+         "carousel", "lightbox", "player", "audio", "podcast")
+CAPTION = re.compile(r"(?i)^(?:photo|image|picture|video|graphic|illustration|file|watch|listen)\b|\b(?:AP Photo|Getty"
+                     r" Images|Photo:|photo by|file photo|image \d+ of|/ ?(?:Reuters|AFP|AP)\b|\(Photo)")
+
+
+def _header(tree: Any, lines: list[str], found: dict[str, Any]) -> list[str]:
+    """The lines a reader sees above the article's text that extraction left out: the visible headline
+    (its <h1>), a standfirst or highlight bullets, the byline; each only once, and only when the walk
+    from the <h1> reaches the text's first line (else only the headline and byline, never a menu)."""
+    h1 = next((h for h in tree.xpath(f"//h1[not({evidence.OUTSIDE})]") if " ".join(h.text_content().split())), None)
+    if h1 is None:
+        return []
+    headline = " ".join(h1.text_content().split())
+    titles = [_norm(v) for v, _ in found["title"]]
+    if len(headline.split()) < 3 and not any(_norm(headline) == t for t in titles):
+        return []  # a site's name or a section's, not the article's headline
+    have = {_norm(line) for line in lines}
+    first = _norm(lines[0])
+    out = [headline]
+    bylines = [e.split('"')[1] for v, e in found["author"] if e.startswith("the byline") and '"' in e]
+    reached = False
+    taken: set[Any] = set()
+    blocks = 0
+    for node in h1.xpath("following::*"):
+        if not isinstance(node.tag, str) or node.tag not in BLOCKS or node.xpath(INNER_BLOCKS.replace("|.//ul|.//ol", "")):
+            continue
+        if any(a in taken for a in node.iterancestors()) or node.xpath(ASIDE) or _media(node):
+            continue
+        line = " ".join(node.text_content().split())
+        if not line:
+            continue
+        folded = _norm(line)
+        if folded == first or len(folded) > 40 and first.startswith(folded) or len(first) > 40 and folded.startswith(first):
+            reached = True
+            break
+        if folded in have:
+            continue
+        blocks += 1
+        if blocks > MAX_HEADER_BLOCKS:
+            break
+        taken.add(node)
+        links = " ".join(" ".join(a.text_content().split()) for a in node.iter("a"))
+        if _header_line(line) and (links != line or re.match(r"(?i)by\s", line)):  # a link alone: another story
+            out.append(line)
+    if not reached:
+        out = [headline] + [b for b in bylines if b != headline]
+    out = list(dict.fromkeys(line for line in out if _norm(line) not in have))
+    return out
+
+
+def _media(node: Any) -> bool:
+    """True when the element or one of its ancestors is named for a picture, video or its caption."""
+    for element in (node, *node.iterancestors()):
+        names = f"{element.get('class') or ''} {element.get('id') or ''}"
+        if names.strip() and any(f"-{word}-" in _joined(name) for name in names.split() for word in MEDIA):
+            return True
+    return False
+
+
+def _joined(name: str) -> str:
+    return "-" + "-".join(p.lower() for p in re.split(r"[-_]+|(?<=[a-z])(?=[A-Z])", name) if p) + "-"
+
+
+def _trailing(tree: Any, last: str, n: int = 6) -> list[str]:
+    """The texts of the first `n` blocks after the text's last line in the page, which extraction left
+    out: where a credit line ("With AP input") often stands."""
+    folded = _norm(last)
+    out: list[str] = []
+    seen = False
+    for node in tree.iter(*BLOCKS):
+        if node.xpath(INNER_BLOCKS):
+            continue
+        line = " ".join(node.text_content().split())
+        if not seen:
+            seen = bool(line) and _norm(line) == folded
+        elif line:
+            out.append(line)
+            if len(out) >= n:
+                break
+    return out
+
+
+def _header_line(line: str) -> bool:
+    """A line worth keeping above the text: not a lone date or time, a label, a share button, furniture."""
+    words = line.split()
+    if FURNITURE.match(line) or CAPTION.search(line) or len(line) > 1500:
+        return False
+    if len(words) <= 3 and not re.match(r"(?i)by\s", line):
+        return False  # "Share", "5 min read", "Listen to this article", "Politics"
+    if re.search(r"(?i)\b(?:min(?:ute)?s? read|listen to (?:this )?article|share (?:this|on)|comments?\b \(?\d)"
+                 r"|^(?:filed under|tags|topics|categories|more on|see also|read also)\b", line):
+        return False
+    if len(words) <= 10 and re.search(r"\b(?:19|20)[0-9]{2}\b", line) and not re.search(r"[.!?]\W*$", line) \
+            and (evidence.DATE_LABEL.match(line) or re.search(r"[0-9]{1,2}[:.][0-9]{2}", line)):
+        return False  # "Published November 20th, 2019 - 07:29 GMT", "Nov 20 2019, 10:18am IST"
+    if evidence.UPDATE_LABEL.search(line) and len(words) <= 16:
+        return False  # "Updated 8:02 a.m.", "New Delhi, News Bureau | Updated :"
+    try:
+        if dates.written_date(line):
+            return False  # a date line alone (it is the published date's evidence)
+    except DateError:
+        pass
+    return True
 
 
 # ---------------------------------------------------------------- the text
@@ -111,18 +345,20 @@ def _paragraphs(text: str) -> tuple[list[str], list[str]]:
     return lines, removed
 
 
-def _credit(name: str | None, page: Page) -> None:
-    """The copyright holder: a wire service is reported (based_on), anyone else is the outlet of last resort."""
+def _credit(name: str | None, page: Page) -> list[tuple[str, str]]:
+    """The copyright holder: a news agency is a credit ([(agency, evidence)]), anyone else is the outlet of
+    last resort."""
     if not name:
-        return
-    wire = evidence.WIRES.get(name.lower())
+        return []
+    wire = credits.agency(name)
     if wire:
-        page.remarks.append(f"the page's copyright line names {name}: if the article is their copy, set"
-                            f" based_on: {wire}")
-    elif not page.fields.get("outlet"):
+        return [(wire, f"the page's copyright line ({name})")]
+    if not page.fields.get("outlet"):
         page.fields["outlet"] = name
         page.evidence["outlet"] = (f"the page's copyright line \"{name}\" (the owner of the page: check that it is"
                                    " the outlet, not its parent company)")
+    return []
+
 
 def _library(html: str, base: str | None) -> dict[str, str | None]:
     """What trafilatura's metadata and htmldate find: {field: value}, to check the evidence against."""
@@ -139,6 +375,10 @@ def _library(html: str, base: str | None) -> dict[str, str | None]:
         out = {"title": meta.title, "outlet": meta.sitename, "author": meta.author, "url": meta.url}
     try:
         out["date"] = htmldate.find_date(html, url=base, original_date=True, extensive_search=False, outputformat="%Y-%m-%d")
+        if not out["date"]:  # the page's markup says nothing htmldate trusts: its search of the page's text
+            out["date"] = htmldate.find_date(html, url=base, original_date=True, extensive_search=True,
+                                             outputformat="%Y-%m-%d")
+            out["searched"] = "yes" if out["date"] else None
     except Exception:  # noqa: BLE001
         out["date"] = None
     return out
@@ -240,7 +480,12 @@ def _instant(iso: str) -> datetime.datetime | None:
     return datetime.datetime.fromisoformat(iso) if "T" in iso else None
 
 
-def _choose_published(candidates: list[tuple[str, str]], library_date: str | None, page: Page) -> None:
+URL_DATE = re.compile(r"/((?:19|20)[0-9]{2})[/-]?([01][0-9])[/-]?([0-3][0-9])(?:[/_.-]|$)")
+
+
+def _choose_published(candidates: list[tuple[str, str]], library_date: str | None, page: Page,
+                      offsets: list[tuple[str, int]] | None = None, url: str | None = None,
+                      searched: bool = False) -> None:
     read = []
     for raw, said in candidates:
         got = published_iso(raw)
@@ -249,7 +494,8 @@ def _choose_published(candidates: list[tuple[str, str]], library_date: str | Non
     if not read:
         page.fields["published"] = library_date
         if library_date:
-            page.evidence["published"] = "htmldate (its reading of the page's markup; the date only)"
+            page.evidence["published"] = ("htmldate's search of the page's text (the date only: check it)" if searched
+                                          else "htmldate (its reading of the page's markup; the date only)")
         return
     iso, remark, said = read[0]
     # The same moment given in the article's own offset beats UTC: the local date is what relative
@@ -259,6 +505,22 @@ def _choose_published(candidates: list[tuple[str, str]], library_date: str | Non
                 and _instant(other) == _instant(iso):
             iso, said = other, f"{other_evidence} (the same moment as {said}, in the article's own offset)"
             break
+    if "T" in iso and iso[19:] == "+00:00" and offsets and said == read[0][2]:
+        local = _in_offset(iso, offsets[0][0])
+        if local:  # a UTC time on a page whose other times are local: its local date is the article's
+            n = offsets[0][1]
+            iso, said = local, (f"{said}, in the page's own UTC offset {offsets[0][0]} (that of {n} other"
+                                f" time{'s' if n != 1 else ''} in its markup)")
+    in_url = URL_DATE.search(url or "")
+    if "T" in iso and iso[19:] == "+00:00" and in_url and said == read[0][2]:
+        day = f"{in_url[1]}-{in_url[2]}-{in_url[3]}"
+        moment = _instant(iso)
+        if moment is not None and day != iso[:10] and any(
+                moment.astimezone(datetime.timezone(datetime.timedelta(hours=h))).date().isoformat() == day
+                for h in range(-12, 15)):
+            # a UTC time past midnight on a page whose address carries the local day: the day is the article's
+            page.remarks.append(f"published: {said} gives {iso} (UTC); the page's address gives the local day {day}")
+            iso, said = day, f"the date in the page's address ({said} gives the same moment in UTC: {iso})"
     if "T" not in iso:  # a date alone: take the time from evidence that agrees on the day, if any
         for other, _, other_evidence in read[1:]:
             if "T" in other and other[:10] == iso:
@@ -274,6 +536,16 @@ def _choose_published(candidates: list[tuple[str, str]], library_date: str | Non
         page.remarks.append(f"published: {e} says {o}")
     if library_date and library_date != iso[:10] and not any(o[:10] == library_date for o, _, _ in read):
         page.remarks.append(f"published: htmldate finds {library_date}")
+
+
+def _in_offset(iso: str, offset: str) -> str | None:
+    """The moment `iso` written in the UTC offset `offset` ('-04:00'), or None."""
+    m = re.fullmatch(r"([+-])([0-9]{2}):([0-9]{2})", offset)
+    moment = _instant(iso)
+    if not m or moment is None or int(m[2]) > 14:
+        return None
+    delta = datetime.timedelta(hours=int(m[2]), minutes=int(m[3])) * (1 if m[1] == "+" else -1)
+    return moment.astimezone(datetime.timezone(delta)).isoformat()
 
 
 def _agrees(a: str, b: str) -> bool:

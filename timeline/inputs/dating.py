@@ -12,7 +12,7 @@ from timeline.core import yamlfile
 from timeline.core.validate import Checker
 from timeline.errors import DateError
 from timeline.records import Citation, Fact, Row, Source, sentence_position
-from timeline.text import dates, mentions, quotes
+from timeline.text import dates, mentions, quotes, tense
 
 _STAMP = re.compile(r"^\s*(?:Update[d]?|Published|Posted|Last updated)\s*:?\s*"
                     r"(?:(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})|(\w+\.? \d{1,2},? \d{4})|(\d{4}-\d{2}-\d{2}))", re.I)
@@ -110,8 +110,10 @@ def fact_date_conflicts(f: Fact, sources: Mapping[str, Source], seen: Seen | Non
             continue
         day, text = found
         if f["date_text"] and (f.get("when_source") or f["citations"][0]["source_id"]) == sid:
+            cite = next(c for c in f["citations"] if c["source_id"] == sid)
             try:
-                r = dates.resolve_phrase(f["date_text"], day.isoformat(), source_id=f"{sid} (by its stamp)")
+                r = dates.resolve_phrase(f["date_text"], day.isoformat(), source_id=f"{sid} (by its stamp)",
+                                         context=_sentence(source, cite)[0])
             except DateError:
                 continue
             if (r.start.isoformat(), r.end.isoformat()) != (f["date_start"], f["date_end"]):
@@ -140,9 +142,11 @@ def _sentence(source: Source, cite: Citation) -> tuple[str, int]:
 
 def date_fact(fact: Fact, item: yamlfile.Mapping, text: dict[str, str | None], checker: Checker,
               sources: Mapping[str, Source], label: str) -> bool:
-    """Fill date_start, date_end, date_precision, date_text, date_basis, date_label; False on a problem."""
-    fact.update({"date_start": None, "date_end": None, "date_precision": None, "date_text": None, "date_basis": None,
-                 "date_label": None})
+    """Fill date_start, date_end, date_precision, date_qualifier, date_edtf, date_text, date_basis and
+    date_label; False on a problem. A reading of `when:` that was a guess adds a warning to the fact's
+    `warnings` ([line, code, message]), which `direction:` or an explicit `date:` settles."""
+    fact.update({"date_start": None, "date_end": None, "date_precision": None, "date_qualifier": None,
+                 "date_edtf": None, "date_text": None, "date_basis": None, "date_label": None})
     given = None
     if text["date"] is not None:
         try:
@@ -151,6 +155,7 @@ def date_fact(fact: Fact, item: yamlfile.Mapping, text: dict[str, str | None], c
             checker.add(item.line_of("date"), "bad-date", f"{label}: date: {e}")
             return False
     resolved = given
+    read_ahead = False  # the date comes from when: read as pointing ahead from its source
     if text["when"] is not None:
         sid = text["when_source"] or fact["citations"][0]["source_id"]
         if sid not in {c["source_id"] for c in fact["citations"]}:
@@ -172,6 +177,12 @@ def date_fact(fact: Fact, item: yamlfile.Mapping, text: dict[str, str | None], c
         try:
             resolved = dates.resolve_phrase(text["when"], source.published_date, direction=text["direction"],
                                             context=context, source_id=sid)
+            if given is not None and resolved.guess and not _agrees(given, resolved):
+                other = "past" if resolved.start > source.published_date else "future"
+                alternative = dates.resolve_phrase(text["when"], source.published_date, direction=other,
+                                                   context=context, source_id=sid)
+                if _agrees(given, alternative):  # date: settles the guess, the other way
+                    resolved = alternative
         except DateError as e:
             checker.add(item.line_of("when"), "bad-date", f"{label}: when: {e}")
             return False
@@ -184,34 +195,73 @@ def date_fact(fact: Fact, item: yamlfile.Mapping, text: dict[str, str | None], c
             return False
         fact["date_text"] = text["when"]
         fact["when_source"] = sid
+        read_ahead = resolved.start > source.published_date
         if given is not None:
-            within = resolved.start <= given.start <= resolved.end
-            if not within or (given.end > resolved.end and given.precision != resolved.precision):
+            if not _agrees(given, resolved):
                 checker.add(item.line_of("date"), "date-mismatch",
                           f"{label}: date: {text['date']} ({given.start}..{given.end}) does not agree with"
                           f" when: {resolved.basis}: correct one of them")
                 return False
-            if dates.PRECISIONS.index(given.precision) < dates.PRECISIONS.index(resolved.precision):
-                resolved = dates.Resolved(given.start, given.end, given.precision, resolved.basis)
+            ranged = given.end > resolved.end and dates.whole_period(given.start, given.precision) \
+                != (given.start, given.end)  # 'Wednesday' with date: 2025-03-26/2025-03-28
+            if dates.PRECISIONS.index(given.precision) < dates.PRECISIONS.index(resolved.precision) \
+                    or ranged or given.qualifier:
+                resolved = dates.Resolved(given.start, given.end, given.precision, resolved.basis, given.qualifier,
+                                          given.time)
+        elif resolved.guess and text["direction"] is None:
+            fact.setdefault("warnings", []).append(
+                [item.line_of("when"), "date-guessed", f"{label}: when: {resolved.guess}"])
     if resolved is None:
         return True
     # Many facts share a date, a kind, a source, an entity: one string object each (less memory at 100k facts).
     fact.update({"date_start": sys.intern(resolved.start.isoformat()), "date_end": sys.intern(resolved.end.isoformat()),
-                 "date_precision": resolved.precision, "date_basis": resolved.basis or None,
-                 "date_label": sys.intern(dates.date_label(resolved.start, resolved.precision))})
-    if text["direction"] != "future":
-        for cite in fact["citations"]:
-            source = sources[cite["source_id"]]
-            if source.published_date is None or resolved.start <= source.published_date:
-                continue
-            if dates.guess_direction(_sentence_text(source, cite)) == "future":
-                continue
-            checker.add(item.line_of("date") if "date" in item else item.line_of("when"), "date-after-source",
-                      f"{label}: dated {fact['date_label']}, after '{source.id}' was published"
-                      f" ({source.published_date}), yet the sentence reports it as past: check the date,"
-                      " or add direction: future if it was announced ahead")
-            return False
+                 "date_precision": resolved.precision, "date_qualifier": resolved.qualifier,
+                 "date_edtf": sys.intern(resolved.edtf), "date_basis": resolved.basis or None,
+                 "date_label": sys.intern(resolved.label)})
+    if text["direction"] == "future" or resolved.qualifier == "before":
+        return True
+    for cite in fact["citations"]:
+        source = sources[cite["source_id"]]
+        if source.published_date is None or resolved.start <= source.published_date:
+            continue
+        if read_ahead and source.id == fact.get("when_source"):
+            continue  # when: was read as pointing ahead in this very sentence (a guess is warned about)
+        way, words = _reported_direction(resolved, source, cite)
+        if way == "future":
+            continue
+        why = f"'{words}' in its clause says it is past" if words else "nothing in the sentence says it lies ahead"
+        checker.add(item.line_of("date") if "date" in item else item.line_of("when"), "date-after-source",
+                  f"{label}: dated {fact['date_label']}, after '{source.id}' was published"
+                  f" ({source.published_date}), yet {why}: check the date, or add direction: future if it was"
+                  " announced ahead")
+        return False
     return True
+
+
+def _agrees(given: dates.Resolved, resolved: dates.Resolved) -> bool:
+    """True when date: and the date when: gives can both be right: date: starts within when:'s period and
+    is no longer than it, unless it is a range starting there ('Wednesday' and 2025-03-26/2025-03-28)."""
+    if not resolved.start <= given.start <= resolved.end:
+        return False
+    return given.end <= resolved.end or given.precision == resolved.precision or given.start != given.end
+
+
+def _reported_direction(resolved: dates.Resolved, source: Source, cite: Citation) -> tuple[str | None, str]:
+    """('past' | 'future' | None, the deciding words) for a date as the citing sentence reports it: the
+    clause of the date phrase in it that gives this date (timeline.text.tense); with no such phrase, any
+    future marker in the sentence ('will', 'scheduled to') counts, as there is nothing nearer to read."""
+    sentence, _ = _sentence(source, cite)
+    assert source.published is not None  # its published_date was read from it
+    for phrase in mentions.date_phrases(sentence, source.published, source.id):
+        r = phrase.resolved
+        if r.start <= resolved.end and resolved.start <= r.end:
+            return tense.clause_direction(sentence, phrase.start, phrase.end)
+    for phrase in mentions.date_phrases(sentence, source.published, source.id, direction="future"):
+        r = phrase.resolved
+        if r.start <= resolved.end and resolved.start <= r.end:
+            return tense.clause_direction(sentence, phrase.start, phrase.end)
+    found = tense.ENGLISH.future.search(sentence)
+    return ("future", found[0]) if found else (None, "")
 
 
 def _sentences_of(source: Source, cite: Citation) -> tuple[int, int]:

@@ -12,9 +12,9 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from timeline.core import files, memory, workers, yamlfile
-from timeline.core.validate import MAX_VALUE_BYTES, Checker, did_you_mean, display_path, one_of, read_list
+from timeline.core.validate import MAX_VALUE_BYTES, Checker, did_you_mean, display_path, not_text, one_of, read_list
 from timeline.errors import QuoteProblem, Unreadable, WorkersFailed
-from timeline.inputs import dating
+from timeline.inputs import dating, pages, wording
 from timeline.inputs.articles import BuildCache, Progress
 from timeline.inputs.entities import ENTITIES_FILE
 from timeline.inputs.sources import handed
@@ -30,7 +30,7 @@ FACT_KEYS = ("id", "kind", "title", "date", "when", "when_source", "direction", 
              "per", "attributed_to", "entities", "topic", "notes", "sources")
 TEXT_KEYS = ("kind", "title", "date", "when", "when_source", "direction", "qualifier", "unit", "per",
              "attributed_to", "topic", "notes")  # the fact keys whose values are text
-CITATION_KEYS = ("source", "quote", "occurrence")
+CITATION_KEYS = ("source", "quote", "occurrence", "page")
 SET_ASIDE_FILE = "set-aside.yaml"  # sentences left uncited, with a reason (timeline.inputs.curation)
 RESOLUTIONS_FILE = "resolutions.yaml"  # which fact stands where facts disagree (timeline.inputs.curation)
 IGNORED_FILES = files.IGNORED_FILES
@@ -264,7 +264,7 @@ def _still_true(pairs: list[Any], sources: Mapping[str, Source], entities: Mappi
 
 def dependencies(sources: Mapping[str, Source], entities: Mapping[str, Entity]) -> str:
     """What a fact's validity depends on besides its own file: sources (ids, bytes, dates) and entity ids."""
-    described = [[s.id, s.sha256, s.published, bool(s.text)] for _, s in sorted(sources.items())]
+    described = [[s.id, s.sha256, s.published, bool(s.text), s.page_labels] for _, s in sorted(sources.items())]
     return hashlib.sha256(json.dumps([described, sorted(entities)]).encode()).hexdigest()
 
 
@@ -286,7 +286,7 @@ def read_fact(item: yamlfile.Mapping, checker: Checker, sources: Mapping[str, So
     text: dict[str, str | None] = {}
     for k in TEXT_KEYS:
         value = item.get(k)
-        fine = value is None or isinstance(value, str) and len(value) <= MAX_VALUE_BYTES // 4
+        fine = value is None or isinstance(value, str) and len(value) <= MAX_VALUE_BYTES // 4 and not_text(value) is None
         text[k] = value if fine else checker.text(item, k)  # reports what is wrong with it
     ok = True
     for key, lines in (("title", False), ("unit", False), ("notes", True)):
@@ -346,7 +346,30 @@ def read_fact(item: yamlfile.Mapping, checker: Checker, sources: Mapping[str, So
     }
     if not dating.date_fact(fact, item, text, checker, sources, label):
         return None
+    if not wording_checks(fact, item, checker, sources, entities, label):
+        return None
     return fact
+
+
+def wording_checks(fact: Fact, item: yamlfile.Mapping, checker: Checker, sources: Mapping[str, Source],
+                   entities: Mapping[str, Entity] | None, label: str) -> bool:
+    """A figure's value against its quotes (a problem), a speaker against the cited words (a warning)."""
+    if fact["kind"] == "figure" and fact["value"] is not None:
+        found, said = wording.figure_value(fact["value"], fact["citations"])
+        if not found:
+            numbers = ", ".join(dict.fromkeys(wording.shown(v) for v in said))
+            checker.add(item.line_of("value"), "value-not-in-quote",
+                        f"{label}: value {wording.shown(fact['value'])} is not what its quote says ("
+                        + (f"it says {numbers}" if numbers else "it holds no number")
+                        + "): correct the value, or quote the words that give it ($6 million is 6000000)")
+            return False
+    if fact["attributed_to"] and entities is not None:
+        wrong = wording.attribution(fact["attributed_to"], entities, fact["citations"], sources)
+        if wrong:
+            fact.setdefault("warnings", []).append(
+                [item.line_of("attributed_to"), "speaker-not-named", f"{label}: attributed_to {fact['attributed_to']}:"
+                 f" {wrong}"])
+    return True
 
 
 def read_entity_refs(item: yamlfile.Mapping, checker: Checker, entities: Mapping[str, Entity] | None,
@@ -427,9 +450,13 @@ def read_citations(item: yamlfile.Mapping, checker: Checker, sources: Mapping[st
             ok = False  # the source itself has a problem, reported there
             continue
         try:
-            match = quotes.find(source.text, quote, occurrence)
+            if "page" in cite:  # a PDF's page, by its printed label (inputs/pages)
+                match = pages.find(source, quote, occurrence, checker.text(cite, "page") or "")
+            else:
+                match = quotes.find(source.text, quote, occurrence)
         except QuoteProblem as e:
-            line = cite.line_of("occurrence" if e.code == "bad-occurrence" else "quote")
+            line = cite.line_of({"bad-occurrence": "occurrence", "bad-page": "page",
+                                 "quote-not-on-page": "page"}.get(e.code, "quote"))
             checker.add(line, e.code, f"{label}: in source '{sid}': {e.message}")
             ok = False
             continue

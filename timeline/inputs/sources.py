@@ -11,19 +11,22 @@ from typing import Any
 from timeline.core import files, yamlfile
 from timeline.core.validate import MAX_VALUE_BYTES, Checker, display_path, read_list, too_long
 from timeline.errors import DateError, Unreadable
-from timeline.inputs import articles
+from timeline.inputs import articles, pages
 from timeline.inputs.articles import BuildCache, Progress
 from timeline.problems import Problem
 from timeline.records import Source, Sources, Spans
 from timeline.text import dates, sentences
 
+COURT_KEYS = ("court", "case_name", "docket_number", "document_number", "date_filed")  # CourtListener's names
 SOURCE_KEYS = ("id", "path", "sha256", "outlet", "title", "author", "published", "url", "based_on", "notes",
-               "original", "original_sha256", "retrieved")
+               "original", "original_sha256", "retrieved") + COURT_KEYS + ("page_labels",)
+LIST_KEYS = ("page_labels",)  # keys whose values are lists of text
 REQUIRED = ("id", "path", "sha256")
 PATH_KEYS = ("path", "original")  # keys whose values are files in the sources folder (any other file there is stray)
-SHOWN_KEYS = (("outlet", False), ("title", False), ("author", False), ("based_on", False), ("notes", True))
-SHA256 = re.compile(r"^[0-9a-f]{64}$")
-URL = re.compile(r"^https?://[^\s/?#]+[^\s]*$", re.IGNORECASE)
+SHOWN_KEYS = (("outlet", False), ("title", False), ("author", False), ("based_on", False), ("notes", True),
+              ("court", False), ("case_name", False), ("docket_number", False), ("document_number", False))
+SHA256 = re.compile(r"^[0-9a-f]{64}\Z")
+URL = re.compile(r"^https?://[^\s/?#]+[^\s]*\Z", re.IGNORECASE)
 BARE_ADDRESS = re.compile(r"^[\w-]+(?:\.[\w-]+)+(?:/\S*)?$")  # www.example.com/a: an address without its scheme
 MAX_ARTICLE_BYTES = 10 * 1024 * 1024  # an article's text; 10 MB is a few million words
 MAX_ORIGINAL_BYTES = 50 * 1024 * 1024  # a saved page or web archive (timeline add-source refuses larger ones)
@@ -39,12 +42,15 @@ def handed(sources: Mapping[str, Source], signals: bool = True) -> Sources:
 
 def load_sources(sources_dir: str, relative_to: str | None = None, cache: BuildCache | None = None,
                  progress: Progress | None = None, jobs: int | None = 1,
-                 parts: tuple[str, ...] = ("sentences",)) -> tuple[Sources | None, list[Problem]]:
+                 parts: tuple[str, ...] = ("sentences",), only: str | None = None,
+                 originals: bool = True) -> tuple[Sources | None, list[Problem]]:
     """({id: Source}, [Problem]) for `sources_dir`/sources.yaml and the articles it lists.
 
     The dict is None when sources.yaml itself cannot be read (then nothing is known about the sources).
     Each article's `parts` (articles.PARTS: its sentences, and the signals and words a build needs)
-    come from the `cache` or are worked out, in `jobs` processes when there is enough to do.
+    come from the `cache` or are worked out, in `jobs` processes when there is enough to do. With
+    `only` (an id), every entry is read but only that source's files (add-source's read-back); without
+    `originals`, the originals' bytes are not checked against their sha256.
     """
     sources_dir = os.path.abspath(sources_dir)
     root = os.path.dirname(sources_dir)
@@ -73,8 +79,11 @@ def load_sources(sources_dir: str, relative_to: str | None = None, cache: BuildC
             source = _source(item, checker, out)
             if source is None:
                 continue
+            if only is not None and source.id != only:
+                out[source.id] = source
+                continue
             if source.path:
-                _read(source, item, root, folder, checker)
+                _read(source, item, root, folder, checker, originals)
             out[source.id] = source
             analysis.add(source)
         analysis.finish(out)
@@ -83,14 +92,14 @@ def load_sources(sources_dir: str, relative_to: str | None = None, cache: BuildC
     for source in out.values():
         _check_sentences(source, checker)
     problems = checker.problems
-    if not problems:  # every path is known: any other file in the folder is one nothing can cite
+    if not problems and only is None:  # every path is known: any other file in the folder is one nothing can cite
         problems = _stray_files(sources_dir, root, out, relative_to)
     return out, problems
 
 
 def _source(item: yamlfile.Mapping, checker: Checker, seen: Sources) -> Source | None:
     checker.keys(item, SOURCE_KEYS, tuple(k for k in REQUIRED if k != "sha256"), "source")
-    values = {k: checker.text(item, k) for k in SOURCE_KEYS if k in item}
+    values = {k: checker.text(item, k) for k in SOURCE_KEYS if k in item and k not in LIST_KEYS}
     sid = values.get("id")
     if not sid or not checker.slug(item, "id"):
         return None
@@ -122,16 +131,25 @@ def _source(item: yamlfile.Mapping, checker: Checker, seen: Sources) -> Source |
                 " web address")
         checker.add(item.line_of("url"), "bad-value", f"source '{sid}': url '{url}': {hint}, or null")
         values["url"] = None
+    elif url:
+        values["url"] = url  # as written, without the spaces or line break around it
     # A source with a problem is still known by its id (with no text), so facts citing it are not
     # reported a second time as citing an unknown source.
     # Text or None each (the id checked above); Any as mypy checks a dict unpacked (**) against every field.
     fields: dict[str, Any] = {k: v for k, v in values.items() if k not in ("sha256", "path", "original_sha256")}
-    source = Source(**fields, path=values.get("path") or "", sha256=sha, original_sha256=original_sha, line=item.line)
+    source = Source(**fields, path=values.get("path") or "", sha256=sha, original_sha256=original_sha, line=item.line,
+                    page_labels=_page_labels(item, checker, sid))
     if source.published:
         try:
             source.published_date = dates.parse_published(source.published)
         except DateError as e:
             checker.add(item.line_of("published"), "bad-date", f"source '{sid}': published: {e}")
+    if source.date_filed:
+        try:
+            dates.parse_published(source.date_filed)
+        except DateError as e:
+            checker.add(item.line_of("date_filed"), "bad-date",
+                        f"source '{sid}': date_filed: {str(e).replace('published', 'filing')}")
     if source.retrieved:
         try:
             dates.parse_published(source.retrieved)
@@ -141,13 +159,43 @@ def _source(item: yamlfile.Mapping, checker: Checker, seen: Sources) -> Source |
     return source
 
 
-def _read(source: Source, item: yamlfile.Mapping, root: str, folder: _Folder, checker: Checker) -> None:
+def _page_labels(item: yamlfile.Mapping, checker: Checker, sid: str) -> list[str] | None:
+    """page_labels: a list of short texts (a PDF's printed page labels), or None."""
+    value = item.get("page_labels")
+    if value is None:
+        return None
+    if not isinstance(value, yamlfile.Sequence) or not all(isinstance(v, str) and v.strip() and len(v) <= 40
+                                                            and "\n" not in v for v in value):
+        checker.add(item.line_of("page_labels"), "wrong-type",
+                    f"source '{sid}': page_labels must be a list of each page's printed label, e.g. [i, ii, 1, 2]")
+        return None
+    return [v.strip() for v in value]
+
+
+def paginate(source: Source) -> None:
+    """Fill `source.pages` for a PDF source (inputs/pages) from its text."""
+    source.pages = pages.starts(source.text) if source.text and pages.is_paged(source) else None
+
+
+def _read(source: Source, item: yamlfile.Mapping, root: str, folder: _Folder, checker: Checker,
+          originals: bool = True) -> None:
     full = _inside(source, "path", source.path, root, folder, checker)
     if full and source.sha256:
         read_text(source, full, checker, segment=False)
+        if source.text and pages.is_paged(source):
+            paginate(source)
+            n = len(source.pages or ())
+            if source.page_labels is not None and len(source.page_labels) != n:
+                checker.add(item.line_of("page_labels"), "bad-value",
+                            f"source '{source.id}': page_labels lists {len(source.page_labels)} labels but"
+                            f" {source.path} has {n} pages: give one label per page")
+        elif source.page_labels is not None:
+            checker.add(item.line_of("page_labels"), "bad-value",
+                        f"source '{source.id}': page_labels belong to a PDF source (its original a .pdf): remove"
+                        " them")
     elif full and not item.get("sha256"):  # a sha256 given but malformed is reported already
         _missing_sha256(source, item, full, checker)
-    if source.original and source.original_sha256 and SHA256.match(source.original_sha256):
+    if originals and source.original and source.original_sha256 and SHA256.match(source.original_sha256):
         full = _inside(source, "original", source.original, root, folder, checker)
         if full:
             check_original(source, full, checker)

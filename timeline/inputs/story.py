@@ -30,6 +30,7 @@ class Inputs:
     entities: dict[str, Entity]
     facts: list[Fact]
     problems: list[Problem]
+    warnings: list[Problem] = field(default_factory=list)  # what to look at that does not stop a build
     set_aside: list[Row] = field(default_factory=list)
     resolutions: list[Row] = field(default_factory=list)
     unchanged: bool = False  # the database already held exactly these inputs: nothing was written
@@ -80,4 +81,15 @@ def check(facts_dir: str = "facts", sources_dir: str = "sources", relative_to: s
         resolutions, more = curation.load_resolutions(facts_dir, facts, relative_to)
         problems += more
     quotes.forget()  # set-aside quotes were matched too
-    return Inputs(sources or {}, entities or {}, facts, problems, set_aside, resolutions, depends=depends)
+    return Inputs(sources or {}, entities or {}, facts, problems, fact_warnings(facts, facts_dir, relative_to),
+                  set_aside, resolutions, depends=depends)
+
+
+def fact_warnings(facts: list[Fact], facts_dir: str, relative_to: str | None = None) -> list[Problem]:
+    """Every warning the facts carry (`warnings`: [line, code, message]), as lines of their files, sorted."""
+    out = []
+    for f in facts:
+        for line, code, message in f.get("warnings", ()):
+            path = display_path(os.path.join(facts_dir, os.path.basename(f["file"])), relative_to)
+            out.append(Problem(path, line, code, message))
+    return sorted(out)

@@ -1,29 +1,63 @@
-"""Datasette as an importable ASGI app, so that uvicorn can run it in several worker processes.
+"""The server `timeline serve` runs: Datasette on uvicorn, in one process or in N workers.
 
     python -m timeline.site.asgi --workers 2 -h 127.0.0.1 -p 8001 -- -i timeline.db -m metadata.json ...
 
-runs uvicorn's own supervisor (`uvicorn --workers`): it starts the workers, restarts one that dies,
-and stops them all on SIGTERM or Ctrl-C. Each worker listens on the port with a socket of its own
-(SO_REUSEPORT), so the kernel (Linux) shares new connections among them: on uvicorn's one shared
-socket, the first worker to wake took most of a burst of keep-alive connections (2 + 18 of 20 in
-one load test) and kept them, and two workers served little more than one. Each worker imports
-`timeline.site.asgi:app`, which builds the Datasette instance from the arguments after `--`: exactly those
-`datasette serve` takes (server.datasette_command writes them), read by Datasette's own command line
-code, so the settings, metadata, templates, plugins and static files are the one-process server's.
-They reach the workers in the TIMELINE_DATASETTE_ARGS environment variable (a JSON list).
+The arguments after `--` are exactly those `datasette serve` takes (server.datasette_command writes
+them), read by Datasette's own command line code, so the settings, metadata, templates, plugins and
+static files are those of `datasette serve`. They reach the workers in the TIMELINE_DATASETTE_ARGS
+environment variable (a JSON list); each builds its Datasette when uvicorn first asks for `app`.
+
+What it adds to uvicorn, for a server anyone can reach (finding 6 of issue 27: 2,200 half-sent
+requests made every request time out and the log grew 64 MB in 30 s):
+- HEADER_TIMEOUT: a connection must send a request's whole head within 10 s of opening (or of its last
+  response), however slowly it drips; idle keep-alive connections close after 5 s (uvicorn's own);
+- at most MAX_CONNECTIONS connections a process, fewer when the open file limit is lower (raised to
+  its hard limit first): a connection past the cap is closed at once, so the process never runs out
+  of file descriptors and keeps answering the connections it has; uvicorn answers 503 past
+  MAX_CONNECTIONS requests at once;
+- a bounded log: each kind of message (its logger and template) at most LOG_BURST times a minute,
+  then one line saying how many were left out; the access log at most ACCESS_PER_SECOND lines a second.
+
+With N > 1 workers, uvicorn's supervisor (`uvicorn --workers`) starts them, restarts one that dies
+or stops answering (within WORKER_HEALTHCHECK s) and stops them all on SIGTERM or Ctrl-C. The
+supervisor makes one listening socket per worker, all bound to the port with SO_REUSEPORT, and holds
+them: worker k serves socket k, and a restarted worker takes the same socket (the connections queued
+on it are not lost). The kernel shares new connections among the sockets by a classic BPF program
+(`steer`) that picks one of the first N at random: on uvicorn's one shared socket, the first worker
+to wake took most of a burst of keep-alive connections (2 + 18 of 20), and any other process of the
+same user could bind the port with SO_REUSEPORT and take a share of the requests (13 of 40); a socket
+bound later is in the group at index N or after, which the program never picks. With one worker the
+one process listens on a socket without SO_REUSEPORT, which no other process can share.
+
+Every process of the server is told to stop when its parent dies (server.die_with_parent), so none
+outlives a `timeline serve` killed with SIGKILL.
 """
+import ctypes
 import json
 import logging
 import os
+import resource
 import socket
+import struct
 import sys
+import time
 from collections.abc import Iterable
 from typing import Any
 
 import uvicorn
-from uvicorn.supervisors import Multiprocess
+from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.supervisors.multiprocess import Multiprocess, Process
+
+from timeline.site.server import die_with_parent
 
 ENV = "TIMELINE_DATASETTE_ARGS"
+HEADER_TIMEOUT = 10.0
+KEEP_ALIVE = 5
+MAX_CONNECTIONS = 1000
+WORKER_HEALTHCHECK = 1  # seconds a worker has to answer the supervisor (uvicorn's default is 5)
+LOG_BURST = 10
+ACCESS_PER_SECOND = 200
+SO_ATTACH_REUSEPORT_CBPF = 51
 
 
 def datasette_app(args: Iterable[str]) -> Any:
@@ -36,54 +70,216 @@ def datasette_app(args: Iterable[str]) -> Any:
     return ds.app()  # runs Datasette's startup hooks before its first request
 
 
+def connection_cap() -> int:
+    """How many connections one process keeps open: MAX_CONNECTIONS, or fewer when the open file limit
+    (raised to its hard limit here) leaves less room beside the files and sockets a server needs."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or hard > soft:
+        target = min(hard, 65536) if hard != resource.RLIM_INFINITY else 65536
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, target), hard))
+            soft = max(soft, target)
+        except (ValueError, OSError):
+            pass
+    return max(16, min(MAX_CONNECTIONS, soft - 128))
+
+
+class TimedH11Protocol(H11Protocol):
+    """uvicorn's HTTP/1.1 protocol with a deadline for each request's head and a cap on connections.
+
+    Past the cap, the connection that has waited longest without sending a whole request head is
+    closed to make room (the new one when every other is being answered): half-sent requests cannot
+    keep a reader out for longer than it takes to open the cap's worth of them again."""
+
+    cap = MAX_CONNECTIONS
+    header_timeout = float(os.environ.get("TIMELINE_HEADER_TIMEOUT", HEADER_TIMEOUT))  # lowered by the tests
+    waiting: dict[Any, None] = {}  # the connections without a whole request head, oldest first
+    header_timer: Any = None
+
+    def connection_made(self, transport: Any) -> None:
+        super().connection_made(transport)
+        if len(self.connections) > self.cap:
+            oldest = next(iter(self.waiting), None)
+            if oldest is None:
+                transport.abort()  # every connection is being answered: this one waits its turn elsewhere
+                return
+            oldest.transport.abort()  # its file descriptor freed for this one
+            self.waiting.pop(oldest, None)
+        self._arm()
+
+    def _arm(self) -> None:
+        self._disarm()
+        self.header_timer = self.loop.call_later(self.header_timeout, self._too_slow)
+        self.waiting[self] = None
+
+    def _disarm(self) -> None:
+        self.waiting.pop(self, None)
+        if self.header_timer is not None:
+            self.header_timer.cancel()
+            self.header_timer = None
+
+    def _too_slow(self) -> None:
+        self.header_timer = None
+        self.waiting.pop(self, None)
+        if self.cycle is None or self.cycle.response_complete:  # no request is being answered
+            self.transport.abort()
+
+    def handle_events(self) -> None:
+        cycle = self.cycle
+        super().handle_events()
+        if self.cycle is not None and self.cycle is not cycle:  # a request's head arrived whole
+            self._disarm()
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        if not self.transport.is_closing():
+            self._arm()  # the next request's head must come in time too
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        super().connection_lost(exc)
+
+
+class BoundedLog(logging.Filter):
+    """At most `burst` records of each kind (logger and message template) a minute, then one line saying
+    how many were left out; `per_second`: at most that many records a second of any kind instead."""
+
+    def __init__(self, burst: int = LOG_BURST, per_second: int | None = None):
+        super().__init__()
+        self.burst, self.per_second = burst, per_second
+        self.seen: dict[Any, list[float]] = {}  # kind -> [window start, count, left out]
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        now = time.monotonic()
+        kind = "all" if self.per_second else (record.name, str(record.msg)[:200])
+        window, limit = (1.0, self.per_second) if self.per_second else (60.0, self.burst)
+        state = self.seen.setdefault(kind, [now, 0, 0])
+        if now - state[0] >= window:
+            if state[2]:
+                record.msg = f"({int(state[2])} more log lines like the next were left out) {record.msg}"
+            state[:] = [now, 0, 0]
+        state[1] += 1
+        if state[1] > limit:
+            state[2] += 1
+            return False
+        if len(self.seen) > 1000:  # kinds are bounded too
+            self.seen = {kind: state}
+        return True
+
+
+def bounded_logging() -> None:
+    """Put BoundedLog on every logger a flood of bad connections writes to (once a process)."""
+    if getattr(bounded_logging, "done", False):
+        return
+    setattr(bounded_logging, "done", True)
+    for name in ("uvicorn.error", "asyncio", "datasette"):
+        logging.getLogger(name).addFilter(BoundedLog())
+    logging.getLogger("uvicorn.access").addFilter(BoundedLog(per_second=ACCESS_PER_SECOND))
+
+
+def _config(options: dict[str, str], workers: int) -> uvicorn.Config:
+    TimedH11Protocol.cap = connection_cap()
+    config = uvicorn.Config("timeline.site.asgi:app", host=options.get("-h", "127.0.0.1"),
+                            port=int(options.get("-p", 8001)), workers=workers, log_level="info", lifespan="on",
+                            http=TimedH11Protocol, timeout_keep_alive=KEEP_ALIVE,
+                            limit_concurrency=TimedH11Protocol.cap, timeout_worker_healthcheck=WORKER_HEALTHCHECK)
+    return config
+
+
+def listening(host: str, port: int, reuse_port: bool) -> socket.socket:
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if reuse_port:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind((host, port))
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+def steer(sockets: list[socket.socket]) -> bool:
+    """Have the kernel give each new connection to one of `sockets` (the first of a SO_REUSEPORT group, in
+    the order they listened) at random, never to a socket that joined the group later. False where it
+    cannot (not Linux): the kernel's own hash then shares connections among every socket of the group."""
+    skf_ad_random = (-0x1000 + 56) & 0xFFFFFFFF  # SKF_AD_OFF + SKF_AD_RANDOM: a random 32-bit number
+    program = [(0x20, 0, 0, skf_ad_random),  # BPF_LD | BPF_W | BPF_ABS: A = random
+               (0x94, 0, 0, len(sockets)),  # BPF_ALU | BPF_MOD | BPF_K: A = A % N
+               (0x16, 0, 0, 0)]  # BPF_RET | BPF_A: the index of the socket
+    code = ctypes.create_string_buffer(b"".join(struct.pack("HBBI", *line) for line in program))
+    try:
+        sockets[0].setsockopt(socket.SOL_SOCKET, SO_ATTACH_REUSEPORT_CBPF,
+                              struct.pack("HL", len(program), ctypes.addressof(code)))
+    except OSError:
+        return False
+    return True
+
+
+class PerWorker(Multiprocess):
+    """uvicorn's supervisor, giving worker k the socket k alone (a replacement takes the same one)."""
+
+    def _worker(self, k: int) -> Process:
+        process = Process(self.config, [self.sockets[k]])
+        process.start()
+        return process
+
+    def init_processes(self) -> None:
+        self.processes = [self._worker(k) for k in range(self.processes_num)]
+
+    def restart_all(self) -> None:
+        for k, old in enumerate(self.processes):
+            if self.should_exit.is_set():
+                return
+            new = self._worker(k)
+            if not new.wait_until_ready(self.config.timeout_worker_healthcheck * 30, self.should_exit):
+                new.kill()
+                new.join()
+                return
+            old.terminate()
+            old.join()
+            self.processes[k] = new
+
+    def keep_subprocess_alive(self) -> None:
+        if self.should_exit.is_set():
+            return
+        for k, process in enumerate(self.processes):
+            if process.is_alive(timeout=self.config.timeout_worker_healthcheck):
+                continue
+            process.kill()  # dead, or not answering (stopped, hung)
+            process.join()
+            if self.should_exit.is_set():
+                return
+            logging.getLogger("uvicorn.error").info("Worker [%s] stopped answering; starting another", process.pid)
+            self.processes[k] = self._worker(k)
+
+
 def main(argv: list[str]) -> None:
     args, datasette_args = (argv[:argv.index("--")], argv[argv.index("--") + 1:]) if "--" in argv else (argv, [])
     options = dict(zip(args[::2], args[1::2]))
     os.environ[ENV] = json.dumps(datasette_args)
-    settings: dict[str, Any] = dict(host=options.get("-h", "127.0.0.1"), port=int(options.get("-p", 8001)),
-                                    workers=int(options.get("--workers", 2)), log_level="info", lifespan="on")
-    if not hasattr(socket, "SO_REUSEPORT"):  # Windows: uvicorn's one shared socket
-        uvicorn.run("timeline.site.asgi:app", **settings)
-        return
-    config = uvicorn.Config("timeline.site.asgi:app", **settings)
-    sock = PerWorkerSocket(socket.AF_INET6 if ":" in config.host else socket.AF_INET)
-    _reuse_port(sock)
+    workers = int(options.get("--workers", 1))
+    config = _config(options, workers)
+    bounded_logging()  # uvicorn set its logging up with the config: the filters stay on its loggers
     try:
-        sock.bind((config.host, config.port))  # held, never listened on: the port stays this server's
+        sockets = [listening(config.host, config.port, reuse_port=workers > 1) for _ in range(workers)]
     except OSError as e:  # taken since timeline serve checked it
         sys.exit(f"Error: cannot serve on {config.host}:{config.port} ({e.strerror}): choose another --port")
+    if workers == 1:
+        uvicorn.Server(config).run(sockets=sockets)
+        return
+    steer(sockets)
     logging.getLogger("uvicorn.error").info("Uvicorn running on http://%s:%d with %d workers (Press CTRL+C to quit)",
-                                            config.host, config.port, config.workers)
+                                            config.host, config.port, workers)
     try:
-        Multiprocess(config, sockets=[sock]).run()
+        PerWorker(config, sockets).run()
     except KeyboardInterrupt:
         pass
 
 
-class PerWorkerSocket(socket.socket):
-    """The supervisor's socket, which reaches each worker (multiprocessing pickles it for the new
-    process) as a new socket bound to the same address with SO_REUSEPORT: one listening socket per
-    worker."""
-
-    def __reduce_ex__(self, protocol):
-        return _bound, (self.family, self.getsockname())
-
-
-def _reuse_port(sock):
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-
-
-def _bound(family, address):
-    sock = socket.socket(family)
-    _reuse_port(sock)
-    sock.bind(address)
-    return sock
-
-
-def __getattr__(name):
+def __getattr__(name: str) -> Any:
     """`app`, built when uvicorn first asks for it (not when multiprocessing re-imports this module)."""
     if name == "app" and ENV in os.environ:
+        die_with_parent()  # a worker: stopped with its supervisor, however the supervisor ends
+        bounded_logging()
         globals()["app"] = datasette_app(json.loads(os.environ[ENV]))
         return globals()["app"]
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

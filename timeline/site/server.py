@@ -1,11 +1,15 @@
-"""Serving the database with Datasette: the command line, public settings, and reload on change.
+"""Serving the database with Datasette: the command line, public settings, and rebuild on change.
 
-Datasette keeps serving the file it opened even after a build replaces timeline.db (it holds the old
-inode, and an immutable database is never re-read), so `timeline serve` watches facts/ and sources/,
-rebuilds on a change, and restarts Datasette only after a build that succeeded. A failed rebuild keeps
-the old database and the old server.
+`timeline serve` watches facts/ and sources/ and rebuilds on a change; a build that succeeded puts the
+new timeline.db in place whole (a rename), and the running server serves it from its next request
+(site/plugins/live_database.py): nothing is restarted, no connection is refused. A failed rebuild keeps
+the old database. A change is built only once it is finished: the folders have been still for QUIET
+seconds and no changed file is still open for writing (an editor, or a script writing a file in
+several pieces, is not done with it).
 """
+import ctypes
 import errno
+import fcntl
 import importlib
 import json
 import os
@@ -98,11 +102,28 @@ def _lay_over(base, own):
     return out
 
 
-def write_site_metadata(path: str, folder: str) -> str:
-    """Write the merged metadata (site_metadata) into `folder` for Datasette's -m; return its path."""
+CURATOR_PLUGIN = "timeline"  # plugins/curator_view.py reads {"plugins": {"timeline": {"curator": true}}}
+
+
+def write_site_metadata(path: str, folder: str, curator: bool = False) -> str:
+    """Write the merged metadata (site_metadata) into `folder` for Datasette's -m; return its path.
+    `curator`: the pages also show the curator's workings (file and line, ids, evidence notes, hashes:
+    plugins/curator_view.py); never for a public site, whatever the story's metadata.json says. The
+    curator's file has a name of its own, so a public server of the same story never reads it."""
     os.makedirs(folder, exist_ok=True)
-    text = json.dumps(site_metadata(path), indent=2, ensure_ascii=False)
-    target = os.path.join(folder, "metadata.json")
+    merged = site_metadata(path)
+    own = dict(merged.get("plugins", {}).get(CURATOR_PLUGIN) or {})
+    own.pop("curator", None)
+    if curator:
+        own["curator"] = True
+    plugins = {k: v for k, v in merged.get("plugins", {}).items() if k != CURATOR_PLUGIN}
+    if own:
+        plugins[CURATOR_PLUGIN] = own
+    merged = {k: v for k, v in merged.items() if k != "plugins"}
+    if plugins:
+        merged["plugins"] = plugins
+    text = json.dumps(merged, indent=2, ensure_ascii=False)
+    target = os.path.join(folder, "metadata-curator.json" if curator else "metadata.json")
     try:
         with open(target, encoding="utf-8") as f:
             if f.read() == text:
@@ -127,20 +148,20 @@ def datasette_command(db_path: str, port: int, host: str = "127.0.0.1", public: 
                       metadata: str = STORY_METADATA, workers: int = 1) -> list[str]:
     """The Datasette command line that serves `db_path` read-only (immutable) as the site of a story
     whose own metadata.json is `metadata` (it need not exist; its folder may hold templates/). The
-    merged metadata is written into the build cache folder next to `db_path`. With `workers` > 1,
-    uvicorn runs that many Datasette processes behind the one port (timeline/site/asgi.py)."""
+    merged metadata is written into the build cache folder next to `db_path`; without `public` the
+    pages show the curator's workings too (plugins/curator_view.py). It runs in uvicorn
+    (timeline/site/asgi.py), in one process or, with `workers` > 1, in that many behind the one port."""
     check_name(db_path)
-    merged = write_site_metadata(metadata, folder_for(db_path))
+    merged = write_site_metadata(metadata, folder_for(db_path), curator=not public)
     options = ["-i", db_path] + site_options(merged, os.path.dirname(os.path.abspath(metadata)))
     if public:
         for name, value in PUBLIC_SETTINGS.items():
             options += ["--setting", name, str(value)]
     else:
         options += LOCAL_SETTINGS
-    if workers > 1:  # uvicorn's supervisor, N workers each running this same Datasette (timeline/site/asgi.py)
-        return [sys.executable, "-m", "timeline.site.asgi", "--workers", str(workers), "-h", host, "-p", str(port),
-                "--"] + options
-    return [sys.executable, "-m", "datasette", "serve", "-h", host, "-p", str(port)] + options
+    # uvicorn with the timeouts and bounds of timeline/site/asgi.py: one process, or a supervisor and N workers
+    return [sys.executable, "-m", "timeline.site.asgi", "--workers", str(workers), "-h", host, "-p", str(port),
+            "--"] + options
 
 
 def preflight(db_path: str, host: str, port: int) -> None:
@@ -205,12 +226,53 @@ def refs_state(paths: Iterable[str]) -> tuple[tuple[str, int | None, int | None]
     return tuple(state for state in files.looked_at(sorted(found)) if state[1] is not None)
 
 
+QUIET = 0.5  # seconds the watched folders must stay unchanged before a rebuild
+LONGEST_WAIT = 60.0  # a file held open for writing longer than this is built as it is
+
+
+def being_written(paths: Iterable[str]) -> bool:
+    """True when any of `paths` (regular files) is open for writing by some process: Linux refuses a read
+    lease on such a file (F_SETLEASE). Where leases cannot be asked for (another user's file, a network
+    file system), the answer is False."""
+    for path in paths:
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
+        except OSError:
+            continue
+        try:
+            fcntl.fcntl(fd, fcntl.F_SETLEASE, fcntl.F_RDLCK)
+            fcntl.fcntl(fd, fcntl.F_SETLEASE, fcntl.F_UNLCK)
+        except OSError as e:
+            if e.errno in (errno.EAGAIN, errno.EBUSY):
+                return True
+        finally:
+            os.close(fd)
+    return False
+
+
+def settled(state: Callable[[], Any], seen: Any, before: Any, interval: float = QUIET) -> Any:
+    """The state of the watched folders once the change from `before` to `seen` is finished: nothing has
+    changed for `interval` seconds and no changed file is open for writing (for at most LONGEST_WAIT)."""
+    deadline = time.monotonic() + LONGEST_WAIT
+    while True:
+        time.sleep(interval)
+        now = state()
+        if now != seen:
+            seen = now
+            continue
+        changed = {entry[0] for entry in set(now[0]) ^ set(before[0])}
+        if time.monotonic() < deadline and being_written(sorted(changed)):
+            continue
+        return now
+
+
 def serve(command: list[str], rebuild: Callable[[], bool], watch: Sequence[str] = (), interval: float = 1.0,
           on_event: Callable[[str, int | None], object] = lambda kind, detail: None) -> int:
-    """Run Datasette (`command`) until it exits; when a file under `watch` changes, or a commit is made
+    """Run the server (`command`) until it exits; when a file under `watch` changes, or a commit is made
     in the git repository holding the first folder (the facts: their history is in the database), call
-    `rebuild()` and restart Datasette if it returns True. `on_event(kind, detail)` hears what happens
-    ("started", "changed", "rebuilt", "rebuild-failed", "stopped"). Returns Datasette's exit code."""
+    `rebuild()` once the change is finished (settled). The server serves what the rebuild wrote from its
+    next request. `on_event(kind, detail)` hears what happens ("started", "changed", "rebuilt",
+    "rebuild-failed", "stopped"). Returns the server's exit code (it stopped by itself)."""
     process = start(command)
     on_event("started", process.pid)
     refs = git_refs(watch[0]) if watch else ()
@@ -233,14 +295,12 @@ def serve(command: list[str], rebuild: Callable[[], bool], watch: Sequence[str] 
             now = state()
             if now == last:
                 continue
-            time.sleep(min(interval, 0.3))  # let an editor finish saving
-            last = state()
+            now = settled(state, now, last)
+            last = now
             on_event("changed", None)
             if not rebuild():
                 on_event("rebuild-failed", None)
                 continue
-            stop(process)
-            process = start(command)
             on_event("rebuilt", process.pid)
     finally:
         stop(process)
@@ -258,12 +318,26 @@ class _Server(subprocess.Popen[bytes]):
     own_group = False
 
 
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent: int | None = None) -> None:
+    """Have this process sent SIGTERM when its parent dies (Linux), even by SIGKILL: a server is never
+    left running without the `timeline serve` that started it. `parent`: the pid it must still have."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    except (OSError, AttributeError):
+        return  # not Linux: stop() and the process group still stop it on any ordinary exit
+    if parent is not None and os.getppid() != parent:
+        os._exit(1)  # the parent died before the request was made
+
+
 def start(command: list[str]) -> subprocess.Popen[bytes]:
-    """Start the server. uvicorn's supervisor and its workers get a process group of their own, so that
-    stop() can be sure none of them is left."""
-    several = "timeline.site.asgi" in command
-    process = _Server(command, start_new_session=several)
-    process.own_group = several
+    """Start the server in a process group of its own (so that stop() can be sure none of its processes
+    is left), told to stop when `timeline serve` dies."""
+    parent = os.getpid()
+    process = _Server(command, start_new_session=True, preexec_fn=lambda: die_with_parent(parent))
+    process.own_group = True
     return process
 
 

@@ -16,12 +16,25 @@ _MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|
           r"|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _REL = r"(?:(?:last|next|this|this past|this coming|earlier this|later this)\s+)"
+_ZONE = r"(?:ET|EDT|EST|CT|CDT|CST|MT|MDT|MST|PT|PDT|PST|GMT|UTC|BST|CET|CEST)"
+_CLOCK = rf"(?:[0-9]{{1,2}}(?::[0-9]{{2}})?\s*[ap]\.?\s?m\b\.?|noon|midnight)(?:\s+{_ZONE}\b)?"
+_DAY_NAME = rf"(?:{_WEEKDAY}|today|tonight|yesterday|tomorrow|{_MONTH}\s+[0-9]{{1,2}}(?:st|nd|rd|th)?)"
 _DATE_PHRASE = re.compile(
-    rf"\b(?:(?:on|in|since|by|during|from|early|mid|late|early-|mid-|late-)\s+)*(?:"
-    rf"{_WEEKDAY},?\s+{_MONTH}\s+[0-9]{{1,2}}(?:st|nd|rd|th)?(?:,?\s+[0-9]{{4}})?"
+    rf"\b(?:(?:on|in|since|by|during|from|over|early|mid|late|early-|mid-|late-|about|around|circa|before|after"
+    rf"|prior to)\s+)*(?:"
+    rf"(?:at\s+|by\s+)?{_CLOCK}(?:,?\s+(?:on\s+)?{_DAY_NAME})?"
+    rf"|{_DAY_NAME},?\s+(?:at\s+)?{_CLOCK}"
+    rf"|{_WEEKDAY},?\s+{_MONTH}\s+[0-9]{{1,2}}(?:st|nd|rd|th)?(?:,?\s+[0-9]{{4}})?"
+    rf"|{_MONTH}\s+[0-9]{{1,2}}\s*[-\u2013]\s*[0-9]{{1,2}}(?:,?\s+[0-9]{{4}})?\b"
     rf"|{_MONTH}\s+[0-9]{{1,2}}(?:st|nd|rd|th)?(?:,?\s+[0-9]{{4}})?\b"
     rf"|[0-9]{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+[0-9]{{4}})?"
     rf"|{_MONTH},?\s+(?:of\s+)?[0-9]{{4}}"
+    rf"|(?:the\s+)?(?:first|second|third|fourth|final)[\s-]quarter(?:\s+of\s+(?:[0-9]{{4}}|(?:this|last|next|the)\s+year))?"
+    rf"|Q[1-4](?:\s+[0-9]{{4}})?\b"
+    rf"|(?:the\s+)?(?:first|second)\s+half\s+of\s+(?:[0-9]{{4}}|(?:this|last|next|the)\s+year)"
+    rf"|(?:(?:this|last|next|this past|this coming)\s+)(?:spring|summer|fall|autumn|winter)\b"
+    rf"|(?:spring|summer|fall|autumn|winter)\s+(?:of\s+)?[0-9]{{4}}(?:[-\u2013][0-9]{{2}})?"
+    rf"|(?:this|last|next|the|this past|this coming)\s+weekend"
     rf"|{_REL}?{_WEEKDAY}(?:\s+(?:morning|afternoon|evening|night))?"
     rf"|{_REL}?{_MONTH}(?=[\s,.;:!?)]|$)"
     rf"|(?:last|this|next|earlier this|later this)\s+(?:week|month|year)"
@@ -30,7 +43,7 @@ _DATE_PHRASE = re.compile(
     rf"|today|yesterday|tomorrow|tonight|last night"
     rf"|(?:the\s+)?(?:[0-9]{{3}}0s|'[0-9]0s)"
     rf"|(?:1[0-9]|20)[0-9]{{2}}(?![0-9,]|\s*(?:[-\u2013]\s*)?(?:people|men|inmates|years?|times)\b)"
-    rf")", re.IGNORECASE)
+    rf")(?!['\u2019]s\b|[-\u2013]\w)", re.IGNORECASE)
 # Month names that are also ordinary words: only a capitalised form counts.
 _AMBIGUOUS_MONTHS = {"may", "march", "mar", "jan", "june", "july", "aug", "sept", "oct", "dec"}
 
@@ -100,23 +113,34 @@ class Quotation:
     speaker: str | None  # the name as written, or None
 
 
-def date_phrases(sentence: str, published: str | datetime.date, source_id: str | None = None) -> list[DatePhrase]:
-    """Date phrases in `sentence` that resolve against the publication date, in order."""
+def date_phrases(sentence: str, published: str | datetime.date, source_id: str | None = None,
+                 direction: str | None = None) -> list[DatePhrase]:
+    """Date phrases in `sentence` that resolve against the publication date, in order. A possessive
+    ("Thursday's case") names the day of something else and is left out; so is a phrase glued to a
+    word ("2019-style")."""
     found = []
     for m in _DATE_PHRASE.finditer(sentence):
         phrase = m.group(0).strip(" ,")
-        core = re.sub(r"^(?:(?:on|in|since|by|during|from|the|this|last|next)\s+)+", "", phrase, flags=re.I)
+        core = re.sub(r"^(?:(?:on|in|since|by|during|from|over|the|this|last|next)\s+)+", "", phrase, flags=re.I)
         first = core.split()[0].rstrip(".,") if core.split() else ""
         if first.lower() in _AMBIGUOUS_MONTHS and not first[:1].isupper():
             continue
         if re.fullmatch(r"[0-9]{4}", core) and _inside_number(sentence, m.start(), m.end()):
             continue
         try:
-            resolved = dates.resolve_phrase(phrase, published, context=sentence, source_id=source_id)
+            resolved = dates.resolve_phrase(phrase, published, context=sentence, source_id=source_id,
+                                            direction=direction)
         except DateError:
             continue
         found.append(DatePhrase(phrase, m.start(), m.start() + len(m.group(0).rstrip(" ,")), resolved))
     return found
+
+
+def possessive_dates(sentence: str) -> list[str]:
+    """Date words used as possessives ("Thursday's case", "March's vote"): each names the day of
+    something else, not of what the sentence's verb does."""
+    return [m.group(0) for m in re.finditer(rf"\b(?:{_WEEKDAY}|{_MONTH}|today|yesterday|tomorrow)['\u2019]s\b",
+                                            sentence)]
 
 
 def _inside_number(text: str, start: int, end: int) -> bool:
@@ -147,9 +171,14 @@ def numbers(sentence: str, skip: Collection[tuple[int, int]] = ()) -> list[Numbe
         currency = _CURRENCY.get(m.group("cur") or "")
         rest = sentence[end:]
         unit, per = currency, None
+        capacity = False
         if m.group("hyphen"):  # "465-year sentence": the unit is the word after the hyphen
-            after = re.match(r"([A-Za-z]+)", rest)
-            unit = unit or (after.group(1) + "s" if after else None)
+            after = re.match(r"([A-Za-z]+)(?:\s+([A-Za-z]+))?", rest)
+            if after and not currency and not _noun(after.group(1)):
+                continue  # "three-tiered": an adjective, not what is counted
+            unit = unit or (_plural(after.group(1)) if after else None)
+            # "a 40,000-inmate prison": how many it holds, not how many are in it
+            capacity = bool(after and after.group(2) and after.group(2).lower() in _CAPACITY_NOUNS)
         elif not unit:
             counted = _COUNTED.match(rest)
             if counted:
@@ -161,7 +190,7 @@ def numbers(sentence: str, skip: Collection[tuple[int, int]] = ()) -> list[Numbe
                 words = [w.rstrip(".,") if w.count(".") < 2 else w for w in words]
                 while words and words[-1].lower() in _STOP_AFTER:
                     words.pop()
-                if words and words[0].lower() not in _STOP_AFTER:
+                if words and words[0].lower() not in _STOP_AFTER and _noun(words[0]):
                     unit = " ".join(words)
         per_match = _PER.match(rest)
         if per_match:
@@ -169,11 +198,84 @@ def numbers(sentence: str, skip: Collection[tuple[int, int]] = ()) -> list[Numbe
         if not unit:
             continue
         qualifier = dict(_QUALIFIERS).get((m.group("qual") or "").lower(), "exact")
+        if capacity and qualifier == "exact":
+            qualifier = "up_to"
         if word in ("dozen", "a dozen") or unit.lower().startswith("dozen"):
             qualifier = "approx" if qualifier == "exact" and word != "dozen" else qualifier
         number = int(value) if value == int(value) else value
         out.append(Number(sentence[m.start():end].strip(), m.start(), end, number, qualifier, unit, per))
     return out
+
+
+_CAPACITY_NOUNS = {"prison", "prisons", "jail", "jails", "facility", "facilities", "stadium", "arena", "venue", "hall",
+                   "camp", "center", "centre", "hospital", "shelter", "ship", "plane", "aircraft", "complex",
+                   "capacity", "seat", "bed", "room", "tent", "compound", "dormitory", "building", "school"}
+_NOT_NOUNS = {"more", "less", "other", "new", "old", "many", "much", "few", "such", "same", "each", "every", "last",
+              "next", "first", "second", "per", "than", "times", "own", "only", "so", "too", "very", "also"}
+
+
+def _noun(word: str) -> bool:
+    """A rough test that `word` can be what a number counts: not an adjective, adverb or verb form."""
+    w = word.lower().strip(".,")
+    if w in _NOT_NOUNS or not w.isalpha() and "-" not in w:
+        return False
+    return not (w.endswith(("ed", "ing", "ly", "ful", "ous", "ive", "able", "ible")) and w not in
+                ("seed", "feed", "bed", "shed", "hundred", "building", "meeting", "hearing", "ruling", "family",
+                 "reply", "supply", "ally", "wedding", "killing", "shooting", "filing", "sibling"))
+
+
+def _plural(word: str) -> str:
+    w = word.lower()
+    if w in ("person",):
+        return "people"
+    if w.endswith("s"):
+        return word
+    if w.endswith("y") and w[-2:-1] not in "aeiou":
+        return word[:-1] + "ies"
+    return word + "s"
+
+
+_SPEAKER_WORDS = (r"court|courts|judge|judges|justice|justices|panel|department|ministry|government|administration|"
+                  r"agency|police|prosecutors|officials?|spokes(?:man|woman|person)|company|office|white house|"
+                  r"embassy|army|military|council|commission|campaign|group|union")
+_SPEECH_VERBS = (r"said|says|told|stated|argued|wrote|announced|claimed|alleged|insisted|warned|noted|added|"
+                 r"contended|maintained|acknowledged|confirmed|denied|asserted|countered|responded|replied")
+_RULING_VERBS = (r"ruled|rules|ordered|orders|blocked|blocks|halted|halts|granted|grants|denied|upheld|struck down|"
+                 r"dismissed|sentenced|enjoined|paused|vacated|rejected|allowed|issued|temporarily blocked|"
+                 r"pushed back|extended|stayed|reversed|overturned")
+_SUBJECT = (rf"(?P<subject>(?:the\s+)?(?:[A-Z][\w.'\u2019-]*\s+){{0,4}}(?:{_SPEAKER_WORDS})\b|"
+            rf"(?:[A-Z][\w.'\u2019-]*)(?:\s+[A-Z][\w.'\u2019-]*){{0,3}})")
+_SAID = re.compile(rf"{_SUBJECT},?\s+(?:also\s+|has\s+|had\s+|previously\s+)?(?P<verb>{_SPEECH_VERBS})\b"
+                   rf"|(?P<verb2>{_SPEECH_VERBS})\s+(?P<subject2>(?:the\s+)?(?:[A-Z][\w.'\u2019-]*\s+){{0,4}}"
+                   rf"(?:{_SPEAKER_WORDS})\b|[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){{0,3}})", re.IGNORECASE)
+_RULED = re.compile(rf"{_SUBJECT},?\s+(?:\w+\s+)?(?:had\s+|has\s+)?(?:already\s+)?(?P<verb>{_RULING_VERBS})\b",
+                    re.IGNORECASE)
+_COURTISH = re.compile(r"\b(?:court|courts|judge|judges|justice|justices|panel|circuit|tribunal)\b", re.IGNORECASE)
+
+
+def main_action(sentence: str) -> tuple[str | None, str | None]:
+    """('court', subject) when a court or judge rules or orders; ('speech', speaker) when someone says
+    something; (None, None) otherwise. The subject is the words before the verb ('the court', 'Noem',
+    'the Justice Department')."""
+    for m in _RULED.finditer(sentence):
+        subject = _clean_subject(m["subject"])
+        if subject and _COURTISH.search(subject):
+            return "court", subject
+    for m in _SAID.finditer(sentence):
+        subject = _clean_subject(m["subject"] or m["subject2"] or "")
+        if subject and subject.lower() not in ("he", "she", "they", "it", "we", "i"):
+            return ("court" if _COURTISH.search(subject) and not m["verb2"] and
+                    re.search(_RULING_VERBS, sentence) else "speech"), subject
+    return None, None
+
+
+def _clean_subject(subject: str) -> str | None:
+    words = subject.split()
+    while words and words[0] in ("In", "On", "But", "And", "When", "If", "This", "That", "Also", "However,"):
+        words = words[1:]
+    if words and re.fullmatch(rf"{_WEEKDAY}|{_MONTH}|Today|Yesterday", words[0]):
+        return None
+    return " ".join(words) or None
 
 
 def quotations(sentence: str) -> list[Quotation]:
@@ -224,13 +326,24 @@ def court_words(sentence: str) -> list[str]:
 
 
 def match_entity(name: str | None, entities: Mapping[str, Entity]) -> str | None:
-    """The id of the entity whose name (or last name) is `name`, or None when none or several match."""
+    """The id of the entity `name` names: its full name, a person's surname or first name, or for a generic
+    name ('the court', 'the Justice Department') the one entity whose name holds those words (a court for
+    'the court'); None when none or several match."""
     if not name:
         return None
-    name = name.casefold()
-    exact = [k for k, e in entities.items() if (e.get("name") or "").casefold() == name]
+    name = re.sub(r"^the\s+", "", name.strip(), flags=re.IGNORECASE).casefold()
+    exact = [k for k, e in entities.items() if (e.get("name") or "").casefold() in (name, "the " + name)]
     if len(exact) == 1:
         return exact[0]
     partial = [k for k, e in entities.items()
                if e.get("type") == "person" and name in (e.get("name") or "").casefold().split()]
-    return partial[0] if len(partial) == 1 else None
+    if len(partial) == 1:
+        return partial[0]
+    words = [w for w in re.findall(r"[\w'.-]+", name) if len(w) >= 3]
+    if not words:
+        return None
+    if words == ["court"] or words[-1] in ("court", "judge"):
+        courts = [k for k, e in entities.items() if e.get("type") == "court"]
+        return courts[0] if len(courts) == 1 else None
+    holding = [k for k, e in entities.items() if all(w in (e.get("name") or "").casefold() for w in words)]
+    return holding[0] if len(holding) == 1 else None

@@ -9,6 +9,11 @@ takes too long. A public server should keep
 5xx for real faults, so monitoring and load tests can count them: when a request fails and one of
 its parameters is malformed (`malformed`), or the failure is one only a request can cause
 (`client_mistake`), the answer is 400 with what was wrong and what to write instead.
+
+Two more of the same kind: a POST to a table, a view or a canned query that writes nothing answered
+500 with a traceback in the log (Datasette asserts, or returns what is not a response): it is 405,
+send GET. And a CSV of SQL that fails answered 200 with an empty body (Datasette's CSV writer takes
+the error for no rows): it is 400 with SQLite's message, as the same query's JSON and HTML are.
 """
 import json
 import re
@@ -19,7 +24,8 @@ from urllib.parse import parse_qsl
 from datasette import hookimpl
 from datasette.database import QueryInterrupted
 from datasette.handle_exception import handle_exception as datasette_error_page
-from datasette.views.base import DatasetteError
+from datasette.utils.asgi import Request
+from datasette.views.base import DataView, DatasetteError
 
 CLIENT_MISTAKES = ("Cannot sort table by ", "Cannot use _sort and _sort_desc at the same time",
                    "Invalid _through - could not find corresponding foreign key")
@@ -104,9 +110,67 @@ async def _is_view(datasette, request):
         return False
 
 
+def _csv_of_errors_too(as_csv):
+    """DataView.as_csv answering 400 when the query failed (its data says ok: false), never an empty 200."""
+    async def csv(self, request, database):
+        data = self.data
+
+        async def checked(*args, **kwargs):
+            result = await data(*args, **kwargs)
+            found = result[0] if isinstance(result, tuple) and result and isinstance(result[0], dict) else {}
+            if found.get("ok") is False and found.get("error"):
+                raise DatasetteError(str(found["error"]), title="Invalid SQL", status=400)
+            return result
+
+        self.data = checked  # this view object serves this one request
+        return await as_csv(self, request, database)
+
+    setattr(csv, "wrapped_by_timeline", True)
+    return csv
+
+
+if not getattr(DataView.as_csv, "wrapped_by_timeline", False):
+    DataView.as_csv = _csv_of_errors_too(DataView.as_csv)
+
+
+def _writes(datasette, path):
+    """False when a POST to `path` can only fail: a table, a view or a canned query that writes nothing
+    (/<database>/<name>[.format]), which Datasette answers with a 500 and a traceback."""
+    parts = path.strip("/").split("/")
+    if len(parts) != 2 or parts[0] not in datasette.databases:
+        return True
+    queries = datasette.metadata("queries", database=parts[0]) or {}
+    for name in {parts[1], parts[1].rsplit(".", 1)[0]}:
+        query = queries.get(name)
+        if isinstance(query, dict) and query.get("write"):
+            return True
+    return False
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    def wrap(app):
+        async def reads_only(scope, receive, send):
+            if scope.get("type") == "http" and scope.get("method") == "POST" and not _writes(datasette, scope["path"]):
+                error = DatasetteError("This page cannot be written to: send GET to read it", title="Method not allowed",
+                                       status=405)
+                response = await datasette_error_page(datasette, Request(scope, receive), error)()
+                response.headers["allow"] = "GET, HEAD"
+                return await response.asgi_send(send)
+            return await app(scope, receive, send)
+
+        return reads_only
+
+    return wrap
+
+
 @hookimpl
 def handle_exception(datasette, request, exception):
     async def inner():
+        if request.method == "POST" and isinstance(exception, (AssertionError, AttributeError)):
+            error = DatasetteError("This page cannot be written to: send GET to read it", title="Method not allowed",
+                                   status=405)
+            return await datasette_error_page(datasette, request, error)()
         message = client_mistake(exception)
         if message is None and isinstance(exception, (ValueError, TypeError, KeyError, IndexError, OverflowError,
                                                       sqlite3.Error)):

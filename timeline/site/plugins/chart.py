@@ -14,6 +14,7 @@ in the browser: each period is a plain link (`?from=2025-03&to=2025-03`) that fi
   (facts dated more coarsely than the unit: a month-dated fact on a chart of days, a year-dated one
   on a chart of months, drawn across their whole period, never as their first day).
 """
+import bisect
 import calendar
 import datetime
 import sqlite3
@@ -228,11 +229,13 @@ def _style(kind):
     return color, pattern, f"fill-{kind}" if kind in STYLES else "fill-other"
 
 
-def _summary(counts):
+def _summary(counts, ahead=None):
     total = sum(counts.values())
     parts = [f"{n} {KIND_NAMES.get(k, k).lower() if n != 1 else KIND_NAMES.get(k, k).lower().rstrip('s')}"
              for k, n in _kinds(counts)]
-    return f"{total} fact{'s' if total != 1 else ''}" + (f" ({', '.join(parts)})" if parts else "")
+    later = sum((ahead or {}).values())
+    return (f"{total} fact{'s' if total != 1 else ''}" + (f" ({', '.join(parts)})" if parts else "")
+            + (f", {later} of them still to come when reported" if later else ""))
 
 
 def _kinds(counts):
@@ -240,86 +243,192 @@ def _kinds(counts):
                   key=lambda kn: (KIND_ORDER.index(kn[0]) if kn[0] in KIND_ORDER else len(KIND_ORDER), kn[0]))
 
 
-def drawing(chart_scale: Mapping[str, Any], counts: Iterable[Mapping[str, Any] | sqlite3.Row],
-            keep: Mapping[str, str | None] | None = None) -> dict[str, Any]:
-    """Everything the template draws, from `counts`: rows of (kind, fits, start, stop, n) where `fits`
-    is 1 for facts within one unit (`start` is then the unit's key, e.g. '2025-03') and 0 for the
-    others (`start`, `stop`: their own first and last day). Coordinates are in the SVG's units."""
-    keep = keep or {}
-    unit = chart_scale["unit"]
-    start, end = _day(chart_scale["start"]), _day(chart_scale["end"])
-    days = (end - start).days + 1
-    plot = WIDTH - LEFT - RIGHT
+# Where the facts are gets the room: a drawing of more than COLLAPSE_OVER bars draws each stretch of bars
+# with no fact (a whole month of a chart of days, a whole year of a chart of months, ..., or a run of at least
+# RUN bars) GAP bars wide, marked as a break, so a dense week is not squeezed by the empty weeks before it.
+COLLAPSE_OVER = 31
+RUN = {"day": 7, "month": 6, "year": 5, "decade": 5}
+GAP = 1.5
 
-    def x(day):
-        return round(LEFT + plot * max(0, min(days, (day - start).days)) / days, 2)
 
+def _parent(day, unit):
+    """The key of the period one unit coarser holding `day`: its month for a day, its year for a month, ..."""
+    if unit == "day":
+        return day.isoformat()[:7]
+    if unit == "month":
+        return str(day.year)
+    return str(day.year // (10 if unit == "year" else 100))
+
+
+def _pieces(days, unit, occupied):
+    """The drawing's columns, in order: (first bin, bin after the last, collapsed). A bin with a fact is
+    a column of its own; so is every bin when the drawing is short. Empty bins that fill a whole parent
+    period (as far as the drawing goes), or make a run of RUN[unit] within one, are one collapsed column."""
+    keys = [d.isoformat()[:PREFIX[unit]] for d, _ in days]
+    parents = [_parent(d, unit) for d, _ in days]
+    out: list[tuple[int, int, bool]] = []
+    i = 0
+    while i < len(days):
+        if keys[i] in occupied or len(days) <= COLLAPSE_OVER:
+            out.append((i, i + 1, False))
+            i += 1
+            continue
+        j = i
+        while j < len(days) and keys[j] not in occupied and parents[j] == parents[i]:
+            j += 1
+        whole = (i == 0 or parents[i - 1] != parents[i]) and (j == len(days) or parents[j] != parents[i])
+        if j - i >= RUN[unit] or (whole and j - i > 1):
+            out.append((i, j, True))
+        else:
+            out += [(k, k + 1, False) for k in range(i, j)]
+        i = j
+    return out
+
+
+def _tally(counts):
+    """({bin key: {kind: n}}, {(first day, last day): {kind: n}}) from rows of (kind, fits, start, stop, n)."""
     bins: dict[str, dict[str, int]] = {}
     spans: dict[tuple[str, str], dict[str, int]] = {}
     for row in counts:
         kind, fits, first, stop, n = row["kind"], row["fits"], row["start"], row["stop"], row["n"]
-        if fits:
-            bins.setdefault(first, {}).setdefault(kind, 0)
-            bins[first][kind] += n
-        else:
-            spans.setdefault((first, stop), {}).setdefault(kind, 0)
-            spans[(first, stop)][kind] += n
-    tallest = max((sum(c.values()) for c in bins.values()), default=0)
-    bars, day, number = [], start, 0
-    ticks: list[dict[str, Any]] = []
+        found = bins.setdefault(first, {}) if fits else spans.setdefault((first, stop), {})
+        found[kind] = found.get(kind, 0) + n
+    return bins, spans
+
+
+def drawing(chart_scale: Mapping[str, Any], counts: Iterable[Mapping[str, Any] | sqlite3.Row],
+            keep: Mapping[str, str | None] | None = None,
+            scheduled: Iterable[Mapping[str, Any] | sqlite3.Row] = ()) -> dict[str, Any]:
+    """Everything the template draws, from `counts`: rows of (kind, fits, start, stop, n) where `fits`
+    is 1 for facts within one unit (`start` is then the unit's key, e.g. '2025-03') and 0 for the
+    others (`start`, `stop`: their own first and last day). `scheduled`: the same rows for the facts
+    among them that were still to come when reported (scheduled_facts), drawn hollow. Coordinates are
+    in the SVG's units; stretches with no fact are collapsed (_pieces) when the drawing is long."""
+    keep = keep or {}
+    unit = chart_scale["unit"]
+    start, end = _day(chart_scale["start"]), _day(chart_scale["end"])
+    plot = WIDTH - LEFT - RIGHT
+    bins, spans = _tally(counts)
+    ahead_bins, ahead_spans = _tally(scheduled)
+
+    days: list[tuple[datetime.date, datetime.date | None]] = []
+    day: datetime.date | None = start
     while day is not None and day <= end:
         following = _next(day, unit)
+        days.append((day, following))
+        day = following
+    occupied = {k for k, found in bins.items() if sum(found.values())}
+    pieces = _pieces(days, unit, occupied)
+    weight = sum(min(GAP, b - a) if collapsed else 1 for a, b, collapsed in pieces)
+    # (first day, day after, left, right) of each column: x() is linear in days within a column
+    columns, left = [], float(LEFT)
+    for a, b, collapsed in pieces:
+        right = left + plot * (min(GAP, b - a) if collapsed else 1) / weight
+        after = days[b - 1][1] or end + datetime.timedelta(days=1) if end < datetime.date.max else end
+        columns.append((days[a][0], after, left, right))
+        left = right
+    firsts = [c[0] for c in columns]
+
+    def x(when):
+        if when <= start:
+            return float(LEFT)
+        i = bisect.bisect_right(firsts, when) - 1
+        first, after, a, b = columns[i]
+        span = max((after - first).days, 1)
+        return round(a + (b - a) * min((when - first).days, span) / span, 2)
+
+    tallest = max((sum(c.values()) for c in bins.values()), default=0)
+    bars = []
+    for day, following in days:
         key = day.isoformat()[:PREFIX[unit]]
-        found = bins.get(key, {})
-        left, right = x(day), x(following) if following else x(end) + plot / days
-        total = sum(found.values())
+        found, ahead = bins.get(key, {}), ahead_bins.get(key, {})
+        left, right = x(day), (x(following) if following else float(WIDTH - RIGHT))
         segments, top = [], TOP + BARS
         for kind, n in _kinds(found):
-            height = BARS * n / tallest
-            top -= height
-            segments.append({"kind": kind, "n": n, "y": round(top, 2), "height": round(height, 2),
-                             "fill": _style(kind)[2]})
+            for part, is_ahead in ((n - ahead.get(kind, 0), False), (ahead.get(kind, 0), True)):
+                if part <= 0:
+                    continue
+                height = BARS * part / tallest
+                top -= height
+                segments.append({"kind": kind, "n": part, "y": round(top, 2), "height": round(height, 2),
+                                 "fill": _style(kind)[2], "scheduled": is_ahead})
         a, b = _bounds(day, unit)
         bars.append({"x": left, "width": round(max(right - left - (1 if right - left > 3 else 0), 0.5), 2),
-                     "total": total, "segments": segments, "court": found.get("court_action", 0),
-                     "href": link(a, b, keep), "name": _name(day, unit), "summary": _summary(found),
-                     "top": round(top, 2)})
-        if _ticked(day, unit, chart_scale["bins"]):
-            ticks.append({"x": round((left + right) / 2, 2), "label": _label(day, unit, not ticks)})
-        day, number = following, number + 1
+                     "total": sum(found.values()), "segments": segments, "court": found.get("court_action", 0),
+                     "href": link(a, b, keep), "name": _name(day, unit), "summary": _summary(found, ahead),
+                     "top": round(top, 2), "scheduled": sum(ahead.values())})
+    ticks: list[dict[str, Any]] = []
+    gaps: list[dict[str, Any]] = []
+    shown = len(pieces)
+    for a, b, collapsed in pieces:
+        first, last = days[a][0], days[b - 1][0]
+        left, right = x(first), (x(days[b - 1][1]) if days[b - 1][1] else float(WIDTH - RIGHT))
+        if collapsed:
+            whole = (a == 0 or _parent(days[a - 1][0], unit) != _parent(first, unit)) and \
+                (b == len(days) or _parent(days[b][0], unit) != _parent(first, unit))
+            gaps.append({"x": round(left, 2), "width": round(right - left, 2), "name": _stretch_name(first, last, unit),
+                         "whole": whole})
+            if whole and unit != "decade":
+                ticks.append({"x": round((left + right) / 2, 2), "label": _label(first, _coarser(unit), not ticks),
+                              "parent": _parent(first, unit)})
+        elif _ticked(first, unit, shown):
+            # a label names the month (of days) or year (of months) again when the one before was in another
+            renamed = not ticks or ticks[-1]["parent"] != _parent(first, unit)
+            ticks.append({"x": round((left + right) / 2, 2), "label": _label(first, unit, renamed),
+                          "parent": _parent(first, unit)})
     lanes: list[float] = []
     placed: list[dict[str, Any]] = []
     for (first, stop), found in sorted(spans.items()):
         a_day, b_day = _day(first), _day(stop)
+        ahead = ahead_spans.get((first, stop), {})
         for kind, n in _kinds(found):
-            left, right = x(a_day), x(b_day + datetime.timedelta(days=1)) if b_day < end else WIDTH - RIGHT
-            lane = next((i for i, last in enumerate(lanes) if last <= left), None)
-            if lane is None:
-                if len(lanes) >= MAX_LANES:
-                    lane = min(range(len(lanes)), key=lambda i: lanes[i])  # overlap rather than grow without end
-                else:
-                    lanes.append(0)
-                    lane = len(lanes) - 1
-            lanes[lane] = max(lanes[lane], right + 1)
-            precision = _precision(a_day, b_day)
-            placed.append({
-                "kind": kind, "n": n, "lane": lane, "x": left, "width": round(max(right - left, 2), 2),
-                "fill": _style(kind)[2], "clipped_left": a_day < start, "clipped_right": b_day > end,
-                "href": link(*_span_bounds(a_day, b_day, precision), keep),
-                "name": _span_name(a_day, b_day, precision),
-                "summary": _summary({kind: n})})
+            for part, is_ahead in ((n - ahead.get(kind, 0), False), (ahead.get(kind, 0), True)):
+                if part <= 0:
+                    continue
+                left, right = x(a_day), x(b_day + datetime.timedelta(days=1)) if b_day < end else WIDTH - RIGHT
+                lane = next((i for i, last in enumerate(lanes) if last <= left), None)
+                if lane is None:
+                    if len(lanes) >= MAX_LANES:
+                        lane = min(range(len(lanes)), key=lambda i: lanes[i])  # overlap rather than grow without end
+                    else:
+                        lanes.append(0)
+                        lane = len(lanes) - 1
+                lanes[lane] = max(lanes[lane], right + 1)
+                precision = _precision(a_day, b_day)
+                placed.append({
+                    "kind": kind, "n": part, "lane": lane, "x": left, "width": round(max(right - left, 2), 2),
+                    "fill": _style(kind)[2], "clipped_left": a_day < start, "clipped_right": b_day > end,
+                    "href": link(*_span_bounds(a_day, b_day, precision), keep),
+                    "name": _span_name(a_day, b_day, precision), "scheduled": is_ahead,
+                    "summary": _summary({kind: part}, {kind: part} if is_ahead else {})})
     axis_y = TOP + BARS
     lanes_top = axis_y + AXIS
     height = lanes_top + (len(lanes) * (LANE + LANE_GAP) + 6 if lanes else 0)
     for span in placed:
         span["y"] = lanes_top + span["lane"] * (LANE + LANE_GAP)
-    return {"unit": unit, "bars": bars, "spans": placed, "ticks": ticks, "tallest": tallest, "width": WIDTH,
-            "height": height, "left": LEFT, "right": WIDTH - RIGHT, "top": TOP, "axis_y": axis_y,
+    in_bars = sum(sum(c.values()) for c in bins.values())
+    return {"unit": unit, "bars": bars, "spans": placed, "ticks": ticks, "gaps": gaps, "tallest": tallest,
+            "width": WIDTH, "height": height, "left": LEFT, "right": WIDTH - RIGHT, "top": TOP, "axis_y": axis_y,
             "lanes_top": lanes_top, "lane_height": LANE, "name": _range_name(start, end, unit),
-            "total": sum(sum(c.values()) for c in bins.values()) + sum(sum(c.values()) for c in spans.values()),
-            "in_bars": sum(sum(c.values()) for c in bins.values()),
+            "total": in_bars + sum(sum(c.values()) for c in spans.values()), "in_bars": in_bars,
+            "scheduled": sum(sum(c.values()) for c in ahead_bins.values())
+            + sum(sum(c.values()) for c in ahead_spans.values()),
             "kinds": _legend(bins, spans), "unit_plural": {"day": "days", "month": "months", "year": "years",
                                                          "decade": "decades"}[unit]}
+
+
+def _coarser(unit):
+    return {"day": "month", "month": "year", "year": "decade"}.get(unit, "decade")
+
+
+def _stretch_name(first, last, unit):
+    """A collapsed stretch as a person says it: 'January 2025', '1 to 13 March 2025', '2001 to 2005'."""
+    if unit == "day" and first.day == 1 and _next(first, "month") == last + datetime.timedelta(days=1):
+        return _name(first, "month")
+    if unit == "month" and (first.month, last.month) == (1, 12) and first.year == last.year:
+        return str(first.year)
+    a, b = _name(first, unit), _name(last, unit)
+    return a if a == b else f"{a} to {b}"
 
 
 def _precision(a, b):
@@ -328,6 +437,8 @@ def _precision(a, b):
         return "month"
     if (a.month, a.day) == (1, 1) and (b.month, b.day) == (12, 31):
         return "year" if a.year == b.year else ("decade" if a.year % 10 == 0 and b.year == a.year + 9 else "years")
+    if a.day == 1 and _next(b, "day") and _next(b, "day").day == 1:
+        return "months"
     return "days"
 
 
@@ -338,6 +449,8 @@ def _span_bounds(a: datetime.date, b: datetime.date, precision: str) -> tuple[st
         return f"{a.year}s", f"{a.year}s"
     if precision in ("year", "years"):
         return str(a.year), str(b.year)
+    if precision == "months":
+        return a.isoformat()[:7], b.isoformat()[:7]
     return a.isoformat(), b.isoformat()
 
 
@@ -350,7 +463,11 @@ def _span_name(a, b, precision):
         return f"{a.year}s"
     if precision == "years":
         return f"{a.year} to {b.year}"
+    if precision == "months":  # a quarter, a season, a half, months in a row: 'Q1 2025', 'spring 2025'
+        unit = next((u for u in ("quarter", "season", "half") if dates.whole_period(a, u) == (a, b)), "month")
+        return dates.date_label(a, unit, b)
     return f"{_name(a, 'day')} to {_name(b, 'day')}"
+
 
 
 def _range_name(start, end, unit):

@@ -5,8 +5,8 @@ keys, foreign keys, hidden tables, full-text tables, views, canned queries: abou
 through its thread pool) and checks permissions for each table: 45-80 ms at 100,000 facts on an idle
 machine, 110-170 ms p95 with the other core busy, while the SQL it shows costs 3 ms. What it shows
 depends only on the database file, the metadata, the templates and who asks; the served file is
-immutable and the metadata fixed while a server runs (`timeline serve` restarts Datasette after
-each rebuild). So the complete response (status, headers, body) is kept and sent again.
+immutable and the metadata fixed while a server runs (a rebuilt file is a new file, swapped in by
+live_database.py). So the complete response (status, headers, body) is kept and sent again.
 
 A response is kept, and a kept one sent, only when all of these hold:
 - a GET of exactly a database page, HTML or `.json`, with no query string;
@@ -106,7 +106,9 @@ def page_key(datasette: Any, scope: Scope) -> Key | None:
     name = database_pages(datasette).get(routed_path(scope) or "")
     if name is None or pm.hook.get_metadata.get_hookimpls():
         return None
-    file = file_identity(datasette.databases[name].path)
+    db = datasette.databases[name]
+    opened = getattr(db, "identity", None)  # the file live_database.py has this database serve
+    file = (db.path, *opened) if opened is not None else file_identity(db.path)
     if file is None:
         return None
     request = Request(scope, None)

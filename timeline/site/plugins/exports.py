@@ -2,7 +2,7 @@
 
 - `/export/timelinejs.json`: Knight Lab TimelineJS 3's JSON, one event per dated fact (`unique_id` is
   the fact's id), each date given only to its precision (a month has no day, a year only a year; a
-  week and a decade are a start and an end), with the quotes, their outlets and a link to the fact.
+  week, a quarter, a season and a decade are a start and an end; a time of day has its hour and minute), with the quotes, their outlets and a link to the fact.
   TimelineJS shows `headline` and `text` as HTML: every value is escaped here. `kind`, `entity`,
   `from` and `to` choose facts as on /chronology; at most MAX_EVENTS events (TimelineJS is made for
   dozens, not thousands): past that, the answer is 400 and says how to narrow it.
@@ -25,7 +25,7 @@ import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from html import escape
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from datasette import hookimpl
 from datasette.database import QueryInterrupted
@@ -61,19 +61,28 @@ def _web(url):
 # --------------------------------------------------------------------------- TimelineJS
 
 def tl_date(iso: str, precision: str) -> dict[str, int]:
-    """A TimelineJS date object holding only what the precision knows: {'year': 2025, 'month': 3}."""
-    day = datetime.date.fromisoformat(iso)
+    """A TimelineJS date object holding only what the precision knows: {'year': 2025, 'month': 3}; a time
+    of day (an ISO datetime, at precision 'time') adds its hour and minute."""
+    if precision == "time" and "T" in iso:
+        moment = datetime.datetime.fromisoformat(iso.replace("Z", "+00:00"))
+        return {"year": moment.year, "month": moment.month, "day": moment.day, "hour": moment.hour,
+                "minute": moment.minute}
+    day = datetime.date.fromisoformat(iso[:10])
     if precision in ("year", "decade"):
         return {"year": day.year}
-    if precision == "month":
+    if precision in ("month", "quarter", "season", "half"):
         return {"year": day.year, "month": day.month}
     return {"year": day.year, "month": day.month, "day": day.day}
 
 
 def tl_dates(fact: Mapping[str, Any]) -> tuple[dict[str, int], dict[str, int] | None]:
     """(start_date, end_date or None) of a dated fact. A day, a month or a year is one date (TimelineJS
-    shows it at that precision); a week, a decade or a range within a month is a start and an end."""
+    shows it at that precision); a week, a quarter, a season, a decade or a range is a start and an end
+    (display_date, the fact's label, says 'Q1 2025', 'about 1990', 'before 2019'); a time of day is one
+    moment, with its hour and minute."""
     precision = fact["date_precision"]
+    if precision == "time" and fact.get("date_edtf"):
+        return tl_date(fact["date_edtf"], precision), None
     start = tl_date(fact["date_start"], precision)
     end = tl_date(fact["date_end"], precision) if fact["date_end"] else None
     if precision == "decade":
@@ -146,7 +155,7 @@ async def timelinejs(datasette: Any, request: Request) -> Response:
                       " choose some with kind=, entity=, from= and to= (e.g. ?from=2025-03&to=2025-03)", 400)
     facts = [dict(r) for r in (await db.execute(
         "SELECT facts.id, facts.kind, facts.title, facts.date_start, facts.date_end, facts.date_precision,"
-        " facts.date_label, facts.value, facts.value_qualifier, facts.unit, facts.value_per,"
+        " facts.date_edtf, facts.date_label, facts.value, facts.value_qualifier, facts.unit, facts.value_per,"
         f" entities.name AS speaker FROM facts LEFT JOIN entities ON entities.id = facts.attributed_to"
         f" WHERE {where} ORDER BY {CHRONOLOGICAL}", params)).rows]
     cited: dict[str, list[sqlite3.Row]] = {}
@@ -234,23 +243,74 @@ def _utc(published):
     return moment.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+# A date without a time was the same calendar day somewhere between UTC+14 and UTC-12.
+EARLIEST, LATEST = datetime.timedelta(hours=-14), datetime.timedelta(days=1, hours=12, seconds=-1)
+
+
+def time_state(sha256: str, published: str | None) -> dict[str, str] | None:
+    """The target's TimeState: the article as stored (`cached`, named by its sha256) and when it was
+    published, as the model requires a TimeState to say (`sourceDate`, or `sourceDateStart` and
+    `sourceDateEnd`). A publication time is `sourceDate` in UTC; a date (or a month or year) without a
+    time is the span of instants at which that day was somewhere on Earth (00:00 at UTC+14 to
+    23:59:59 at UTC-12), never a time nobody knows. No usable date: no TimeState (None)."""
+    state = {"type": "TimeState", "cached": ni_iri(sha256)}
+    when = _utc(published)
+    if when:
+        return {**state, "sourceDate": when}
+    if not isinstance(published, str) or not published.strip():
+        return None
+    try:
+        period = dates.parse_date(published.strip()[:10])
+    except dates.DateError:
+        return None
+    utc = "%Y-%m-%dT%H:%M:%SZ"
+    start = datetime.datetime.combine(period.start, datetime.time()) + EARLIEST
+    end = datetime.datetime.combine(period.end, datetime.time()) + LATEST
+    return {**state, "sourceDateStart": start.strftime(utc), "sourceDateEnd": end.strftime(utc)}
+
+
+URI_SAFE = "!#$&'()*+,/:;=?@[]~-._%"  # RFC 3986's reserved and unreserved characters, and escapes
+
+
+def uri(iri: str) -> str:
+    """An IRI as a URI (RFC 3987 section 3.1), as the model's `format: uri` requires of every id: a
+    non-ASCII host in IDNA (punycode), every other character outside RFC 3986's set percent-encoded as
+    UTF-8, and a '%' that begins no escape written %25. An address that is already a URI is unchanged."""
+    text = re.sub(r"%(?![0-9A-Fa-f]{2})", "%25", iri)
+    try:
+        parts = urlsplit(text)
+        host = parts.hostname or ""
+        if host and not host.isascii():
+            netloc = parts.netloc.replace(host, host.encode("idna").decode("ascii"))
+            text = urlunsplit(parts._replace(netloc=netloc))
+    except (ValueError, UnicodeError):
+        pass  # an address urlsplit or IDNA cannot read: percent-encoded whole, below
+    return quote(text, safe=URI_SAFE)
+
+
 def annotation(c: Mapping[str, Any], prefix: str, suffix: str, site: str) -> dict[str, Any]:
     """One citation as a Web Annotation: the fact is the body, the article's words the target."""
-    source = {"id": _web(c["url"]) or site + _path("sources", c["source_id"]), "type": "Text",
+    source = {"id": uri(_web(c["url"]) or site + _path("sources", c["source_id"])), "type": "Text",
               "dcterms:identifier": c["source_id"]}
-    state = {"type": "TimeState", "cached": ni_iri(c["sha256"])}
-    when = _utc(c["published"])
-    if when:
-        state["sourceDate"] = when
+    target: dict[str, Any] = {"type": "SpecificResource", "source": source}
+    state = time_state(c["sha256"], c["published"])
+    if state:
+        target["state"] = state
+    selectors: list[dict[str, Any]] = [
+        {"type": "TextQuoteSelector", "exact": c["quote"], "prefix": prefix, "suffix": suffix},
+        {"type": "TextPositionSelector", "start": c["start"], "end": c["end"]}]
+    if c.get("page"):  # a PDF's page (RFC 8118's page=N, 1-based), refined by the quote on that page
+        selectors.append({"type": "FragmentSelector", "conformsTo": "http://tools.ietf.org/rfc/rfc8118",
+                          "value": f"page={c['page']}", "refinedBy": selectors[0]})
+        source["format"] = "application/pdf"
+    target["selector"] = selectors
     return {
-        "id": f"{site}/{DATABASE}/citations/{tilde_encode(c['fact_id'])},{c['position']}",
+        "id": uri(f"{site}/{DATABASE}/citations/{tilde_encode(c['fact_id'])},{c['position']}"),
         "type": "Annotation",
         "motivation": "linking",
-        "body": {"id": site + _path("facts", c["fact_id"]), "type": "Text", "format": "text/html",
+        "body": {"id": uri(site + _path("facts", c["fact_id"])), "type": "Text", "format": "text/html",
                  "dcterms:identifier": c["fact_id"], "dcterms:title": c["title"]},
-        "target": {"type": "SpecificResource", "source": source, "state": state, "selector": [
-            {"type": "TextQuoteSelector", "exact": c["quote"], "prefix": prefix, "suffix": suffix},
-            {"type": "TextPositionSelector", "start": c["start"], "end": c["end"]}]},
+        "target": target,
     }
 
 
@@ -285,7 +345,7 @@ async def annotations(datasette: Any, request: Request) -> Response:
         # The page's citations first, read from an index alone (skipping earlier pages is cheap), then
         # their details.
         rows = [dict(r) for r in (await db.execute(
-            "SELECT c.fact_id, c.position, c.source_id, c.quote, c.start, c.\"end\", facts.title,"
+            "SELECT c.fact_id, c.position, c.source_id, c.quote, c.start, c.\"end\", c.page, facts.title,"
             " sources.url, sources.sha256, sources.published, first.position AS sentence_position,"
             f" first.paragraph FROM (SELECT c.fact_id, c.position FROM citations c {where} ORDER BY {order}"
             " LIMIT :size OFFSET :offset) AS page"
@@ -333,8 +393,9 @@ async def annotations(datasette: Any, request: Request) -> Response:
 # --------------------------------------------------------------------------- both
 
 def _site(datasette, request):
-    """This site's absolute address as the request reached it: https://example.org (no trailing /)."""
-    return datasette.absolute_url(request, "/").rstrip("/")
+    """This site's absolute address as the request reached it: https://example.org (no trailing /), as
+    a URI (a Host header may hold any characters)."""
+    return uri(datasette.absolute_url(request, "/").rstrip("/"))
 
 
 async def _database(datasette, request):

@@ -6,7 +6,7 @@
   of it (the chronological views compute each fact's sources: about 2 s at 100,000 facts, cut off by
   the time limit on every page view). The page says "more" and links the next page instead.
 - `cached_sql(sql, params)` in templates runs a query once and keeps its rows while the database is
-  served immutable (`timeline serve` opens it with -i and restarts Datasette after a rebuild), so the
+  served immutable (`timeline serve` opens it with -i; a rebuilt file is served as a new one), so the
   home page's counts and the timeline's filter choices cost nothing after the first request. That
   first run may take up to CACHED_TIME_LIMIT_MS (a fixed summary of the whole archive, not a reader's
   query: under load at 100,000 facts it could pass the 1 s limit, and the page failed). A mutable
@@ -48,7 +48,10 @@ def nocount_path(path: str, query_string: str, views: Mapping[str, set[str]]) ->
 
 
 def _file(db):
-    """Which file a database is: its path and modification time (several servers may share a process)."""
+    """Which file a database is: its path and modification time (several servers may share a process);
+    the file it opened when live_database.py swapped it in (the path may already name a newer one)."""
+    if getattr(db, "identity", None) is not None:
+        return (db.path, db.identity)
     try:
         return (db.path, os.stat(db.path).st_mtime_ns) if db.path else (None, None)
     except OSError:

@@ -3,8 +3,12 @@
 Everything returned here is either plain text (Jinja escapes it) or a list of (text, marked) pieces
 that templates print with {{ }} inside <mark> or not: no function builds HTML from data.
 """
+import datetime
+import json
 import os
 import re
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from datasette import hookimpl
 from datasette.utils import tilde_encode
@@ -36,6 +40,14 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
           "October", "November", "December")
 
 
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+# FTS5's highlight() and snippet() put these around the matched words (characters of Unicode's private
+# use area, which no article holds); marked() splits the text at them, so Jinja escapes every piece.
+MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
+# A reader's search of facts reads their titles, dates and units (their notes are the curator's).
+READER_FACT_COLUMNS = "{title date_label unit}"
+
 MAX_SEARCH_WORDS = 16  # a reader's search is at most this many words (3,000 would only time out)
 _SEARCH_PART = re.compile(r'"([^"]*)"?|([^\s"]+)')  # a "quoted phrase" (closed or not) or a bare word
 _WORD = re.compile(r"\w+")
@@ -61,6 +73,95 @@ def search_terms(q: str | None) -> tuple[str, int]:
 def search_match(q: str | None) -> str:
     """search_terms' FTS5 query alone: the SQL function search_match(:q) of every served connection."""
     return search_terms(q)[0]
+
+
+def reader_fact_match(match: str) -> str:
+    """search_terms' query limited to the columns a reader sees of a fact (FTS5 column filter)."""
+    return f"{READER_FACT_COLUMNS} : ({match})"
+
+
+def found_pieces(text: str | None) -> list[tuple[str, bool]]:
+    """FTS5 highlight()/snippet() output split into [(piece, is_marked)] at MARK_OPEN/MARK_CLOSE."""
+    out: list[tuple[str, bool]] = []
+    inside = False
+    for part in re.split(f"({MARK_OPEN}|{MARK_CLOSE})", text or ""):
+        if part in (MARK_OPEN, MARK_CLOSE):
+            inside = part == MARK_OPEN
+        elif part:
+            out.append((part, inside))
+    return out
+
+
+def _day(text: object) -> datetime.date | None:
+    if not isinstance(text, str) or len(text) < 10:
+        return None
+    try:
+        return datetime.date.fromisoformat(text[:10])
+    except ValueError:
+        return None
+
+
+def date_words(iso: object) -> str:
+    """'2025-03-26' (or a datetime from that day) as 'Wednesday 26 March 2025'; other text as it is."""
+    day = _day(iso)
+    if day is None:
+        return "" if iso is None else str(iso)
+    return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def time_words(published: object) -> str:
+    """The time of a publication datetime as written there, with its offset: '19:50 (UTC-04:00)'; '' for a date."""
+    if not isinstance(published, str) or "T" not in published:
+        return ""
+    try:
+        moment = datetime.datetime.fromisoformat(published.strip())
+    except ValueError:
+        return ""
+    offset = moment.strftime("%z")
+    zone = f" (UTC{offset[:3]}:{offset[3:]})" if offset else ""
+    return f"{moment:%H:%M}{zone}"
+
+
+def fact_date(date_label: str | None, date_start: str | None, precision: str | None) -> str:
+    """A fact's date for a reader: a day with its weekday ('Wednesday 26 March 2025'); any other
+    precision as its label says it ('March 2025', 'week of 24 March 2025', whatever a new one says)."""
+    if precision == "day" and _day(date_start):
+        return date_words(date_start)
+    return date_label or ""
+
+
+def period_words(start: str | None, end: str | None) -> str:
+    """A period from its first and last day: '19 March 2025', 'March 2025', '2025', '1 to 7 March 2025'."""
+    a, b = _day(start), _day(end)
+    if a is None or b is None:
+        return start or ""
+    if a == b:
+        return date_words(start)
+    if a.day == 1 and (b + datetime.timedelta(days=1)).day == 1 and (a.year, a.month) == (b.year, b.month):
+        return f"{MONTHS[a.month - 1]} {a.year}"
+    if (a.month, a.day, b.month, b.day) == (1, 1, 12, 31):
+        return str(a.year) if a.year == b.year else f"{a.year} to {b.year}"
+    if (a.year, a.month) == (b.year, b.month):
+        return f"{a.day} to {b.day} {MONTHS[a.month - 1]} {a.year}"
+    return f"{a.day} {MONTHS[a.month - 1]} {a.year} to {b.day} {MONTHS[b.month - 1]} {b.year}"
+
+
+def outlet_name(outlet: str | None) -> str:
+    """An outlet's name, or what to call an article whose text names none."""
+    return outlet or "Unnamed outlet"
+
+
+def from_json(text: str | None) -> Any:
+    """A JSON value a query made (json_group_array ...), or None."""
+    return json.loads(text) if text else None
+
+
+def in_groups(rows: Iterable[Any], key: Callable[[Any], Any] | str) -> list[tuple[Any, list[Any]]]:
+    """[(key, rows)] in the order each key first appears (Jinja's groupby sorts by the key instead)."""
+    groups: dict[Any, list[Any]] = {}
+    for row in rows:
+        groups.setdefault(key(row) if callable(key) else row[key], []).append(row)
+    return list(groups.items())
 
 
 def link_url(url: object) -> str | None:
@@ -145,4 +246,15 @@ def extra_template_vars():
         "pieces": pieces,
         "group_label": group_label,
         "kinds": KINDS,
+        "found_pieces": found_pieces,
+        "mark_open": MARK_OPEN,
+        "mark_close": MARK_CLOSE,
+        "reader_fact_match": reader_fact_match,
+        "date_words": date_words,
+        "time_words": time_words,
+        "fact_date": fact_date,
+        "period_words": period_words,
+        "outlet_name": outlet_name,
+        "from_json": from_json,
+        "in_groups": in_groups,
     }
