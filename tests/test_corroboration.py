@@ -485,3 +485,22 @@ def test_the_pairs_of_a_wire_are_counted_together_as_one_by_one():
     together = corroboration.similarities(archive, keys)
     assert together == corroboration._similarities_one_by_one(archive, keys)
     assert len(set(together)) > 20, "similarities of every size"
+
+
+def test_sources_crediting_one_wire_are_linked_within_the_window_and_are_one_origin_whatever_their_dates():
+    import datetime
+
+    def source(sid, day, wire):
+        date = None if day is None else datetime.date(2024, 1, 1) + datetime.timedelta(days=day)
+        return Source(id=sid, path="", sha256="", text="A line.\n", sentences=[(1, 0, 7)], based_on=wire,
+                      published=str(date) if date else None, published_date=date)
+
+    archive = {s.id: s for s in (source("a", 0, "AP"), source("b", 20, "ap"), source("c", 400, "AP"),
+                                 source("d", None, "AP"), source("e", 3, "Reuters"), source("reuters", 500, None))}
+    assert corroboration.declared_reasons(archive) == {
+        ("a", "b"): "both credit AP", ("a", "d"): "both credit AP", ("b", "d"): "both credit ap",
+        ("c", "d"): "both credit AP", ("e", "reuters"): "e credits reuters"}
+    rows, _ = corroboration.links(archive, {})
+    assert ("a", "c") not in {(r["source_a"], r["source_b"]) for r in rows}  # 400 days apart: no row
+    assert corroboration.origins(archive, rows) == {"a": "AP + ap", "b": "AP + ap", "c": "AP + ap", "d": "AP + ap",
+                                                    "e": "Reuters", "reuters": "Reuters"}

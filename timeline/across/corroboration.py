@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
@@ -137,9 +137,14 @@ def declared_pairs(sources: Mapping[str, Source]) -> set[tuple[str, str]]:
     return set(declared_reasons(sources))
 
 
-def declared_reasons(sources: Mapping[str, Source]) -> dict[tuple[str, str], str]:
+def declared_reasons(sources: Mapping[str, Source],
+                     window_days: int | None = WINDOW_DAYS) -> dict[tuple[str, str], str]:
     """{(a, b): declared(a, b)} for every pair, a < b, that `declared` links, found without comparing every
-    pair of sources."""
+    pair of sources: one credits the other, or both credit the same wire and were published at most
+    `window_days` apart (either undated, or `window_days` None: any). Two sources crediting one wire a
+    year apart report different stories; listing every pair of a wire's sources grew with the square
+    of them (1,500 credits: 1.1 million rows). Every source crediting a wire still has that wire as its
+    origin (origins() groups them whatever their dates)."""
     by_wire: defaultdict[str, list[str]] = defaultdict(list)
     by_id = {s.casefold(): s for s in sources}
     for sid, source in sources.items():
@@ -147,8 +152,7 @@ def declared_reasons(sources: Mapping[str, Source]) -> dict[tuple[str, str], str
             by_wire[source.based_on.casefold()].append(sid)
     keys: set[tuple[str, str]] = set()
     for wire, members in by_wire.items():
-        members = sorted(members)
-        keys.update((a, b) for i, a in enumerate(members) for b in members[i + 1:])
+        keys.update(_within(sources, members, window_days))
         credited = by_id.get(wire)
         if credited:
             keys.update((min(m, credited), max(m, credited)) for m in members if m != credited)
@@ -158,6 +162,21 @@ def declared_reasons(sources: Mapping[str, Source]) -> dict[tuple[str, str], str
         if why:
             out[(a, b)] = why
     return out
+
+
+def _within(sources: Mapping[str, Source], members: list[str], window_days: int | None) -> Iterator[tuple[str, str]]:
+    """Every (a, b), a < b, of `members` published at most `window_days` apart (either undated: any)."""
+    dated = sorted((d, m) for m in members if (d := sources[m].published_date) is not None)
+    undated = sorted(m for m in members if sources[m].published_date is None)
+    for i, m in enumerate(undated):
+        yield from ((min(m, o), max(m, o)) for o in undated[i + 1:])
+        yield from ((min(m, o), max(m, o)) for _, o in dated)
+    reach = datetime.timedelta(days=window_days) if window_days is not None else None
+    for i, (day, m) in enumerate(dated):
+        for later, o in dated[i + 1:]:
+            if reach is not None and later - day > reach:
+                break
+            yield (min(m, o), max(m, o))
 
 
 def links(sources: Mapping[str, Source], pairs: SentencePairs | None = None) -> tuple[list[Row], list[Row]]:
@@ -187,8 +206,9 @@ def links(sources: Mapping[str, Source], pairs: SentencePairs | None = None) -> 
     return link_rows, sentence_rows
 
 
-# The sources crediting one wire are linked two by two: with at least this many, their pairs' shared 4-word
-# sequences are counted all at once (a table of every pair of them), up to MAX_WIRE_COUNTED sources.
+# The sources crediting one wire are linked two by two (within the window): with at least this many, and at
+# least an eighth of their pairs linked, their pairs' shared 4-word sequences are counted all at once (a table
+# of every pair of them), up to MAX_WIRE_COUNTED sources.
 MIN_WIRE_COUNTED = 50
 MAX_WIRE_COUNTED = 5000
 
@@ -203,9 +223,14 @@ def similarities(sources: Mapping[str, Source], keys: list[tuple[str, str]]) -> 
     for s in sorted({s for key in keys for s in key}):
         if wire := sources[s].based_on:
             wires[wire.casefold()].append(s)
+    pairs_of: defaultdict[str, int] = defaultdict(int)  # how many of the keys are two sources of one wire
+    for a, b in keys:
+        if (wa := sources[a].based_on) and (wb := sources[b].based_on) and wa.casefold() == wb.casefold():
+            pairs_of[wa.casefold()] += 1
     tables: dict[str, tuple[int, np.ndarray, np.ndarray]] = {}  # source -> (its place, its wire's table, sizes)
-    for members in wires.values():
-        if MIN_WIRE_COUNTED <= len(members) <= MAX_WIRE_COUNTED:
+    for wire, members in wires.items():
+        n = len(members)
+        if MIN_WIRE_COUNTED <= n <= MAX_WIRE_COUNTED and pairs_of[wire] * 8 >= n * (n - 1) // 2:
             shared, sizes = _shared_sequences(sources, members)
             tables.update((s, (i, shared, sizes)) for i, s in enumerate(members))
     out: list[float | None] = []
@@ -278,11 +303,18 @@ def origins(sources: Mapping[str, Source], link_rows: list[Row]) -> dict[str, st
             s = parent[s]
         return s
 
+    def union(a: str, b: str) -> None:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+
     for row in link_rows:
         if row["basis"]:
-            ra, rb = find(row["source_a"]), find(row["source_b"])
-            if ra != rb:
-                parent[max(ra, rb)] = min(ra, rb)
+            union(row["source_a"], row["source_b"])
+    first_of_wire: dict[str, str] = {}  # sources crediting one wire are one origin, however far apart
+    for s in sorted(sources):
+        if wire := sources[s].based_on:
+            union(first_of_wire.setdefault(wire.casefold(), s), s)
     groups: defaultdict[str, list[str]] = defaultdict(list)
     for s in sorted(sources):
         groups[find(s)].append(s)
