@@ -15,7 +15,15 @@ Usage:
     .venv/bin/python scripts/measure_dates.py tests/data/dates_gold.tsv /path/to/TimeBank [--wrong]
 
 Prints a table by shape and the totals. "wrong, warned" is a wrong value that came with a guess
-(`Resolved.guess`, a warning in `timeline check`); "wrong, unwarned" is what must stay rare.
+(`Resolved.guess`, a warning in `timeline check`); "wrong, unwarned" is what must stay rare. "held"
+is the share of phrases not refused (the forms timeline holds, shape by shape), and the two last
+columns are the shares of those that are right and wrong (warned or not).
+
+A second table sets aside the gold values that are not the article's: a TIMEX3 whose anchorTimeID
+names another time than the document creation time (its value was worked out from another event's
+date, which a phrase resolved against its article's date cannot give), and the values we judged to
+be errors on reading the article, listed with the reason in scripts/timeml_judged.tsv (by file and
+TIMEX3 id; `--judged` names another list). All of these cases are set aside, whatever we gave.
 """
 from __future__ import annotations
 
@@ -27,12 +35,13 @@ import html
 import os
 import re
 import sys
+from typing import NamedTuple
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from timeline import api  # noqa: E402  (the repository's own package, found from here)
 from timeline.errors import DateError  # noqa: E402
-from timeline.text.dates import Resolved, whole_period  # noqa: E402
+from timeline.text.periods import Resolved, whole_period  # noqa: E402
 
 Gold = tuple[datetime.date, datetime.date, str, str | None, str | None]  # start, end, unit, mod, clock
 SEASON_MONTHS = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
@@ -173,7 +182,8 @@ def shape(phrase: str) -> str:
         return "this / last / next week, month, year"
     months = r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
     weekday = re.search(r"\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\b", p)
-    if re.search(rf"\b(?:{months})[a-z]*\.?\s+[0-9]{{1,2}}\b|\b[0-9]{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{months})", p):
+    if re.search(rf"\b(?:{months})[a-z]*\.?\s+[0-9]{{1,2}}\b|\b[0-9]{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{months})",
+                 p):
         return "month and day" + (" with year" if re.search(r"\b[12][0-9]{3}\b", p) else "")
     if weekday:
         return "weekday"
@@ -188,18 +198,31 @@ def shape(phrase: str) -> str:
 
 # --------------------------------------------------------------------------- inputs
 
-Case = tuple[str, str, str | None, str, Gold | None, str]  # published, phrase, gold value, sentence, gold, origin
+class Case(NamedTuple):
+    published: str
+    phrase: str
+    value: str | None  # the gold value as written (TimeML), or REFUSE
+    sentence: str
+    gold: Gold | None  # the period it names, None when no date of timeline holds it
+    origin: str  # the file (and line of a TSV)
+    tid: str = ""  # the TIMEX3's id
+    anchored_elsewhere: bool = False  # the gold value was worked out from another time than the article's date
+
+
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'\u201d\u2019]?\s+(?=[\"'\u201c\u2018(]?[A-Z0-9])")
 _TAG = re.compile(r"<(/?)(\w+)([^>]*)>", re.DOTALL)
+JUDGED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "timeml_judged.tsv")
 
 
 def tml_cases(path: str) -> list[Case]:
     """Every TIMEX3 of type DATE or TIME of one TimeML file, with its sentence and the DCT."""
     raw = open(path, encoding="utf-8", errors="replace").read()
-    dct = re.search(r'functionInDocument="CREATION_TIME"[^>]*value="([0-9]{4}-[0-9]{2}-[0-9]{2})', raw) or \
+    dct = re.search(r'<TIMEX3[^>]*functionInDocument="CREATION_TIME"[^>]*>', raw)
+    dct_value = dct and re.search(r'value="([0-9]{4}-[0-9]{2}-[0-9]{2})', dct[0]) or \
         re.search(r'<DCT>.*?value="([0-9]{4}-[0-9]{2}-[0-9]{2})', raw, re.DOTALL)
+    dct_tid = (re.search(r'tid="([^"]*)"', dct[0]) or [None, ""])[1] if dct else ""
     body = re.search(r"<TEXT>(.*)</TEXT>", raw, re.DOTALL)
-    if not dct or not body:
+    if not dct_value or not body:
         return []
     text, timexes, open_tag = [], [], None
     position, last = 0, 0
@@ -226,7 +249,9 @@ def tml_cases(path: str) -> list[Case]:
             continue
         sentence = _sentence_around(whole, start, end)
         value = attrs.get("value", "")
-        out.append((dct[1], phrase, value, sentence, gold_period(value, attrs.get("mod")), os.path.basename(path)))
+        anchor = attrs.get("anchorTimeID")
+        out.append(Case(dct_value[1], phrase, value, sentence, gold_period(value, attrs.get("mod")),
+                        os.path.basename(path), attrs.get("tid", ""), bool(anchor and dct_tid and anchor != dct_tid)))
     return out
 
 
@@ -246,7 +271,7 @@ def tsv_cases(path: str) -> list[Case]:
         gold = None if value == "REFUSE" else gold_period(value)
         if value != "REFUSE" and gold is None:
             raise SystemExit(f"{path}:{number}: cannot read the gold value {value!r}")
-        out.append((published, phrase, value, sentence, gold, origin or f"{os.path.basename(path)}:{number}"))
+        out.append(Case(published, phrase, value, sentence, gold, origin or f"{os.path.basename(path)}:{number}"))
     return out
 
 
@@ -264,63 +289,110 @@ def cases_from(paths: list[str]) -> list[Case]:
     return out
 
 
+def judged(path: str = JUDGED) -> dict[tuple[str, str], str]:
+    """{(file, TIMEX3 id): why} of the gold values we judged to be errors (a TSV: file, tid, gold value,
+    what the article says, why); {} when there is no such file."""
+    if not os.path.exists(path):
+        return {}
+    out = {}
+    for line in open(path, encoding="utf-8"):
+        if line.strip() and not line.startswith("#"):
+            name, tid, value, says, why = (line.rstrip("\n").split("\t") + [""] * 5)[:5]
+            out[(name, tid)] = f"gold {value}, the article says {says}: {why}"
+    return out
+
+
 # --------------------------------------------------------------------------- the measure
 
 OUTCOMES = ("right", "wrong, warned", "wrong, unwarned", "refused")
+Miss = tuple[str, Case, str]  # (outcome, case, what we gave)
 
 
-def measure(cases: list[Case]) -> tuple[dict[str, collections.Counter[str]], list[tuple[str, Case, str]], int]:
+def measure(cases: list[Case], set_aside: dict[tuple[str, str], str] | None = None
+            ) -> tuple[dict[str, collections.Counter[str]], list[Miss], int]:
     """({shape: Counter(outcome)}, [(outcome, case, what we gave)] of every wrong or refused, cases no
-    date can hold). A gold REFUSE is right when refused, and 'wrong, warned/unwarned' when a date is given."""
+    date can hold). A gold REFUSE is right when refused, and 'wrong, warned/unwarned' when a date is given.
+    With `set_aside` ({(file, tid): why}), those cases and every gold value anchored on another time than
+    the article's date are left out."""
     table: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
-    misses: list[tuple[str, Case, str]] = []
+    misses: list[Miss] = []
     unholdable = 0
     for case in cases:
-        published, phrase, value, sentence, gold, _ = case
-        if gold is None and value != "REFUSE":
+        if case.gold is None and case.value != "REFUSE":
             unholdable += 1
             continue
-        try:
-            got = api.resolve_date(phrase, published, context=sentence or None)
-        except DateError as e:
-            outcome = "right" if value == "REFUSE" else "refused"
-            given = f"refused: {str(e)[:80]}"
-        else:
-            given = f"{got.edtf} ({got.label})" + (" [guess]" if got.guess else "")
-            if gold is not None and is_right(got, gold):
-                outcome = "right"
-            else:
-                outcome = "wrong, warned" if got.guess else "wrong, unwarned"
-        table[shape(phrase)][outcome] += 1
+        if set_aside is not None and (case.anchored_elsewhere or (case.origin, case.tid) in set_aside):
+            continue
+        outcome, given = resolve(case)
+        table[shape(case.phrase)][outcome] += 1
         if outcome != "right":
             misses.append((outcome, case, given))
     return table, misses, unholdable
 
 
-def report(table: dict[str, collections.Counter[str]], unholdable: int) -> str:
-    lines = [f"{'shape':<40} {'n':>5} " + " ".join(f"{o:>16}" for o in OUTCOMES)]
+def resolve(case: Case) -> tuple[str, str]:
+    """(outcome, what we gave) for one case."""
+    try:
+        got = api.resolve_date(case.phrase, case.published, context=case.sentence or None)
+    except DateError as e:
+        return ("right" if case.value == "REFUSE" else "refused"), f"refused: {str(e)[:100]}"
+    given = f"{got.edtf} ({got.label})" + (" [guess]" if got.guess else "")
+    if case.gold is not None and is_right(got, case.gold):
+        return "right", given
+    return ("wrong, warned" if got.guess else "wrong, unwarned"), given
+
+
+def report(table: dict[str, collections.Counter[str]], unholdable: int | None = None) -> str:
+    """The table by shape: n, each outcome, the share held (not refused), and the shares of the held
+    that are right and wrong."""
+    def line(name: str, row: collections.Counter[str]) -> str:
+        n = sum(row.values())
+        held = n - row["refused"]
+        wrong = row["wrong, warned"] + row["wrong, unwarned"]
+        return (f"{name:<38} {n:>5} " + " ".join(f"{row[o]:>8}" for o in OUTCOMES)
+                + f" {_share(held, n):>7} {_share(row['right'], held):>7} {_share(wrong, held):>7}")
+
+    lines = [f"{'shape':<38} {'n':>5} {'right':>8} {'wrong w':>8} {'wrong u':>8} {'refused':>8} {'held':>7}"
+             f" {'right/h':>7} {'wrong/h':>7}"]
     total: collections.Counter[str] = collections.Counter()
-    for name in sorted(table, key=lambda k: -sum(table[k].values())):
-        row = table[name]
-        total.update(row)
-        lines.append(f"{name:<40} {sum(row.values()):>5} " + " ".join(f"{row[o]:>16}" for o in OUTCOMES))
+    for name in sorted(table, key=lambda k: (-sum(table[k].values()), k)):
+        total.update(table[name])
+        lines.append(line(name, table[name]))
+    lines.append(line("all", total))
     n = sum(total.values()) or 1
-    lines.append(f"{'all':<40} {n:>5} " + " ".join(f"{total[o]:>16}" for o in OUTCOMES))
-    lines.append(f"{'':<40} {'':>5} " + " ".join(f"{100 * total[o] / n:>15.1f}%" for o in OUTCOMES))
-    lines.append(f"values no date of timeline holds (durations, PRESENT_REF, XXXX-...), left out: {unholdable}")
+    lines.append(f"{'':<38} {'':>5} " + " ".join(f"{100 * total[o] / n:>7.1f}%" for o in OUTCOMES))
+    if unholdable is not None:
+        lines.append(f"values no date of timeline holds (durations, PRESENT_REF, XXXX-...), left out: {unholdable}")
     return "\n".join(lines)
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.1f}%" if whole else "-"
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("paths", nargs="+", help="TSV gold files, TimeML files or folders of them")
     parser.add_argument("--wrong", action="store_true", help="list every wrong or refused phrase")
+    parser.add_argument("--judged", default=JUDGED, help="the TSV of gold values judged to be errors")
     args = parser.parse_args(argv)
-    table, misses, unholdable = measure(cases_from(args.paths))
+    cases = cases_from(args.paths)
+    table, misses, unholdable = measure(cases)
     print(report(table, unholdable))
+    if any(c.anchored_elsewhere for c in cases) or judged(args.judged):
+        aside = judged(args.judged)
+        kept, _, _ = measure(cases, aside)
+        anchored = sum(1 for c in cases if c.anchored_elsewhere and c.gold is not None)
+        mistaken = sum(1 for c in cases if (c.origin, c.tid) in aside and not c.anchored_elsewhere)
+        print(f"\nWithout the gold values anchored on another time ({anchored}) or judged to be errors ({mistaken}):")
+        print(report(kept))
     if args.wrong:
-        for outcome, (published, phrase, value, sentence, _, origin), given in sorted(misses, key=lambda m: m[0]):
-            print(f"\n{outcome}: {phrase!r} published {published}, gold {value}, gave {given}  [{origin}]\n    {sentence}")
+        aside = judged(args.judged)
+        for outcome, case, given in sorted(misses, key=lambda m: m[0]):
+            note = " (anchored on another time)" if case.anchored_elsewhere else ""
+            note += f" (judged: {aside[case.origin, case.tid]})" if (case.origin, case.tid) in aside else ""
+            print(f"\n{outcome}: {case.phrase!r} published {case.published}, gold {case.value}, gave {given}"
+                  f"  [{case.origin} {case.tid}]{note}\n    {case.sentence}")
     return 0
 
 

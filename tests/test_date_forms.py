@@ -130,3 +130,75 @@ def test_timeline_date_prints_the_weekday_date_and_the_guess():
 def test_the_api_says_when_it_guessed():
     assert api.resolve_date("Thursday", WED).guess.startswith("'Thursday' could also be 20 March 2025")
     assert api.resolve_date("Thursday", WED, direction="past").guess is None
+
+
+# (phrase, published, start, end, precision): forms news writes in other words
+OTHER_WORDS = [
+    ("Friday's", "1999-03-12", "1999-03-12", "1999-03-12", "day"),  # 'Friday's ceremony'
+    ("January this year", "1998-02-19", "1998-01-01", "1998-01-31", "month"),
+    ("June last year", "1998-02-19", "1997-06-01", "1997-06-30", "month"),
+    ("this year's third quarter", "1989-11-01", "1989-07-01", "1989-09-30", "quarter"),
+    ("next year's first quarter", "1989-10-31", "1990-01-01", "1990-03-31", "quarter"),
+    ("the 1988 second quarter", "1989-11-02", "1988-04-01", "1988-06-30", "quarter"),
+    ("the last half of 1989", "1989-10-26", "1989-07-01", "1989-12-31", "half"),
+    ("the week of March 6", "2000-02-24", "2000-03-06", "2000-03-12", "week"),
+    ("earlier Sunday", "1998-03-22", "1998-03-22", "1998-03-22", "day"),
+    ("mid-afternoon yesterday", "1989-11-02", "1989-11-01", "1989-11-01", "day"),
+    ("nineteen ninety-six", "1998-01-15", "1996-01-01", "1996-12-31", "year"),  # broadcast transcripts
+    ("January nineteen ninety-seven", "1998-02-27", "1997-01-01", "1997-01-31", "month"),
+    ("the year two thousand", "1998-02-05", "2000-01-01", "2000-12-31", "year"),
+    ("last Thanksgiving", "2000-02-10", "1999-11-25", "1999-11-25", "day"),  # the fourth Thursday of November
+    ("Easter 2024", WED, "2024-03-31", "2024-03-31", "day"),
+    ("Christmas Eve", "2025-12-30", "2025-12-24", "2025-12-24", "day"),
+    ("sometime in March", WED, "2025-03-01", "2025-03-31", "month"),
+]
+
+
+@pytest.mark.parametrize("phrase, published, start, end, precision", OTHER_WORDS)
+def test_forms_in_other_words(phrase, published, start, end, precision):
+    got = resolve_phrase(phrase, published)
+    assert (got.start.isoformat(), got.end.isoformat(), got.precision) == (start, end, precision)
+
+
+@pytest.mark.parametrize("phrase, published, label", [
+    ("nearly four years ago", "1998-02-27", "about 1994"),
+    ("a week or so ago", "1991-02-25", "about week of 18 February 1991"),
+    ("around 7:15 p.m.", "1998-02-12", "about 12 February 1998, 19:15 (local time)"),
+])
+def test_approximate_words_make_an_approximate_date(phrase, published, label):
+    got = resolve_phrase(phrase, published)
+    assert (got.qualifier, got.label) == ("approximate", label)
+
+
+@pytest.mark.parametrize("phrase, published, sentence, words", [
+    # the stretch up to publication is no calendar unit: the range to write is given
+    ("the past year", "1998-03-03", None, ["stretch of time up to publication", "1997-03-04/1998-03-03"]),
+    ("over the last week", "2000-04-14", None, ["'the last week'", "2000-04-08/2000-04-14", "'last week'"]),
+    # 'a year ago' where amounts are compared is the period compared, a year before: a quarter, not the year
+    ("a year ago", "1989-10-30", "Net interest income for the third quarter declined to $35.6 million from $70.1"
+     " million a year ago.", ["comparing amounts or periods", "1988-35"]),
+    # a quarter that ended in another month than the calendar's is a fiscal one
+    ("fourth quarter", "1989-11-02", "Earnings for its fourth quarter ended Sept. 30 fell 50%.",
+     ["fiscal quarter", "ended in September", "1989-07/1989-09"]),
+])
+def test_phrases_whose_sentence_names_another_period_are_refused(phrase, published, sentence, words):
+    with pytest.raises(DateError) as caught:
+        resolve_phrase(phrase, published, context=sentence)
+    for word in words:
+        assert word in str(caught.value)
+
+
+def test_a_calendar_quarter_that_ended_in_its_own_month_is_kept():
+    got = resolve_phrase("the third quarter", "1989-11-02", context="Profit in the third quarter ended Sept. 30 rose.")
+    assert got.label == "Q3 1989" and got.guess is None
+
+
+@pytest.mark.parametrize("phrase, published, label, other", [
+    ("last week", "1998-03-22", "week of 9 March 1998", "week of 16 March 1998"),  # read on a Sunday
+    ("last February", "1998-03-01", "February 1998", "February 1997"),  # the month just ended
+    ("next April", WED, "April 2025", "April 2026"),  # the month about to start
+])
+def test_words_that_allow_two_readings_are_a_guess_naming_the_other(phrase, published, label, other):
+    got = resolve_phrase(phrase, published)
+    assert got.label == label and got.guess.startswith(f"'{phrase}' could also be {other}")
+    assert resolve_phrase(phrase, "1998-03-20" if phrase == "last week" else "1998-06-20").guess is None

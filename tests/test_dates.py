@@ -198,7 +198,24 @@ def test_context_sets_the_direction():
 
 @pytest.mark.parametrize("phrase, context, expected", [
     ("Friday", "The court will rule on Friday.", "future"),
-    ("Monday", "The ruling won\u2019t apply until Monday.", None),  # a deadline: the verb does not date it
+    ("Monday", "The stay lasted until Monday.", None),  # a deadline: a past verb does not date it
+    ("Monday", "The ruling won\u2019t apply until Monday.", "future"),  # a future act's deadline is ahead
+    ("Dec. 15", "The company paid a dividend to holders of record on Dec. 15.", None),  # a noun's date
+    ("October", "The authorities have evidence in the October slaying.", None),
+    # words just before the phrase: 'since', 'last'; the earlier value of a comparison
+    ("Oct. 23", "Investigators have been searching for him since shortly after the Oct. 23 slaying.", "past"),
+    ("October", "Officials said he fired the shots that killed a doctor last October.", "past"),
+    ("March", "The stock rose to $42 in June from $29.75 in March.", "past"),
+    ("Thursday", "Volume was 1.3 billion shares, up from 886 million shares Thursday.", "past"),
+    # a participle after a form of 'be' takes the tense of 'be': present and 'would' decide nothing
+    ("May", "The boy stays until the case is heard in May.", None),
+    ("April 24", "He added that the ceremony would still be held on April 24.", None),
+    ("April 24", "The ceremony was held on April 24.", "past"),
+    # an opening phrase set off by a comma: the verb after it decides
+    ("Thursday", "At the close of business Thursday, the companies said 11,580 shares had been tendered.", "past"),
+    # 'due to' a noun is 'because of'; 'due to' a verb is ahead
+    ("third-quarter", "It cut the dividend due to its third-quarter loss.", None),
+    ("March", "The vote is due to take place in March.", "future"),
     ("April", "The vote is scheduled to take place in April.", "future"),
     ("March", "The administration plans to send more migrants in March.", "future"),
     ("Wednesday", "Noem visited the prison on Wednesday.", "past"),
@@ -362,7 +379,7 @@ def test_a_written_publication_date_is_answered_with_its_iso_form(text, words, w
 
 
 def test_the_iso_form_it_shows_is_accepted():
-    from timeline.text.dates import written_date
+    from timeline.text.written_dates import written_date
 
     for text, _, _ in WRITTEN[:15]:
         iso, _ = written_date(text)
@@ -441,7 +458,7 @@ def test_marker_prefilter_folds_every_character_that_regex_case_folds_to_ascii()
 def test_weekday_arithmetic_is_dateutils(how, direction):
     from dateutil.relativedelta import FR, MO, SA, SU, TH, TU, WE, relativedelta
 
-    from timeline.text.dates import _weekday
+    from timeline.text.english_readings import _weekday
 
     wd = (MO, TU, WE, TH, FR, SA, SU)
     one = datetime.timedelta(days=1)

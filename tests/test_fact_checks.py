@@ -3,6 +3,8 @@ settled, the after-publication guard read from the date's own clause, a figure's
 quote, a speaker against the cited words."""
 import sqlite3
 
+import pytest
+
 from click.testing import CliRunner
 from conftest import ARTICLE, ENTITIES, FACT
 
@@ -38,6 +40,21 @@ def test_a_guessed_date_is_a_warning_that_direction_or_date_settles(tree):
     assert check(tree, fact("  when: Dec. 15\n  direction: future\n", "payable Dec. 15 to holders")) == ([], [])
     # an explicit date: that agrees with either reading settles it, the other way too
     assert check(tree, fact("  when: Dec. 15\n  date: 2024-12-15\n", "payable Dec. 15 to holders")) == ([], [])
+
+
+def test_words_that_allow_two_readings_are_settled_by_date(tree):
+    tree.article("news", "Two helicopters crashed last February.\n", published="1998-03-01")
+    tree.write("facts/facts.yaml", FACT + fact("  when: last February\n", "Two helicopters crashed last February"))
+    inputs = story.check(str(tree.facts), str(tree.sources))
+    assert [p.code for p in inputs.warnings] == ["date-guessed"]
+    assert "could also be February 1997" in inputs.warnings[0].message
+    tree.write("facts/facts.yaml", FACT + fact("  when: last February\n  date: 1997-02\n",
+                                               "Two helicopters crashed last February"))
+    inputs = story.check(str(tree.facts), str(tree.sources))
+    assert (inputs.problems, inputs.warnings) == ([], [])
+    tree.build()
+    assert sqlite3.connect(tree.db).execute("select date_start, date_label from facts where id = 'x'").fetchone() == \
+        ("1997-02-01", "February 1997")
 
 
 def test_check_prints_warnings_after_problems_and_still_passes(tree, monkeypatch):
@@ -89,6 +106,105 @@ def test_a_speaker_the_words_do_not_name_is_a_warning(tree):
     assert "gives these words to Ann Lee, not to Bo Ray" in warnings[0][2]
     _, warnings = check(tree, fact(statement.format("bo-ray"), "The council approved the plan", kind="claim"))
     assert "Bo Ray is not named in any cited sentence or its paragraph" in warnings[0][2]
+
+
+WIRE = (
+    "The U.S. government has acknowledged that many had no criminal records.\n"
+    "The councillors\u2019 vote on the budget was close.\n"
+    "Guzman said the report was false.\n"
+)
+SPEAKERS = """\
+- id: us-government
+  name: US government
+  type: organisation
+  description: The government of the United States
+- id: town-council
+  name: Town council
+  type: organisation
+  description: The town's council
+  aliases: [the councillors]
+- id: andres-guzman
+  name: Andrés Guzmán
+  type: person
+  description: A commissioner
+"""
+
+
+def speaker_warnings(tree, attributed_to, quote):
+    tree.article("wire", WIRE)
+    tree.write("facts/entities.yaml", ENTITIES + SPEAKERS)
+    tree.write("facts/facts.yaml", FACT + fact(f"  attributed_to: {attributed_to}\n", quote, kind="claim")
+               .replace("source: news", "source: wire"))
+    inputs = story.check(str(tree.facts), str(tree.sources), relative_to=str(tree.path))
+    assert inputs.problems == []
+    return [p.code for p in inputs.warnings]
+
+
+@pytest.mark.parametrize("attributed_to, quote", [
+    ("us-government", "The U.S. government has acknowledged"),  # 'U.S.' is 'US'
+    ("town-council", "vote on the budget was close"),  # an alias, with a typographic possessive
+    ("andres-guzman", "said the report was false"),  # accents or not
+])
+def test_a_speaker_is_named_as_a_reader_would_name_it(tree, attributed_to, quote):
+    assert speaker_warnings(tree, attributed_to, quote) == []
+
+
+def test_an_alias_names_only_its_own_entity(tree):
+    assert speaker_warnings(tree, "town-council", "The U.S. government has acknowledged") == ["speaker-not-named"]
+
+
+@pytest.mark.parametrize("aliases, code", [
+    ("the councillors", "wrong-type"),  # a list of names, not one
+    ("['']", "wrong-type"),
+    ("[\"the \u202ecouncil\"]", "bad-character"),
+])
+def test_aliases_are_checked_like_names(tree, aliases, code):
+    tree.write("facts/entities.yaml", ENTITIES + SPEAKERS.replace("[the councillors]", aliases))
+    assert [(p.code, p.line) for p in story.check(str(tree.facts), str(tree.sources)).problems] == [(code, 17)]
+
+
+def test_an_alias_on_the_site_and_in_search(tree):
+    tree.article("wire", WIRE)
+    tree.write("facts/entities.yaml", ENTITIES + SPEAKERS)
+    tree.build()
+    db = sqlite3.connect(tree.db)
+    assert db.execute("select aliases from entities where id = 'town-council'").fetchone() == ('["the councillors"]',)
+    assert db.execute("select aliases from entities where id = 'us-government'").fetchone() == (None,)
+    found = db.execute("select entities.id from entities_fts join entities on entities.rowid = entities_fts.rowid"
+                       " where entities_fts match 'councillors'").fetchall()
+    assert found == [("town-council",)]
+
+
+def test_a_new_alias_settles_a_warning_at_the_next_build(tree):
+    """The facts files' checks are cached by what they depend on: entities' names and aliases too."""
+    assert speaker_warnings(tree, "town-council", "Guzman said the report was false") == ["speaker-not-named"]
+    assert [p.code for p in tree.build().warnings] == ["speaker-not-named"]
+    tree.write("facts/entities.yaml", ENTITIES + SPEAKERS.replace("[the councillors]", "[the councillors, Guzman]"))
+    assert tree.build().warnings == []
+
+
+def test_every_build_says_the_storys_warnings_however_it_was_made(tree, monkeypatch):
+    """A full build, a build that finds the database up to date, and a patch that rereads one facts file all
+    say the same warnings: those of the files not read again are the ones the last build kept."""
+    tree.write("facts/more.yaml", fact("  when: Dec. 15\n", "payable Dec. 15 to holders", fid="y"))
+    check(tree, fact("  when: Dec. 15\n", "payable Dec. 15 to holders"))
+    monkeypatch.chdir(tree.path)
+    full = tree.build()
+    assert [(p.path, p.code) for p in full.warnings] == [("facts/facts.yaml", "date-guessed"),
+                                                        ("facts/more.yaml", "date-guessed")]
+    again = tree.build()
+    assert again.unchanged and again.warnings == full.warnings
+    result = CliRunner().invoke(cli, ["build"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-2:] == ["2 warnings in 2 files", "Up to date timeline.db: 3 facts, 2 entities,"
+                                               " 2 sources"]
+    # more.yaml settles its guess: the patch rereads it alone, and facts.yaml's warning is still said
+    tree.write("facts/more.yaml", fact("  when: Dec. 15\n  direction: future\n", "payable Dec. 15 to holders",
+                                       fid="y"))
+    patched = tree.build()
+    assert patched.patched == ["more.yaml"]
+    assert [(p.path, p.code) for p in patched.warnings] == [("facts/facts.yaml", "date-guessed")]
+    assert tree.build().warnings == patched.warnings
 
 
 def test_the_articles_example_still_builds_without_warnings(tree):

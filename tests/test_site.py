@@ -224,6 +224,16 @@ def test_entity_page_lists_its_facts_in_date_order(db):
     assert list(dict.fromkeys(re.findall(r'href="/timeline/facts/([^"#]+)', html))) == expected
 
 
+def test_an_entity_page_shows_its_aliases_and_search_finds_them(db):
+    html = get(db, "/timeline/entities/gustavo-villatoro")
+    assert "Also called &ldquo;the Salvadoran minister&rdquo;, &ldquo;El Salvador&#39;s justice minister&rdquo;" in html
+    html = get(db, "/search?q=Salvadoran+minister")
+    found = html[html.index("results-entities"):]
+    found = found[:found.index("</ul>")]
+    assert 'href="/timeline/entities/gustavo-villatoro"' in found
+    assert "also called &ldquo;the <mark>Salvadoran</mark> <mark>minister</mark>&rdquo;" in found
+
+
 def test_search_finds_facts_names_and_sentences_with_links(db):
     html = get(db, "/search?q=Boasberg")
     assert 'href="/timeline/entities/james-boasberg"' in html
@@ -291,7 +301,7 @@ def evil_db(tmp_path):
     tree = Tree(tmp_path)
     tree.article("gazette", f"The notice read {EVIL} and nothing else.\nA second line.\n")
     tree.write("facts/entities.yaml", "- id: evil\n  name: '" + EVIL + "'\n  type: person\n"
-               "  description: '" + EVIL + "'\n")
+               "  description: '" + EVIL + "'\n  aliases: ['" + EVIL + "']\n")
     tree.write("facts/facts.yaml", "- id: evil-fact\n  kind: statement\n  title: '" + EVIL + "'\n"
                "  date: 2025-03-20\n  attributed_to: evil\n  topic: evil\n  notes: '" + EVIL + "'\n"
                "  sources:\n    - source: gazette\n      quote: 'notice read " + EVIL.replace("'", "''") + "'\n")

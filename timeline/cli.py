@@ -217,7 +217,8 @@ def serve(facts_dir: str, sources_dir: str, db_path: str, port: int, metadata: s
             return False
         changed = f" (changed: {', '.join(inputs.patched)})" if inputs.patched else ""
         assert inputs.counts is not None  # a build that wrote the database counted what it wrote
-        echo(f"Rebuilt {db_path}: {inputs.counts['facts']} facts{changed}; serving it now", err=True)
+        warned = f", {summary(inputs.warnings, 'warning')} (timeline check lists them)" if inputs.warnings else ""
+        echo(f"Rebuilt {db_path}: {inputs.counts['facts']} facts{changed}{warned}; serving it now", err=True)
         return True
 
     notes = ", ".join(n for n in ("public settings" if public else "", f"{workers} workers" if workers > 1 else "") if n)

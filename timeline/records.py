@@ -207,6 +207,7 @@ class Entity(TypedDict):
     type: str | None
     description: str | None
     id: str | None
+    aliases: list[str]  # the other names the articles give it
     file: str
     line: int
 

@@ -24,7 +24,7 @@ from timeline.errors import BuildError, InputError, WorkersFailed
 from timeline.inputs import articles
 from timeline.inputs.facts import dependencies
 from timeline.inputs.sources import handed
-from timeline.inputs.story import Inputs, Progress, check
+from timeline.inputs.story import Inputs, Progress, check, file_warnings, warnings_by_file
 from timeline.records import Entity, Sources
 from timeline.text.words import sentence_count
 
@@ -63,7 +63,7 @@ def _build(db_path: str, facts_dir: str, sources_dir: str, wait: float, progress
             hashes, states = input_hashes(facts_dir, sources_dir, known=(manifest or {}).get("states"))
             hashes["history"] = history_key
             fingerprint = fingerprint_of(hashes) + (":excerpts" if excerpts else "")
-        unchanged = _unchanged(manifest, db_path, fingerprint)
+        unchanged = _unchanged(manifest, db_path, fingerprint, facts_dir)
         if cache and unchanged:
             cache.close(prune=False)
             return unchanged
@@ -120,7 +120,8 @@ def _build(db_path: str, facts_dir: str, sources_dir: str, wait: float, progress
                 depends = inputs.depends or dependencies(inputs.sources, inputs.entities)
                 cache.put_manifest(db_path, {"inputs": fingerprint, "db": file_state(db_path),
                                              "counts": inputs.counts, "hashes": hashes, "states": states,
-                                             "depends": depends, "excerpts": excerpts})
+                                             "depends": depends, "excerpts": excerpts,
+                                             "warnings": warnings_by_file(inputs.facts)})
         return inputs
     finally:
         if cache:
@@ -219,13 +220,22 @@ def _patch(cache: Cache, manifest: dict[str, Any] | None, db_path: str, facts_di
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(tmp)
             counts = dict(manifest["counts"], facts=n_facts)
+            # the warnings of the files not read again are those the last build kept; the changed files' are new
+            warnings = {name: found for name, found in _kept_warnings(manifest).items() if name not in names}
+            warnings.update(warnings_by_file(new))
             cache.put_manifest(db_path, dict(manifest, inputs=fingerprint, db=file_state(db_path),
-                                             counts=counts, hashes=hashes, states=states))
+                                             counts=counts, hashes=hashes, states=states, warnings=warnings))
     except BuildError:
         raise  # another build holds the lock: say so, as a full build would
     except Exception:  # noqa: BLE001 - anything unforeseen: the full build is always right, and says what is wrong
         return None
-    return Inputs({}, {}, [], [], counts=counts, patched=names)
+    return Inputs({}, {}, [], [], file_warnings(warnings, facts_dir), counts=counts, patched=names)
+
+
+def _kept_warnings(manifest: dict[str, Any]) -> dict[str, list[list[Any]]]:
+    """{facts file name: its warnings} as the last build kept them ({} from a manifest that kept none)."""
+    kept = manifest.get("warnings")
+    return kept if isinstance(kept, dict) else {}
 
 
 def _reuse(cache: Cache, inputs: Inputs) -> None:
@@ -234,9 +244,10 @@ def _reuse(cache: Cache, inputs: Inputs) -> None:
                                                                     lambda: corroboration.rows(inputs))
 
 
-def _unchanged(manifest: dict[str, Any] | None, db_path: str, fingerprint: str | None) -> Inputs | None:
+def _unchanged(manifest: dict[str, Any] | None, db_path: str, fingerprint: str | None,
+               facts_dir: str) -> Inputs | None:
     """Inputs(unchanged=True) when `db_path` is the intact database the last build wrote from these inputs
-    (`manifest`: what that build recorded, or None)."""
+    (`manifest`: what that build recorded, or None), with the warnings that build found."""
     if not manifest or manifest.get("inputs") != fingerprint or not isinstance(manifest.get("counts"), dict):
         return None
     try:
@@ -251,6 +262,7 @@ def _unchanged(manifest: dict[str, Any] | None, db_path: str, fingerprint: str |
         return None
     if not set(schema.TABLE_ORDER) <= tables:
         return None
-    return Inputs({}, {}, [], [], unchanged=True, counts=manifest["counts"])
+    return Inputs({}, {}, [], [], file_warnings(_kept_warnings(manifest), facts_dir), unchanged=True,
+                  counts=manifest["counts"])
 
 

@@ -115,9 +115,9 @@ def read_changed(conn: sqlite3.Connection, facts_dir: str, sources_dir: str, nam
                  depends: str, relative_to: str | None = None) -> tuple[list[Fact], RecordedSources]:
     """(new facts, sources) for the changed files, checked as a full build checks them; raises PatchFallback."""
     sources = RecordedSources(conn, sources_dir, cache)
-    columns = ENTITY_KEYS + ("file", "line")
-    entities = {row[0]: cast(Entity, dict(zip(columns, row)))  # the columns are an Entity's keys
-                for row in conn.execute(f"SELECT {', '.join(columns)} FROM entities")}
+    columns = ENTITY_KEYS + ("aliases", "file", "line")
+    entities = {row[0]: cast(Entity, dict(zip(columns, row), aliases=json.loads(row[4]) if row[4] else []))
+                for row in conn.execute(f"SELECT {', '.join(columns)} FROM entities")}  # the columns are an Entity's
     try:
         return _read_changed(facts_dir, names, cache, depends, relative_to, sources, entities), sources
     finally:

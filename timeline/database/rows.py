@@ -39,8 +39,9 @@ def _lazy_rows(inputs: Inputs) -> Tables:
     iterator is to be used up before the next table is asked for."""
     facts = sorted(inputs.facts, key=lambda f: f["id"])
     yield from source_tables(inputs.sources)
-    yield "entities", ({"id": k, **{c: e[c] for c in ("name", "type", "description", "file", "line")}}
-                       for k, e in sorted(inputs.entities.items()))
+    yield "entities", ({"id": k, "name": e["name"], "type": e["type"], "description": e["description"],
+                        "aliases": json.dumps(e["aliases"], ensure_ascii=False) if e.get("aliases") else None,
+                        "file": e["file"], "line": e["line"]} for k, e in sorted(inputs.entities.items()))
     yield from fact_tables(facts, inputs.sources)
     yield "set_aside", ({"source_id": a["source_id"],
                          "sentence_id": sentence_id(a["source_id"], inputs.sources[a["source_id"]].sentence_at(a["start"])),

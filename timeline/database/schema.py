@@ -44,6 +44,7 @@ TABLES = [
     name TEXT NOT NULL,
     type TEXT NOT NULL,
     description TEXT,
+    aliases TEXT,
     file TEXT NOT NULL,
     line INTEGER NOT NULL
 )""",
@@ -174,7 +175,7 @@ ORDER BY sentences.source_id, sentences.position""")
 FTS = {
     "facts": ["title", "notes", "date_label", "unit"],
     "sentences": ["text"],
-    "entities": ["name", "description"],
+    "entities": ["name", "description", "aliases"],
 }
 
 

@@ -16,7 +16,7 @@ from urllib.parse import urljoin
 
 from timeline.errors import DateError
 from timeline.ingest import credits
-from timeline.text import dates
+from timeline.text import written_dates
 
 ARTICLE_TYPES = ("article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle",
                  "backgroundnewsarticle", "reviewnewsarticle", "askpublicnewsarticle", "satiricalarticle",
@@ -304,7 +304,7 @@ def _short_text(node: Any, limit: int) -> str | None:
 
 def line_date(rest: str, label: str) -> tuple[str, str] | None:
     try:
-        hit = dates.find_written_date(rest)
+        hit = written_dates.find_written_date(rest)
     except DateError:
         return None
     if hit and hit[2][0] <= 12:  # the date follows the label
@@ -314,7 +314,7 @@ def line_date(rest: str, label: str) -> tuple[str, str] | None:
 
 def _whole_line_date(line: str) -> str | None:
     try:
-        return line if dates.written_date(line) else None
+        return line if written_dates.written_date(line) else None
     except DateError:
         return None
 
@@ -341,7 +341,7 @@ def _saved_page(html: str, found: dict[str, Any]) -> str | None:
     written = re.sub(r"\bGMT([+-][0-9]{2})([0-9]{2})\b", r"\1:\2", m[2].strip())  # Wed Mar 26 2025 20:01:02 GMT-0400
     written = re.sub(r"^(\w+) (\w+) (\d+) (\d{4}) ", r"\1 \2 \3, \4 ", written)
     try:
-        hit = dates.written_date(written)
+        hit = written_dates.written_date(written)
     except DateError:
         return None
     return hit[0] if hit and "T" in hit[0] else None

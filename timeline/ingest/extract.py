@@ -22,7 +22,7 @@ from urllib.parse import urljoin
 
 from timeline.errors import DateError, SourceRefused
 from timeline.ingest import credits, evidence
-from timeline.text import dates
+from timeline.text import dates, written_dates
 
 FIELDS = ("outlet", "title", "author", "published", "url")
 DATA_URI = re.compile(r"data:[\w/+.-]{0,80}(?:;[\w=.-]+)*,[A-Za-z0-9+/=%\s]{512,}")
@@ -324,7 +324,7 @@ def _header_line(line: str) -> bool:
     if evidence.UPDATE_LABEL.search(line) and len(words) <= 16:
         return False  # "Updated 8:02 a.m.", "New Delhi, News Bureau | Updated :"
     try:
-        if dates.written_date(line):
+        if written_dates.written_date(line):
             return False  # a date line alone (it is the published date's evidence)
     except DateError:
         pass
@@ -471,7 +471,7 @@ def published_iso(raw: str) -> tuple[str, str] | None:
             return None
         return iso, remark
     try:
-        return dates.written_date(raw)
+        return written_dates.written_date(raw)
     except DateError:
         return None
 

@@ -3,6 +3,7 @@ against dates after publication, and what the fact's own sources imply about its
 conflicts: a relative phrase in a quote, or the article's own time stamp, giving another date)."""
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import re
 import sys
@@ -12,7 +13,7 @@ from timeline.core import yamlfile
 from timeline.core.validate import Checker
 from timeline.errors import DateError
 from timeline.records import Citation, Fact, Row, Source, sentence_position
-from timeline.text import dates, mentions, quotes, tense
+from timeline.text import dates, mentions, periods, quotes
 
 _STAMP = re.compile(r"^\s*(?:Update[d]?|Published|Posted|Last updated)\s*:?\s*"
                     r"(?:(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})|(\w+\.? \d{1,2},? \d{4})|(\d{4}-\d{2}-\d{2}))", re.I)
@@ -44,7 +45,7 @@ def stamp(source: Source) -> Stamp | None:
                 day = datetime.date.fromisoformat(m.group(5))
         except (ValueError, DateError):
             continue
-        if not dates.in_range(day):
+        if not periods.in_range(day):
             continue  # 'Updated: 1/2/5025' is a typo, not a date
         return day, text
     return None
@@ -177,12 +178,14 @@ def date_fact(fact: Fact, item: yamlfile.Mapping, text: dict[str, str | None], c
         try:
             resolved = dates.resolve_phrase(text["when"], source.published_date, direction=text["direction"],
                                             context=context, source_id=sid)
-            if given is not None and resolved.guess and not _agrees(given, resolved):
-                other = "past" if resolved.start > source.published_date else "future"
-                alternative = dates.resolve_phrase(text["when"], source.published_date, direction=other,
-                                                   context=context, source_id=sid)
-                if _agrees(given, alternative):  # date: settles the guess, the other way
-                    resolved = alternative
+            if given is not None and resolved.alternative and not _agrees(given, resolved):
+                first, last, precision = resolved.alternative
+                other = dataclasses.replace(resolved, start=first, end=last, precision=precision, time=None,
+                                            guess=None, alternative=None,
+                                            basis=f"{resolved.basis}; date: {text['date']} takes the other reading,"
+                                                  f" {dates.date_label(first, precision, last)}")
+                if _agrees(given, other):  # date: settles the guess, the other way
+                    resolved = other
         except DateError as e:
             checker.add(item.line_of("when"), "bad-date", f"{label}: when: {e}")
             return False
@@ -202,7 +205,7 @@ def date_fact(fact: Fact, item: yamlfile.Mapping, text: dict[str, str | None], c
                           f"{label}: date: {text['date']} ({given.start}..{given.end}) does not agree with"
                           f" when: {resolved.basis}: correct one of them")
                 return False
-            ranged = given.end > resolved.end and dates.whole_period(given.start, given.precision) \
+            ranged = given.end > resolved.end and periods.whole_period(given.start, given.precision) \
                 != (given.start, given.end)  # 'Wednesday' with date: 2025-03-26/2025-03-28
             if dates.PRECISIONS.index(given.precision) < dates.PRECISIONS.index(resolved.precision) \
                     or ranged or given.qualifier:
@@ -255,13 +258,13 @@ def _reported_direction(resolved: dates.Resolved, source: Source, cite: Citation
     for phrase in mentions.date_phrases(sentence, source.published, source.id):
         r = phrase.resolved
         if r.start <= resolved.end and resolved.start <= r.end:
-            return tense.clause_direction(sentence, phrase.start, phrase.end)
+            return dates.clause_direction(sentence, phrase.start, phrase.end)
     for phrase in mentions.date_phrases(sentence, source.published, source.id, direction="future"):
         r = phrase.resolved
         if r.start <= resolved.end and resolved.start <= r.end:
-            return tense.clause_direction(sentence, phrase.start, phrase.end)
-    found = tense.ENGLISH.future.search(sentence)
-    return ("future", found[0]) if found else (None, "")
+            return dates.clause_direction(sentence, phrase.start, phrase.end)
+    found = dates.future_marker(sentence)
+    return ("future", found) if found else (None, "")
 
 
 def _sentences_of(source: Source, cite: Citation) -> tuple[int, int]:

@@ -263,9 +263,11 @@ def _still_true(pairs: list[Any], sources: Mapping[str, Source], entities: Mappi
 
 
 def dependencies(sources: Mapping[str, Source], entities: Mapping[str, Entity]) -> str:
-    """What a fact's validity depends on besides its own file: sources (ids, bytes, dates) and entity ids."""
+    """What a fact's checks depend on besides its own file: sources (ids, bytes, dates) and entities (ids, and
+    the names, types and aliases a speaker is looked for by: a new alias can settle a warning)."""
     described = [[s.id, s.sha256, s.published, bool(s.text), s.page_labels] for _, s in sorted(sources.items())]
-    return hashlib.sha256(json.dumps([described, sorted(entities)]).encode()).hexdigest()
+    named = [[k, e.get("name"), e.get("type"), e.get("aliases") or []] for k, e in sorted(entities.items())]
+    return hashlib.sha256(json.dumps([described, named]).encode()).hexdigest()
 
 
 def file_key(path: str, depends: str) -> str | None:

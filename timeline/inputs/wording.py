@@ -4,10 +4,12 @@ statement's or claim's speaker should be named where the words are.
 - `figure_value`: the numbers a quote says ("40,000", "$6 million" = 6000000, "more than 200", "three",
   "40,000-inmate", "a dozen"); a figure whose value is none of them is a problem (`value-not-in-quote`)
   naming the numbers found.
-- `attribution`: `attributed_to` is named (its full name, or a word of it such as a surname or
-  "court") in the cited sentence or its paragraph, and the sentence does not give the words to someone
-  else ("..., Noem said" for a fact attributed to Bukele); otherwise a warning
-  (`speaker-not-named`): the curator checks who said it.
+- `attribution`: `attributed_to` is named (its full name, a word of it such as a surname or "court",
+  or one of its aliases in entities.yaml: "the Salvadoran minister") in the cited sentence or its
+  paragraph, and the sentence does not give the words to someone else ("..., Noem said" for a fact
+  attributed to Bukele); otherwise a warning (`speaker-not-named`): the curator checks who said it.
+  Names are compared as a reader would: in any case (an acronym such as DHS in capitals), accents or
+  not, "U.S." as "US", with or without a possessive ("Noem's"), typographic apostrophes as straight.
 
 Both run on every fact of a build, so each looks only at the cited words and stops at the first
 answer.
@@ -104,9 +106,9 @@ _STOP = {"the", "of", "and", "for", "us", "u.s.", "de", "del", "la", "von", "van
 
 
 def name_words(entity: Entity) -> list[str]:
-    """How a sentence may name the entity: its full name, each distinctive word of it (a surname, 'Court'),
-    and the initials of a name of three or more words (DHS)."""
-    name = (entity.get("name") or "").strip()
+    """How a sentence may name the entity, folded: its full name, each distinctive word of it (a surname,
+    'Court'), the initials of a name of three or more words (DHS), and each of its aliases whole."""
+    name = mentions.folded(entity.get("name") or "")
     if not name:
         return []
     words = [w.strip(".,()") for w in name.split()]
@@ -116,16 +118,20 @@ def name_words(entity: Entity) -> list[str]:
     capitals = [w for w in words if w[:1].isupper() and w.lower() not in ("of", "the", "and")]
     if len(capitals) >= 3:
         out.append("".join(w[0] for w in capitals))
+    out += [mentions.folded(alias) for alias in entity.get("aliases") or () if mentions.folded(alias)]
     return out
 
 
 def _named(words: list[str], text: str) -> bool:
+    """True when `text` names one of `words` (name_words): an acronym (DHS, ICE) in capitals, anything else
+    in any case, each as whole words of the folded text."""
+    text = mentions.folded(text)
     lower = text.lower()
     for w in words:
         if w.isupper() and len(w) <= 5:
             if re.search(rf"\b{re.escape(w)}\b", text):
                 return True
-        elif w.lower() in lower and re.search(rf"\b{re.escape(w.lower())}\b", lower):
+        elif w.lower() in lower and re.search(rf"(?<!\w){re.escape(w.lower())}(?!\w)", lower):
             return True
     return False
 
@@ -160,8 +166,8 @@ def attribution(entity_id: str, entities: Mapping[str, Entity], citations: list[
     if not unnamed:
         return None
     return (f"{entity.get('name')} is not named in any cited sentence or its paragraph (in"
-            f" {', '.join(repr(u) for u in dict.fromkeys(unnamed))}): check who said it, or cite the words that"
-            " name the speaker")
+            f" {', '.join(repr(u) for u in dict.fromkeys(unnamed))}): check who said it; add the name the"
+            " article uses to the entity's aliases in entities.yaml, or cite the words that name the speaker")
 
 
 def _other_speaker(sentence: str, c: Citation, start: int, words: list[str]) -> str | None:

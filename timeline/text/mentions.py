@@ -5,6 +5,7 @@ Everything here is a heuristic for a curator to confirm: nothing it finds become
 """
 import datetime
 import re
+import unicodedata
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
@@ -325,14 +326,32 @@ def court_words(sentence: str) -> list[str]:
     return seen
 
 
+_APOSTROPHES = re.compile(r"[\u2018\u2019\u02bc\u2032`]")
+_ACRONYM = re.compile(r"\b(?:[A-Za-z]\.){2,}")  # U.S., U.N., D.C.
+_POSSESSIVE = re.compile(r"(?<=\w)'(?:s\b|(?=\W|$))")  # Noem's, the families'
+
+
+def folded(text: str) -> str:
+    """Text as names are compared: without accents, typographic apostrophes made straight, "U.S." as "US",
+    without possessives ("Noem's": "Noem"), with single spaces; the case is kept (see `_named`)."""
+    if not text.isascii():
+        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+        text = _APOSTROPHES.sub("'", text)
+    text = _ACRONYM.sub(lambda m: m[0].replace(".", ""), text)
+    if "'" in text:
+        text = _POSSESSIVE.sub("", text)
+    return " ".join(text.split())
+
+
 def match_entity(name: str | None, entities: Mapping[str, Entity]) -> str | None:
-    """The id of the entity `name` names: its full name, a person's surname or first name, or for a generic
+    """The id of the entity `name` names: its full name or an alias, a person's surname or first name, or for a generic
     name ('the court', 'the Justice Department') the one entity whose name holds those words (a court for
     'the court'); None when none or several match."""
     if not name:
         return None
-    name = re.sub(r"^the\s+", "", name.strip(), flags=re.IGNORECASE).casefold()
-    exact = [k for k, e in entities.items() if (e.get("name") or "").casefold() in (name, "the " + name)]
+    name = re.sub(r"^the\s+", "", folded(name.strip()), flags=re.IGNORECASE).casefold()
+    exact = [k for k, e in entities.items() if any(folded(n).casefold() in (name, "the " + name)
+                                                   for n in (e.get("name") or "", *e.get("aliases", ())))]
     if len(exact) == 1:
         return exact[0]
     partial = [k for k, e in entities.items()

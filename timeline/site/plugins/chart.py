@@ -24,7 +24,7 @@ from urllib.parse import urlencode
 
 from datasette import hookimpl
 
-from timeline.text import dates
+from timeline.text import dates, periods
 
 MAX_BINS = {"day": 92, "month": 96, "year": 80}  # past these, the next coarser unit
 UNITS = ("day", "month", "year", "decade")
@@ -464,8 +464,8 @@ def _span_name(a, b, precision):
     if precision == "years":
         return f"{a.year} to {b.year}"
     if precision == "months":  # a quarter, a season, a half, months in a row: 'Q1 2025', 'spring 2025'
-        unit = next((u for u in ("quarter", "season", "half") if dates.whole_period(a, u) == (a, b)), "month")
-        return dates.date_label(a, unit, b)
+        unit = next((u for u in ("quarter", "season", "half") if periods.whole_period(a, u) == (a, b)), "month")
+        return periods.date_label(a, unit, b)
     return f"{_name(a, 'day')} to {_name(b, 'day')}"
 
 
