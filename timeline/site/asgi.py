@@ -48,7 +48,7 @@ import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 from uvicorn.supervisors.multiprocess import Multiprocess, Process
 
-from timeline.site.server import die_with_parent
+from timeline.site.server import REFUSED, bound_elsewhere, die_with_parent, port_taken
 
 ENV = "TIMELINE_DATASETTE_ARGS"
 HEADER_TIMEOUT = 10.0
@@ -262,7 +262,15 @@ def main(argv: list[str]) -> None:
     try:
         sockets = [listening(config.host, config.port, reuse_port=workers > 1) for _ in range(workers)]
     except OSError as e:  # taken since timeline serve checked it
-        sys.exit(f"Error: cannot serve on {config.host}:{config.port} ({e.strerror}): choose another --port")
+        print(f"Error: cannot serve on {config.host}:{config.port} ({e.strerror}): choose another --port",
+              file=sys.stderr)
+        sys.exit(REFUSED)
+    # Another process of the same user can listen on the port with SO_REUSEPORT too; one that listened
+    # before these sockets is among the first N of the group, which `steer` picks from: refuse to serve.
+    others = bound_elsewhere(config.host, config.port, ours=sockets) if workers > 1 else []
+    if others:
+        print(f"Error: {port_taken(config.host, config.port, others[0])}", file=sys.stderr)
+        sys.exit(REFUSED)
     if workers == 1:
         uvicorn.Server(config).run(sockets=sockets)
         return
