@@ -157,6 +157,60 @@ def connections_per_worker(workers, port, state="01"):
     return {pid: proctree.connections(pid, port, state).get(pid, 0) for pid in workers}
 
 
+def in_rotation(log):
+    """How many workers the supervisor has said it gives new connections to (timeline/site/supervisor.py)."""
+    return log.read_text().count("new connections are given to it")
+
+
+def holder(workers, port, client_port):
+    """Which of `workers` holds the server's end of the connection from `client_port` to `port` (from /proc)."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(table) as f:
+            for line in f.read().splitlines()[1:]:
+                fields = line.split()
+                if int(fields[1].rsplit(":", 1)[1], 16) == port and int(fields[2].rsplit(":", 1)[1], 16) == client_port:
+                    inodes.add(fields[9])
+    for pid in workers:
+        try:
+            if any(os.readlink(f"/proc/{pid}/fd/{fd}")[8:-1] in inodes for fd in os.listdir(f"/proc/{pid}/fd")):
+                return pid
+        except OSError:
+            continue
+    return None
+
+
+def test_a_stopped_worker_is_given_no_connection_and_what_waited_on_it_is_answered(serving_workers):
+    """A stopped worker (SIGSTOP) stalled clients for about 5 s, then up to 2 s: the connections steered to
+    its socket waited there until a replacement had started. Now, from the moment it stops until it is
+    replaced, every new connection is answered by the other worker: none is steered to it once it misses
+    its pings, and the other serves its socket too, where the first ones waited."""
+    import http.client
+    import signal
+    import urllib.parse
+
+    base, tree, log, process = serving_workers
+    port = urllib.parse.urlsplit(base).port
+    wait_for(lambda: in_rotation(log) == 2, 15)
+    supervisor, (victim, other) = workers_of(process.pid)
+    os.kill(victim, signal.SIGSTOP)
+    answered, deadline = [], time.monotonic() + 20
+    while alive(victim) and time.monotonic() < deadline:  # until the supervisor kills it
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        try:
+            conn.request("GET", "/timeline/facts.json?_shape=array")
+            response = conn.getresponse()
+            response.read()
+            answered.append((response.status, holder(workers_of(process.pid)[1] + [victim], port,
+                                                     conn.sock.getsockname()[1])))
+        finally:
+            conn.close()
+    assert not alive(victim) and len(answered) >= 3, answered
+    assert answered == [(200, other)] * len(answered), (other, answered)
+    assert wait_for(lambda: len(workers_of(process.pid)[1]) == 2 and all(fact_ids(base) == ["bridge-cost"]
+                                                                         for _ in range(6)))
+
+
 def test_the_workers_share_a_burst_of_keep_alive_connections(serving_workers):
     import http.client
     import threading
@@ -164,8 +218,8 @@ def test_the_workers_share_a_burst_of_keep_alive_connections(serving_workers):
 
     base, tree, log, process = serving_workers
     port = urllib.parse.urlsplit(base).port
-    # the first worker up answers before the second listens: wait for both to listen
-    assert wait_for(lambda: sorted(connections_per_worker(workers_of(process.pid)[1], port, "0A").values()) == [1, 1])
+    # the first worker up answers before the second has started: wait for both to be given connections
+    assert wait_for(lambda: in_rotation(log) == 2)
     connections = [http.client.HTTPConnection("127.0.0.1", port, timeout=10) for _ in range(20)]
     statuses = []
 
