@@ -14,7 +14,8 @@ import random
 import sys
 
 LOWER = "the officials said plan court judge ruled and of in for with deported prison visit a an is it".split()
-CAPITALS = "The Officials Judge Bob Smith In It I He She They We A Then Ann Lee Washington However Why KG I'm I'll".split()
+CAPITALS = ("The Officials Judge Bob Smith In It I He She They We A Then Ann Lee Washington However Why KG I'm I'll"
+            " For More What When Where Who How There That Being Did Millions V X").split()
 DOTTED = ["U.S.", "U.K.", "E.U.", "p.m.", "a.m.", "P.M.", "A.M.", "D.C.", "e.g.", "i.e.", "Ph.D.", "U.S.A.", "N.Y.",
           "d.phil.", "J.", "A.", "Co."]
 ITEMS = ["(a)", "(b)", "(i)", "(ii)", "(1)", "(2)", "a.", "b.", "1.", "2.", "a)", "b)", "1)", "2)"]

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Benchmark the build and the site against the floor, at 1k, 10k and 100k facts, on this machine.
 
-    python scripts/bench.py                      # 1k, 10k, 100k facts and the load test (about 15 minutes)
+    python scripts/bench.py                      # 1k, 10k, 100k facts, every shape, the load test (about 40 minutes)
     python scripts/bench.py --sizes 1000,10000   # a quicker look
+    python scripts/bench.py --sizes 100000 --only-shapes --rounds 3   # every shape against its floor
 
 For each size it generates a corpus (scripts/gen_corpus.py, cached under --work) and prints, in one
 run: the full `timeline build` as a separate process (wall time, CPU and peak memory of the whole
@@ -19,6 +20,12 @@ clients) on 127.0.0.1 for the pages a reader opens, and scripts/load_test.py (20
 Datasette process and with two (three runs: how the workers split the connections varies). Then
 how each cost grows from size to size, and `timeline add-source` of a saved page into a story of
 --add-source sources (1,000), before any build and after one (--only-add-source: that alone).
+
+Then the corpora of every shape (--shapes, scripts/gen_corpus.py SHAPES: a news-like Zipfian vocabulary
+with abbreviations and initials over 2,000 days, a uniform vocabulary, abbreviations and lists, one
+breaking story with every article within 30 days, 30% wire copies) at the largest size, in --rounds
+rounds, each build against the floor of the same shape measured in the same round, and every target
+for each shape (--only-shapes: these alone).
 Nothing here is a pass/fail test: it prints numbers.
 """
 import argparse
@@ -62,11 +69,12 @@ def run_measured(command, env=None):
     return wall, usage.ru_utime + usage.ru_stime, max(memory.peak, usage.ru_maxrss / 1024), load
 
 
-def corpus(work, size):
-    path = os.path.join(work, f"corpus-{size}")
+def corpus(work, size, shape="default"):
+    """The corpus of `size` facts of `shape` (gen_corpus.SHAPES), generated once under `work`."""
+    path = os.path.join(work, f"corpus-{size}" + ("" if shape == "default" else f"-{shape}"))
     if not os.path.exists(os.path.join(path, "done")):
         shutil.rmtree(path, ignore_errors=True)
-        gen_corpus.generate(path, size)
+        gen_corpus.generate(path, size, **gen_corpus.SHAPES[shape])
         open(os.path.join(path, "done"), "w").close()
     return path
 
@@ -103,7 +111,7 @@ def empty(path):
         os.unlink(leftover)
 
 
-def builds(path, single=True, rounds=1):
+def builds(path, single=True, rounds=1, rebuilds=True):
     """Each build as its own process. The builds from nothing and with the articles known are run
     `rounds` times, each round with the floor measured between them (floor: its own process): on a
     shared machine the speed moves by a third within minutes, and a ratio is only fair against a
@@ -123,6 +131,8 @@ def builds(path, single=True, rounds=1):
         one["full"] = run_measured(command)
         result["rounds"].append(one)
     result.update(sorted(result["rounds"], key=lambda r: r["cold"][0] / r["floor"]["total"])[rounds // 2])
+    if not rebuilds:
+        return result
     result["unchanged"] = run_measured(command)
     edits = []
     for n in (1, 2, 3):
@@ -211,6 +221,47 @@ def _floor(path):
     times["rows"] = rows
     times["total"] = times["parse"] + times["quotes"] + times["insert"] + times["fts"]
     return json.dumps(times)
+
+
+# ---------------------------------------------------------------- shapes
+
+def shape_builds(paths, rounds):
+    """{shape: builds()} for corpora of several shapes ({shape: path}), in rounds: each round builds every
+    shape from nothing, measures its floor and builds it with the articles known, so that every shape's
+    ratios are against a floor measured minutes apart from its builds; then, once, the rebuilds with
+    nothing changed and with one facts file changed."""
+    out = {shape: {"rounds": []} for shape in paths}
+    for n in range(rounds):
+        for shape, path in paths.items():
+            print(f"round {n + 1}, {shape}: building...", file=sys.stderr, flush=True)
+            one = builds(path, single=False, rounds=1, rebuilds=n == rounds - 1)
+            out[shape]["rounds"] += one["rounds"]
+            out[shape].update({k: v for k, v in one.items() if k != "rounds"})
+            r = one["rounds"][0]
+            print(f"round {n + 1}, {shape}: empty {r['cold'][0]:.1f} s, floor {r['floor']['total']:.1f} s,"
+                  f" known {r['full'][0]:.1f} s", file=sys.stderr, flush=True)
+    return out
+
+
+def shapes_report(size, results):
+    """Print each shape against its floor: every round, the medians, and the targets."""
+    print(f"\nEvery shape at {size:,} facts, each round against the floor measured in it"
+          " (empty: a build from an empty cache; known: with the articles known):\n")
+    print("| shape | round | empty cache | floor | empty / floor | articles known | known / floor | peak MB | load average |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for shape, b in results.items():
+        for n, r in enumerate(b["rounds"], start=1):
+            total = r["floor"]["total"]
+            print(f"| {shape} | {n} | {seconds(r['cold'])} | {total:.1f} s | {r['cold'][0] / total:.2f}x"
+                  f" | {seconds(r['full'])} | {r['full'][0] / total:.2f}x | {max(r['cold'][2], r['full'][2]):.0f}"
+                  f" | {r['cold'][3]:.1f}-{r['full'][3]:.1f} |")
+    print(f"\nTargets at {size:,} facts, every shape (medians of the rounds' ratios):\n")
+    print("| shape | empty / floor (<= 2x, stretch 1.5x) | known / floor (<= 1.2x) | no change (< 0.5 s)"
+          " | one facts file (< 2 s) | peak MB (< 1,000) |")
+    print("|---|---|---|---|---|---|")
+    for shape, b in results.items():
+        print(f"| {shape} | {ratio(b, 'cold'):.2f}x | {ratio(b, 'full'):.2f}x | {b['unchanged'][0]:.2f} s"
+              f" | {b['one_file'][0]:.2f} s | {max(v[2] for v in measured(b)):.0f} |")
 
 
 # ---------------------------------------------------------------- latency
@@ -443,6 +494,11 @@ def main():
     parser.add_argument("--add-source", type=int, default=1000, metavar="N",
                         help="time add-source into a story of N sources (0: skip)")
     parser.add_argument("--only-add-source", action="store_true", help="only the add-source timing")
+    parser.add_argument("--shapes", default=",".join(s for s in gen_corpus.SHAPES if s != "default"),
+                        help="corpora of these shapes (scripts/gen_corpus.py SHAPES) at the largest size, each against"
+                             " its floor ('' for none)")
+    parser.add_argument("--only-shapes", action="store_true",
+                        help="the shapes alone: not the default corpus at each size, the latency or the load test")
     args = parser.parse_args()
     if args.only_add_source:
         os.makedirs(args.work, exist_ok=True)
@@ -450,6 +506,10 @@ def main():
         return
     sizes = [int(s) for s in args.sizes.split(",")]
     os.makedirs(args.work, exist_ok=True)
+    if args.only_shapes:
+        print(f"Machine: {machine()}; builds use {default_jobs()} worker processes", flush=True)
+        shapes(args, sizes[-1])
+        return
     print(f"Machine: {machine()}; builds use {default_jobs()} worker processes\n", flush=True)
     rows = {}
     for size in sizes:
@@ -505,6 +565,7 @@ def main():
     print(f"- no change: {b['unchanged'][0]:.2f} s (target < 0.5 s)")
     print(f"- one facts file changed: {b['one_file'][0]:.2f} s (target < 2 s)")
     print(f"- peak memory of the whole process tree: {max(v[2] for v in measured(b)):.0f} MB (target < 1,000 MB)")
+    shapes(args, size)
     if not args.no_latency:
         db = os.path.join(corpus(args.work, size), "timeline.db")
         print(f"\nDatasette latency at {size:,} facts, {args.requests} requests per page (ms):\n")
@@ -542,6 +603,14 @@ def main():
               f" (target >= 1.6x); errors {one['errors'] + two['errors']}, 5xx {one['5xx'] + two['5xx']} (target 0)")
     if args.add_source:
         add_source_timing(args.work, args.add_source)
+
+
+def shapes(args, size):
+    """The shapes' section: their corpora, builds and report."""
+    names = [name for name in args.shapes.split(",") if name]
+    if names:
+        paths = {name: corpus(args.work, size, name) for name in names}
+        shapes_report(size, shape_builds(paths, args.rounds))
 
 
 def default_jobs():

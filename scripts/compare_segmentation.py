@@ -22,7 +22,7 @@ from timeline.text import sentences  # noqa: E402
 def pysbd_split(text):
     """sentences.split with every line given to pysbd whole (no cutting first)."""
     real = sentences._segments
-    sentences._segments = lambda para: sentences._segmenter().segment(para)
+    sentences._segments = lambda para, language="en": sentences._segmenter(language).segment(para)
     try:
         return sentences.split(text)
     finally:

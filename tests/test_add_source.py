@@ -383,6 +383,8 @@ def site():
         "/news/bridge": (200, {"Content-Type": "text/html; charset=utf-8"}, pages.LEDGER["html"].encode(), 0),
         "/old-link": (301, {"Location": "/news/bridge"}, b"", 0),
         "/report.pdf": (200, {"Content-Type": "application/pdf"}, b"%PDF-1.7 ...", 0),
+        "/photo.jpg": (200, {"Content-Type": "image/jpeg"}, b"\xff\xd8\xff\xe0 a picture", 0),
+        "/download": (200, {"Content-Type": "application/octet-stream"}, b"PK\x03\x04 a zip", 0),
         "/slow": (200, {"Content-Type": "text/html"}, b"<html></html>", 2),
         "/private": (403, {"Content-Type": "text/html"}, b"<html>Forbidden</html>", 0),
         "/endless-redirect": endless_redirect,
@@ -420,7 +422,9 @@ def test_a_url_is_fetched_archived_and_added(tree, site):
 @pytest.mark.parametrize("path, words", [
     ("/missing", "answered 404 Not Found: nothing was fetched"),
     ("/private", "answered 403 Forbidden"),
-    ("/report.pdf", "is application/pdf, not an HTML page"),
+    ("/report.pdf", "cannot be read as a PDF"),  # a PDF is read as one (tests/test_pdf.py), this one is damaged
+    ("/photo.jpg", "is image/jpeg, not an HTML page or a PDF"),
+    ("/download", "is application/octet-stream and not a PDF"),
 ])
 def test_a_url_that_is_no_page_is_refused(tree, site, path, words):
     before = snapshot(tree)
@@ -567,7 +571,7 @@ def test_refusals(tree, monkeypatch):
     # WARCs with no HTML response, or not WARCs at all
     css_only = warc([("https://x.example/site.css", "200 OK", "text/css", b"body {}"),
                      ("https://x.example/page", "404 Not Found", "text/html", b"<html>no</html>")])
-    assert "css.warc.gz holds no HTML response (3 records" in refused(tree, tree.write("css.warc.gz", css_only))
+    assert "css.warc.gz holds no HTML page or PDF (3 records" in refused(tree, tree.write("css.warc.gz", css_only))
     broken = b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 99\r\n\r\nabc"
     assert "broken.warc: it is not a readable WARC file" in refused(tree, tree.write("broken.warc", broken))
     whole = warc([(ARTICLE_URL, "200 OK", "text/html", pages.NORTHERN["html"].encode())])
@@ -576,7 +580,7 @@ def test_refusals(tree, monkeypatch):
     altered = plain.replace(b"Flood barriers failed", b"Flood barriers held")
     assert "is damaged: its digest does not match" in refused(tree, tree.write("altered.warc", altered))
     two = warc([(ARTICLE_URL, "200 OK", "text/html", pages.NORTHERN["html"].encode())])
-    assert "has no HTML response for https://other.example/" in refused(tree, tree.write("one.warc.gz", two),
+    assert "has no HTML page or PDF for https://other.example/" in refused(tree, tree.write("one.warc.gz", two),
                                                                           "--record", "https://other.example/")
     # ids: in use, not a slug; a bad --published
     flood = tree.write("flood.html", pages.NORTHERN["html"])

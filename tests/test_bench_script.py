@@ -13,7 +13,8 @@ from conftest import ROOT
 
 def test_the_benchmark_prints_its_tables(tmp_path):
     result = subprocess.run([sys.executable, "scripts/bench.py", "--sizes", "20,40", "--work", str(tmp_path),
-                             "--requests", "1", "--load-seconds", "1", "--add-source", "20"], cwd=ROOT, capture_output=True, text=True,
+                             "--requests", "1", "--load-seconds", "1", "--add-source", "20", "--shapes", ""], cwd=ROOT,
+                            capture_output=True, text=True,
                             timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
     out = result.stdout
@@ -40,3 +41,16 @@ def test_the_benchmark_prints_its_tables(tmp_path):
     assert re.search(r"(?m)^2 workers: \d+ requests, 0 errors, 0 5xx; CPU: server [\d.]+ s, clients [\d.]+ s", out)
     splits = re.findall(r"[\d.]+ req/s with the connections split (\d+) \+ (\d+)", out)
     assert len(splits) == 3 and all(int(a) + int(b) == 20 for a, b in splits), out
+
+
+def test_the_benchmark_reports_every_shape_against_its_own_floor(tmp_path):
+    result = subprocess.run([sys.executable, "scripts/bench.py", "--sizes", "40", "--work", str(tmp_path), "--rounds", "1",
+                             "--shapes", "breaking,wire", "--only-shapes"], cwd=ROOT, capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    out = result.stdout
+    rounds = re.findall(r"(?m)^\| (breaking|wire) \| 1 \| [\d.]+ s \(CPU [\d.]+\) \| [\d.]+ s \| [\d.]+x \| [\d.]+ s", out)
+    assert rounds == ["breaking", "wire"], out
+    targets = re.findall(r"(?m)^\| (breaking|wire) \| [\d.]+x \| [\d.]+x \| [\d.]+ s \| [\d.]+ s \| \d+ \|$", out)
+    assert targets == ["breaking", "wire"], out
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus-40-breaking", "corpus-40-wire"]

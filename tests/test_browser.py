@@ -4,6 +4,7 @@ scripts/test installs chromium and chromium-driver with apt-get when they are ab
 these tests fail (they do not skip): a site nobody has looked at in a browser is not tested.
 Screenshots of every page, at desktop and phone width, are saved in tests/screenshots/.
 """
+import json
 import os
 import shutil
 import socket
@@ -322,3 +323,54 @@ def test_source_page_turns_selected_words_into_a_citation_that_checks(browser, s
     cited = {f["id"]: f["citations"][0] for f in inputs.facts if f["id"].startswith("copied-citation-")}
     assert cited["copied-citation-1"]["start"] == text.index(phrase, text.index(phrase) + 1)
     assert "\n" not in cited["copied-citation-2"]["quote"] and len(cited["copied-citation-2"]["quote"]) == 12 + 1 + 15
+
+
+TIMELINEJS = ROOT / "tests" / "vendor" / "timelinejs"  # Knight Lab TimelineJS 3.9.11 from npm (tests/vendor/README.md)
+
+def test_the_timelinejs_export_loads_in_the_real_timelinejs(browser, server, tmp_path):
+    """/export/timelinejs.json given as it is to Knight Lab's TimelineJS (the library from npm, kept in
+    tests/vendor): every event becomes a slide and a marker on its time axis, the library logs no error
+    about the data, the page shows no error message, and nothing is loaded from anywhere but this disk."""
+    with urllib.request.urlopen(server + "/export/timelinejs.json") as response:
+        export = response.read().decode("utf-8")
+    events = len(json.loads(export)["events"])
+    assert events > 20
+    page = tmp_path / "timelinejs.html"
+    page.write_text(
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>TimelineJS</title>"
+        f"<link rel='stylesheet' href='{(TIMELINEJS / 'css' / 'timeline.css').as_uri()}'>"
+        f"<script src='{(TIMELINEJS / 'js' / 'timeline.js').as_uri()}'></script></head>"
+        "<body><div id='timeline' style='width: 1200px; height: 700px'></div>"
+        f"<script type='application/json' id='data'>{export.replace('</', '<' + chr(92) + '/')}</script>"
+        "<script>window.done = null;"
+        "const data = JSON.parse(document.getElementById('data').textContent);"
+        f"const tl = new TL.Timeline('timeline', data, {{font: null, theme: null,"
+        f" script_path: '{(TIMELINEJS / 'js').as_uri()}/'}});"
+        "tl.on('ready', () => { window.done = 'ready'; });"
+        "window.tl = tl;</script></body></html>", encoding="utf-8")
+    browser.set_window_size(*DESKTOP)
+    browser.get(page.as_uri())
+    deadline = time.monotonic() + 30
+    while browser.execute_script("return window.done") is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert browser.execute_script("return window.done") == "ready", browser.execute_script(
+        "const m = document.querySelector('.tl-message-full'); return m ? m.textContent : 'no message'")
+    shown = browser.execute_script(
+        "return {errors: tl.config.messages.errors,"
+        " events: tl.config.events.length,"
+        " slides: document.querySelectorAll('.tl-slide:not(.tl-slide-titleslide)').length,"
+        " markers: document.querySelectorAll('.tl-timemarker').length,"
+        " title: document.querySelector('.tl-slide-titleslide .tl-headline').textContent,"
+        " message: document.querySelector('.tl-message-full') ?"
+        "   getComputedStyle(document.querySelector('.tl-message-full')).display : 'none',"
+        " loaded: performance.getEntriesByType('resource').map(r => r.name)}")
+    browser.save_screenshot(str(SCREENSHOTS / "timelinejs-desktop.png"))
+    assert shown["errors"] == []
+    assert shown["events"] == events
+    assert shown["slides"] == events
+    assert shown["markers"] == events
+    assert shown["title"].strip()
+    assert shown["message"] == "none", "TimelineJS shows a message over the timeline"
+    assert [r for r in shown["loaded"] if not r.startswith("file://")] == []
+    errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    assert errors == []

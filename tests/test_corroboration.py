@@ -1,7 +1,10 @@
 """Across sources: wire copy, origins, conflicts, quote variants, coverage (real articles and small trees)."""
+import datetime
 import sqlite3
 import subprocess
 import sys
+
+from collections import defaultdict, deque
 
 import pytest
 from conftest import ARTICLE, ROOT
@@ -321,3 +324,183 @@ def test_words_worked_out_in_workers_give_the_same_corroboration(monkeypatch):
     assert all(s.words is not None for s in there.values())
     inputs.sources = there
     assert corroboration.rows(inputs) == expected
+
+
+# ---- the exact search against the index it replaced, on archives of several shapes
+
+def reference_pairs(sources, threshold=corroboration.SHARED_SENTENCE, window_days=corroboration.WINDOW_DAYS):
+    """sentence_pairs as it was before timeline.core.setjoin (an index of each sentence's rarest words,
+    kept verbatim as the reference the exact search must equal)."""
+    order = sorted(sources, key=lambda sid: (sources[sid].published_date is not None,
+                                             sources[sid].published_date or datetime.date.min, sid))
+    # Each sentence's words kept as a tuple (a fifth of a frozenset's memory); made a set when compared.
+    items = [(sid, s_id, words) for sid in order for s_id, words in corroboration.source_sentences(sources[sid])]
+    day = [sources[sid].published_date for sid, _, _ in items]
+    # The same list, for the sentences in `recent` (dated ones, so a date each): a cast once, not a check per use.
+    dated_day = day
+    frequency = defaultdict(int)
+    for _, _, words in items:
+        for w in words:
+            frequency[w] += 1
+    rank = {w: r for r, w in enumerate(sorted(frequency, key=lambda w: (frequency[w], w)))}  # rarest first
+    del frequency
+    undated = defaultdict(list)  # never expire
+    # dated, in date order; older than the window fall off the front
+    recent = defaultdict(deque)
+    window = datetime.timedelta(days=window_days) if window_days is not None else None
+    scored = defaultdict(dict)
+    current, first = None, 0  # a source's sentences are consecutive items: those from `first` on are its own
+    for i, (sid, s_id, words) in enumerate(items):
+        if sid != current:
+            current, first = sid, i
+        n = len(words)  # distinct words
+        published = day[i]
+        oldest = published - window if window is not None and published is not None else None
+        candidates = set()
+        for w in sorted(words, key=rank.__getitem__)[: n - int(threshold * n - 1e-9)]:
+            postings = recent[w]
+            if oldest is not None:
+                while postings and dated_day[postings[0]] < oldest:
+                    postings.popleft()
+            candidates.update(postings)
+            if w in undated:
+                candidates.update(undated[w])
+            (undated[w] if day[i] is None else postings).append(i)
+        if not candidates:
+            continue
+        as_set = frozenset(words)
+        for j in candidates:
+            if j >= first:
+                continue  # the same source
+            other = items[j]
+            other_words = other[2]  # distinct words: |a | b| = |a| + |b| - |a & b|
+            common = len(as_set.intersection(other_words))
+            score = common / (n + len(other_words) - common)
+            if score >= threshold:
+                key = (other[0], sid) if other[0] < sid else (sid, other[0])
+                pair = (other[1], s_id) if other[0] < sid else (s_id, other[1])
+                scored[key][pair] = score
+    out = {}
+    for key, pairs in scored.items():
+        used_a = set()
+        used_b = set()
+        chosen = []
+        for (a, b), score in sorted(pairs.items(), key=lambda kv: (-kv[1], kv[0])):
+            if a not in used_a and b not in used_b:
+                used_a.add(a)
+                used_b.add(b)
+                chosen.append((round(score, 3), a, b))
+        out[key] = chosen
+    return out
+
+
+
+def shaped_archive(shape, seed, articles=40, sentences=20):
+    """Compared sources of made-up words: `shape` is "uniform" (every word as likely), "zipf" (a few words
+    in most sentences), "breaking" (Zipf, every article within 30 days), "years" (Zipf, over five
+    years), "wire" (a third of the articles copy sentences of another, some edited), "undated" (a
+    quarter of the articles without a date), "lengths" (sentences of 1 to 60 words)."""
+    import datetime
+    import itertools
+    import random
+
+    from timeline.text.words import sentence_words
+
+    rng = random.Random(seed)
+    vocabulary = [f"w{n}" for n in range(300 if shape == "uniform" else 3000)]
+    weights = list(itertools.accumulate(1 / (r + 1) for r in range(len(vocabulary))))
+
+    def sentence():
+        n = rng.randint(1, 60) if shape == "lengths" else rng.randint(6, 16)
+        if shape == "uniform":
+            return rng.choices(vocabulary, k=n)
+        return rng.choices(vocabulary, cum_weights=weights, k=n)
+
+    texts = [[sentence() for _ in range(sentences)] for _ in range(articles)]
+    for b in range(1, articles):  # some articles copy sentences of another: pairs to find in every shape
+        if rng.random() < (0.33 if shape == "wire" else 0.15):
+            a = rng.randrange(b)
+            for n in rng.sample(range(sentences), rng.randint(2, 12)):
+                words = list(texts[a][rng.randrange(sentences)])
+                for _ in range(rng.randint(0, 3)):  # edits: words replaced
+                    words[rng.randrange(len(words))] = rng.choice(vocabulary)
+                texts[b][n] = words
+    span = {"breaking": 30, "years": 1800}.get(shape, 120)
+    start = datetime.date(2020, 1, 1)
+    out = {}
+    for n, lines in enumerate(texts):
+        text = "\n".join(" ".join(words).capitalize() + "." for words in lines) + "\n"
+        spans = [(i + 1, text.index(line), text.index(line) + len(line)) for i, line in enumerate(text.splitlines())]
+        undated = shape == "undated" and rng.random() < 0.25
+        date = None if undated else start + datetime.timedelta(days=rng.randrange(span))
+        out[f"s{n:03d}"] = corroboration.Compared(f"s{n:03d}", date, sentence_words(text, spans))
+    return out
+
+
+@pytest.mark.parametrize("shape", ["uniform", "zipf", "breaking", "years", "wire", "undated", "lengths"])
+def test_the_exact_search_finds_the_pairs_the_index_found(shape):
+    pairs = 0
+    for seed, threshold, window in ((1, corroboration.SHARED_SENTENCE, corroboration.WINDOW_DAYS), (2, 0.25, 10),
+                                    (3, 0.6, None), (4, 0.05, 31)):
+        archive = shaped_archive(shape, seed)
+        found = corroboration.sentence_pairs(archive, threshold, window)
+        assert found == reference_pairs(archive, threshold, window), (shape, seed, threshold, window)
+        pairs += sum(map(len, found.values()))
+    assert pairs > 20, "the archives have pairs to find"
+
+
+@pytest.mark.parametrize("sets, groups, days, window, expected", [
+    ([], [], [], 31, []),
+    (["a b c d"], [0], [None], 31, []),
+    (["a b c d", "a b c d"], [0, 0], [1, 1], 31, []),  # one group: never a pair
+    (["a b c d", "e f g h"], [0, 1], [1, 1], 31, []),  # nothing shared
+    (["a b c d", "a b c d"], [0, 1], [1, 40], 31, []),  # outside the window
+    (["a b c d", "a b c d"], [0, 1], [1, 32], 31, [(0, 1, 4)]),  # 31 days apart: inside
+    (["a b c d", "a b c d", "a b c x"], [0, 1, 2], [None, 500, 1], 31, [(0, 1, 4), (0, 2, 3)]),  # undated: with all
+    (["a b c d e", "a b c d", "a"], [0, 1, 2], [1, 1, 1], None, [(0, 1, 4)]),
+])
+def test_the_join_on_its_own(sets, groups, days, window, expected):
+    from timeline.core import setjoin
+
+    assert list(setjoin.similar_pairs(sets, groups, days, 0.4, window)) == expected
+
+
+def test_the_pairs_of_a_wire_are_counted_together_as_one_by_one():
+    """Sources crediting one wire are linked two by two; their shared 4-word sequences are counted all at
+    once (corroboration.similarities): the same similarity as intersecting each pair's sets."""
+    import random
+
+    from timeline.text import sentences
+
+    rng = random.Random(3)
+    vocabulary = [f"w{n}" for n in range(40)]
+    pool = [" ".join(rng.choices(vocabulary, k=rng.randint(3, 12))).capitalize() + "." for _ in range(30)]
+    archive = {}
+    for n in range(70):  # each article some sentences of a pool: pairs share none, some or most of them
+        text = "\n".join(rng.sample(pool, rng.randint(1, 10)))
+        archive[f"s{n:02d}"] = Source(id=f"s{n:02d}", path="", sha256="", text=text, sentences=sentences.split(text),
+                                      based_on="AP" if n < 60 else "Reuters" if n < 65 else None)
+    keys = sorted(corroboration.declared_pairs(archive) | {("s00", "s69"), ("s61", "s66")})
+    assert len(keys) > corroboration.MIN_WIRE_COUNTED * 10
+    together = corroboration.similarities(archive, keys)
+    assert together == corroboration._similarities_one_by_one(archive, keys)
+    assert len(set(together)) > 20, "similarities of every size"
+
+
+def test_sources_crediting_one_wire_are_linked_within_the_window_and_are_one_origin_whatever_their_dates():
+    import datetime
+
+    def source(sid, day, wire):
+        date = None if day is None else datetime.date(2024, 1, 1) + datetime.timedelta(days=day)
+        return Source(id=sid, path="", sha256="", text="A line.\n", sentences=[(1, 0, 7)], based_on=wire,
+                      published=str(date) if date else None, published_date=date)
+
+    archive = {s.id: s for s in (source("a", 0, "AP"), source("b", 20, "ap"), source("c", 400, "AP"),
+                                 source("d", None, "AP"), source("e", 3, "Reuters"), source("reuters", 500, None))}
+    assert corroboration.declared_reasons(archive) == {
+        ("a", "b"): "both credit AP", ("a", "d"): "both credit AP", ("b", "d"): "both credit ap",
+        ("c", "d"): "both credit AP", ("e", "reuters"): "e credits reuters"}
+    rows, _ = corroboration.links(archive, {})
+    assert ("a", "c") not in {(r["source_a"], r["source_b"]) for r in rows}  # 400 days apart: no row
+    assert corroboration.origins(archive, rows) == {"a": "AP + ap", "b": "AP + ap", "c": "AP + ap", "d": "AP + ap",
+                                                    "e": "Reuters", "reuters": "Reuters"}

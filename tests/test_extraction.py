@@ -4,10 +4,12 @@ Each page is made here in the shape real sites use (classes as their CMSs write 
 their plugins write it); the measurements on real pages are scripts/measure_extraction.py's.
 """
 import html as html_module
+import importlib.util
 import json
 
 import news_pages as pages
 import pytest
+from conftest import ROOT
 from test_add_source import add, added_id, check, entry
 
 from timeline.ingest import extract
@@ -191,3 +193,25 @@ def test_a_utc_time_past_midnight_takes_the_day_in_the_pages_address():
     got = extract.extract(page(head=pages.ld(data)), url="https://www.coastal-ledger.example/2025/03/26/bridge-opens")
     assert got.fields["published"] == "2025-03-26"
     assert got.evidence["published"].startswith("the date in the page's address")
+
+
+spec = importlib.util.spec_from_file_location("page_timing", ROOT / "scripts" / "page_timing.py")
+page_timing = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(page_timing)
+
+
+@pytest.mark.parametrize("shape", list(page_timing.SHAPES))
+def test_reading_a_page_grows_linearly_with_its_size_whatever_its_shape(shape):
+    """A 600 KB page with many attributes took 96 s: one element with thousands of attributes (the
+    parser compares each with every one before it), a paragraph of thousands of inline elements or links
+    (trafilatura strips the tags, leaving each text beside the next, and lxml walks back over them for
+    every text its XPath returns), deep nesting (each element's ancestors or descendants looked at again).
+    The times of n and 4n of each shape, in this process, are compared with each other: quadratic growth
+    gives 10 to 26 times here, linear about 4. scripts/page_timing.py prints them at larger sizes."""
+    make = page_timing.SHAPES[shape]
+    small, large = make(100), make(400)
+    page_timing.seconds(small)  # the libraries loaded and warm
+    a = min(page_timing.seconds(small) for _ in range(2))
+    b, got = page_timing.timed(large)
+    assert b < 8 * max(a, 0.02), (shape, a, b)
+    assert got.text.count(page_timing.PARAGRAPH) >= 12  # the article is read whole

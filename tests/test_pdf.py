@@ -4,16 +4,21 @@ The filings are written here with reportlab, in the shape a federal court's fili
 court's filing stamp at the top of every page, a page number at the foot, a caption, double-spaced
 paragraphs with indented first lines, words broken at line ends, a signature.
 """
+import hashlib
+import http.server
 import io
 import json
 import sqlite3
+import threading
+import time
 
 import pytest
 from reportlab.lib.pagesizes import letter
 from reportlab.pdfgen import canvas
-from test_add_source import add, added_id, check, entry, refused, snapshot
+from test_add_source import Handler, add, added_id, check, entry, refused, snapshot, warc
 
-from timeline.ingest import pdf
+from timeline.errors import ArchiveError
+from timeline.ingest import archive, pdf
 
 STAMP = "Case 1:25-cv-00766-JEB   Document 2   Filed 03/15/25   Page {n} of {total}"
 FILING = [
@@ -236,3 +241,84 @@ def test_the_fact_page_shows_the_page_and_the_export_carries_it(tree):
     assert page_selector == {"type": "FragmentSelector", "conformsTo": "http://tools.ietf.org/rfc/rfc8118",
                              "value": "page=2", "refinedBy": a["target"]["selector"][0]}
     assert a["target"]["source"]["format"] == "application/pdf"
+
+
+# ---------------------------------------------------------------- a filing at its address
+
+@pytest.fixture(scope="module")
+def court_site():
+    """A court's site on 127.0.0.1: the filing as application/pdf, behind a redirect, as a download of no
+    stated type, and one that drips."""
+    data = filing()
+
+    def drip(handler):
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/pdf")
+        handler.send_header("Content-Length", str(len(data)))
+        handler.end_headers()
+        for byte in data[:40]:
+            handler.wfile.write(bytes([byte]))
+            handler.wfile.flush()
+            time.sleep(0.1)
+
+    routes = {"/filings/order.pdf": (200, {"Content-Type": "application/pdf"}, data, 0),
+              "/docket/2": (302, {"Location": "/filings/order.pdf"}, b"", 0),
+              "/download/2": (200, {"Content-Type": "application/octet-stream",
+                                    "Content-Disposition": 'attachment; filename="order.pdf"'}, data, 0),
+              "/slow.pdf": drip}
+    handler = type("CourtHandler", (Handler,), {"routes": routes})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", data
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize("path, final", [("/filings/order.pdf", "/filings/order.pdf"),
+                                         ("/docket/2", "/filings/order.pdf"),  # the docket's link redirects
+                                         ("/download/2", "/download/2")])  # application/octet-stream
+def test_a_filing_at_its_address_is_fetched_and_stored_as_the_pdf(tree, court_site, path, final):
+    """archive.fetch refused anything that was not HTML: a court's filing at its address could not be added."""
+    base, data = court_site
+    result = add(tree, base + path, "--allow-private-addresses")
+    item = entry(tree, added_id(result))
+    assert item["original"].endswith(".pdf") and (tree.path / item["original"]).read_bytes() == data
+    assert item["original_sha256"] == hashlib.sha256(data).hexdigest()
+    assert sorted(p.name for p in tree.sources.iterdir()) == sorted(
+        ["sources.yaml", "gazette.txt", item["path"].split("/")[1], item["original"].split("/")[1]])  # no WARC
+    assert item["url"] == base + final and item["retrieved"].endswith("Z")
+    assert (item["docket_number"], item["date_filed"]) == ("1:25-cv-00766", "2025-03-15")
+    text = (tree.path / item["path"]).read_text(encoding="utf-8")
+    assert text.split("\f")[2] == "SO ORDERED.\nJAMES E. BOASBERG\nChief United States District Judge\n"
+    assert f"the PDF of the response for {base + final}" in item["notes"] and "WARC is not kept" in item["notes"]
+    assert check(tree).exit_code == 0
+    again = add(tree, base + "/filings/order.pdf", "--allow-private-addresses")
+    assert again.exit_code == 1 and "is already source" in again.output
+
+
+def test_a_warc_holding_a_filing_is_read_the_same_way(tree):
+    data = filing()
+    capture = warc([("https://court.example/docket/", "200 OK", "text/html", b"<html><body>Docket</body></html>"),
+                    ("https://court.example/order.pdf", "200 OK", "application/pdf", data)])
+    result = add(tree, tree.write("capture.warc.gz", capture))
+    item = entry(tree, added_id(result))
+    assert item["original"].endswith(".pdf") and (tree.path / item["original"]).read_bytes() == data
+    assert item["url"] == "https://court.example/order.pdf" and item["retrieved"] == "2025-03-27T08:15:02Z"
+    assert item["docket_number"] == "1:25-cv-00766" and "WARC is not kept" in item["notes"]
+    assert "of 2 HTML and PDF responses" in result.output
+    assert check(tree).exit_code == 0
+
+
+def test_a_filing_is_fetched_within_every_bound(tree, court_site, monkeypatch):
+    """The same bounds as a page: loopback refused unless allowed, one deadline, a size limit."""
+    base, data = court_site
+    result = add(tree, base + "/filings/order.pdf")
+    assert result.exit_code == 1 and "add-source fetches only public addresses" in result.output
+    started = time.monotonic()
+    with pytest.raises(ArchiveError, match=r"did not answer within 1 s"):
+        archive.fetch(base + "/slow.pdf", timeout=1, allow_private=True)
+    assert time.monotonic() - started < 2.5
+    monkeypatch.setattr(archive, "MAX_BYTES", len(data) - 1)
+    with pytest.raises(ArchiveError, match=r"sends more than"):
+        archive.fetch(base + "/filings/order.pdf", allow_private=True)

@@ -157,6 +157,60 @@ def connections_per_worker(workers, port, state="01"):
     return {pid: proctree.connections(pid, port, state).get(pid, 0) for pid in workers}
 
 
+def in_rotation(log):
+    """How many workers the supervisor has said it gives new connections to (timeline/site/supervisor.py)."""
+    return log.read_text().count("new connections are given to it")
+
+
+def holder(workers, port, client_port):
+    """Which of `workers` holds the server's end of the connection from `client_port` to `port` (from /proc)."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(table) as f:
+            for line in f.read().splitlines()[1:]:
+                fields = line.split()
+                if int(fields[1].rsplit(":", 1)[1], 16) == port and int(fields[2].rsplit(":", 1)[1], 16) == client_port:
+                    inodes.add(fields[9])
+    for pid in workers:
+        try:
+            if any(os.readlink(f"/proc/{pid}/fd/{fd}")[8:-1] in inodes for fd in os.listdir(f"/proc/{pid}/fd")):
+                return pid
+        except OSError:
+            continue
+    return None
+
+
+def test_a_stopped_worker_is_given_no_connection_and_what_waited_on_it_is_answered(serving_workers):
+    """A stopped worker (SIGSTOP) stalled clients for about 5 s, then up to 2 s: the connections steered to
+    its socket waited there until a replacement had started. Now, from the moment it stops until it is
+    replaced, every new connection is answered by the other worker: none is steered to it once it misses
+    its pings, and the other serves its socket too, where the first ones waited."""
+    import http.client
+    import signal
+    import urllib.parse
+
+    base, tree, log, process = serving_workers
+    port = urllib.parse.urlsplit(base).port
+    wait_for(lambda: in_rotation(log) == 2, 15)
+    supervisor, (victim, other) = workers_of(process.pid)
+    os.kill(victim, signal.SIGSTOP)
+    answered, deadline = [], time.monotonic() + 20
+    while alive(victim) and time.monotonic() < deadline:  # until the supervisor kills it
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        try:
+            conn.request("GET", "/timeline/facts.json?_shape=array")
+            response = conn.getresponse()
+            response.read()
+            answered.append((response.status, holder(workers_of(process.pid)[1] + [victim], port,
+                                                     conn.sock.getsockname()[1])))
+        finally:
+            conn.close()
+    assert not alive(victim) and len(answered) >= 3, answered
+    assert answered == [(200, other)] * len(answered), (other, answered)
+    assert wait_for(lambda: len(workers_of(process.pid)[1]) == 2 and all(fact_ids(base) == ["bridge-cost"]
+                                                                         for _ in range(6)))
+
+
 def test_the_workers_share_a_burst_of_keep_alive_connections(serving_workers):
     import http.client
     import threading
@@ -164,8 +218,8 @@ def test_the_workers_share_a_burst_of_keep_alive_connections(serving_workers):
 
     base, tree, log, process = serving_workers
     port = urllib.parse.urlsplit(base).port
-    # the first worker up answers before the second listens: wait for both to listen
-    assert wait_for(lambda: sorted(connections_per_worker(workers_of(process.pid)[1], port, "0A").values()) == [1, 1])
+    # the first worker up answers before the second has started: wait for both to be given connections
+    assert wait_for(lambda: in_rotation(log) == 2)
     connections = [http.client.HTTPConnection("127.0.0.1", port, timeout=10) for _ in range(20)]
     statuses = []
 
@@ -551,3 +605,97 @@ def test_half_sent_requests_time_out_and_never_keep_a_reader_out(serving):
         for s in drips:
             s.close()
     assert log.stat().st_size - size < 20_000, log.read_text()[-2000:]
+
+
+def thief_socket(port, listen):
+    """A socket of this (the same) user on the port with SO_REUSEPORT, as any other program could open."""
+    import socket
+
+    thief = socket.socket()
+    thief.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    thief.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    thief.bind(("127.0.0.1", port))
+    if listen:
+        thief.listen(100)
+    thief.setblocking(False)
+    return thief
+
+
+def test_a_socket_bound_to_the_port_before_serve_starts_gets_no_connection(tree):
+    """A socket bound with SO_REUSEPORT before `serve --workers 2` started, and listening by the time the
+    workers' sockets did, was first in the port's group and took a share of the requests: serve now sees
+    it and refuses in one line (had it listened after them, it would be given nothing)."""
+    port = free_port()
+    thief = thief_socket(port, listen=False)  # bound only: the port looks free to serve's first check
+    log = tree.path / "serve.log"
+    with open(log, "wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "timeline", "serve", "--no-watch", "--port", str(port), "--workers", "2"],
+            cwd=tree.path, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+            start_new_session=True)
+    try:
+        def server_started():  # the server's process: the thief listens before its sockets do
+            for pid in children(process.pid):
+                with open(f"/proc/{pid}/cmdline", "rb") as f:
+                    if b"timeline.site.asgi" in f.read():
+                        return True
+            return process.poll() is not None
+        deadline = time.monotonic() + 60
+        while not server_started() and time.monotonic() < deadline:
+            time.sleep(0.005)
+        thief.listen(100)
+        base = f"http://127.0.0.1:{port}"
+        while process.poll() is None and time.monotonic() < deadline:
+            try:
+                if httpx.get(base + "/-/versions.json", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        if process.poll() is None:  # it serves: the thief, listening after its sockets, is given nothing
+            statuses = []
+            for _ in range(40):
+                try:
+                    statuses.append(httpx.get(base + "/timeline/facts.json", timeout=3).status_code)
+                except httpx.HTTPError as e:
+                    statuses.append(type(e).__name__)
+            with pytest.raises(BlockingIOError):
+                thief.accept()
+            assert statuses == [200] * 40
+        else:
+            errors = [line for line in log.read_text().splitlines() if line.startswith("Error: ")]
+            assert process.returncode == 1 and "Traceback" not in log.read_text(), log.read_text()
+            assert len(errors) == 1 and f"holds a socket on port {port} of 127.0.0.1" in errors[0], errors
+            assert errors[0].endswith(f"stop it, or choose another port with --port {port + 1}")
+    finally:
+        thief.close()
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        finally:
+            stop_group(process)
+
+
+def test_the_two_worker_server_refuses_a_port_another_socket_listens_on(tree):
+    """The server itself (not only serve's first check) refuses a port where another socket listens with
+    SO_REUSEPORT: in the port's group before the workers' sockets, it would be among those given connections."""
+    assert subprocess.run([sys.executable, "-m", "timeline", "build"], cwd=tree.path, capture_output=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120).returncode == 0
+    port = free_port()
+    thief = thief_socket(port, listen=True)
+    command = server.datasette_command(str(tree.path / "timeline.db"), port, metadata=str(ROOT / "metadata.json"),
+                                       workers=2)
+    process = subprocess.Popen(command, cwd=tree.path, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                               env={**os.environ, "PYTHONPATH": str(ROOT)}, start_new_session=True)
+    try:
+        _, err = process.communicate(timeout=30)
+        errors = [line for line in err.decode().splitlines() if line.startswith("Error: ")]
+        assert process.returncode == server.REFUSED and len(errors) == 1, err.decode()[-2000:]
+        assert "holds a socket on port" in errors[0] and "/-/versions" not in err.decode()
+        with pytest.raises(BlockingIOError):
+            thief.accept()
+    finally:
+        thief.close()
+        if process.poll() is None:
+            process.kill()
+        stop_group(process)

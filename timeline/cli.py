@@ -228,6 +228,8 @@ def serve(facts_dir: str, sources_dir: str, db_path: str, port: int, metadata: s
         code = server.serve(command, rebuild, watch=(facts_dir, sources_dir) if watch else ())
     except KeyboardInterrupt:
         sys.exit(0)
+    if code == server.REFUSED:  # it refused to start, and said why in one line
+        sys.exit(1)
     how = f"killed by signal {-code}" if code < 0 else f"exit status {code}"
     raise refusal(f"the server stopped by itself ({how}), so timeline serve stops too: the lines above say why;"
                   " run timeline serve again")

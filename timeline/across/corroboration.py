@@ -15,10 +15,13 @@ or shares its wire service counts once.
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict, deque
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, NamedTuple, cast
+from collections import defaultdict
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, NamedTuple
 
+import numpy as np
+
+from timeline.core import setjoin
 from timeline.records import Row, Source, sentence_id
 from timeline.text.words import narration, sentence_words, unpacked
 
@@ -61,60 +64,36 @@ def sentence_pairs(sources: Mapping[str, Source | Compared], threshold: float = 
                    window_days: int | None = WINDOW_DAYS) -> SentencePairs:
     """{(source a, source b): [(similarity, sentence a, sentence b)]}, one-to-one, best first.
 
-    Candidate pairs come from a prefix filter (pairs at or above the Jaccard threshold must share one
-    of the rarest words of each sentence), so the work grows with the matches, not with all pairs.
-    Sources published more than `window_days` apart are not compared (copying happens within days;
-    without the window the work grows with the square of the archive); undated sources are compared
-    with every source."""
+    Every two sentences of different sources whose content words overlap by at least `threshold`
+    (Jaccard) are found exactly by timeline.core.setjoin (prefix filtering on pairs of the rarest
+    words, with positions: the work grows with the pairs that share rare words, not with all pairs,
+    whatever the distribution of words). Sources published more than `window_days` apart are not
+    compared (copying happens within days); undated sources are compared with every source."""
     order = sorted(sources, key=lambda sid: (sources[sid].published_date is not None,
                                              sources[sid].published_date or datetime.date.min, sid))
-    # Each sentence's words kept as a tuple (a fifth of a frozenset's memory); made a set when compared.
-    items = [(sid, s_id, words) for sid in order for s_id, words in source_sentences(sources[sid])]
-    day = [sources[sid].published_date for sid, _, _ in items]
-    # The same list, for the sentences in `recent` (dated ones, so a date each): a cast once, not a check per use.
-    dated_day = cast("list[datetime.date]", day)
-    frequency: defaultdict[str, int] = defaultdict(int)
-    for _, _, words in items:
-        for w in words:
-            frequency[w] += 1
-    rank = {w: r for r, w in enumerate(sorted(frequency, key=lambda w: (frequency[w], w)))}  # rarest first
-    del frequency
-    undated: defaultdict[str, list[int]] = defaultdict(list)  # never expire
-    # dated, in date order; older than the window fall off the front
-    recent: defaultdict[str, deque[int]] = defaultdict(deque)
-    window = datetime.timedelta(days=window_days) if window_days is not None else None
+    sets: list[str] = []  # each sentence's words, as sentence_words packed them
+    group: list[int] = []  # its source, as a number
+    day: list[int | None] = []  # its source's publication day
+    number: list[str] = []  # its position in its source
+    for g, sid in enumerate(order):
+        source = sources[sid]
+        words = source.words if source.words is not None else sentence_words(source.text, source.sentences)
+        published = source.published_date.toordinal() if source.published_date is not None else None
+        for line in words.split("\n") if words else ():
+            n, _, rest = line.partition(" ")
+            sets.append(rest)
+            number.append(n)
+        added = len(sets) - len(group)
+        group += [g] * added
+        day += [published] * added
     scored: defaultdict[tuple[str, str], dict[tuple[str, str], float]] = defaultdict(dict)
-    current, first = None, 0  # a source's sentences are consecutive items: those from `first` on are its own
-    for i, (sid, s_id, words) in enumerate(items):
-        if sid != current:
-            current, first = sid, i
-        n = len(words)  # distinct words
-        published = day[i]
-        oldest = published - window if window is not None and published is not None else None
-        candidates: set[int] = set()
-        for w in sorted(words, key=rank.__getitem__)[: n - int(threshold * n - 1e-9)]:
-            postings = recent[w]
-            if oldest is not None:
-                while postings and dated_day[postings[0]] < oldest:
-                    postings.popleft()
-            candidates.update(postings)
-            if w in undated:
-                candidates.update(undated[w])
-            (undated[w] if day[i] is None else postings).append(i)
-        if not candidates:
-            continue
-        as_set = frozenset(words)
-        for j in candidates:
-            if j >= first:
-                continue  # the same source
-            other = items[j]
-            other_words = other[2]  # distinct words: |a | b| = |a| + |b| - |a & b|
-            common = len(as_set.intersection(other_words))
-            score = common / (n + len(other_words) - common)
-            if score >= threshold:
-                key = (other[0], sid) if other[0] < sid else (sid, other[0])
-                pair = (other[1], s_id) if other[0] < sid else (s_id, other[1])
-                scored[key][pair] = score
+    for i, j, common in setjoin.similar_pairs(sets, group, day, threshold, window_days):
+        a, b = order[group[i]], order[group[j]]
+        score = common / (sets[i].count(" ") + sets[j].count(" ") + 2 - common)
+        if score >= threshold:
+            a_id, b_id = sentence_id(a, int(number[i])), sentence_id(b, int(number[j]))
+            key, pair = ((a, b), (a_id, b_id)) if a < b else ((b, a), (b_id, a_id))
+            scored[key][pair] = score
     out: SentencePairs = {}
     for key, pairs in scored.items():
         used_a: set[str] = set()
@@ -155,6 +134,17 @@ def declared(a: Source, b: Source) -> str | None:
 
 def declared_pairs(sources: Mapping[str, Source]) -> set[tuple[str, str]]:
     """Every (a, b), a < b, that `declared` links, found without comparing every pair of sources."""
+    return set(declared_reasons(sources))
+
+
+def declared_reasons(sources: Mapping[str, Source],
+                     window_days: int | None = WINDOW_DAYS) -> dict[tuple[str, str], str]:
+    """{(a, b): declared(a, b)} for every pair, a < b, that `declared` links, found without comparing every
+    pair of sources: one credits the other, or both credit the same wire and were published at most
+    `window_days` apart (either undated, or `window_days` None: any). Two sources crediting one wire a
+    year apart report different stories; listing every pair of a wire's sources grew with the square
+    of them (1,500 credits: 1.1 million rows). Every source crediting a wire still has that wire as its
+    origin (origins() groups them whatever their dates)."""
     by_wire: defaultdict[str, list[str]] = defaultdict(list)
     by_id = {s.casefold(): s for s in sources}
     for sid, source in sources.items():
@@ -162,48 +152,143 @@ def declared_pairs(sources: Mapping[str, Source]) -> set[tuple[str, str]]:
             by_wire[source.based_on.casefold()].append(sid)
     keys: set[tuple[str, str]] = set()
     for wire, members in by_wire.items():
-        members = sorted(members)
-        keys.update((a, b) for i, a in enumerate(members) for b in members[i + 1:])
+        keys.update(_within(sources, members, window_days))
         credited = by_id.get(wire)
         if credited:
             keys.update((min(m, credited), max(m, credited)) for m in members if m != credited)
-    return {k for k in keys if declared(sources[k[0]], sources[k[1]])}
+    out = {}
+    for a, b in keys:
+        why = declared(sources[a], sources[b])
+        if why:
+            out[(a, b)] = why
+    return out
+
+
+def _within(sources: Mapping[str, Source], members: list[str], window_days: int | None) -> Iterator[tuple[str, str]]:
+    """Every (a, b), a < b, of `members` published at most `window_days` apart (either undated: any)."""
+    dated = sorted((d, m) for m in members if (d := sources[m].published_date) is not None)
+    undated = sorted(m for m in members if sources[m].published_date is None)
+    for i, m in enumerate(undated):
+        yield from ((min(m, o), max(m, o)) for o in undated[i + 1:])
+        yield from ((min(m, o), max(m, o)) for _, o in dated)
+    reach = datetime.timedelta(days=window_days) if window_days is not None else None
+    for i, (day, m) in enumerate(dated):
+        for later, o in dated[i + 1:]:
+            if reach is not None and later - day > reach:
+                break
+            yield (min(m, o), max(m, o))
 
 
 def links(sources: Mapping[str, Source], pairs: SentencePairs | None = None) -> tuple[list[Row], list[Row]]:
     """(source_links rows, shared_sentences rows) for every pair that is linked or shares a sentence
     (`pairs`: sentence_pairs(sources), when it was worked out already)."""
     pairs = sentence_pairs(sources) if pairs is None else pairs
-    keys = set(pairs) | declared_pairs(sources)
-    cache: dict[str, set[tuple[str, ...]]] = {}
-    last_use: dict[str, int] = {}  # a source's shingles are dropped after the last pair that needs them (memory)
-    for n, key in enumerate(sorted(keys)):
-        last_use[key[0]] = last_use[key[1]] = n
+    reasons = declared_reasons(sources)
+    keys = sorted(set(pairs) | set(reasons))
+    similarity = similarities(sources, keys)
     link_rows: list[Row] = []
     sentence_rows: list[Row] = []
-    for n, (a, b) in enumerate(sorted(keys)):
+    for (a, b), contained in zip(keys, similarity):
         shared = pairs.get((a, b), [])
-        why = declared(sources[a], sources[b])
+        why = reasons.get((a, b))
         detected = len(shared) >= MIN_SHARED
         basis = "declared+detected" if why and detected else "declared" if why else "detected" if detected else None
-        for s in (a, b):
-            if s not in cache:
-                cache[s] = shingles(sources[s])
         evidence = []
         if why:
             evidence.append(f"declared: {why}")
         if shared:
             evidence.append(f"{len(shared)} shared sentence{'s' if len(shared) != 1 else ''} (content-word overlap"
                             f" >= {SHARED_SENTENCE:.2f}; {MIN_SHARED} or more link two sources)")
-        link_rows.append({"source_a": a, "source_b": b, "shared_sentences": len(shared),
-                          "similarity": round(containment(cache[a], cache[b]), 3), "basis": basis,
-                          "evidence": "; ".join(evidence)})
-        for s in (a, b):
-            if last_use[s] == n:
-                cache.pop(s, None)
+        link_rows.append({"source_a": a, "source_b": b, "shared_sentences": len(shared), "similarity": contained,
+                          "basis": basis, "evidence": "; ".join(evidence)})
         sentence_rows += [{"sentence_a": sa, "sentence_b": sb, "source_a": a, "source_b": b, "similarity": score}
                           for score, sa, sb in shared]
     return link_rows, sentence_rows
+
+
+# The sources crediting one wire are linked two by two (within the window): with at least this many, and at
+# least an eighth of their pairs linked, their pairs' shared 4-word sequences are counted all at once (a table
+# of every pair of them), up to MAX_WIRE_COUNTED sources.
+MIN_WIRE_COUNTED = 50
+MAX_WIRE_COUNTED = 5000
+
+
+def similarities(sources: Mapping[str, Source], keys: list[tuple[str, str]]) -> list[float]:
+    """round(containment(shingles(a), shingles(b)), 3) for every (a, b) of `keys`, in order.
+
+    Sources crediting the same wire are all linked, two by two (1,500 of them: over a million pairs):
+    the shared sequences of every pair of them are counted at once, from the sources that hold each
+    sequence (numpy), instead of intersecting two sets per pair; other pairs one by one."""
+    wires: defaultdict[str, list[str]] = defaultdict(list)
+    for s in sorted({s for key in keys for s in key}):
+        if wire := sources[s].based_on:
+            wires[wire.casefold()].append(s)
+    pairs_of: defaultdict[str, int] = defaultdict(int)  # how many of the keys are two sources of one wire
+    for a, b in keys:
+        if (wa := sources[a].based_on) and (wb := sources[b].based_on) and wa.casefold() == wb.casefold():
+            pairs_of[wa.casefold()] += 1
+    tables: dict[str, tuple[int, np.ndarray, np.ndarray]] = {}  # source -> (its place, its wire's table, sizes)
+    for wire, members in wires.items():
+        n = len(members)
+        if MIN_WIRE_COUNTED <= n <= MAX_WIRE_COUNTED and pairs_of[wire] * 8 >= n * (n - 1) // 2:
+            shared, sizes = _shared_sequences(sources, members)
+            tables.update((s, (i, shared, sizes)) for i, s in enumerate(members))
+    out: list[float | None] = []
+    rest: list[tuple[str, str]] = []
+    for a, b in keys:
+        ta, tb = tables.get(a), tables.get(b)
+        if ta is not None and tb is not None and ta[1] is tb[1]:
+            i, shared, sizes = ta
+            j = tb[0]
+            smaller = int(min(sizes[i], sizes[j]))
+            out.append(round(int(shared[i * len(sizes) + j]) / smaller, 3) if smaller else 0.0)
+        else:
+            out.append(None)
+            rest.append((a, b))
+    alone = iter(_similarities_one_by_one(sources, rest))
+    return [next(alone) if value is None else value for value in out]
+
+
+def _shared_sequences(sources: Mapping[str, Source], members: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(shared, sizes): shared[i * n + j] the 4-word sequences members i and j (i < j) share, sizes[i] how
+    many member i has."""
+    n = len(members)
+    ids: dict[tuple[str, ...], int] = {}
+    held: list[np.ndarray] = []
+    sizes = np.zeros(n, dtype=np.int64)
+    for i, s in enumerate(members):
+        found = shingles(sources[s])
+        sizes[i] = len(found)
+        held.append(np.fromiter((ids.setdefault(t, len(ids)) for t in found), dtype=np.int64, count=len(found)))
+    del ids
+    sequence = np.concatenate(held)
+    holder = np.repeat(np.arange(n, dtype=np.int64), sizes)
+    del held
+    order = np.argsort(sequence, kind="stable")  # the holders of one sequence together, in order
+    sequence, holder = sequence[order], holder[order]
+    del order
+    ends = np.searchsorted(sequence, sequence, side="right")  # each holder's partners: the later ones
+    shared = np.zeros(n * n, dtype=np.int64)
+    for left, right in setjoin.ranges(np.arange(1, len(sequence) + 1), ends):
+        shared += np.bincount(holder[left] * n + holder[right], minlength=n * n)
+    return shared, sizes
+
+
+def _similarities_one_by_one(sources: Mapping[str, Source], keys: list[tuple[str, str]]) -> list[float]:
+    cache: dict[str, set[tuple[str, ...]]] = {}
+    last_use: dict[str, int] = {}  # a source's shingles are dropped after the last pair that needs them (memory)
+    for n, key in enumerate(keys):
+        last_use[key[0]] = last_use[key[1]] = n
+    out = []
+    for n, (a, b) in enumerate(keys):
+        for s in (a, b):
+            if s not in cache:
+                cache[s] = shingles(sources[s])
+        out.append(round(containment(cache[a], cache[b]), 3))
+        for s in (a, b):
+            if last_use[s] == n:
+                cache.pop(s, None)
+    return out
 
 
 def origins(sources: Mapping[str, Source], link_rows: list[Row]) -> dict[str, str]:
@@ -218,11 +303,18 @@ def origins(sources: Mapping[str, Source], link_rows: list[Row]) -> dict[str, st
             s = parent[s]
         return s
 
+    def union(a: str, b: str) -> None:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+
     for row in link_rows:
         if row["basis"]:
-            ra, rb = find(row["source_a"]), find(row["source_b"])
-            if ra != rb:
-                parent[max(ra, rb)] = min(ra, rb)
+            union(row["source_a"], row["source_b"])
+    first_of_wire: dict[str, str] = {}  # sources crediting one wire are one origin, however far apart
+    for s in sorted(sources):
+        if wire := sources[s].based_on:
+            union(first_of_wire.setdefault(wire.casefold(), s), s)
     groups: defaultdict[str, list[str]] = defaultdict(list)
     for s in sorted(sources):
         groups[find(s)].append(s)

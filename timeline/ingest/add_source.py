@@ -115,18 +115,22 @@ def _add(target: str, sources_dir: str, yaml_path: str, where_yaml: str, cache: 
 
     chosen, page_url = None, final_url
     labels: list[str] = []
+    stored, stored_kind = data, kind  # what is kept as the original, and what it is
     if kind == "pdf":
-        document = pdf.read(data, name)
-        page = extract.Page(document.text, dict(document.fields), dict(document.evidence), list(document.remarks))
-        if document.removed:
-            page.remarks.append("taken off every page as running headers and footers: "
-                                + "; ".join(f'"{r}"' for r in document.removed) + " (digits as #)")
-        labels = document.labels
-        page.remarks.append(f"{len(labels)} page{'s' if len(labels) != 1 else ''}, the text page by page (a form feed"
-                            " between pages)")
+        page, labels = _pdf_page(data, name)
     elif kind in ("warc", "url"):
-        page, response, chosen = _from_warc(data, name, record)
+        page, response, chosen, labels = _from_warc(data, name, record)
         page_url, captured = response.url or final_url, response.date or captured
+        if response.kind == "pdf":
+            # A PDF source's original is the PDF, byte for byte (its pages are read from it); the WARC is
+            # not kept: what it adds (the address, the redirects, the time) is in the notes
+            stored, stored_kind = response.body, "pdf"
+            original_sha = hashlib.sha256(stored).hexdigest()
+            _refuse_same(existing, "original", original_sha, name)
+            page.remarks.append(f"the PDF of the response for {response.url}"
+                                + (f" (fetched from {target})" if is_url and target != response.url else "")
+                                + f" is the original, byte for byte; the {'fetch' if is_url else 'WARC'}'s WARC is not"
+                                " kept (the address, the time and what the document says are in these notes)")
     elif kind == "html":
         page = extract.extract(extract.decode(data))
         captured = page.saved
@@ -168,7 +172,7 @@ def _add(target: str, sources_dir: str, yaml_path: str, where_yaml: str, cache: 
         source_id = propose_id(fields.get("outlet"), fields.get("title"), existing, sources_dir,
                                fallback=_stem(name, is_url))
     text_file = os.path.join(sources_dir, source_id + ".txt")
-    original_file = None if kind == "text" else os.path.join(sources_dir, source_id + _extension(kind, data))
+    original_file = None if kind == "text" else os.path.join(sources_dir, source_id + _extension(stored_kind, stored))
     entry: dict[str, Any] = {"id": source_id, "path": files.story_path(text_file, sources_dir),
                                     "sha256": text_sha}
     if original_file:
@@ -177,7 +181,7 @@ def _add(target: str, sources_dir: str, yaml_path: str, where_yaml: str, cache: 
     entry["retrieved"] = captured if original_file else None
     entry["based_on"] = fields.get("based_on")
     entry["language"] = fields.get("language") or DEFAULT_LANGUAGE
-    if kind == "pdf" or any(fields.get(k) for k in pdf.COURT_FIELDS):
+    if stored_kind == "pdf" or any(fields.get(k) for k in pdf.COURT_FIELDS):
         entry.update({k: fields.get(k) for k in pdf.COURT_FIELDS})
     if labels and labels != [str(n) for n in range(1, len(labels) + 1)]:
         entry["page_labels"] = labels
@@ -189,7 +193,7 @@ def _add(target: str, sources_dir: str, yaml_path: str, where_yaml: str, cache: 
     spans = sentences.split(page.text)
     shared = wire_copy(source_id, page.text, fields.get("published"), existing, spans, entry["language"])
 
-    _write(yaml_path, before, entry, [(text_file, text_bytes)] + ([(original_file, data)] if original_file else []))
+    _write(yaml_path, before, entry, [(text_file, text_bytes)] + ([(original_file, stored)] if original_file else []))
     known = _Known(existing, cache)
     known.spans[text_sha] = spans
     _verify(yaml_path, sources_dir, source_id, before, [text_file, original_file], relative_to, known)
@@ -280,36 +284,61 @@ def _read(path: str) -> tuple[bytes, str]:
     return data, "text"
 
 
-def _from_warc(data: bytes, name: str, record: str | None) -> tuple[extract.Page, archive.Response, str | None]:
-    """(Page, Response, how it was chosen) of the article in a WARC."""
+def _from_warc(data: bytes, name: str, record: str | None
+               ) -> tuple[extract.Page, archive.Response, str | None, list[str]]:
+    """(Page, Response, how it was chosen, its page labels: a PDF's) of the article in a WARC: an HTML page or
+    a PDF."""
     try:
-        responses, n_records = archive.html_responses(data)
+        responses, n_records = archive.responses(data)
     except ArchiveError as e:
         raise SourceRefused(f"{name}: {e}") from None
     if not responses:
-        raise SourceRefused(f"{name} holds no HTML response ({n_records} record{'s' if n_records != 1 else ''}, none a"
-                      " 200 response of type text/html): archive the article's page itself")
+        raise SourceRefused(f"{name} holds no HTML page or PDF ({n_records} record{'s' if n_records != 1 else ''},"
+                            " none a 200 response of type text/html or application/pdf): archive the article's page"
+                            " itself")
     if record is not None:
         picked = [r for r in responses if extract.url_key(r.url) == extract.url_key(record)]
         if not picked:
             listed = ", ".join(r.url for r in responses[:5]) + (" ..." if len(responses) > 5 else "")
-            raise SourceRefused(f"{name} has no HTML response for {record}; it has: {listed}")
+            raise SourceRefused(f"{name} has no HTML page or PDF for {record}; it has: {listed}")
         response = picked[0]
-        return _page(response), response, f"the response for {response.url} (chosen with --record)"
+        return _chosen(_page(response, name), response, f"the response for {response.url} (chosen with --record)")
     if len(responses) == 1:
-        return _page(responses[0]), responses[0], None
-    pages = [(_page(r), r) for r in responses[:MAX_CHOICES]]
-    best = max(range(len(pages)), key=lambda i: (len(pages[i][0].text.split()), -i))
-    page, response = pages[best]
+        return _chosen(_page(responses[0], name), responses[0], None)
+    pages = [(_page(r, name), r) for r in responses[:MAX_CHOICES]]
+    best = max(range(len(pages)), key=lambda i: (len(pages[i][0][0].text.split()), -i))
+    (page, labels), response = pages[best]
     others = [r.url for i, (_, r) in enumerate(pages) if i != best]
+    kinds = "HTML responses" if all(r.kind == "html" for r in responses) else "HTML and PDF responses"
     chosen = (f"the response for {response.url}, the one with the most article text"
-              f" ({len(page.text.split())} words) of {len(responses)} HTML responses (others: "
+              f" ({len(page.text.split())} words) of {len(responses)} {kinds} (others: "
               f"{', '.join(others[:3])}{' ...' if len(others) > 3 else ''}); pick another with --record URL")
-    return page, response, chosen
+    return page, response, chosen, labels
 
 
-def _page(response: archive.Response) -> extract.Page:
-    return extract.extract(extract.decode(response.body, response.charset), url=response.url or None)
+def _chosen(read: tuple[extract.Page, list[str]], response: archive.Response, chosen: str | None
+            ) -> tuple[extract.Page, archive.Response, str | None, list[str]]:
+    return read[0], response, chosen, read[1]
+
+
+def _page(response: archive.Response, name: str) -> tuple[extract.Page, list[str]]:
+    """(Page, page labels) of a WARC's response: a PDF's pages, or a web page's article."""
+    if response.kind == "pdf":
+        return _pdf_page(response.body, f"{name} ({response.url})")
+    return extract.extract(extract.decode(response.body, response.charset), url=response.url or None), []
+
+
+def _pdf_page(data: bytes, name: str) -> tuple[extract.Page, list[str]]:
+    """(Page, page labels) of a PDF: its text page by page and what its pages say (pdf.read)."""
+    document = pdf.read(data, name)
+    page = extract.Page(document.text, dict(document.fields), dict(document.evidence), list(document.remarks))
+    if document.removed:
+        page.remarks.append("taken off every page as running headers and footers: "
+                            + "; ".join(f'"{r}"' for r in document.removed) + " (digits as #)")
+    labels = document.labels
+    page.remarks.append(f"{len(labels)} page{'s' if len(labels) != 1 else ''}, the text page by page (a form feed"
+                        " between pages)")
+    return page, labels
 
 
 def _extension(kind: str, data: bytes) -> str:

@@ -1,8 +1,10 @@
-"""Web archives: the HTML responses inside a WARC file, and a URL fetched and archived as one.
+"""Web archives: the pages (HTML) and PDFs inside a WARC file, and a URL fetched and archived as one.
 
 A WARC (ISO 28500: Webrecorder, browsertrix, the Internet Archive, wget --warc-file) holds records;
 the ones that matter here are `response` records whose HTTP status is 200 and whose Content-Type is
-HTML, each with the archived address (WARC-Target-URI) and the capture time (WARC-Date).
+HTML, or PDF (a court filing: application/pdf, or a body that starts as a PDF does under a type that
+says nothing, application/octet-stream), each with the archived address (WARC-Target-URI) and the
+capture time (WARC-Date).
 
 A URL is fetched with httpx (redirects followed here, at most MAX_REDIRECTS, every body bounded as
 received and as decompressed, the whole fetch within TIMEOUT, private addresses refused by the address
@@ -30,6 +32,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from timeline.errors import ArchiveError
+from timeline.ingest import pdf
 
 MAX_BYTES = 50 * 1024 * 1024  # an original larger than this is refused (a page's HTML is rarely 5 MB)
 MAX_WARC_BYTES = 10 * MAX_BYTES  # a WARC, decompressed: a page with its images and scripts is far less
@@ -37,17 +40,31 @@ MAX_REDIRECT_BYTES = 1024 * 1024  # a redirect's body, as received and decompres
 MAX_REDIRECTS = 5
 TIMEOUT = 20.0  # seconds for the whole fetch: every hop, every read
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+PDF_TYPES = ("application/pdf", "application/x-pdf")
+UNSAID_TYPES = ("", "application/octet-stream", "binary/octet-stream", "application/download",
+                "application/force-download")  # what servers send a PDF as when they say nothing: sniffed
 USER_AGENT = "timeline-add-source/1 (archives one article for a fact database; +https://pypi.org/project/timeline/)"
 
 
 @dataclass
 class Response:
-    """One archived HTML response."""
+    """One archived HTML or PDF response."""
 
     url: str  # WARC-Target-URI
     date: str  # WARC-Date, ISO 8601 in UTC
     body: bytes  # the HTTP payload, content coding undone
     charset: str | None = None  # from the Content-Type header
+    kind: str = "html"  # or "pdf"
+
+
+def document_kind(content_type: str, head: bytes) -> str | None:
+    """'html' or 'pdf' for a response's Content-Type and the first bytes of its body, None for anything else."""
+    kind = content_type.split(";")[0].strip().lower()
+    if kind in HTML_TYPES:
+        return "html"
+    if kind in PDF_TYPES or kind in UNSAID_TYPES and pdf.is_pdf(head):
+        return "pdf"
+    return None
 
 
 def is_warc(data: bytes) -> bool:
@@ -120,10 +137,16 @@ class _Inflated(io.RawIOBase):
 
 
 def html_responses(data: bytes) -> tuple[list[Response], int]:
-    """([Response], number of records) for the HTML responses (status 200) in the WARC bytes `data`.
+    """([Response], number of records) for the HTML responses (status 200) in the WARC bytes `data`."""
+    found, records = responses(data)
+    return [r for r in found if r.kind == "html"], records
 
-    Read as a stream, never a record at a time in memory: at most MAX_WARC_BYTES decompressed in all, an
-    HTML response of at most MAX_BYTES, everything else read through in pieces (its digest checked)."""
+
+def responses(data: bytes) -> tuple[list[Response], int]:
+    """([Response], number of records) for the HTML and PDF responses (status 200) in the WARC bytes `data`.
+
+    Read as a stream, never a record at a time in memory: at most MAX_WARC_BYTES decompressed in all, a
+    page or PDF of at most MAX_BYTES, everything else read through in pieces (its digest checked)."""
     # warcio, httpx: loaded when a WARC or a URL is added, not by every command that imports this stage
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
@@ -137,7 +160,12 @@ def html_responses(data: bytes) -> tuple[list[Response], int]:
                 continue
             status = record.http_headers.get_statuscode()
             kind = (record.http_headers.get_header("Content-Type") or "").lower()
-            if status != "200" or not kind.split(";")[0].strip() in HTML_TYPES:
+            if status != "200":
+                continue
+            stream = record.content_stream()
+            head = stream.read(1024) if kind.split(";")[0].strip() in UNSAID_TYPES else b""
+            document = document_kind(kind, head)
+            if document is None:
                 continue
             charset = None
             for part in kind.split(";")[1:]:
@@ -145,10 +173,11 @@ def html_responses(data: bytes) -> tuple[list[Response], int]:
                 if key.strip() == "charset":
                     charset = value.strip().strip("\"'") or None
             url = record.rec_headers.get_header("WARC-Target-URI") or ""
-            body = record.content_stream().read(MAX_BYTES + 1)
+            body = head + stream.read(MAX_BYTES + 1 - len(head))
             if len(body) > MAX_BYTES:
-                raise ArchiveError(f"the page {url} in it is over {MAX_BYTES // 2**20} MB, which no article page is:"
-                                   " archive the article page alone")
+                what = "page" if document == "html" else "PDF"
+                raise ArchiveError(f"the {what} {url} in it is over {MAX_BYTES // 2**20} MB, which no article {what} is:"
+                                   " archive the article alone")
             while record.raw_stream.read(1 << 20):  # to the end of the block, so that its digest is checked
                 pass
             if getattr(record.raw_stream, "limit", 0) > 0:  # fewer bytes than its Content-Length
@@ -158,7 +187,7 @@ def html_responses(data: bytes) -> tuple[list[Response], int]:
                 raise ArchiveError(f"the record of {url} is damaged: its digest does not match its content"
                                    " (a truncated or altered file); archive the page again")
             found.append(Response(url=url, date=record.rec_headers.get_header("WARC-Date") or "", body=body,
-                                  charset=charset))
+                                  charset=charset, kind=document))
     except ArchiveError:
         raise
     except (ArchiveLoadFailed, ValueError, OSError, EOFError) as e:
@@ -304,9 +333,21 @@ def _body(response: Any, limit: int, what: str) -> bytes:
     return bytes(body)
 
 
+def _decoded_head(body: bytes, encoding: str) -> bytes:
+    """The first kilobyte of a body as sent (content coding undone, already bounded by _body)."""
+    decoder = _decoder(encoding, "")
+    if decoder is None:
+        return body[:1024]
+    try:
+        return bytes(decoder.decompress(body, 1024))
+    except zlib.error:
+        return b""
+
+
 def fetch(url: str, timeout: float = TIMEOUT, now: datetime.datetime | None = None,
           allow_private: bool = False) -> tuple[bytes, str, str]:
-    """(WARC bytes, final address, capture time) for `url`; raises ArchiveError with one clear line.
+    """(WARC bytes, final address, capture time) for `url`, an HTML page or a PDF; raises ArchiveError with
+    one clear line.
 
     Redirects are followed here (at most MAX_REDIRECTS), each to an http(s) address only; every body, a
     redirect's included, is bounded as received and as decompressed (MAX_BYTES for the page,
@@ -318,7 +359,7 @@ def fetch(url: str, timeout: float = TIMEOUT, now: datetime.datetime | None = No
     if not url.lower().startswith(("http://", "https://")):
         raise ArchiveError(f"'{url}' is not a web address: give one starting with http:// or https://")
     captured = (now or datetime.datetime.now(datetime.timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    headers = {"User-Agent": USER_AGENT, "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1",
+    headers = {"User-Agent": USER_AGENT, "Accept": "text/html,application/xhtml+xml,application/pdf;q=0.9,*/*;q=0.1",
                "Accept-Encoding": "identity"}
     fetching = _Fetching(allow_private, time.monotonic() + timeout)
     timer = threading.Timer(timeout, fetching.expire)
@@ -346,10 +387,15 @@ def fetch(url: str, timeout: float = TIMEOUT, now: datetime.datetime | None = No
                                                f" {response.reason_phrase}: nothing was fetched (check the address,"
                                                " or save the page from your browser and add the file)")
                         kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
-                        if kind not in HTML_TYPES:
-                            raise ArchiveError(f"{response.url} is {kind or 'of no stated type'}, not an HTML page:"
-                                               " add the article as a saved HTML page or a text file")
-                        hops.append((response, _body(response, MAX_BYTES, "")))
+                        if kind not in HTML_TYPES + PDF_TYPES + UNSAID_TYPES:
+                            raise ArchiveError(f"{response.url} is {kind or 'of no stated type'}, not an HTML page or a"
+                                               " PDF: add the article as a saved HTML page or a text file")
+                        body = _body(response, MAX_BYTES, "")
+                        if document_kind(kind, _decoded_head(body, response.headers.get("content-encoding", ""))) \
+                                is None:
+                            raise ArchiveError(f"{response.url} is {kind or 'of no stated type'} and not a PDF: add the"
+                                               " article as a saved HTML page, a PDF or a text file")
+                        hops.append((response, body))
                         return _warc(hops, captured), str(response.url), captured
                     hops.append((response, _body(response, MAX_REDIRECT_BYTES, "with a redirect")))
                     current = urljoin(str(response.url), location.strip())

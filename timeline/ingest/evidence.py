@@ -239,6 +239,28 @@ def _attr(key: str) -> str:
 
 
 OUTSIDE = "ancestor::*[self::nav or self::footer or self::aside or contains(@class, 'related')]"
+LINE_TAGS = {"p", "div", "span", "li", "small", "time", "dd", "header", "em", "strong"}
+BYLINE_TAGS = {"p", "div", "span", "address"}
+
+
+def _in_page(tree: Any, tags: set[str]) -> list[Any]:
+    """The elements of `tags` in the page's <body>, in order, outside a nav, footer, aside or an element whose
+    class says 'related' (OUTSIDE): one pass down the tree, not each element's ancestors looked at again."""
+    def encloses(node: Any) -> bool:
+        return node.tag in ("nav", "footer", "aside") or "related" in (node.get("class") or "")
+
+    found = []
+    for body in tree.iter("body"):
+        if any(encloses(a) for a in body.iterancestors()):
+            continue
+        outside: set[Any] = set()
+        for node in body.iterdescendants():
+            parent = node.getparent()
+            if parent in outside or encloses(parent):
+                outside.add(node)
+            elif node.tag in tags:
+                found.append(node)
+    return found
 
 
 def _visible(tree: Any, found: dict[str, Any]) -> None:
@@ -254,8 +276,7 @@ def _visible(tree: Any, found: dict[str, Any]) -> None:
                 found["published"].append((value.strip(), f"{where} ({_short(node[0])})"))
             break
     labelled = unlabelled = updated = None
-    for node in tree.xpath(f"//body//*[self::p or self::div or self::span or self::li or self::small or self::time"
-                           f" or self::dd or self::header or self::em or self::strong][not({OUTSIDE})]"):
+    for node in _in_page(tree, LINE_TAGS):
         line = _short_text(node, 200)
         if not line:
             continue
@@ -273,7 +294,7 @@ def _visible(tree: Any, found: dict[str, Any]) -> None:
             found["published"].append(hit)
     if updated:
         found["updated"] = updated
-    for node in tree.xpath(f"//body//*[self::p or self::div or self::span or self::address][not({OUTSIDE})]"):
+    for node in _in_page(tree, BYLINE_TAGS):
         line = _short_text(node, 120)
         byline = re.search(r"byline|author", f"{node.get('class')} {node.get('id')} {node.get('rel')}", re.IGNORECASE)
         if line and (re.match(r"(?i:by)\s+\w", line) or byline and len(line.split()) <= 12):

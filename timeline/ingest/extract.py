@@ -14,6 +14,8 @@ from __future__ import annotations
 import codecs
 import copy
 import datetime
+import functools
+import itertools
 import logging
 import re
 from dataclasses import dataclass, field
@@ -28,6 +30,28 @@ FIELDS = ("outlet", "title", "author", "published", "url")
 DATA_URI = re.compile(r"data:[\w/+.-]{0,80}(?:;[\w=.-]+)*,[A-Za-z0-9+/=%\s]{512,}")
 ABSOLUTE = re.compile(r"(?i)^https?://[^\s/?#]+")
 MIN_WORDS = 15  # fewer words than this is no article (a consent wall, a paywall notice, a menu)
+# A start tag's attributes past the first MAX_ATTRIBUTES are left out of what is parsed (never out of what is
+# stored): the HTML parser compares each attribute of a tag with every one before it, so a tag of 80,000
+# attributes took seconds to parse, and the page is parsed several times. Real tags have a few dozen at most.
+MAX_ATTRIBUTES = 100
+_ATTRIBUTE = r"""\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?"""
+CROWDED_TAG = re.compile(rf"(<[A-Za-z][^\s/>]*)((?:{_ATTRIBUTE}){{{MAX_ATTRIBUTES + 1},}})[^>]*")
+# Inline elements that trafilatura strips, keeping their text. lxml's strip_tags leaves each one's text beside
+# the next as a text node of its own, and every text node lxml's XPath returns is walked back to the element
+# before it: a paragraph of thousands of them (a transcript with a <span> for each word, a tag cloud) took
+# time quadratic in their number. Where an element has more than MANY_INLINE of them, their text is joined
+# here first, in the copy trafilatura reads; a run of links that is most of its element's text is a list of
+# links (trafilatura drops those by their link density), and is dropped.
+INLINE = {"span", "a", "em", "i", "b", "strong", "u", "kbd", "samp", "tt", "var", "sub", "sup", "abbr", "acronym",
+          "bdi", "bdo", "big", "cite", "data", "dfn", "font", "ins", "mark", "nobr", "small"}
+MANY_INLINE = 200
+HOLDS_ARTICLE = ".//h1|.//*[@itemprop='articleBody']|.//main|.//article"
+# Below MAX_DEPTH levels, trafilatura's copy of the page has its containers taken away (their text and what
+# they hold stay where they were, a space after each): trafilatura's fallback (readability) reads the text
+# of every element, which took time in proportion to the page's size times its depth (the parser allows
+# 2,048 levels). Real pages nest a few dozen deep.
+MAX_DEPTH = 100
+CONTAINERS = ("div", "section", "article", "main", "header", "span", "center", "font")
 # Class and id names of page furniture trafilatura lets through, pruned before extraction. A name matches
 # as whole words of a class or id ("newsletter-signup" holds newsletter, "cookies-not-set" holds no
 # "cookie"), and an element that holds the article (its <h1>, its articleBody, most of the page's
@@ -117,7 +141,7 @@ def extract(html: str, url: str | None = None) -> Page:
     html = re.sub(r"^\ufeff?\s*<\?xml[^>]*\?>", "", html)  # lxml refuses an encoding declaration in text
     # Embedded images and fonts (a SingleFile page holds them as data: addresses, megabytes each) carry no
     # text: they are left out of what is parsed, never out of what is stored.
-    html = DATA_URI.sub("data:,", html)
+    html = few_attributes(DATA_URI.sub("data:,", html))
     tree = parse(html)
     if tree is None:
         return Page("", dict.fromkeys(FIELDS), {}, ["the file could not be read as HTML"])
@@ -125,10 +149,12 @@ def extract(html: str, url: str | None = None) -> Page:
     languages = language.declared(tree)
     base = _address(url, found)
     _prune(tree)
-    text = trafilatura.extract(copy.deepcopy(tree), url=base, output_format="txt", include_comments=False,
-                               include_tables=True, include_images=False, include_links=False, deduplicate=False)
+    text = trafilatura.extract(_inline_joined(_shallow(copy.deepcopy(tree))), url=base, output_format="txt",
+                               include_comments=False, include_tables=True, include_images=False, include_links=False,
+                               deduplicate=False)
     lines, removed = _paragraphs(text or "")
-    header = _header(tree, lines, found) if lines else []
+    marks = Marks(tree)
+    header = _header(tree, lines, found, marks) if lines else []
     lines = header + lines
     words = sum(len(line.split()) for line in lines) - sum(len(line.split()) for line in header)
     library = _library(html, base)
@@ -147,13 +173,21 @@ def extract(html: str, url: str | None = None) -> Page:
     for name, value in page.fields.items():
         page.fields[name] = evidence.unescape(value)
     credits.propose(page, found.get("credits", []) + _credit(found.get("copyright"), page),
-                    _trailing(tree, lines[-1]) if lines else [])
+                    _trailing(tree, lines[-1], marks) if lines else [])
     if not page.fields["published"] and found.get("updated"):
         got = published_iso(found["updated"][0])
         page.remarks.append(f'the page gives only an update time, "{evidence.clip(found["updated"][1])}"'
                             + (f" ({got[0]})" if got else "") + ": published is left empty; the first"
                             " version may be older")
     return page
+
+
+def few_attributes(html: str) -> str:
+    """The HTML with every start tag cut to its first MAX_ATTRIBUTES attributes (the rest of the tag dropped)."""
+    def cut(match: re.Match[str]) -> str:
+        kept = itertools.islice(re.finditer(_ATTRIBUTE, match[2]), MAX_ATTRIBUTES)
+        return match[1] + "".join(m[0] for m in kept)
+    return CROWDED_TAG.sub(cut, html)
 
 
 def parse(html: str) -> Any:
@@ -197,21 +231,31 @@ def _address(url: str | None, found: dict[str, Any]) -> str | None:
 
 
 def _prune(tree: Any) -> None:
-    """Take the furniture PRUNE names out of the tree, never what holds the article (see PRUNE)."""
+    """Take the furniture PRUNE names out of the tree, never what holds the article (see PRUNE). One pass
+    down and one up the tree (what holds what is worked out once, not again for every element)."""
     for node in list(tree.iter("script", "style", "noscript", "template")):
         node.drop_tree()  # code, not text (the JSON-LD was read before)
-    total = sum(len(p.text_content()) for p in tree.iter("p"))
+    nodes = [node for node in tree.iter() if isinstance(node.tag, str)]
+    holders: set[Any] = set()  # elements with an <h1>, an articleBody or a <main> inside them
+    held: dict[Any, int] = {}  # the length of the text of the paragraphs in each element
+    for node in reversed(nodes):  # every element after those inside it
+        own = len(node.text_content()) if node.tag == "p" else 0
+        held[node] = held.get(node, 0) + own
+        parent = node.getparent()
+        if parent is None:
+            continue
+        held[parent] = held.get(parent, 0) + held[node]
+        if node in holders or node.tag in ("h1", "main") or node.get("itemprop") == "articleBody":
+            holders.add(parent)
+    total = held.get(tree, 0)
     doomed = []
-    for node in tree.iter():
-        if not isinstance(node.tag, str) or node.tag in ("html", "body", "main", "head"):
+    for node in nodes:
+        if node.tag in ("html", "body", "main", "head"):
             continue
         names = f"{node.get('class') or ''} {node.get('id') or ''}"
-        if not names.strip() or not _names_match(names):
+        if not names.strip() or not _names_match(names) or node in holders:
             continue
-        if node.xpath(".//h1|.//*[@itemprop='articleBody']|.//main"):
-            continue
-        held = sum(len(p.text_content()) for p in node.iter("p"))
-        if total and held > total / 2:
+        if total and held[node] > total / 2:
             continue
         doomed.append(node)
     for node in doomed:
@@ -219,22 +263,100 @@ def _prune(tree: Any) -> None:
             node.drop_tree()  # the text after it stays
 
 
+def _shallow(tree: Any) -> Any:
+    """The tree without the containers nested more than MAX_DEPTH deep (their contents left in their place,
+    a space after each, so that no two words are joined)."""
+    # loaded here for the same reason as trafilatura in extract()
+    import lxml.html
+
+    depth = {tree: 0}
+    roots = []  # the elements at MAX_DEPTH with elements below them
+    for node in tree.iterdescendants():
+        level = depth[node] = depth[node.getparent()] + 1
+        if level > MAX_DEPTH and node.tag in CONTAINERS:
+            node.tail = " " + (node.tail or "")
+        if level == MAX_DEPTH and len(node):
+            roots.append(node)
+    if roots:
+        for root in roots:
+            lxml.html.etree.strip_tags(root, *CONTAINERS)
+    return tree
+
+
+def _inline_joined(tree: Any) -> Any:
+    """The tree with the text of the inline elements joined where an element has more than MANY_INLINE of
+    them (see INLINE), and such a run that is mostly links dropped; every other element is left as it is."""
+    crowded = [node for node in tree.iter() if sum(1 for child in node if child.tag in INLINE) > MANY_INLINE]
+    for node in crowded:
+        if node.getparent() is not None and 2 * sum(len(a.text_content()) for a in node.iter("a")) \
+                > len(node.text_content()) and not node.xpath(HOLDS_ARTICLE):
+            node.drop_tree()  # a list of links (its tail stays)
+            continue
+        kept: list[Any] = []  # the elements left, each with the texts that now follow it
+        texts: dict[Any, list[str]] = {node: [node.text or ""]}
+        for child in list(node):
+            if child.tag in INLINE and all(d.tag in INLINE for d in child.iterdescendants()):
+                texts[kept[-1] if kept else node] += [child.text_content(), child.tail or ""]
+                child.tail = None
+                node.remove(child)
+            else:
+                kept.append(child)
+                texts[child] = [child.tail or ""]
+        node.text = "".join(texts.pop(node)) or None
+        for child, pieces in texts.items():
+            child.tail = "".join(pieces) or None
+    return tree
+
+
+@functools.lru_cache(maxsize=4096)
 def _names_match(names: str) -> bool:
     return any(f"-{word}-" in _joined(name) for name in names.split() for word in PRUNE)
 
 
 # Block elements whose text is a line of the page a reader sees between the headline and the article's text.
 BLOCKS = ("p", "li", "h2", "h3", "h4", "h5", "h6", "div", "span", "address", "dd", "section", "header", "strong")
-INNER_BLOCKS = ".//p|.//div|.//li|.//ul|.//ol|.//h2|.//h3|.//h4|.//section|.//article|.//figure|.//table|.//header"
 MAX_HEADER_BLOCKS = 15
-ASIDE = "ancestor-or-self::*[self::figure or self::figcaption or self::nav or self::footer or self::aside or self::form]"
 MEDIA = ("caption", "credit", "credits", "photo", "image", "img", "media", "gallery", "video", "figure", "slideshow",
          "carousel", "lightbox", "player", "audio", "podcast")
 CAPTION = re.compile(r"(?i)^(?:photo|image|picture|video|graphic|illustration|file|watch|listen)\b|\b(?:AP Photo|Getty"
                      r" Images|Photo:|photo by|file photo|image \d+ of|/ ?(?:Reuters|AFP|AP)\b|\(Photo)")
 
 
-def _header(tree: Any, lines: list[str], found: dict[str, Any]) -> list[str]:
+INNER_TAGS = {"p", "div", "li", "ul", "ol", "h2", "h3", "h4", "section", "article", "figure", "table", "header"}
+ASIDE_TAGS = {"figure", "figcaption", "nav", "footer", "aside", "form"}
+
+
+class Marks:
+    """What each element of a page is, worked out in one pass down and one up the tree (asking each element
+    about its ancestors or descendants again took time quadratic in the page's depth):
+    `blocks`: the elements with a block inside them (INNER_TAGS; `blocks_in_lists` the same with lists
+    not counted as blocks); `aside`: the elements in (or that are) a figure, caption, nav, footer, aside or
+    form (ASIDE); `media`: those in (or that are) an element named for a picture or video (MEDIA)."""
+
+    def __init__(self, tree: Any) -> None:
+        nodes = [node for node in tree.iter() if isinstance(node.tag, str)]
+        self.blocks: set[Any] = set()
+        self.blocks_in_lists: set[Any] = set()  # blocks other than <ul> and <ol> inside
+        self.aside: set[Any] = set()
+        self.media: set[Any] = set()
+        for node in nodes:
+            parent = node.getparent()
+            if node.tag in ASIDE_TAGS or parent in self.aside:
+                self.aside.add(node)
+            names = f"{node.get('class') or ''} {node.get('id') or ''}"
+            if parent in self.media or names.strip() and _names_media(names):
+                self.media.add(node)
+        for node in reversed(nodes):  # every element after those inside it
+            parent = node.getparent()
+            if parent is None:
+                continue
+            if node.tag in INNER_TAGS or node in self.blocks:
+                self.blocks.add(parent)
+            if node.tag in INNER_TAGS - {"ul", "ol"} or node in self.blocks_in_lists:
+                self.blocks_in_lists.add(parent)
+
+
+def _header(tree: Any, lines: list[str], found: dict[str, Any], marks: Marks) -> list[str]:
     """The lines a reader sees above the article's text that extraction left out: the visible headline
     (its <h1>), a standfirst or highlight bullets, the byline; each only once, and only when the walk
     from the <h1> reaches the text's first line (else only the headline and byline, never a menu)."""
@@ -250,12 +372,12 @@ def _header(tree: Any, lines: list[str], found: dict[str, Any]) -> list[str]:
     out = [headline]
     bylines = [e.split('"')[1] for v, e in found["author"] if e.startswith("the byline") and '"' in e]
     reached = False
-    taken: set[Any] = set()
+    inside_taken: set[Any] = set()  # the elements inside those taken as lines
     blocks = 0
     for node in h1.xpath("following::*"):
-        if not isinstance(node.tag, str) or node.tag not in BLOCKS or node.xpath(INNER_BLOCKS.replace("|.//ul|.//ol", "")):
+        if not isinstance(node.tag, str) or node.tag not in BLOCKS or node in marks.blocks_in_lists:
             continue
-        if any(a in taken for a in node.iterancestors()) or node.xpath(ASIDE) or _media(node):
+        if node in inside_taken or node in marks.aside or node in marks.media:
             continue
         line = " ".join(node.text_content().split())
         if not line:
@@ -269,7 +391,7 @@ def _header(tree: Any, lines: list[str], found: dict[str, Any]) -> list[str]:
         blocks += 1
         if blocks > MAX_HEADER_BLOCKS:
             break
-        taken.add(node)
+        inside_taken.update(node.iterdescendants())
         links = " ".join(" ".join(a.text_content().split()) for a in node.iter("a"))
         if _header_line(line) and (links != line or re.match(r"(?i)by\s", line)):  # a link alone: another story
             out.append(line)
@@ -279,27 +401,25 @@ def _header(tree: Any, lines: list[str], found: dict[str, Any]) -> list[str]:
     return out
 
 
-def _media(node: Any) -> bool:
-    """True when the element or one of its ancestors is named for a picture, video or its caption."""
-    for element in (node, *node.iterancestors()):
-        names = f"{element.get('class') or ''} {element.get('id') or ''}"
-        if names.strip() and any(f"-{word}-" in _joined(name) for name in names.split() for word in MEDIA):
-            return True
-    return False
+@functools.lru_cache(maxsize=4096)
+def _names_media(names: str) -> bool:
+    """True when a class or id names a picture, video or its caption."""
+    return any(f"-{word}-" in _joined(name) for name in names.split() for word in MEDIA)
 
 
+@functools.lru_cache(maxsize=4096)
 def _joined(name: str) -> str:
     return "-" + "-".join(p.lower() for p in re.split(r"[-_]+|(?<=[a-z])(?=[A-Z])", name) if p) + "-"
 
 
-def _trailing(tree: Any, last: str, n: int = 6) -> list[str]:
+def _trailing(tree: Any, last: str, marks: Marks, n: int = 6) -> list[str]:
     """The texts of the first `n` blocks after the text's last line in the page, which extraction left
     out: where a credit line ("With AP input") often stands."""
     folded = _norm(last)
     out: list[str] = []
     seen = False
     for node in tree.iter(*BLOCKS):
-        if node.xpath(INNER_BLOCKS):
+        if node in marks.blocks:
             continue
         line = " ".join(node.text_content().split())
         if not seen:

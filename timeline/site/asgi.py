@@ -18,27 +18,21 @@ requests made every request time out and the log grew 64 MB in 30 s):
 - a bounded log: each kind of message (its logger and template) at most LOG_BURST times a minute,
   then one line saying how many were left out; the access log at most ACCESS_PER_SECOND lines a second.
 
-With N > 1 workers, uvicorn's supervisor (`uvicorn --workers`) starts them, restarts one that dies
-or stops answering (within WORKER_HEALTHCHECK s) and stops them all on SIGTERM or Ctrl-C. The
-supervisor makes one listening socket per worker, all bound to the port with SO_REUSEPORT, and holds
-them: worker k serves socket k, and a restarted worker takes the same socket (the connections queued
-on it are not lost). The kernel shares new connections among the sockets by a classic BPF program
-(`steer`) that picks one of the first N at random: on uvicorn's one shared socket, the first worker
-to wake took most of a burst of keep-alive connections (2 + 18 of 20), and any other process of the
-same user could bind the port with SO_REUSEPORT and take a share of the requests (13 of 40); a socket
-bound later is in the group at index N or after, which the program never picks. With one worker the
-one process listens on a socket without SO_REUSEPORT, which no other process can share.
+With N > 1 workers, the supervisor of timeline/site/supervisor.py (uvicorn's, `uvicorn --workers`,
+with one listening socket per worker, held by it, and connections steered to the workers that answer)
+starts them, takes a worker that stops answering out of rotation within SUSPECT s and has another
+serve its socket, replaces it within WORKER_HEALTHCHECK s, and stops them all on SIGTERM or Ctrl-C.
+With one worker the one process listens on a socket without SO_REUSEPORT, which no other process can
+share.
 
 Every process of the server is told to stop when its parent dies (server.die_with_parent), so none
 outlives a `timeline serve` killed with SIGKILL.
 """
-import ctypes
 import json
 import logging
 import os
 import resource
 import socket
-import struct
 import sys
 import time
 from collections.abc import Iterable
@@ -46,18 +40,16 @@ from typing import Any
 
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
-from uvicorn.supervisors.multiprocess import Multiprocess, Process
 
-from timeline.site.server import die_with_parent
+from timeline.site.server import REFUSED, bound_elsewhere, die_with_parent, port_taken
+from timeline.site.supervisor import WORKER_HEALTHCHECK, PerWorker, steer
 
 ENV = "TIMELINE_DATASETTE_ARGS"
 HEADER_TIMEOUT = 10.0
 KEEP_ALIVE = 5
 MAX_CONNECTIONS = 1000
-WORKER_HEALTHCHECK = 1  # seconds a worker has to answer the supervisor (uvicorn's default is 5)
 LOG_BURST = 10
 ACCESS_PER_SECOND = 200
-SO_ATTACH_REUSEPORT_CBPF = 51
 
 
 def datasette_app(args: Iterable[str]) -> Any:
@@ -182,7 +174,7 @@ def _config(options: dict[str, str], workers: int) -> uvicorn.Config:
     config = uvicorn.Config("timeline.site.asgi:app", host=options.get("-h", "127.0.0.1"),
                             port=int(options.get("-p", 8001)), workers=workers, log_level="info", lifespan="on",
                             http=TimedH11Protocol, timeout_keep_alive=KEEP_ALIVE,
-                            limit_concurrency=TimedH11Protocol.cap, timeout_worker_healthcheck=WORKER_HEALTHCHECK)
+                            limit_concurrency=TimedH11Protocol.cap, timeout_worker_healthcheck=int(WORKER_HEALTHCHECK))
     return config
 
 
@@ -197,61 +189,6 @@ def listening(host: str, port: int, reuse_port: bool) -> socket.socket:
     return sock
 
 
-def steer(sockets: list[socket.socket]) -> bool:
-    """Have the kernel give each new connection to one of `sockets` (the first of a SO_REUSEPORT group, in
-    the order they listened) at random, never to a socket that joined the group later. False where it
-    cannot (not Linux): the kernel's own hash then shares connections among every socket of the group."""
-    skf_ad_random = (-0x1000 + 56) & 0xFFFFFFFF  # SKF_AD_OFF + SKF_AD_RANDOM: a random 32-bit number
-    program = [(0x20, 0, 0, skf_ad_random),  # BPF_LD | BPF_W | BPF_ABS: A = random
-               (0x94, 0, 0, len(sockets)),  # BPF_ALU | BPF_MOD | BPF_K: A = A % N
-               (0x16, 0, 0, 0)]  # BPF_RET | BPF_A: the index of the socket
-    code = ctypes.create_string_buffer(b"".join(struct.pack("HBBI", *line) for line in program))
-    try:
-        sockets[0].setsockopt(socket.SOL_SOCKET, SO_ATTACH_REUSEPORT_CBPF,
-                              struct.pack("HL", len(program), ctypes.addressof(code)))
-    except OSError:
-        return False
-    return True
-
-
-class PerWorker(Multiprocess):
-    """uvicorn's supervisor, giving worker k the socket k alone (a replacement takes the same one)."""
-
-    def _worker(self, k: int) -> Process:
-        process = Process(self.config, [self.sockets[k]])
-        process.start()
-        return process
-
-    def init_processes(self) -> None:
-        self.processes = [self._worker(k) for k in range(self.processes_num)]
-
-    def restart_all(self) -> None:
-        for k, old in enumerate(self.processes):
-            if self.should_exit.is_set():
-                return
-            new = self._worker(k)
-            if not new.wait_until_ready(self.config.timeout_worker_healthcheck * 30, self.should_exit):
-                new.kill()
-                new.join()
-                return
-            old.terminate()
-            old.join()
-            self.processes[k] = new
-
-    def keep_subprocess_alive(self) -> None:
-        if self.should_exit.is_set():
-            return
-        for k, process in enumerate(self.processes):
-            if process.is_alive(timeout=self.config.timeout_worker_healthcheck):
-                continue
-            process.kill()  # dead, or not answering (stopped, hung)
-            process.join()
-            if self.should_exit.is_set():
-                return
-            logging.getLogger("uvicorn.error").info("Worker [%s] stopped answering; starting another", process.pid)
-            self.processes[k] = self._worker(k)
-
-
 def main(argv: list[str]) -> None:
     args, datasette_args = (argv[:argv.index("--")], argv[argv.index("--") + 1:]) if "--" in argv else (argv, [])
     options = dict(zip(args[::2], args[1::2]))
@@ -262,7 +199,15 @@ def main(argv: list[str]) -> None:
     try:
         sockets = [listening(config.host, config.port, reuse_port=workers > 1) for _ in range(workers)]
     except OSError as e:  # taken since timeline serve checked it
-        sys.exit(f"Error: cannot serve on {config.host}:{config.port} ({e.strerror}): choose another --port")
+        print(f"Error: cannot serve on {config.host}:{config.port} ({e.strerror}): choose another --port",
+              file=sys.stderr)
+        sys.exit(REFUSED)
+    # Another process of the same user can listen on the port with SO_REUSEPORT too; one that listened
+    # before these sockets is among the first N of the group, which `steer` picks from: refuse to serve.
+    others = bound_elsewhere(config.host, config.port, ours=sockets) if workers > 1 else []
+    if others:
+        print(f"Error: {port_taken(config.host, config.port, others[0])}", file=sys.stderr)
+        sys.exit(REFUSED)
     if workers == 1:
         uvicorn.Server(config).run(sockets=sockets)
         return

@@ -196,6 +196,59 @@ def preflight(db_path: str, host: str, port: int) -> None:
             raise SiteError(f"cannot serve on {host}:{port} ({e.strerror}): choose another --port") from None
 
 
+REFUSED = 3  # the server's exit status when it refused to start and said why in one line (asgi.main)
+LISTEN = "0A"  # the TCP state of a listening socket in /proc/net/tcp (one only bound is not listed there)
+
+
+def bound_elsewhere(host: str, port: int, states: Sequence[str] = (LISTEN,),
+                    ours: Iterable[socket.socket] = ()) -> list[int]:
+    """The inodes of the TCP sockets other than `ours` bound to `port` on `host` (or on every address, or
+    `host` is every address) in one of `states`, from /proc/net/tcp and tcp6 (Linux; [] elsewhere). Another
+    process of the same user may bind a port with SO_REUSEPORT beside a server and be given a share of its
+    connections: with the sockets it already has there, serving is refused."""
+    mine = {os.fstat(sock.fileno()).st_ino for sock in ours}
+    every = ("0.0.0.0", "::")
+    found = []
+    for table, family in (("/proc/net/tcp", socket.AF_INET), ("/proc/net/tcp6", socket.AF_INET6)):
+        try:
+            with open(table, encoding="ascii") as f:
+                rows = f.read().splitlines()[1:]
+        except OSError:
+            continue
+        for row in rows:
+            fields = row.split()
+            if len(fields) < 10 or fields[3] not in states:
+                continue
+            address, _, hex_port = fields[1].partition(":")
+            raw = bytes.fromhex(address)
+            raw = b"".join(raw[i:i + 4][::-1] for i in range(0, len(raw), 4))  # each 32-bit word in host order
+            where = socket.inet_ntop(family, raw).removeprefix("::ffff:")
+            inode = int(fields[9])
+            if int(hex_port, 16) == port and inode not in mine and inode != 0 \
+                    and (where == host or where in every or host in every):
+                found.append(inode)
+    return found
+
+
+def port_taken(host: str, port: int, inode: int) -> str:
+    """One line: which process holds a socket on the port (when it can be seen), and what to do."""
+    who = "another process"
+    try:
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                if any(os.readlink(f"/proc/{pid}/fd/{fd}") == f"socket:[{inode}]" for fd in os.listdir(f"/proc/{pid}/fd")):
+                    with open(f"/proc/{pid}/cmdline", "rb") as f:
+                        command = f.read().replace(b"\0", b" ").decode("utf-8", "replace").strip()[:80]
+                    who = f"another process (pid {pid}: {command})"
+                    break
+            except OSError:
+                continue
+    except OSError:
+        pass
+    return (f"{who} holds a socket on port {port} of {host}, and would be given a share of the connections meant"
+            f" for the site: stop it, or choose another port with --port {port + 1}")
+
+
 def fingerprint(*folders: str) -> tuple[tuple[str, int | None, int | None], ...]:
     """What changed in the folders: every file's name, size and modification time, leaving out what
     editors leave next to the files they edit (timeline.files: a swap file or lock is no reason to

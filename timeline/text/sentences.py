@@ -8,9 +8,15 @@ pysbd is slow (tens of articles a second), so a line is first cut where pysbd's 
 a sentence -- a word, a full stop, a space and a capital letter (or an opening quotation mark and a
 capital), outside any quotation or brackets, the word not being a title or an abbreviation pysbd
 keeps before that capital -- and pysbd reads only the pieces that still hold a full stop, question or
-exclamation mark it must judge (an abbreviation before a lower-case word never ends a sentence for
-it), or the whole line when one sentence may change how it reads another (lists, loose quotation
-marks). The result is pysbd's own: tests/test_segmentation.py compares the two on the real articles,
+exclamation mark it must judge (an abbreviation before a lower-case word, a digit or a bracket, a
+title, an initial, a dotted form such as "U.S." before a word that does not start sentences: none ends
+a sentence for it), or the whole line when one sentence may change how it reads another (lists, loose
+quotation marks).
+
+Each source is split by the rules of its language (`split(text, language)`, pysbd's codes). The cutting
+before pysbd is written and proved for English (CUT_FIRST); another language is pysbd's alone, line by
+line, until its own cutting is added beside English's and compared in the same way; the build cache
+keeps a non-English article's sentences under its language as well as its hash (cache_key). The result is pysbd's own: tests/test_segmentation.py compares the two on the real articles,
 awkward lines and generated ones (scripts/awkward_lines.py); scripts/compare_segmentation.py on a
 whole corpus.
 """
@@ -19,9 +25,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import Any
 
 import pysbd
-from pysbd.lang.english import English
+from pysbd.languages import LANGUAGE_CODES
+from pysbd.languages import Language as PysbdLanguages
+from pysbd.abbreviation_replacer import AbbreviationReplacer as GenericReplacer
 from pysbd.lists_item_replacer import ListItemReplacer
 from pysbd.processor import Processor
 
@@ -43,9 +52,35 @@ _INNER = re.compile(r"[.!?\u2026]")
 _CONTINUES = re.compile(r"^(?:[a-z]|(?:ET|EST|EDT|CT|CST|CDT|MT|PT|PST|PDT|GMT|BST|UTC|CET|CEST)\b)")
 
 
-@lru_cache(maxsize=1)
-def _segmenter() -> pysbd.Segmenter:
-    return pysbd.Segmenter(language="en", clean=False)
+DEFAULT_LANGUAGE = "en"  # ISO 639-1, as pysbd names its languages
+# The languages whose lines are cut where pysbd's own rules make the end certain before pysbd reads what is
+# left (below: a full stop, a space and a capital; pysbd's abbreviations, titles and sentence starters of
+# the language). Any other language pysbd knows is split by pysbd alone, line by line, until its cutting
+# is written and compared with pysbd (scripts/compare_segmentation.py, tests/test_segmentation.py): a
+# Spanish line also ends at "?" or "!" before "¿" or "¡", which the English cut never looks for.
+CUT_FIRST = frozenset({"en"})
+
+
+def languages() -> tuple[str, ...]:
+    """The languages split() knows (pysbd's)."""
+    return tuple(sorted(LANGUAGE_CODES))
+
+
+@lru_cache(maxsize=None)
+def _rules(language: str) -> Any:
+    """pysbd's class for `language` (its Abbreviation lists, AbbreviationReplacer, ...: untyped)."""
+    return PysbdLanguages.get_language_code(language)
+
+
+def cache_key(sha256: str, language: str = DEFAULT_LANGUAGE) -> str:
+    """What an article's sentences are kept under in the build cache: its hash, and its language when it is
+    not the default (so a source whose language changes is split again, and English entries keep theirs)."""
+    return sha256 if language == DEFAULT_LANGUAGE else f"{sha256}:{language}"
+
+
+@lru_cache(maxsize=None)
+def _segmenter(language: str = DEFAULT_LANGUAGE) -> pysbd.Segmenter:
+    return pysbd.Segmenter(language=language, clean=False)
 
 
 # A line ends at LF, CRLF or a lone CR (old Mac files, some CMS exports), and at the other breaks
@@ -74,34 +109,56 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def split(text: str) -> list[Span]:
-    """[(paragraph number, start, end)] for every sentence of `text`, in order."""
+def split(text: str, language: str = DEFAULT_LANGUAGE) -> list[Span]:
+    """[(paragraph number, start, end)] for every sentence of `text`, in order, by the rules of `language`
+    (one of pysbd's, languages(): "en", "es", ...; ValueError for another)."""
+    _rules(language)  # an unknown language fails here, not half way
     out: list[Span] = []
     for number, (p_start, p_end) in enumerate(paragraphs(text), start=1):
-        for start, end in _sentences(text[p_start:p_end]):
+        for start, end in _sentences(text[p_start:p_end], language):
             out.append((number, p_start + start, p_start + end))
     return out
 
 
-@lru_cache(maxsize=1)
-def _abbreviations() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
-    """pysbd's English abbreviations, as (all, prepositive, number) sets of lower-case words."""
-    a = English.Abbreviation
+@lru_cache(maxsize=None)
+def _abbreviations(language: str = DEFAULT_LANGUAGE) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """pysbd's abbreviations of `language`, as (all, prepositive, number) sets of lower-case words."""
+    a = _rules(language).Abbreviation
     return frozenset(a.ABBREVIATIONS), frozenset(a.PREPOSITIVE_ABBREVIATIONS), frozenset(a.NUMBER_ABBREVIATIONS)
 
 
-@lru_cache(maxsize=1)
-def _titles() -> re.Pattern[str]:
+@lru_cache(maxsize=None)
+def _titles(language: str = DEFAULT_LANGUAGE) -> re.Pattern[str]:
     """"Sec. ", "Mr. ", "Dr. ": pysbd never ends a sentence at a title's full stop before a space."""
-    words = "|".join(sorted(map(re.escape, English.Abbreviation.PREPOSITIVE_ABBREVIATIONS), key=len, reverse=True))
+    prepositive = _rules(language).Abbreviation.PREPOSITIVE_ABBREVIATIONS
+    words = "|".join(sorted(map(re.escape, prepositive), key=len, reverse=True))
     return re.compile(rf"(?:(?<=\s)|^)(?i:{words})\.(?= )")
 
 
-# An abbreviation pysbd knows, then a space and a lower-case letter ("Jr. said", "U.S. officials"): pysbd
-# replaces that full stop before it looks for sentence ends (AbbreviationReplacer.replace_period_of_abbr),
-# so it never ends a sentence. A dotted form must start with a capital: a lower-case letter and a full
-# stop ("e.g.") may be read as an item of a list (a. b. c.) across the paragraph.
-_ABBREVIATED = re.compile(r"(?:(?<=\s)|^)([A-Za-z][a-z]*|[A-Z][A-Za-z]*(?:\.[A-Za-z]+)+)\.(?=\s[a-z])")
+# An abbreviation pysbd knows, then a space and a lower-case letter, a digit or a bracket ("Jr. said", "U.S.
+# officials", "Jan. 5"): pysbd replaces that full stop before it looks for sentence ends
+# (AbbreviationReplacer.replace_period_of_abbr; an abbreviation that takes a number, "No. 5", only before a
+# digit or a bracket: replace_pre_number_abbr), so it never ends a sentence. A dotted form must start with
+# a capital: a lower-case letter and a full stop ("e.g.") may be read as an item of a list (a. b. c.)
+# across the paragraph.
+_ABBREVIATED = re.compile(r"(?:(?<=\s)|^)([A-Za-z][a-z]*|[A-Z][A-Za-z]*(?:\.[A-Za-z]+)+)\.(?=\s([a-z\d(]))")
+# An initial ("John F. Kennedy"): pysbd's SingleUpperCaseLetterRule replaces the full stop after a capital
+# letter that follows a space, before a space (or a comma and a space). Not "I" or "V": its last step
+# (replace_abbreviation_as_sentence_boundary) puts a full stop back after "I" and "I.V" before a word that
+# starts sentences.
+_INITIAL = re.compile(r"(?<=\s)[A-HJ-UW-Z]\.(?=,?\s)")
+# Letters and full stops ("U.S.", "D.C.", "U.S.A."), after a space, before a space and a word: pysbd's
+# MULTI_PERIOD_ABBREVIATION_REGEX replaces every full stop of them, and puts the last back (an end) only
+# before a word that starts sentences ("The", "He": SENTENCE_STARTERS), which is left to pysbd here, and
+# after "a.m." or "p.m." before a capital (AmPmRules), which is never set aside.
+_DOTTED = re.compile(r"(?<=\s)[A-Za-z](?:\.[A-Za-z])+\.(?=\s+(\S+))")
+_AM_PM = re.compile(r"[AaPp]\.[Mm]\.$")
+
+
+@lru_cache(maxsize=None)
+def _starters(language: str = DEFAULT_LANGUAGE) -> frozenset[str]:
+    return frozenset(_rules(language).AbbreviationReplacer.SENTENCE_STARTERS)
+
 
 # What makes pysbd read a paragraph as a whole rather than sentence by sentence: lists (a. b., (a) (b),
 # 1. 2., 1) 2)), whose items it finds across the paragraph (ListItemReplacer: two items or more are
@@ -166,9 +223,9 @@ def _whole(para: str) -> bool:
     return False
 
 
-def _cut_after(word: str, para: str, end: int) -> bool:
+def _cut_after(word: str, para: str, end: int, language: str) -> bool:
     """Does pysbd end a sentence at the full stop after `word` (which ends at `end`, before a capital)?"""
-    abbreviations, prepositive, _ = _abbreviations()
+    abbreviations, prepositive, _ = _abbreviations(language)
     word = word.lower()
     if word not in abbreviations:
         return True
@@ -180,25 +237,40 @@ def _cut_after(word: str, para: str, end: int) -> bool:
     return not rest.startswith("I") and not (word == "co" and para.startswith(" KG", end))
 
 
-def _one_sentence(piece: str) -> bool:
+def _one_sentence(piece: str, language: str) -> bool:
     """True when pysbd would give `piece` back as one sentence: no full stop, question or exclamation
-    mark inside it but titles and abbreviations before a lower-case word, nothing that ends it early."""
+    mark inside it but those of titles, abbreviations before a lower-case word, a digit or a bracket,
+    initials and dotted forms (which pysbd never ends a sentence at), nothing that ends it early."""
     body = piece.rstrip(_CLOSING)
     if body and body[-1] in ".!?\u2026":
         body = body[:-1]
     if _INNER.search(body):
-        abbreviations, prepositive, number = _abbreviations()
-        body = _titles().sub("", body)
-        body = _ABBREVIATED.sub(lambda m: "" if (w := m.group(1).lower()) in abbreviations
-                                and w not in prepositive and w not in number else m.group(), body)
+        body = _titles(language).sub("", body)
+        abbreviations = _abbreviations(language)
+        body = _ABBREVIATED.sub(lambda m: _unless_an_end(m, *abbreviations), body)
+        if "." in body:
+            body = _INITIAL.sub("", body)
+            starters = _starters(language)
+            body = _DOTTED.sub(lambda m: m.group() if m.group(1) in starters or _AM_PM.search(m.group()) else "", body)
         if _INNER.search(body):
             return False
     return not (_LEADING_UNIT.match(piece) or "-" in piece and _DASH_QUOTE.search(piece))
 
 
-@lru_cache(maxsize=1)
-def _language() -> type:
-    """pysbd's English with its abbreviation search done in fewer steps, giving the same text.
+def _unless_an_end(m: re.Match[str], abbreviations: frozenset[str], prepositive: frozenset[str],
+                   number: frozenset[str]) -> str:
+    """An _ABBREVIATED match set aside ("") when pysbd replaces its full stop, else kept."""
+    word = m.group(1).lower()
+    if word not in abbreviations or word in prepositive:
+        return m.group()
+    if word in number:
+        return "" if m.group(2) in "0123456789(" else m.group()
+    return ""
+
+
+@lru_cache(maxsize=None)
+def _language(language: str = DEFAULT_LANGUAGE) -> type:
+    """pysbd's `language` with its abbreviation search done in fewer steps, giving the same text.
 
     pysbd's search (AbbreviationReplacer.search_for_abbreviations_in_string) rewrites the whole line
     once for every word that starts like an abbreviation ("is", "p", "may", ...: most words of a
@@ -206,31 +278,31 @@ def _language() -> type:
     changes nothing, and a word with no full stop after it has nothing to rewrite: both are skipped.
     A line with a brace goes through pysbd's own search (its lookup of the next word reads "{abbr} ").
     """
-    base = English.AbbreviationReplacer
+    rules = _rules(language)
+    base = rules.AbbreviationReplacer
+    if base.search_for_abbreviations_in_string is not GenericReplacer.search_for_abbreviations_in_string:
+        return rules  # the language has a search of its own: pysbd's as it is
 
-    class Replacer(English.AbbreviationReplacer):  # `base`: mypy takes no variable as a base class
-        def search_for_abbreviations_in_string(self, text: str) -> str:
-            if "{" in text:
-                return base.search_for_abbreviations_in_string(self, text)
-            lowered, seen = text.lower(), set()
-            for abbr in self.lang.Abbreviation.ABBREVIATIONS:
-                stripped = abbr.strip()
-                if stripped not in lowered:
-                    continue
-                for match in re.findall(r"(?:^|\s){}".format(stripped), text, flags=re.IGNORECASE):
-                    if match not in seen:
-                        seen.add(match)
-                        if match.strip() + "." in text:
-                            text = self.scan_for_replacements(text, match, 0, [])
-            return text
+    def search(self: Any, text: str) -> str:
+        if "{" in text:
+            return base.search_for_abbreviations_in_string(self, text)
+        lowered, seen = text.lower(), set()
+        for abbr in self.lang.Abbreviation.ABBREVIATIONS:
+            stripped = abbr.strip()
+            if stripped not in lowered:
+                continue
+            for match in re.findall(r"(?:^|\s){}".format(stripped), text, flags=re.IGNORECASE):
+                if match not in seen:
+                    seen.add(match)
+                    if match.strip() + "." in text:
+                        text = self.scan_for_replacements(text, match, 0, [])
+        return text
 
-    class Language(English):
-        AbbreviationReplacer = Replacer
-
-    return Language
+    replacer = type("Replacer", (base,), {"search_for_abbreviations_in_string": search})
+    return type("Language", (rules,), {"AbbreviationReplacer": replacer})
 
 
-def _pysbd(text: str) -> list[str]:
+def _pysbd(text: str, language: str = DEFAULT_LANGUAGE) -> list[str]:
     """What pysbd's Segmenter(clean=False).segment(text) returns, without its slow steps.
 
     pysbd places each sentence back in the text by compiling a regular expression per sentence and
@@ -239,9 +311,9 @@ def _pysbd(text: str) -> list[str]:
     search is _language()'s.
     """
     found, prior_end = [], 0
-    for sentence in Processor(text, _language()).process():
+    for sentence in Processor(text, _language(language)).process():
         if not sentence:
-            return _segmenter().segment(text)
+            return _segmenter(language).segment(text)
         pos = 0
         while True:
             start = text.find(sentence, pos)
@@ -258,39 +330,39 @@ def _pysbd(text: str) -> list[str]:
     return found
 
 
-def _segments(para: str) -> list[str]:
+def _segments(para: str, language: str = DEFAULT_LANGUAGE) -> list[str]:
     """pysbd's segments of `para`, asking pysbd only about the pieces between undisputed boundaries."""
-    if _whole(para):
-        return _pysbd(para)
+    if language not in CUT_FIRST or _whole(para):
+        return _pysbd(para, language)
     protected: list[tuple[int, int]] = []
     for pattern, marks in _PAIRED:
         if any(c in para for c in marks):
             spans = [m.span() for m in pattern.finditer(para)]
             outside = pattern.sub("", para) if spans else para
             if any(c in outside for c in marks):  # an unbalanced quotation or bracket: let pysbd judge
-                return _pysbd(para)
+                return _pysbd(para, language)
             protected += spans
     cuts = []
     for m in _SURE.finditer(para):
         end = m.end()
-        if any(a < end <= b for a, b in protected) or not _cut_after(m.group(1), para, end):
+        if any(a < end <= b for a, b in protected) or not _cut_after(m.group(1), para, end, language):
             continue
         cuts.append(end)
     out, start = [], 0
     for end in cuts + [len(para)]:
         piece = para[start:end]
-        if not _one_sentence(piece):
-            out += _pysbd(piece)
+        if not _one_sentence(piece, language):
+            out += _pysbd(piece, language)
         elif piece.strip():
             out.append(piece)
         start = end
     return out
 
 
-def _sentences(para: str) -> list[tuple[int, int]]:
+def _sentences(para: str, language: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     cursor = 0
-    for segment in _segments(para):
+    for segment in _segments(para, language):
         piece = segment.strip()
         if not piece:
             continue
