@@ -8,7 +8,7 @@ Gold of two shapes, any mix:
 
 Splitters: `timeline` (timeline.text.sentences.split with --language, as the build splits an article),
 `pysbd-es` and `pysbd-en` (pysbd's Segmenter alone), and, when installed (--extra names the folder a
-`pip install --target` put them in), `sentencex` and `syntok`. For each: the sentence ends of the gold found
+`pip install --target` put them in), `sentencex`, `sentence-splitter` (Moses' rules) and `syntok`. For each: the sentence ends of the gold found
 (recall), the ends given that are gold (precision), F1, and the paragraphs split exactly right.
 
 Usage:
@@ -107,6 +107,13 @@ def splitters(language: str, extra: str | None) -> dict[str, Callable[[str], set
     except ImportError:
         pass
     try:
+        from sentence_splitter import SentenceSplitter  # type: ignore[import-not-found]
+
+        moses = SentenceSplitter(language=language)
+        out["sentence-splitter"] = lambda text: _ends(text, moses.split(text))
+    except ImportError:
+        pass
+    try:
         import syntok.segmenter  # type: ignore[import-not-found]
 
         def syntok_split(text: str) -> set[int]:
@@ -143,7 +150,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("gold", nargs="+", help="gold files: our ' || ' text files, or CoNLL-U")
     parser.add_argument("--language", default="es", help="the language to split in (pysbd's codes)")
-    parser.add_argument("--extra", help="a folder holding other splitters (pip install --target): sentencex, syntok")
+    parser.add_argument("--extra", help="a folder holding other splitters (pip install --target): sentencex, sentence-splitter,"
+                        " syntok")
     parser.add_argument("--wrong", metavar="SPLITTER", help="list the paragraphs this splitter gets wrong"
                         " (<|> an end it invents, <?> an end it misses)")
     args = parser.parse_args(argv)

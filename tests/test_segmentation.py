@@ -147,3 +147,15 @@ def test_a_language_without_cutting_rules_is_split_by_pysbd_alone():
     assert "es" in sentences.languages() and "es" not in sentences.CUT_FIRST
     with pytest.raises(ValueError):
         sentences.split(text, language="xx")
+
+
+def test_spanish_titles_never_end_a_sentence_and_words_pysbd_took_for_titles_do():
+    """pysbd's Spanish rules with their titles corrected: "Sr.", "Dra.", "Gral." before a name, "EE.UU.," before a
+    comma and "p. m." before a lower-case word go on; "bien." and "contra." before a capital end a sentence."""
+    text = ("Según el Sr. Ramírez y la Dra. Méndez, todo salió bien. El Gral. Merino votó en contra. "
+            "Llegó a las 2:15 p. m. en un vuelo de EE.UU., dijo.")
+    assert [text[s:e] for _, s, e in sentences.split(text, "es")] == [
+        "Según el Sr. Ramírez y la Dra. Méndez, todo salió bien.", "El Gral. Merino votó en contra.",
+        "Llegó a las 2:15 p. m. en un vuelo de EE.UU., dijo."]
+    assert (sentences.rules_for("es-SV"), sentences.rules_for("sw"), sentences.rules_for(None)) == ("es", "en", "en")
+    assert (sentences.cache_key("abc", "es-SV"), sentences.cache_key("abc", "en-US")) == ("abc:es", "abc")

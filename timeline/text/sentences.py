@@ -13,12 +13,15 @@ title, an initial, a dotted form such as "U.S." before a word that does not star
 a sentence for it), or the whole line when one sentence may change how it reads another (lists, loose
 quotation marks).
 
-Each source is split by the rules of its language (`split(text, language)`, pysbd's codes). The cutting
-before pysbd is written and proved for English (CUT_FIRST); another language is pysbd's alone, line by
-line, until its own cutting is added beside English's and compared in the same way; the build cache
-keeps a non-English article's sentences under its language as well as its hash (cache_key). The result is pysbd's own: tests/test_segmentation.py compares the two on the real articles,
-awkward lines and generated ones (scripts/awkward_lines.py); scripts/compare_segmentation.py on a
-whole corpus.
+Each source is split by the rules of its language (`split(text, language)`, pysbd's codes; rules_for(tag)
+gives a source's). The cutting before pysbd is written and proved for English (CUT_FIRST); another language
+is pysbd's alone, line by line, until its own cutting is added beside English's and compared in the same
+way; the build cache keeps a non-English article's sentences under its language as well as its hash
+(cache_key). pysbd's Spanish rules are taken with their titles corrected (_PREPOSITIVE: "Sr.", "Dra.",
+"Gral." before a name never end a sentence; "bien." and "contra." do). The result is pysbd's own:
+tests/test_segmentation.py compares the two on the real articles, awkward lines and generated ones
+(scripts/awkward_lines.py); scripts/compare_segmentation.py on a whole corpus; scripts/measure_segmentation.py
+measures a language's splitting against gold (tests/data/sentences_gold_es.txt).
 """
 from __future__ import annotations
 
@@ -34,7 +37,7 @@ from pysbd.abbreviation_replacer import AbbreviationReplacer as GenericReplacer
 from pysbd.lists_item_replacer import ListItemReplacer
 from pysbd.processor import Processor
 
-from timeline.records import Span
+from timeline.records import Span, base_language
 
 # A full stop after a word of letters or a single lower-case letter (not an initial, number or dotted
 # form), then a capital (or a quotation that opens with one); _cut_after decides for abbreviations.
@@ -48,8 +51,10 @@ _PAIRED = [(re.compile(pattern), marks) for pattern, marks in [
     ("(?<=\\s)\u2018(?:[^\u2019]|\u2019[a-zA-Z])*\u2019", "\u2018")]]
 _INNER = re.compile(r"[.!?\u2026]")
 
-# "7:50 p.m. ET: This article..." -- pysbd ends a sentence after "p.m."; a time zone follows.
-_CONTINUES = re.compile(r"^(?:[a-z]|(?:ET|EST|EDT|CT|CST|CDT|MT|PT|PST|PDT|GMT|BST|UTC|CET|CEST)\b)")
+# "7:50 p.m. ET: This article..." -- pysbd ends a sentence after "p.m."; a time zone follows. No sentence
+# starts with a lower-case letter ("a las 2:15 p. m. en Comalapa") or a comma, semicolon or colon ("de EE.UU.,
+# Kristi Noem"): such a piece goes on the sentence before it.
+_CONTINUES = re.compile(r"^(?:[,;:]|(?:ET|EST|EDT|CT|CST|CDT|MT|PT|PST|PDT|GMT|BST|UTC|CET|CEST)\b)")
 
 
 DEFAULT_LANGUAGE = "en"  # ISO 639-1, as pysbd names its languages
@@ -66,21 +71,56 @@ def languages() -> tuple[str, ...]:
     return tuple(sorted(LANGUAGE_CODES))
 
 
+# Titles, ranks and forms of address that always stand before a name ("el Sr. Ramírez", "la Dra. Méndez", "Av.
+# Principal", "EE. UU."), for the languages whose pysbd rules lack them. pysbd's Spanish list of prepositive
+# abbreviations is a list of word prefixes ("auto", "bien", "contra", "di", "sobre", ... with "dr", "lic", "sra"):
+# a sentence ending in one of those words was never ended ("Todo salió bien. El presidente llegó."), and a
+# sentence was ended after "Sr.", "Dra.", "Ing.", "Gral." before a name. Here the titles below are its
+# prepositive abbreviations (never an end) and the prefixes are plain abbreviations (kept before a lower-case
+# word or a digit, as any other). tests/data/sentences_gold_es.txt, scripts/measure_segmentation.py.
+_PREPOSITIVE = {"es": frozenset("""
+    sr sra srta sres sras srs d dn dña da dr dra dres lic lcdo lcda ldo lda ing inga arq prof profa mtro mtra
+    gral cnel tte tcnel cap cmdte sgto sarg alm almte gob pdte pres dip sen mons pbro fr sto sta excmo excma
+    ilmo ilma emmo rvdo rvda ee av avda cía hno hna hnos
+""".split())}
+
+
 @lru_cache(maxsize=None)
 def _rules(language: str) -> Any:
-    """pysbd's class for `language` (its Abbreviation lists, AbbreviationReplacer, ...: untyped)."""
-    return PysbdLanguages.get_language_code(language)
+    """pysbd's class for `language` (its Abbreviation lists, AbbreviationReplacer, ...: untyped), with the
+    titles of _PREPOSITIVE as its prepositive abbreviations where it lacks them."""
+    rules = PysbdLanguages.get_language_code(language)
+    titles = _PREPOSITIVE.get(language)
+    if titles is None:
+        return rules
+    known = rules.Abbreviation
+    abbreviation = type("Abbreviation", (known,), {
+        "ABBREVIATIONS": list(dict.fromkeys([*known.ABBREVIATIONS, *sorted(titles)])),
+        "PREPOSITIVE_ABBREVIATIONS": sorted(titles)})
+    return type(rules.__name__, (rules,), {"Abbreviation": abbreviation})
 
 
-def cache_key(sha256: str, language: str = DEFAULT_LANGUAGE) -> str:
-    """What an article's sentences are kept under in the build cache: its hash, and its language when it is
-    not the default (so a source whose language changes is split again, and English entries keep theirs)."""
+def rules_for(tag: str | None) -> str:
+    """The pysbd language a source in `tag` (BCP 47: 'es-SV', 'EN', None) is split by: its language subtag
+    when pysbd has rules for it ('es'), else English's (a language pysbd does not know: 'sw', 'pt')."""
+    language = base_language(tag)
+    return language if language in LANGUAGE_CODES else DEFAULT_LANGUAGE
+
+
+def cache_key(sha256: str, tag: str | None = DEFAULT_LANGUAGE) -> str:
+    """What an article's sentences, signals and words are kept under in the build cache: its hash, and its
+    language subtag when it is not the default (each is read by its language's rules and words: a source
+    whose language changes is read again, and English entries keep theirs)."""
+    language = base_language(tag)
     return sha256 if language == DEFAULT_LANGUAGE else f"{sha256}:{language}"
 
 
 @lru_cache(maxsize=None)
 def _segmenter(language: str = DEFAULT_LANGUAGE) -> pysbd.Segmenter:
-    return pysbd.Segmenter(language=language, clean=False)
+    """pysbd's Segmenter of `language`, by _rules(language)."""
+    segmenter = pysbd.Segmenter(language=language, clean=False)
+    segmenter.language_module = _rules(language)
+    return segmenter
 
 
 # A line ends at LF, CRLF or a lone CR (old Mac files, some CMS exports), and at the other breaks
@@ -374,7 +414,7 @@ def _sentences(para: str, language: str) -> list[tuple[int, int]]:
                 break
             start = para.index(piece, cursor)
         end = start + len(piece)
-        if spans and _CONTINUES.match(piece):
+        if spans and (piece[0].islower() or _CONTINUES.match(piece)):
             spans[-1] = (spans[-1][0], end)
         else:
             spans.append((start, end))
