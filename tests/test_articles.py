@@ -90,7 +90,7 @@ def test_workers_start_only_for_what_the_cache_does_not_know(corpus, tmp_path, p
 
 def test_results_come_back_in_the_order_given(pools):
     texts = [f"Article {n} begins here. It has {n} words said Sen. Lee on Monday.\nA second line." for n in range(9)]
-    tasks = [(text, articles.PARTS, None) for text in texts]
+    tasks = [(text, articles.PARTS, None, "es" if n % 2 else "en") for n, text in enumerate(texts)]
     assert articles._run(tasks, jobs=2) == [articles.analyse(*task) for task in tasks]
     assert pools == [2]
 

@@ -1,6 +1,7 @@
 """A source in another language, end to end: a Spanish page goes in with add-source and comes out with its
 language; a fact cites it in Spanish with a translation, is checked in the original words, built, and shown
 with both on its page; search folds accents and finds the translation; the exports carry the languages."""
+import datetime
 import json
 import re
 import sqlite3
@@ -242,3 +243,84 @@ def test_suggest_and_coverage_read_spanish_sentences(spanish):
     assert dated and dated[0].phrases[0].resolved.start.isoformat() == "2025-03-26"
     report = coverage.report(inputs)[spanish.sid]
     assert report["signalled"] >= 5 and report["cited"] == 0
+
+
+# --- independence across languages --------------------------------------------------------------------------------
+
+ENGLISH = ("Kristi Noem toured Tecoluca prison with Bukele, Ortiz and 238 Venezuelans in March 2025.\n"
+           "Bukele told Noem that Tecoluca holds 40,000 inmates from MS-13 and Barrio 18.\n")
+# The same two sentences in Spanish: the names and numbers they share are enough to pass the threshold
+SPANISH = ("Kristi Noem recorrió la prisión de Tecoluca con Bukele, Ortiz y 238 venezolanos en marzo de 2025.\n"
+           "Bukele dijo a Noem que Tecoluca alberga a 40,000 reos de la MS-13 y del Barrio 18.\n")
+# A Spanish outlet's copy of the Spanish article, edited
+COPY = ("Kristi Noem recorrió el martes la prisión de Tecoluca con Bukele, Ortiz y 238 venezolanos en marzo de 2025.\n"
+        "Bukele explicó a Noem que Tecoluca alberga a 40,000 reos de la MS-13 y del Barrio 18.\n")
+
+
+def article(sid, text, language, based_on=None):
+    from timeline.records import Source
+    from timeline.text import sentences
+
+    day = datetime.date(2025, 3, 27)
+    return Source(id=sid, path="", sha256="", text=text, sentences=sentences.split(text, sentences.rules_for(language)),
+                  published=str(day), published_date=day, language=language, based_on=based_on)
+
+
+def test_an_english_and_a_spanish_report_sharing_translated_sentences_are_independent_origins():
+    from timeline.across import corroboration
+
+    archive = {"herald": article("herald", ENGLISH, "en"), "diario": article("diario", SPANISH, "es")}
+    rows, shared = corroboration.links(archive)
+    assert (rows, shared) == ([], [])
+    assert corroboration.origins(archive, rows) == {"herald": "herald", "diario": "diario"}
+    # Read as one language, their names and numbers alone would have linked them: two shared sentences
+    as_one = {sid: article(sid, s.text, "en") for sid, s in archive.items()}
+    assert [r["basis"] for r in corroboration.links(as_one)[0]] == ["detected"]
+
+
+def test_two_spanish_reports_copying_each_other_are_linked_and_a_regional_tag_is_the_same_language():
+    from timeline.across import corroboration
+    from timeline.ingest.add_source import wire_copy
+
+    archive = {"herald": article("herald", ENGLISH, "en"), "diario": article("diario", SPANISH, "es"),
+               "prensa": article("prensa", COPY, "es-SV")}
+    rows, shared = corroboration.links(archive)
+    assert [(r["source_a"], r["source_b"], r["shared_sentences"], r["basis"]) for r in rows] == [
+        ("diario", "prensa", 2, "detected")]
+    assert corroboration.origins(archive, rows) == {"herald": "herald", "diario": "diario", "prensa": "diario"}
+    # Spanish words are compared without Spanish stopwords
+    words = {w for _, sentence in corroboration.source_sentences(archive["diario"]) for w in sentence}
+    assert {"la", "de", "con", "del"}.isdisjoint(words) and {"recor", "venez", "alber"} <= words
+    # add-source finds the same copy, and nothing in the English article
+    assert wire_copy("nuevo", COPY, "2025-03-27", {k: v for k, v in archive.items() if k != "prensa"}, tag="es") \
+        == [("diario", 2, None)]
+    assert wire_copy("nuevo", ENGLISH, "2025-03-27", {"diario": archive["diario"]}, tag="en") == []
+
+
+def test_based_on_links_a_translation_to_the_article_it_translates():
+    from timeline.across import corroboration
+
+    archive = {"herald": article("herald", ENGLISH, "en"), "diario": article("diario", SPANISH, "es", based_on="herald")}
+    rows, _ = corroboration.links(archive)
+    assert [(r["source_a"], r["source_b"], r["basis"], r["evidence"]) for r in rows] == [
+        ("diario", "herald", "declared", "declared: diario credits herald")]
+    assert corroboration.origins(archive, rows) == {"herald": "diario", "diario": "diario"}  # one origin
+
+
+def test_an_articles_sentences_and_words_are_read_again_when_its_language_changes(spanish):
+    """The build cache keeps an article's sentences and words under its language too: the same bytes read as
+    English are split by English's rules (pysbd's English ends a sentence after "Sr."), and back again."""
+    def sentences_of_the_paragraph():
+        spanish.build()
+        return sqlite3.connect(spanish.db).execute(
+            "SELECT count(*) FROM sentences WHERE source_id = :s AND paragraph = (SELECT paragraph FROM sentences"
+            " WHERE source_id = :s AND text LIKE '%Claro que%')", {"s": spanish.sid}).fetchone()[0]
+
+    spanish.write("facts/facts.yaml", FACTS.replace("{sid}", spanish.sid).split("- id: alcaldesa-gran-dia")[0]
+                  .split("- id: puente-cuesta")[0].replace("when: el miércoles", "date: 2025-03-26"))
+    assert sentences_of_the_paragraph() == 3
+    yaml_path = spanish.sources / "sources.yaml"
+    yaml_path.write_text(yaml_path.read_text(encoding="utf-8").replace("language: es", "language: en"), encoding="utf-8")
+    assert sentences_of_the_paragraph() == 4
+    yaml_path.write_text(yaml_path.read_text(encoding="utf-8").replace("language: en", "language: es"), encoding="utf-8")
+    assert sentences_of_the_paragraph() == 3

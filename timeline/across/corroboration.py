@@ -7,7 +7,10 @@ what is left is reduced to content words, cut to their first five letters so tha
 "armory's" match. Two sentences are *shared* when the Jaccard overlap of those words is at least
 SHARED_SENTENCE (each sentence is matched at most once); two sources are linked by detection when
 they share at least MIN_SHARED sentences. scripts/measure_copying.py prints the numbers these
-thresholds come from.
+thresholds come from. Sentences are compared only between sources in the same language (the language
+subtag of their BCP 47 tags: 'es' and 'es-SV' are one), each source's words read without its language's
+stopwords: two languages share no sentence, and a Spanish and an English report are independent unless
+`based_on` links them.
 
 Origins group sources along links (connected components): a source plus everything that copies it
 or shares its wire service counts once.
@@ -22,7 +25,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import numpy as np
 
 from timeline.core import setjoin
-from timeline.records import Row, Source, sentence_id
+from timeline.records import DEFAULT_LANGUAGE, Row, Source, base_language, sentence_id
 from timeline.text.words import narration, sentence_words, unpacked
 
 # Measured on the five articles of the story this project started with (scripts/measure_copying.py):
@@ -43,8 +46,7 @@ SentencePairs = dict[tuple[str, str], list[tuple[float, str, str]]]
 
 def source_sentences(source: Source | Compared) -> list[tuple[str, tuple[str, ...]]]:
     """[(sentence id, content words as a tuple)] of the sentences worth comparing."""
-    words = source.words if source.words is not None else sentence_words(source.text, source.sentences)
-    return [(sentence_id(source.id, n), w) for n, w in unpacked(words)]
+    return [(sentence_id(source.id, n), w) for n, w in unpacked(_words(source))]
 
 
 class Compared(NamedTuple):
@@ -52,12 +54,20 @@ class Compared(NamedTuple):
     id: str
     published_date: datetime.date | None
     words: str  # sentence_words
+    language: str = DEFAULT_LANGUAGE  # the source's BCP 47 tag
+
+
+def _words(source: Source | Compared) -> str:
+    """The source's packed content words (sentence_words in its language), worked out when not known."""
+    if source.words is not None:
+        return source.words
+    assert isinstance(source, Source)  # a Compared always carries its words
+    return sentence_words(source.text, source.sentences, source.language)
 
 
 def compared(sources: Mapping[str, Source]) -> dict[str, Compared]:
     """{id: Compared} for sentence_pairs."""
-    return {sid: Compared(s.id, s.published_date, s.words if s.words is not None else sentence_words(s.text, s.sentences))
-            for sid, s in sources.items()}
+    return {sid: Compared(s.id, s.published_date, _words(s), s.language) for sid, s in sources.items()}
 
 
 def sentence_pairs(sources: Mapping[str, Source | Compared], threshold: float = SHARED_SENTENCE,
@@ -68,34 +78,16 @@ def sentence_pairs(sources: Mapping[str, Source | Compared], threshold: float = 
     (Jaccard) are found exactly by timeline.core.setjoin (prefix filtering on pairs of the rarest
     words, with positions: the work grows with the pairs that share rare words, not with all pairs,
     whatever the distribution of words). Sources published more than `window_days` apart are not
-    compared (copying happens within days); undated sources are compared with every source."""
-    order = sorted(sources, key=lambda sid: (sources[sid].published_date is not None,
-                                             sources[sid].published_date or datetime.date.min, sid))
-    sets: list[str] = []  # each sentence's words, as sentence_words packed them
-    group: list[int] = []  # its source, as a number
-    day: list[int | None] = []  # its source's publication day
-    number: list[str] = []  # its position in its source
-    for g, sid in enumerate(order):
-        source = sources[sid]
-        words = source.words if source.words is not None else sentence_words(source.text, source.sentences)
-        published = source.published_date.toordinal() if source.published_date is not None else None
-        for line in words.split("\n") if words else ():
-            n, _, rest = line.partition(" ")
-            sets.append(rest)
-            number.append(n)
-        added = len(sets) - len(group)
-        group += [g] * added
-        day += [published] * added
+    compared (copying happens within days); undated sources are compared with every source. Only sources
+    in the same language (base_language) are compared: the join runs once for each language."""
+    by_language: defaultdict[str, list[str]] = defaultdict(list)
+    for sid, source in sources.items():
+        by_language[base_language(source.language)].append(sid)
     scored: defaultdict[tuple[str, str], dict[tuple[str, str], float]] = defaultdict(dict)
-    for i, j, common in setjoin.similar_pairs(sets, group, day, threshold, window_days):
-        a, b = order[group[i]], order[group[j]]
-        score = common / (sets[i].count(" ") + sets[j].count(" ") + 2 - common)
-        if score >= threshold:
-            a_id, b_id = sentence_id(a, int(number[i])), sentence_id(b, int(number[j]))
-            key, pair = ((a, b), (a_id, b_id)) if a < b else ((b, a), (b_id, a_id))
-            scored[key][pair] = score
+    for _, members in sorted(by_language.items()):
+        _score(sources, members, threshold, window_days, scored)
     out: SentencePairs = {}
-    for key, pairs in scored.items():
+    for key, pairs in sorted(scored.items()):
         used_a: set[str] = set()
         used_b: set[str] = set()
         chosen: list[tuple[float, str, str]] = []
@@ -106,6 +98,36 @@ def sentence_pairs(sources: Mapping[str, Source | Compared], threshold: float = 
                 chosen.append((round(score, 3), a, b))
         out[key] = chosen
     return out
+
+
+def _score(sources: Mapping[str, Source | Compared], members: list[str], threshold: float, window_days: int | None,
+           scored: defaultdict[tuple[str, str], dict[tuple[str, str], float]]) -> None:
+    """Add to `scored` {(source a, source b): {(sentence a, sentence b): similarity}} every two sentences of
+    two of `members` (sources of one language) at or above `threshold`, by timeline.core.setjoin."""
+    order = sorted(members, key=lambda sid: (sources[sid].published_date is not None,
+                                             sources[sid].published_date or datetime.date.min, sid))
+    sets: list[str] = []  # each sentence's words, as sentence_words packed them
+    group: list[int] = []  # its source, as a number
+    day: list[int | None] = []  # its source's publication day
+    number: list[str] = []  # its position in its source
+    for g, sid in enumerate(order):
+        source = sources[sid]
+        words = _words(source)
+        published = source.published_date.toordinal() if source.published_date is not None else None
+        for line in words.split("\n") if words else ():
+            n, _, rest = line.partition(" ")
+            sets.append(rest)
+            number.append(n)
+        added = len(sets) - len(group)
+        group += [g] * added
+        day += [published] * added
+    for i, j, common in setjoin.similar_pairs(sets, group, day, threshold, window_days):
+        a, b = order[group[i]], order[group[j]]
+        score = common / (sets[i].count(" ") + sets[j].count(" ") + 2 - common)
+        if score >= threshold:
+            a_id, b_id = sentence_id(a, int(number[i])), sentence_id(b, int(number[j]))
+            key, pair = ((a, b), (a_id, b_id)) if a < b else ((b, a), (b_id, a_id))
+            scored[key][pair] = score
 
 
 def shingles(source: Source, n: int = SHINGLE) -> set[tuple[str, ...]]:

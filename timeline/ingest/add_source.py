@@ -190,12 +190,12 @@ def _add(target: str, sources_dir: str, yaml_path: str, where_yaml: str, cache: 
     remarks += [f"left out of the text as page furniture: \"{clip(line)}\"" for line in page.removed]
     entry["notes"] = _notes(kind, name, evidence, missing, remarks, chosen, captured,
                             page_url if page_url and page_url != fields.get("url") else None)
-    spans = sentences.split(page.text)
+    spans = sentences.split(page.text, sentences.rules_for(entry["language"]))
     shared = wire_copy(source_id, page.text, fields.get("published"), existing, spans, entry["language"])
 
     _write(yaml_path, before, entry, [(text_file, text_bytes)] + ([(original_file, stored)] if original_file else []))
     known = _Known(existing, cache)
-    known.spans[text_sha] = spans
+    known.spans[sentences.cache_key(text_sha, entry["language"])] = spans
     _verify(yaml_path, sources_dir, source_id, before, [text_file, original_file], relative_to, known)
     lines = [line for line in page.text.splitlines() if line.strip()]
     return Added(source_id, kind, entry, evidence, missing, remarks, chosen, shared, len(lines),
@@ -237,11 +237,12 @@ def _existing(yaml_path: str, sources_dir: str, where: str, relative_to: str | N
         raise SourceRefused(f"{problems[0]}: fix sources.yaml first (timeline check lists every problem)")
     for source in (known or {}).values():
         if source.text and source.words is None:
-            source.words = cache.words(source.sha256, source.sentences) if cache is not None else None
+            key = sentences.cache_key(source.sha256, source.language)
+            source.words = cache.words(key, source.sentences) if cache is not None else None
             if source.words is None:
                 source.words = sentence_words(source.text, source.sentences, source.language)
                 if cache is not None:
-                    cache.put_part("words", source.sha256, source.words)
+                    cache.put_part("words", key, source.words)
     return known or {}, before
 
 
@@ -415,7 +416,7 @@ def wire_copy(source_id: str, text: str, published: str | None, existing: Source
     except DateError:
         published_date = None
     new = Source(id=source_id, path="", sha256="", text=text, sentences=spans if spans is not None
-                 else sentences.split(text), published_date=published_date, language=tag)
+                 else sentences.split(text, sentences.rules_for(tag)), published_date=published_date, language=tag)
     mine = [(sid, frozenset(words)) for sid, words in corroboration.source_sentences(new)]
     postings: dict[str, list[int]] = {}
     for i, (_, words) in enumerate(mine):
@@ -580,7 +581,8 @@ class _Known:
     stored article's, the new one's), else the build cache's."""
 
     def __init__(self, sources: Sources, cache: Cache | None) -> None:
-        self.spans: dict[str, Sequence[Span]] = {s.sha256: s.sentences for s in sources.values() if s.text}
+        self.spans: dict[str, Sequence[Span]] = {sentences.cache_key(s.sha256, s.language): s.sentences
+                                                 for s in sources.values() if s.text}  # as the cache keys them
         self.cache = cache
 
     def sentences(self, sha256: str, text: str) -> list[Span] | None:

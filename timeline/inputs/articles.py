@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from timeline.core import workers
-from timeline.records import Fact, Source, Sources, Span, Spans
+from timeline.records import DEFAULT_LANGUAGE, Fact, Source, Sources, Span, Spans
 from timeline.text import sentences, signals
 from timeline.text.words import sentence_words
 
@@ -29,7 +29,7 @@ MIN_BACKGROUND_SENTENCES = 20_000
 
 Progress = Callable[[str, int, int], None]  # progress(phase, done, total), called as a long task goes
 Analysed = dict[str, Any]  # {part: value}: the value's type is the part's (see analyse)
-Task = tuple[str, tuple[str, ...], Sequence[Span] | None]  # (text, parts to compute, spans known), for analyse
+Task = tuple[str, tuple[str, ...], Sequence[Span] | None, str]  # (text, parts to compute, spans known, language)
 _Todo = tuple[Source, tuple[str, ...], Sequence[Span] | None]  # (source, parts to compute, spans known)
 
 
@@ -37,6 +37,7 @@ class BuildCache(Protocol):
     """What the readers of the inputs use of the build cache, a timeline.database.cache.Cache (a later
     layer, so known here by its methods)."""
 
+    # An article's entries are kept under sentences.cache_key(sha256, language): its hash and language.
     def sentences(self, sha256: str, text: str) -> list[Span] | None: ...
 
     def signals(self, sha256: str, spans: Sequence[Span]) -> list[str] | None: ...
@@ -54,21 +55,23 @@ class BuildCache(Protocol):
     def put_facts(self, key: str, pairs: list[tuple[Fact, int]], as_json: str | None = None) -> None: ...
 
 
-def analyse(text: str, parts: tuple[str, ...] = PARTS, spans: Sequence[Span] | None = None) -> Analysed:
-    """{part: value} for one article's text: "sentences" [(paragraph, start, end)], "signals" (per
-    sentence, as the sentences table stores them), "words" (timeline.text.words.sentence_words, packed)."""
+def analyse(text: str, parts: tuple[str, ...] = PARTS, spans: Sequence[Span] | None = None,
+            language: str = DEFAULT_LANGUAGE) -> Analysed:
+    """{part: value} for one article's text in `language` (its source's BCP 47 tag): "sentences" [(paragraph,
+    start, end)] cut by the language's rules, "signals" (per sentence, as the sentences table stores them),
+    "words" (timeline.text.words.sentence_words, packed: without the language's stopwords)."""
     if spans is None:
-        spans = sentences.split(text)
+        spans = sentences.split(text, sentences.rules_for(language))
     out: Analysed = {"sentences": spans}
     if "signals" in parts:
-        out["signals"] = [",".join(signals.signals(text[start:end])) for _, start, end in spans]
+        out["signals"] = [",".join(signals.signals(text[start:end], language)) for _, start, end in spans]
     if "words" in parts:
-        out["words"] = sentence_words(text, spans)
+        out["words"] = sentence_words(text, spans, language)
     return out
 
 
 def _analyse_all(tasks: list[Task]) -> list[Analysed]:
-    """What a worker does with one chunk of (text, parts, spans) tasks."""
+    """What a worker does with one chunk of (text, parts, spans, language) tasks."""
     return [analyse(*task) for task in tasks]
 
 
@@ -85,16 +88,17 @@ def analyse_sources(sources: Sources, cache: BuildCache | None = None, jobs: int
 
 def _cached(cache: BuildCache, source: Source, parts: tuple[str, ...]) -> Analysed:
     out: Analysed = {}
-    spans = cache.sentences(source.sha256, source.text)
+    key = sentences.cache_key(source.sha256, source.language)
+    spans = cache.sentences(key, source.text)
     if spans is None:
         return out
     out["sentences"] = spans
     if "signals" in parts:
-        value: list[str] | str | None = cache.signals(source.sha256, spans)
+        value: list[str] | str | None = cache.signals(key, spans)
         if value is not None:
             out["signals"] = value
     if "words" in parts:
-        value = cache.words(source.sha256, spans)
+        value = cache.words(key, spans)
         if value is not None:
             out["words"] = value
     return out
@@ -111,7 +115,7 @@ def _apply(source: Source, result: Analysed) -> None:
 
 def _run(tasks: list[Task], jobs: int | None, progress: Progress | None = None) -> list[Analysed]:
     """analyse(*task) for every task, in order: here, or in `jobs` worker processes when worth it."""
-    size = sum(len(text) for text, _, _ in tasks)
+    size = sum(len(task[0]) for task in tasks)
     jobs = workers.default_jobs() if jobs is None else jobs
     out: list[Analysed] = []
     if jobs > 1 and len(tasks) > 1 and size >= MIN_PARALLEL_CHARS:
@@ -169,7 +173,7 @@ class Analysis:
 
     def _send(self) -> None:
         assert self.stream is not None  # called once the workers are started
-        chunk = [(s.text, missing, spans) for s, missing, spans in self.todo[self.sent:]]
+        chunk = [_task(todo) for todo in self.todo[self.sent:]]
         if chunk:
             self.stream.submit(chunk)
         self.sent, self.waiting = len(self.todo), 0
@@ -182,8 +186,7 @@ class Analysis:
             self._send()
             results, self.stream = _collected(self.stream, self.progress), None
         self._take(self.todo[:len(results)], results)
-        self._take(self.todo[len(results):], _run([(s.text, m, spans) for s, m, spans in self.todo[len(results):]],
-                                                  1, self.progress))
+        self._take(self.todo[len(results):], _run([_task(todo) for todo in self.todo[len(results):]], 1, self.progress))
         if "words" not in parts:
             return
         rows = cache is not None and cache.has_source_rows(sources)
@@ -191,15 +194,16 @@ class Analysis:
         for source in sources.values():
             if not source.text or source.words is not None:
                 continue
+            key = sentences.cache_key(source.sha256, source.language)
             if rows and cache is not None:  # (rows is True only with a cache)
-                cache.keep("words", source.sha256)  # still good for the next change of sources
+                cache.keep("words", key)  # still good for the next change of sources
                 continue
-            value = cache.words(source.sha256, source.sentences) if cache is not None else None
+            value = cache.words(key, source.sentences) if cache is not None else None
             if value is not None:
                 source.words = value
             else:
                 more.append((source, ("words",), list(source.sentences)))
-        self._take(more, _run([(s.text, m, spans) for s, m, spans in more], self.jobs, self.progress))
+        self._take(more, _run([_task(todo) for todo in more], self.jobs, self.progress))
 
     def close(self) -> None:
         """Stop the workers (when the articles' reading stops part way)."""
@@ -215,9 +219,16 @@ class Analysis:
                 result["signals"] = [strings.setdefault(v, v) for v in result["signals"]]
             result = {p: result[p] for p in missing}
             if cache is not None:
+                key = sentences.cache_key(source.sha256, source.language)
                 for part, value in result.items():
-                    cache.put_part(part, source.sha256, value)
+                    cache.put_part(part, key, value)
             _apply(source, result)
+
+
+def _task(todo: _Todo) -> Task:
+    """What analyse is asked of a source: (its text, the parts missing, its sentences if known, its language)."""
+    source, missing, spans = todo
+    return source.text, missing, spans, source.language
 
 
 def drop_words(sources: Sources) -> None:
