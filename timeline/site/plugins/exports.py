@@ -315,9 +315,10 @@ def annotation(c: Mapping[str, Any], prefix: str, suffix: str, site: str, langua
                           "value": f"page={c['page']}", "refinedBy": selectors[0]})
         source["format"] = "application/pdf"
     target["selector"] = selectors
-    body: dict[str, Any] | list[dict[str, Any]] = {
+    fact: dict[str, Any] = {
         "id": uri(site + _path("facts", c["fact_id"])), "type": "Text", "format": "text/html",
         "dcterms:identifier": c["fact_id"], "dcterms:title": c["title"]}
+    body: dict[str, Any] | list[dict[str, Any]] = fact
     if c.get("translation"):  # the words in the story's language, as the curator translated them
         translation: dict[str, Any] = {"type": "TextualBody", "value": c["translation"], "format": "text/plain",
                                        "language": language, "purpose": "describing",
@@ -325,7 +326,7 @@ def annotation(c: Mapping[str, Any], prefix: str, suffix: str, site: str, langua
                                                               " not checked against the article"}
         if c.get("translated_by"):
             translation["creator"] = {"name": c["translated_by"]}
-        body = [body, translation]
+        body = [fact, translation]
     return {
         "id": uri(f"{site}/{DATABASE}/citations/{tilde_encode(c['fact_id'])},{c['position']}"),
         "type": "Annotation",
