@@ -300,7 +300,8 @@ def test_two_spanish_reports_copying_each_other_are_linked_and_a_regional_tag_is
 def test_based_on_links_a_translation_to_the_article_it_translates():
     from timeline.across import corroboration
 
-    archive = {"herald": article("herald", ENGLISH, "en"), "diario": article("diario", SPANISH, "es", based_on="herald")}
+    archive = {"herald": article("herald", ENGLISH, "en"),
+               "diario": article("diario", SPANISH, "es", based_on="herald")}
     rows, _ = corroboration.links(archive)
     assert [(r["source_a"], r["source_b"], r["basis"], r["evidence"]) for r in rows] == [
         ("diario", "herald", "declared", "declared: diario credits herald")]
@@ -320,7 +321,39 @@ def test_an_articles_sentences_and_words_are_read_again_when_its_language_change
                   .split("- id: puente-cuesta")[0].replace("when: el miércoles", "date: 2025-03-26"))
     assert sentences_of_the_paragraph() == 3
     yaml_path = spanish.sources / "sources.yaml"
-    yaml_path.write_text(yaml_path.read_text(encoding="utf-8").replace("language: es", "language: en"), encoding="utf-8")
+
+    def set_language(old, new):
+        yaml_path.write_text(yaml_path.read_text(encoding="utf-8").replace(f"language: {old}", f"language: {new}"),
+                             encoding="utf-8")
+
+    set_language("es", "en")
     assert sentences_of_the_paragraph() == 4
-    yaml_path.write_text(yaml_path.read_text(encoding="utf-8").replace("language: en", "language: es"), encoding="utf-8")
+    set_language("en", "es")
     assert sentences_of_the_paragraph() == 3
+
+
+def test_a_spanish_speaker_is_named_without_the_sentences_full_stop_and_a_vague_plural_is_no_number():
+    from timeline.text import mentions
+
+    def speakers(sentence):
+        return [q.speaker for q in mentions.quotations(sentence, "es")]
+
+    assert speakers("«Hoy cumplimos una promesa con la ciudad», dijo Menéndez.") == ["Menéndez"]
+    assert speakers("«Hoy cumplimos una promesa con la ciudad», dijo J. M. Pérez.") == ["J. M. Pérez"]
+    # "cientos" and "miles" (hundreds, thousands) say no number, as in English: only "12.000 visitantes" is one
+    assert [n.value for n in mentions.numbers("Ante cientos de vecinos y miles de turistas, 12.000 visitantes al día.",
+                                              language="es")] == [12000]
+
+
+def test_timeline_date_reads_a_spanish_phrase_with_its_basis(tmp_path):
+    from conftest import run_in_process
+
+    result = run_in_process(["date", "el miércoles", "--published", "2025-03-27", "--language", "es", "--context",
+                             "El puente se abrió al tráfico el miércoles.", "--json"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout)
+    assert (found["start"], found["end"], found["precision"], found["label"]) == (
+        "2025-03-26", "2025-03-26", "day", "26 March 2025")
+    assert found["basis"] == ("'el miércoles' in the source, published Thu 2025-03-27 -> Wed 2025-03-26 (past, from"
+                              " 'abrió' in its clause: most recent such day)")
+    assert found["guess"] is None

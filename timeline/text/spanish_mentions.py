@@ -53,8 +53,9 @@ _SKIP_ALONE = re.compile(r"^(?:(?:el|la|los|las|en|a|al|del)\s+)*(?:semana|mes|a
 
 _NUMBER_WORDS = {"dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7, "ocho": 8, "nueve": 9,
                  "diez": 10, "once": 11, "doce": 12, "trece": 13, "catorce": 14, "quince": 15, "veinte": 20,
-                 "treinta": 30, "cuarenta": 40, "cincuenta": 50, "cien": 100, "cientos": 200, "miles": 2000,
-                 "docena": 12, "una docena": 12, "decenas": 20, "centenares": 200}
+                 "treinta": 30, "cuarenta": 40, "cincuenta": 50, "cien": 100, "docena": 12, "una docena": 12}
+# "cientos", "miles", "decenas", "centenares" (hundreds, thousands, tens) are no number: as in English, a
+# vague plural is not read as one (a sentence with one still has the number signal: coverage lists it)
 _SCALE = {"mil": 1e3, "millón": 1e6, "millon": 1e6, "millones": 1e6, "mil millones": 1e9, "billón": 1e12,
           "billones": 1e12}
 _CURRENCY_SIGNS = {"$": "USD", "US$": "USD", "USD": "USD", "\u20ac": "EUR", "\u00a3": "GBP"}
@@ -232,6 +233,8 @@ def _tidy(name: str | None) -> str | None:
         words = words[1:]
     while words and words[-1].lower() in ("de", "del", "la", "las", "los", "y"):
         words.pop()
+    if words:  # the full stop that ends the sentence ('dijo Menéndez.'), not an initial's or a dotted form's
+        words[-1] = re.sub(r"^([^.]{2,})\.$", r"\1", words[-1])
     if words and re.fullmatch(rf"{_WEEKDAY}|{_MONTH}|Hoy|Ayer", words[0], re.IGNORECASE):
         return None
     return " ".join(words) or None
