@@ -44,7 +44,7 @@ from timeline.inputs import curation, dating, facts
 from timeline.inputs.entities import ENTITY_KEYS
 from timeline.inputs.facts import RESOLUTIONS_FILE, file_key, is_facts_file
 from timeline.inputs.sources import SOURCE_KEYS, paginate, read_text
-from timeline.records import Entity, Fact, Row, Source
+from timeline.records import DEFAULT_LANGUAGE, Entity, Fact, Row, Source
 from timeline.text import dates, quotes
 
 # Past this share of the facts files changed, a full build is about as quick and is the simpler path.
@@ -103,6 +103,11 @@ class RecordedSources(collections.abc.Mapping[str, Source]):
                 raise PatchFallback(f"source {sid} is not as recorded")
             self.loaded[sid] = source
         return self.loaded[sid]
+
+    def languages(self) -> dict[str, str]:
+        """{source id: its language} as recorded, without reading any article (variants.pairs takes them)."""
+        where = SOURCE_KEYS.index("language")
+        return {sid: row[where] or DEFAULT_LANGUAGE for sid, row in self.rows.items()}
 
     def __iter__(self) -> Iterator[str]:
         return iter(sorted(self.rows))
@@ -213,7 +218,7 @@ def apply(path: str, new: Iterable[Fact], changed: list[str], sources: Mapping[s
         together: list[Mapping[str, Any]] = [*others, *new]  # the old ones hold only the fields these two read
         insert(conn, "fact_disagreements", conflicts.disagreements(together))
         insert(conn, "quote_alignments", variants.pairs(
-            [f for f in together if f["kind"] in ("statement", "claim")], involving, variants.languages_of(sources)))
+            [f for f in together if f["kind"] in ("statement", "claim")], involving, sources.languages()))
         conn.execute("DROP TABLE gone")
         conn.execute("DROP TABLE added")
         if history is not None:
