@@ -269,7 +269,8 @@ def test_a_changed_fact_is_served_after_the_rebuild(serving):
 def test_saving_without_a_change_does_not_restart(serving):
     base, tree, log, _ = serving
     tree.write("facts/facts.yaml", FACT + NEW_FACT)
-    assert wait_for(lambda: fact_ids(base) == ["bridge-cost", "work-began"]), log.read_text()[-2000:]
+    assert wait_for(lambda: fact_ids(base) == ["bridge-cost", "work-began"]
+                    and "serving it now" in log.read_text()), log.read_text()[-2000:]  # (said once it is served)
     rebuilt = log.read_text().count("serving it now")
     tree.write("facts/facts.yaml", FACT + NEW_FACT)  # same bytes, new modification time
     time.sleep(3)

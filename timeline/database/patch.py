@@ -171,7 +171,7 @@ def check_across(conn: sqlite3.Connection, facts_dir: str, changed: list[str], n
             raise PatchFallback("the resolutions no longer hold")
 
 
-def apply(path: str, new: Iterable[Fact], changed: list[str], sources: Mapping[str, Source],
+def apply(path: str, new: Iterable[Fact], changed: list[str], sources: RecordedSources,
           history: tuple[list[Row], set[str] | None] | None = None) -> int:
     """Patch the database copy at `path`: the facts of `changed` (repository paths) leave, `new` come in.
     `history`: (fact_history rows, the fact ids whose rows changed, or None for all), after new commits."""
