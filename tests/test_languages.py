@@ -243,6 +243,8 @@ def test_suggest_and_coverage_read_spanish_sentences(spanish):
     assert dated and dated[0].phrases[0].resolved.start.isoformat() == "2025-03-26"
     report = coverage.report(inputs)[spanish.sid]
     assert report["signalled"] >= 5 and report["cited"] == 0
+    ids = [re.search(r"(?m)^- id: (\S+)$", suggest.to_yaml(c)).group(1) for c in suggest.candidates(inputs, spanish.sid)]
+    assert f"{spanish.sid}-3-3-anos-despues" in ids and f"{spanish.sid}-8-40000-vehiculos" in ids  # accents dropped
 
 
 # --- independence across languages --------------------------------------------------------------------------------

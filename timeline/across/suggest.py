@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from timeline.core.validate import slug
 from timeline.records import Source
 from timeline.text import dates, mentions
 
@@ -96,10 +97,6 @@ def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "\u2026"
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-
-
 def _date_field(resolved: dates.Resolved) -> str | None:
     """The date: value for a resolved phrase: its EDTF form (2025-03-26, 2025-03, 2025-33, 1990~...)."""
     return resolved.edtf
@@ -135,9 +132,9 @@ def to_yaml(c: Candidate) -> str:
     """A ready-to-paste YAML skeleton for one candidate (comments say what was found)."""
     q = lambda s: json.dumps(s, ensure_ascii=False)  # noqa: E731 - a JSON string is a YAML double-quoted scalar
     position = c.sentence_id.rsplit(":", 1)[1]
-    extra = _slug(str(c.value) + "-" + (c.unit or "")) if c.kind == "figure" else c.kind.replace("_", "-")
+    extra = slug(str(c.value) + "-" + (c.unit or "")) if c.kind == "figure" else c.kind.replace("_", "-")
     lines = [f"# {c.sentence_id}: {c.why}",
-             f"- id: {_slug(c.source_id)}-{position}-{extra}",
+             f"- id: {slug(c.source_id)}-{position}-{extra}",
              f"  kind: {c.kind}",
              f"  title: {q('TODO: say the fact in one sentence')}"]
     unjustified = _unjustified(c)

@@ -219,6 +219,15 @@ def shown(value: str) -> str:
     return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in value)
 
 
+def slug(text: str | None, words: int | None = None) -> str:
+    """Lowercase ASCII words joined by '-', accents dropped (an id made from any language's words):
+    'Lucía's Café' -> 'lucias-cafe', '3 años después' -> '3-anos-despues'."""
+    text = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode().lower()
+    text = re.sub(r"['\u2019]", "", text)
+    parts = re.findall(r"[a-z0-9]+", text)
+    return "-".join(parts[:words] if words else parts)
+
+
 def slug_problem(value: str) -> str:
     if value != value.strip() and SLUG.match(value.strip()):
         return (f"has {'a line break' if value.strip(' ') != value.strip() else 'spaces'} around it: ids use only"

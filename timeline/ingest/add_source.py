@@ -16,14 +16,13 @@ import datetime
 import hashlib
 import os
 import re
-import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from timeline.across import corroboration
 from timeline.core import files
-from timeline.core.validate import SLUG, display_path
+from timeline.core.validate import SLUG, display_path, slug
 from timeline.core.yamlfile import NULLS
 from timeline.database.cache import Cache, folder_for
 from timeline.errors import ArchiveError, DateError, SourceRefused
@@ -380,14 +379,6 @@ def _check_id(source_id: str, existing: Sources, sources_dir: str) -> None:
     taken = [n for n in os.listdir(sources_dir) if n.split(".")[0].casefold() == source_id.casefold()]
     if taken:
         raise SourceRefused(f"sources/{taken[0]} already exists: choose another --id, or move that file away")
-
-
-def slug(text: str | None, words: int | None = None) -> str:
-    """Lowercase ASCII words joined by '-': 'Lucía's Café' -> 'lucias-cafe'."""
-    text = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode().lower()
-    text = re.sub(r"['\u2019]", "", text)
-    parts = re.findall(r"[a-z0-9]+", text)
-    return "-".join(parts[:words] if words else parts)
 
 
 def propose_id(outlet: str | None, title: str | None, existing: Sources, sources_dir: str,
