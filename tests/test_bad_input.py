@@ -699,7 +699,6 @@ REAL_MISTAKES = [
 def test_one_mistake_in_the_real_data_is_one_problem(tmp_path, name, edit, path, code):
     import shutil
 
-    from timeline.database import build
 
     for folder in ("facts", "sources"):
         shutil.copytree(ROOT / folder, tmp_path / folder)

@@ -271,7 +271,6 @@ def test_source_page_turns_selected_words_into_a_citation_that_checks(browser, s
 
     from selenium.webdriver.support.ui import WebDriverWait
 
-    from timeline.database import build
 
     visit(browser, server, "/timeline/sources/wapo", "source-cite")
     phrase = "accused of belonging to the"

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from conftest import FACT
 
 from timeline.cli import cli
-from timeline.database import build, schema, write
+from timeline.database import schema, write
 from timeline.database.write import lock
 from timeline.errors import BuildError, InputError
 

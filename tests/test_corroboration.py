@@ -245,7 +245,6 @@ def copied_archive(seed=7):
     import datetime
     import random
 
-    from timeline.inputs import sources
     from timeline.text import sentences
 
     rng = random.Random(seed)

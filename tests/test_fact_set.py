@@ -7,7 +7,6 @@ from conftest import ROOT
 
 from timeline.across import coverage
 from timeline.cli import cli
-from timeline.database import build
 from timeline.inputs import story
 from timeline.text import signals
 

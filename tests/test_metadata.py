@@ -1,5 +1,4 @@
 """metadata.json describes every table, view and column of the built database."""
-import json
 import sqlite3
 
 from conftest import ROOT

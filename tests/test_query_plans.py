@@ -21,7 +21,6 @@ def test_a_page_of_a_chronological_view_is_read_in_index_order(real_db, view):
 
 
 def test_the_coverage_query_streams_sources_in_index_order(real_db):
-    import json
 
     from conftest import ROOT
 

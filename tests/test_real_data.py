@@ -6,7 +6,6 @@ from click.testing import CliRunner
 from conftest import ROOT
 
 from timeline.cli import cli
-from timeline.database import build
 from timeline.inputs import sources, story
 
 

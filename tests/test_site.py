@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from datasette.cli import cli as datasette_cli
 from test_datasette import get
 
-from timeline.database import build, excerpts, schema
+from timeline.database import build, excerpts
 from timeline.database.rows import table_rows
 from timeline.inputs import story
 from timeline.site.server import site_options, write_site_metadata
