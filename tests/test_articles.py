@@ -12,6 +12,7 @@ from timeline.core import workers
 from timeline.database import build
 from timeline.errors import InputError
 from timeline.inputs import articles, facts, story
+from timeline.records import Source, Spans
 
 
 @pytest.fixture
@@ -187,6 +188,40 @@ def test_shared_work_comes_back_in_order_and_a_dead_worker_s_tasks_are_done_here
     finally:
         if helpers:
             helpers.close()
+
+
+def test_shared_work_s_results_from_workers_go_through_received_here_once_each_as_they_come():
+    tasks = [str(n) for n in range(30)]
+    seen = []
+
+    def received(task, result):
+        seen.append((task, result))
+        return "got " + result
+
+    helpers = workers.Helpers(1, None)
+    try:
+        out = workers.share(_twice, tasks, _twice, helpers.pool, received)
+    finally:
+        helpers.close()
+    assert sorted(task for task, _ in seen) == sorted(t for t, r in zip(tasks, out) if r.startswith("got "))
+    assert all(result == task * 2 for task, result in seen)
+    assert 0 < len(seen) < len(tasks), "the workers' results alone, not those worked out here"
+    assert [r.removeprefix("got ") for r in out] == [t * 2 for t in tasks]
+
+
+def test_a_source_handed_to_a_worker_keeps_its_text_and_leaves_no_utf8_copy_behind():
+    import pickle
+    import sys
+
+    text = "Caf\u00e9 \u201cquoted\u201d \u2014 and more words " * 200
+    source = Source("a1", "sources/a1.txt", "0" * 64, text=text, sentences=Spans([(1, 0, 10)]))
+    before = sys.getsizeof(source.text)
+    back = pickle.loads(pickle.dumps(source, protocol=pickle.HIGHEST_PROTOCOL))
+    assert back == source and back.text == text and back.sentence_at(5) == 1
+    assert sys.getsizeof(source.text) == before, "pickling a str that is not ASCII would keep its UTF-8 in it"
+    task = articles._sent((text, ("sentences",), None, "en"))
+    assert isinstance(task[0], bytes) and articles._analyse_all([task]) == [articles.analyse(text, ("sentences",))]
+    assert sys.getsizeof(text) == before
 
 
 def test_a_helper_killed_part_way_leaves_its_work_to_this_process_and_the_same_bytes(corpus, tmp_path, pools,

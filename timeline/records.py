@@ -132,6 +132,17 @@ class Source:
     words: str | None = None  # the content words corroboration compares, packed (timeline.text.words)
     pages: list[int] | None = None  # a PDF's pages: the offset where each starts in the text (timeline.inputs.pages)
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled with its text as UTF-8 bytes (handed to workers): pickling a str that is not all ASCII
+        keeps a UTF-8 copy inside the str for as long as it lives, here in the process that sends it."""
+        state = dict(self.__dict__)
+        state["text"] = self.text.encode("utf-8", "surrogatepass")
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        state["text"] = state["text"].decode("utf-8", "surrogatepass")
+        self.__dict__.update(state)
+
     def sentence_at(self, offset: int) -> int:
         """1-based position of the sentence holding (or next after) `offset`."""
         known = self.__dict__.get("_starts")

@@ -357,9 +357,32 @@ def rows(inputs: Inputs) -> dict[str, list[Row]]:
     pending = getattr(inputs, "sentence_pairs", None)  # worked out in a worker while the facts were read
     link_rows, sentence_rows = links(inputs.sources, pending.result() if pending is not None else None)
     named = origins(inputs.sources, link_rows)
+    origin_rows = [{"source_id": s, "origin": named[s]} for s in sorted(named)]
+    return {"source_links": link_rows, "shared_sentences": sentence_rows, "source_origins": with_members(origin_rows)}
+
+
+def with_members(origin_rows: list[Row]) -> list[Row]:
+    """`origin_rows` (source_origins rows, by source id) each given its origin's members and their number,
+    in place. The members are one string for each origin, shared by its rows: in the wire shape of
+    scripts/gen_corpus.py one origin has 3,202 members, and a string for each row held 82 MB."""
     members: defaultdict[str, list[str]] = defaultdict(list)
-    for s, origin in named.items():
-        members[origin].append(s)
-    origin_rows = [{"source_id": s, "origin": named[s], "members": ", ".join(sorted(members[named[s]])),
-                    "n_members": len(members[named[s]])} for s in sorted(named)]
-    return {"source_links": link_rows, "shared_sentences": sentence_rows, "source_origins": origin_rows}
+    for row in origin_rows:
+        members[row["origin"]].append(row["source_id"])
+    joined = {origin: (", ".join(sorted(ids)), len(ids)) for origin, ids in members.items()}
+    for row in origin_rows:
+        row["members"], row["n_members"] = joined[row["origin"]]
+    return origin_rows
+
+
+def without_members(tables: dict[str, list[Row]]) -> dict[str, list[Row]]:
+    """rows(inputs) as the build cache keeps them (in place): source_origins without the members and their
+    number, which with_members gives back (the cache's copy of the wire shape's was 82 MB of JSON)."""
+    for row in tables["source_origins"]:
+        del row["members"], row["n_members"]
+    return tables
+
+
+def from_cache(tables: dict[str, list[Row]]) -> dict[str, list[Row]]:
+    """The rows `without_members` kept, as rows(inputs) gives them (in place)."""
+    with_members(tables["source_origins"])
+    return tables

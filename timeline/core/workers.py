@@ -123,7 +123,7 @@ def taken(path: str) -> Any:
 
 def share(function: Callable[[T], R], tasks: Sequence[T], here: Callable[[T], R],
           pool: concurrent.futures.ProcessPoolExecutor | Callable[[], concurrent.futures.ProcessPoolExecutor | None]
-          | None) -> list[R]:
+          | None, received: Callable[[T, R], R] | None = None) -> list[R]:
     """[function(task) for task in tasks], in order, worked out by the workers of `pool` (an executor,
     e.g. a Helpers' pool, left running; None: all here; or a callable giving one of those, asked again
     after each task while it gives None: workers that start late take what is left) taking tasks from
@@ -132,7 +132,11 @@ def share(function: Callable[[T], R], tasks: Sequence[T], here: Callable[[T], R]
 
     The workers are given a few tasks at a time (two each and one more), never all at once: a task
     this process takes is one never given, so no given task is ever cancelled (Python 3.11's pool
-    fails in its own thread when a worker dies while a cancelled task is still listed)."""
+    fails in its own thread when a worker dies while a cancelled task is still listed).
+
+    With `received`, a worker's result is replaced by `received(task, result)`, in this thread, as soon as
+    this process sees it (between its own tasks, then one by one): what it keeps elsewhere and forgets is
+    never held for every task at once."""
     if pool is None or len(tasks) < 2:
         return [here(task) for task in tasks]
     current = pool if callable(pool) else (lambda: pool)
@@ -155,12 +159,22 @@ def share(function: Callable[[T], R], tasks: Sequence[T], here: Callable[[T], R]
         if front < back:
             back -= 1
             out[back] = here(tasks[back])
-    for n, future in given.items():  # a worker has (or had) these
-        try:
-            out[n] = future.result()
-        except (BrokenProcessPool, OSError, concurrent.futures.CancelledError):
-            out[n] = here(tasks[n])
+        if received is not None:
+            for n in [n for n, future in given.items() if future.done()]:
+                out[n] = _taken(given.pop(n), tasks[n], here, received)
+    for n in sorted(given):  # a worker has (or had) these
+        out[n] = _taken(given.pop(n), tasks[n], here, received)
     return out
+
+
+def _taken(future: concurrent.futures.Future[R], task: T, here: Callable[[T], R],
+           received: Callable[[T, R], R] | None) -> R:
+    """The result of `task` given to a worker (through `received`), or worked out here when the worker failed."""
+    try:
+        result = future.result()
+    except (BrokenProcessPool, OSError, concurrent.futures.CancelledError):
+        return here(task)
+    return received(task, result) if received is not None else result
 
 
 _held: list[Any] = []  # in a Helpers worker: the value it was handed

@@ -240,8 +240,9 @@ def _kept_warnings(manifest: dict[str, Any]) -> dict[str, list[list[Any]]]:
 
 def _reuse(cache: Cache, inputs: Inputs) -> None:
     """Take from the cache what depends on the sources alone: the corroboration tables."""
-    inputs.reused_rows[corroboration.__name__] = cache.source_rows(inputs.sources, CACHED_TABLES,
-                                                                    lambda: corroboration.rows(inputs))
+    kept = cache.source_rows(inputs.sources, CACHED_TABLES,
+                             lambda: corroboration.without_members(corroboration.rows(inputs)))
+    inputs.reused_rows[corroboration.__name__] = corroboration.from_cache(kept)
 
 
 def _unchanged(manifest: dict[str, Any] | None, db_path: str, fingerprint: str | None,
