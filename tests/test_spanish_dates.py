@@ -89,3 +89,20 @@ def test_a_weekday_with_the_day_of_the_month_picks_the_month_it_falls_in():
 def test_a_language_without_a_grammar_says_so():
     with pytest.raises(DateError, match="Date phrases in 'fr' cannot be read yet"):
         timeline.resolve_date("mercredi", THURSDAY, language="fr")
+
+
+def test_a_spanish_sentence_says_when_a_phrase_means_another_period_as_an_english_one_does():
+    """The same verdicts as English (periods.period_meant): a fiscal quarter is refused naming its months, 'hace
+    un año' comparing amounts is refused, 'el año pasado' comparing periods is a guess."""
+    with pytest.raises(DateError) as caught:
+        resolve("el cuarto trimestre", "Las ganancias del cuarto trimestre que terminó en septiembre cayeron un 20 %.",
+                published="2025-11-05")
+    assert "fiscal quarter" in str(caught.value) and "ended in September" in str(caught.value)
+    assert "2025-07/2025-09" in str(caught.value)
+    kept = resolve("el tercer trimestre", "Las ganancias del tercer trimestre que terminó en septiembre subieron.",
+                   published="2025-11-05")  # a calendar quarter ending in its own month is kept
+    assert (kept.start, kept.end) == (datetime.date(2025, 7, 1), datetime.date(2025, 9, 30))
+    with pytest.raises(DateError, match="comparing amounts"):
+        resolve("hace un año", "Las ventas subieron a 5 millones de dólares desde 4 millones hace un año.")
+    compared = resolve("el año pasado", "El trimestre fue mejor que el año pasado.")
+    assert compared.start == datetime.date(2024, 1, 1) and "compares periods" in compared.guess

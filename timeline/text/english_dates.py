@@ -25,7 +25,7 @@ from timeline.text import english_calendar, english_tense
 from timeline.text.english_readings import (DAY, MATCHERS, MONTH, MONTH_PHRASE, MONTHS, RELATIVE, WEEKDAY, WEEKDAYS,
                                             YEAR, alternatives)
 from timeline.text.grammar import Grammar
-from timeline.text.periods import MONTH_NAMES, Hit, Resolved, day_problem, month_end, narrow, whole_period
+from timeline.text.periods import Hit, Resolved, day_problem, month_end, narrow, period_meant, whole_period
 from timeline.text.zones import ZONES
 
 PHRASE_FORMS = ("weekdays ('Monday', 'last Friday', 'next Tuesday'), 'today', 'yesterday', 'tomorrow', "
@@ -285,34 +285,14 @@ def always_past(text: str) -> bool:
 
 
 def another_period(text: str, context: str | None, found: Resolved) -> tuple[bool, str] | None:
-    """(refuse?, why) when the sentence says the phrase names another period than its words give:
-    - 'a year ago' in a sentence comparing amounts ('net rose to $5 million from $4 million a year ago')
-      is the period compared, a year before: a quarter or a month the phrase does not name (refused);
-    - a quarter or half that the sentence says ended in another month than the calendar's ('its fourth
-      quarter ended Sept. 30') is a fiscal one (refused);
-    - 'a year ago' elsewhere, and 'last year' in a sentence comparing periods, may mean the same quarter,
-      month or day a year away (a guess)."""
-    year = found.start.year
-    if found.precision == "year" and _YEAR_AWAY.fullmatch(text):
-        if context and _COMPARES.search(context):
-            return True, ("in a sentence comparing amounts or periods means the same period (a quarter, a month,"
-                          " a day) a year before the one compared, which the phrase does not name: write date: for"
-                          f" it, e.g. {year}-35 for the third quarter of {year}, or {year} for the year")
-        return False, (f"is taken as the year {year}, but it may mean the same quarter, month or day a year away;"
-                       " write an explicit date: to say which")
-    if found.precision == "year" and context and _YEAR_BACK.search(text) and _FINER_PERIOD.search(context):
-        return False, (f"is taken as the year {year}, but the sentence compares periods: it may mean the same"
-                       " quarter, month or day a year away; write an explicit date: to say which")
-    if found.precision in ("quarter", "half") and context:
-        m = _ENDED.search(context)
-        month = MONTHS[m[1].lower()] if m else found.end.month
-        if month != found.end.month:
-            last = datetime.date(year if month <= found.end.month else year - 1, month, 1)
-            first = last - relativedelta(months=2 if found.precision == "quarter" else 5)
-            return True, (f"is a fiscal {found.precision} here: the sentence says it ended in"
-                          f" {MONTH_NAMES[month - 1]}, and {found.label} does not: write date: with its months,"
-                          f" e.g. {first.isoformat()[:7]}/{last.isoformat()[:7]}")
-    return None
+    """periods.period_meant, from the English words: 'a year ago' in a sentence comparing amounts ('net rose
+    to $5 million from $4 million a year ago'), 'last year' in a sentence comparing periods, a quarter that
+    'ended Sept. 30'."""
+    ended = _ENDED.search(context) if context else None
+    return period_meant(found, a_year_away=bool(_YEAR_AWAY.fullmatch(text)),
+                        compares=bool(context and _COMPARES.search(context)),
+                        compares_periods=bool(context and _YEAR_BACK.search(text) and _FINER_PERIOD.search(context)),
+                        ended_month=MONTHS[ended[1].lower()] if ended else None)
 
 
 ENGLISH = Grammar(language="en", clean=clean, read=read, qualifier=qualifier, time_of_day=time_of_day,

@@ -217,6 +217,36 @@ _PART_UNITS = ("week", "month", "year", "decade")
 _THIRDS = {"early": (0, 1), "mid": (1, 2), "late": (2, 3)}  # of a quarter, season or half, in its months
 
 
+def period_meant(found: Resolved, a_year_away: bool, compares: bool, compares_periods: bool,
+                 ended_month: int | None) -> tuple[bool, str] | None:
+    """(refuse?, why) when the sentence says a phrase names another period than its words give, from what a
+    language's grammar read in the phrase and its sentence (each grammar's another_period):
+    - a year away ('a year ago', 'hace un año') in a sentence comparing amounts (`compares`) is the period
+      compared, a year before: a quarter or a month the phrase does not name (refused); elsewhere it may mean
+      the same quarter, month or day a year away (a guess);
+    - a year before or after in a sentence comparing periods (`compares_periods`) may mean the same (a guess);
+    - a quarter or half that the sentence says ended in another month (`ended_month`) than the calendar's is a
+      fiscal one (refused)."""
+    year = found.start.year
+    if found.precision == "year" and a_year_away:
+        if compares:
+            return True, ("in a sentence comparing amounts or periods means the same period (a quarter, a month,"
+                          " a day) a year before the one compared, which the phrase does not name: write date: for"
+                          f" it, e.g. {year}-35 for the third quarter of {year}, or {year} for the year")
+        return False, (f"is taken as the year {year}, but it may mean the same quarter, month or day a year away;"
+                       " write an explicit date: to say which")
+    if found.precision == "year" and compares_periods:
+        return False, (f"is taken as the year {year}, but the sentence compares periods: it may mean the same"
+                       " quarter, month or day a year away; write an explicit date: to say which")
+    if found.precision in ("quarter", "half") and ended_month is not None and ended_month != found.end.month:
+        last = datetime.date(year if ended_month <= found.end.month else year - 1, ended_month, 1)
+        first = last - relativedelta(months=2 if found.precision == "quarter" else 5)
+        return True, (f"is a fiscal {found.precision} here: the sentence says it ended in"
+                      f" {MONTH_NAMES[ended_month - 1]}, and {found.label} does not: write date: with its months,"
+                      f" e.g. {first.isoformat()[:7]}/{last.isoformat()[:7]}")
+    return None
+
+
 def narrow(hit: Hit, part: str) -> Hit | None:
     """Early/mid/late part of a week, month, quarter, season, half, year or decade (a day stays whole:
     'late Monday')."""

@@ -27,7 +27,7 @@ from dateutil.relativedelta import relativedelta
 from timeline.errors import DateError
 from timeline.text import english_dates, spanish_tense
 from timeline.text.grammar import Grammar
-from timeline.text.periods import Hit, Resolved
+from timeline.text.periods import Hit, Resolved, period_meant
 
 PHRASE_FORMS = ("weekdays ('el miércoles', 'el pasado lunes', 'el próximo jueves', 'este viernes', 'el jueves por la"
                 " mañana'), 'hoy', 'ayer', 'mañana', 'anoche', 'anteayer', 'hace tres días', 'dentro de dos semanas',"
@@ -467,45 +467,24 @@ _COMPARES = re.compile(r"\b(?:trimestre|per[ií]odo|meses|comparad[oa]s?|frente\
 _FINER_PERIOD = re.compile(r"\b(?:trimestre|per[ií]odo|mes(?:es)?|semanas?|frente\s+a|comparad[oa]s?)\b",
                            re.IGNORECASE)
 _ENDED = re.compile(rf"\b(?:trimestre|semestre)\s+(?:que\s+)?(?:termin[oó]|terminado|cerr[oó]|cerrado|concluy[oó]|"
-                    rf"concluido|finaliz[oó]|finalizado)\s+(?:el\s+)?(?:[0-9]{{1,2}}\s+de\s+)?(?:{_words(_MONTHS)})",
+                    rf"concluido|finaliz[oó]|finalizado)\s+(?:en\s+|el\s+)?(?:[0-9]{{1,2}}\s+de\s+)?(?:{_words(_MONTHS)})",
                     re.IGNORECASE)
 
 
 def another_period(text: str, context: str | None, found: Resolved) -> tuple[bool, str] | None:
-    """As the English grammar's: 'hace un año' in a sentence comparing amounts is the period compared a year
-    before (refused); a quarter the sentence says ended in another month is a fiscal one (refused); 'hace un
-    año' elsewhere, and 'el año pasado' in a sentence comparing periods, may mean the same quarter a year away
-    (a guess)."""
+    """periods.period_meant, from the Spanish words: 'hace un año' in a sentence comparing amounts, 'el año
+    pasado' in a sentence comparing periods, a 'trimestre que terminó en septiembre'."""
     english = in_english(text)
     if english is None:
         return None
-    plain = unicodedata.normalize("NFKD", context or "")
-    plain = "".join(c for c in plain if not unicodedata.combining(c))
-    year = found.start.year
-    if found.precision == "year" and english[0] in ("a year ago", "in one years", "one years ago"):
-        if context and _COMPARES.search(context):
-            return True, ("in a sentence comparing amounts or periods means the same period (a quarter, a month,"
-                          " a day) a year before the one compared, which the phrase does not name: write date: for"
-                          f" it, e.g. {year}-35 for the third quarter of {year}, or {year} for the year")
-        return False, (f"is taken as the year {year}, but it may mean the same quarter, month or day a year away;"
-                       " write an explicit date: to say which")
-    if found.precision == "year" and context and english[0] in ("last year", "next year") \
-            and _FINER_PERIOD.search(context):
-        return False, (f"is taken as the year {year}, but the sentence compares periods: it may mean the same"
-                       " quarter, month or day a year away; write an explicit date: to say which")
-    if found.precision in ("quarter", "half") and context:
-        m = _ENDED.search(plain)
-        if m:
-            month_word = re.search(_words(_MONTHS), m[0].lower())
-            assert month_word is not None  # the pattern ends with a month
-            month = english_dates.MONTHS[_MONTHS[month_word[0]]]
-            if month != found.end.month:
-                last = datetime.date(year if month <= found.end.month else year - 1, month, 1)
-                first = last - relativedelta(months=2 if found.precision == "quarter" else 5)
-                return True, (f"is a fiscal {found.precision} here: the sentence says it ended in another month than"
-                              f" {found.label} does: write date: with its months, e.g."
-                              f" {first.isoformat()[:7]}/{last.isoformat()[:7]}")
-    return None
+    plain = "".join(c for c in unicodedata.normalize("NFKD", context or "") if not unicodedata.combining(c))
+    ended = _ENDED.search(plain)
+    month = re.search(_words(_MONTHS), ended[0].lower()) if ended else None  # (the pattern ends with a month)
+    return period_meant(found, a_year_away=english[0] in ("a year ago", "in one years", "one years ago"),
+                        compares=bool(context and _COMPARES.search(context)),
+                        compares_periods=bool(context and english[0] in ("last year", "next year")
+                                              and _FINER_PERIOD.search(context)),
+                        ended_month=english_dates.MONTHS[_MONTHS[month[0]]] if month else None)
 
 
 SPANISH = Grammar(language="es", clean=clean, read=read, qualifier=qualifier, time_of_day=time_of_day,
