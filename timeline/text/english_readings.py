@@ -265,6 +265,20 @@ def _unit_year(pub: datetime.date, period: Callable[[int], tuple[datetime.date, 
     return year, "most recent such period"
 
 
+def _numbered(m: re.Match[str], period: Callable[[int], tuple[datetime.date, datetime.date]], precision: str,
+              pub: datetime.date, direction: str) -> Hit:
+    """The quarter or half `period` of the year the match of _QUARTER or _HALF gives ('of 2024' in groups 2, 5
+    or 6; 'this/last/next year' in group 3), or else of _unit_year's."""
+    given = m[2] or m[5] or m[6]
+    if given:
+        year, note = int(given), ""
+    elif m[3]:
+        year, note = pub.year + _YEAR_WORDS[m[3]], ""
+    else:
+        year, note = _unit_year(pub, period, direction)
+    return (*period(year), precision, note)
+
+
 def _match_quarter(text: str, pub: datetime.date, direction: str) -> Hit | None:
     m = _QUARTER.fullmatch(text)
     if not m:
@@ -279,15 +293,7 @@ def _match_quarter(text: str, pub: datetime.date, direction: str) -> Hit | None:
         first = datetime.date(pub.year, 3 * current - 2, 1) + relativedelta(months=-3)
         return first, month_end(first.year, first.month + 2), "quarter", ""
     n = _ORDINAL[m[1]] if m[1] else int(m[4] or m[7])
-    given = m[2] or m[5] or m[6]
-    period = quarter_period(n)
-    if given:
-        year, note = int(given), ""
-    elif m[3]:
-        year, note = pub.year + _YEAR_WORDS[m[3]], ""
-    else:
-        year, note = _unit_year(pub, period, direction)
-    return (*period(year), "quarter", note)
+    return _numbered(m, quarter_period(n), "quarter", pub, direction)
 
 
 def _match_half(text: str, pub: datetime.date, direction: str) -> Hit | None:
@@ -295,15 +301,7 @@ def _match_half(text: str, pub: datetime.date, direction: str) -> Hit | None:
     if not m:
         return None
     n = (2 if m[1] in ("last", "final") else _ORDINAL[m[1]]) if m[1] else int(m[4] or m[7])
-    given = m[2] or m[5] or m[6]
-    period = half_period(n)
-    if given:
-        year, note = int(given), ""
-    elif m[3]:
-        year, note = pub.year + _YEAR_WORDS[m[3]], ""
-    else:
-        year, note = _unit_year(pub, period, direction)
-    return (*period(year), "half", note)
+    return _numbered(m, half_period(n), "half", pub, direction)
 
 
 def _match_season(text: str, pub: datetime.date, direction: str) -> Hit | None:
