@@ -18,7 +18,6 @@ import os
 import pathlib
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -29,39 +28,21 @@ import time
 import httpx
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def children(pid):
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as f:
-                    fields = f.read().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid:
-                found.append(int(entry))
-    return found
+sys.path.insert(0, str(ROOT / "scripts"))
+import proctree  # noqa: E402
+from load_test import free_port  # noqa: E402
 
 
 def workers(serve_pid):
     """The Datasette workers under `timeline serve` (the supervisor's spawned children)."""
     found = []
-    for supervisor in children(serve_pid):
-        for pid in children(supervisor):
-            try:
-                with open(f"/proc/{pid}/cmdline", "rb") as f:
-                    if b"spawn_main" in f.read():
-                        found.append(pid)
-            except OSError:
-                pass
+    for pid in proctree.tree(serve_pid):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                if b"spawn_main" in f.read():
+                    found.append(pid)
+        except OSError:
+            pass
     return sorted(found)
 
 

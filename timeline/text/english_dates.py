@@ -50,9 +50,6 @@ _LEADING_PREPOSITION = re.compile(_PREPOSITION.pattern, re.IGNORECASE)
 _PHRASE_APOSTROPHES = re.compile(r"[\u2018\u2019\u02bc\u2032`]")
 _SPACES = re.compile(r"\s+")
 
-
-
-
 # Phrases read as another phrase: (pattern, the other phrase, what the reading of it must be or becomes).
 _STRETCH = re.compile(r"the\s+(past|last)\s+(week|month|year|decade)")
 _YEARS_OWN = re.compile(r"(this|last|next|the current|current)\s+year'?s\s+(.+)")
