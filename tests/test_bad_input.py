@@ -208,6 +208,10 @@ CASES = [
     ("bad published date", sources_yaml("published: 2025-03-26", "published: 26/03/2025"), [(S, 5, "bad-date")],
      "write 2025-03-26 (ISO form"),
     ("bad sha256", sources_yaml("sha256: ", "sha256: abc"), [(S, 3, "bad-value")], "run `sha256sum"),
+    ("bad filing date", sources_yaml("published: 2025-03-26", "published: 2025-03-26\n  date_filed: 26/03/2025"),
+     [(S, 6, "bad-date")], "date_filed:"),
+    ("bad retrieval time", sources_yaml("published: 2025-03-26", "published: 2025-03-26\n  retrieved: yesterday"),
+     [(S, 6, "bad-date")], "retrieved:"),
     # --- identity -----------------------------------------------------------------------------------
     ("duplicate id in one file", {F: FACT + FACT}, [(F, 10, "duplicate-id")], "rename one"),
     ("duplicate id across files", {"facts/more.yaml": FACT}, [("facts/more.yaml", 1, "duplicate-id")], "rename one"),

@@ -154,18 +154,12 @@ def _source(item: yamlfile.Mapping, checker: Checker, seen: Sources) -> Source |
             source.published_date = dates.parse_published(source.published)
         except DateError as e:
             checker.add(item.line_of("published"), "bad-date", f"source '{sid}': published: {e}")
-    if source.date_filed:
-        try:
-            dates.parse_published(source.date_filed)
-        except DateError as e:
-            checker.add(item.line_of("date_filed"), "bad-date",
-                        f"source '{sid}': date_filed: {str(e).replace('published', 'filing')}")
-    if source.retrieved:
-        try:
-            dates.parse_published(source.retrieved)
-        except DateError as e:
-            checker.add(item.line_of("retrieved"), "bad-date",
-                      f"source '{sid}': retrieved: {str(e).replace('published', 'retrieval')}")
+    for key, what in (("date_filed", "filing"), ("retrieved", "retrieval")):  # dates kept as written, checked
+        if getattr(source, key):
+            try:
+                dates.parse_published(getattr(source, key))
+            except DateError as e:
+                checker.add(item.line_of(key), "bad-date", f"source '{sid}': {key}: {str(e).replace('published', what)}")
     return source
 
 
