@@ -162,6 +162,8 @@ def read_list(path: str | os.PathLike[str], checker: Checker,
 
 def not_text(value: str) -> str | None:
     """What is wrong with `value` when it holds a noncharacter or a lone surrogate (NOT_TEXT), else None."""
+    if value.isascii():
+        return None  # the usual case, without a search: every character of NOT_TEXT is beyond ASCII
     found = NOT_TEXT.search(value)
     if found is None:
         return None
