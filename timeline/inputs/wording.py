@@ -16,6 +16,7 @@ answer.
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 
@@ -113,18 +114,24 @@ _STOP = {"the", "of", "and", "for", "us", "u.s.", "de", "del", "la", "von", "van
 def name_words(entity: Entity) -> list[str]:
     """How a sentence may name the entity, folded: its full name, each distinctive word of it (a surname,
     'Court'), the initials of a name of three or more words (DHS), and each of its aliases whole."""
-    name = mentions.folded(entity.get("name") or "")
+    return list(_name_words(entity.get("name") or "", entity.get("type"), tuple(entity.get("aliases") or ())))
+
+
+@functools.lru_cache(maxsize=4096)
+def _name_words(full_name: str, kind: str | None, aliases: tuple[str, ...]) -> tuple[str, ...]:
+    """name_words of an entity with this name, type and aliases: worked out once, not for each fact naming it."""
+    name = mentions.folded(full_name)
     if not name:
-        return []
+        return ()
     words = [w.strip(".,()") for w in name.split()]
     out = [name] + [w for w in words if len(w) >= 3 and w.lower() not in _STOP]
-    if entity.get("type") == "court":
+    if kind == "court":
         out.append("court")
     capitals = [w for w in words if w[:1].isupper() and w.lower() not in ("of", "the", "and")]
     if len(capitals) >= 3:
         out.append("".join(w[0] for w in capitals))
-    out += [mentions.folded(alias) for alias in entity.get("aliases") or () if mentions.folded(alias)]
-    return out
+    out += [mentions.folded(alias) for alias in aliases if mentions.folded(alias)]
+    return tuple(out)
 
 
 def _named(words: list[str], text: str) -> bool:
@@ -134,11 +141,21 @@ def _named(words: list[str], text: str) -> bool:
     lower = text.lower()
     for w in words:
         if w.isupper() and len(w) <= 5:
-            if re.search(rf"\b{re.escape(w)}\b", text):
+            if _acronym(w).search(text):
                 return True
-        elif w.lower() in lower and re.search(rf"(?<!\w){re.escape(w.lower())}(?!\w)", lower):
+        elif w.lower() in lower and _whole_word(w.lower()).search(lower):
             return True
     return False
+
+
+@functools.lru_cache(maxsize=4096)
+def _acronym(word: str) -> re.Pattern[str]:
+    return re.compile(rf"\b{re.escape(word)}\b")
+
+
+@functools.lru_cache(maxsize=4096)
+def _whole_word(word: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w){re.escape(word)}(?!\w)")
 
 
 def attribution(entity_id: str, entities: Mapping[str, Entity], citations: list[Citation],

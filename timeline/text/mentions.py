@@ -7,6 +7,7 @@ Spanish by timeline.text.spanish_mentions; another language is read as English.
 Everything here is a heuristic for a curator to confirm: nothing it finds becomes a fact by itself.
 """
 import datetime
+import functools
 import re
 import unicodedata
 from collections.abc import Collection, Mapping
@@ -355,19 +356,35 @@ def court_words(sentence: str, language: str = "en") -> list[str]:
 
 _APOSTROPHES = re.compile(r"[\u2018\u2019\u02bc\u2032`]")
 _ACRONYM = re.compile(r"\b(?:[A-Za-z]\.){2,}")  # U.S., U.N., D.C.
+_DOTTED = re.compile(r"\.[A-Za-z]\.")  # in every acronym: a quick test before _ACRONYM's slower search
 _POSSESSIVE = re.compile(r"(?<=\w)'(?:s\b|(?=\W|$))")  # Noem's, the families'
+# What folding changes in a text that is not all ASCII: a character beyond ASCII, and the backtick (an apostrophe).
+_NOT_PLAIN = re.compile(r"[^\x00-\x5f\x61-\x7f]")
 
 
 def folded(text: str) -> str:
     """Text as names are compared: without accents, typographic apostrophes made straight, "U.S." as "US",
     without possessives ("Noem's": "Noem"), with single spaces; the case is kept (see `_named`)."""
     if not text.isascii():
-        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-        text = _APOSTROPHES.sub("'", text)
-    text = _ACRONYM.sub(lambda m: m[0].replace(".", ""), text)
+        text = _NOT_PLAIN.sub(_plain, text)
+    if _DOTTED.search(text):
+        text = _ACRONYM.sub(lambda m: m[0].replace(".", ""), text)
     if "'" in text:
         text = _POSSESSIVE.sub("", text)
     return " ".join(text.split())
+
+
+def _plain(m: re.Match[str]) -> str:
+    return _plain_char(m[0])
+
+
+@functools.lru_cache(maxsize=None)
+def _plain_char(c: str) -> str:
+    """One character as `folded` reads it: its NFKD form without combining marks (accents), a typographic
+    apostrophe made straight. Folding character by character gives what folding the whole text at once
+    does: NFKD decomposes each character alone, and only reorders the combining marks this drops."""
+    plain = "".join(d for d in unicodedata.normalize("NFKD", c) if not unicodedata.combining(d))
+    return _APOSTROPHES.sub("'", plain)
 
 
 def match_entity(name: str | None, entities: Mapping[str, Entity]) -> str | None:
