@@ -6,6 +6,7 @@ Example counts are kept moderate so the suite stays quick; raise them locally wi
 """
 import datetime
 import re
+import unicodedata
 
 import pytest
 import yaml
@@ -16,7 +17,7 @@ from hypothesis import strategies as st
 from timeline.core import yamlfile
 from timeline.errors import DateError, YamlProblem
 from timeline.inputs.facts import FACT_KEYS
-from timeline.text import dates, quotes
+from timeline.text import dates, mentions, quotes
 
 FACT_FILES = sorted((ROOT / "facts").glob("*.yaml"))
 SPECIAL = [b":", b": ", b"-", b"- ", b"\t", b"'", b'"', b"&a ", b"*a", b"!!python/object ", b"!x ", b"[", b"]", b"{",
@@ -159,3 +160,30 @@ def test_folding_the_real_articles_is_translating_every_character():
         text = path.read_text(encoding="utf-8")
         assert quotes.folded(text) == text.translate(quotes._MATCH_FOLD), path.name
     quotes.forget()
+
+
+def _names_folded_whole(text):
+    """mentions.folded as first written: the whole text decomposed at once, every acronym looked for."""
+    if not text.isascii():
+        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+        text = mentions._APOSTROPHES.sub("'", text)
+    text = mentions._ACRONYM.sub(lambda m: m[0].replace(".", ""), text)
+    if "'" in text:
+        text = mentions._POSSESSIVE.sub("", text)
+    return " ".join(text.split())
+
+
+NAME_PIECES = ["a", "S", "s", " ", ".", "'", "`", "U.S.", "\u00e9", "e\u0301", "\u0327\u0308", "\u2019", "\u02bc",
+               "\u2032", "\u1fef", "\uff35\uff0e", "\u00a0", "\ufb01", "\uac00", "\u0345\u05b0", "\u1e9b\u0323"]
+
+
+@settings(max_examples=300 * SCALE, **SETTINGS)
+@given(st.lists(st.sampled_from(NAME_PIECES) | st.characters(), max_size=30).map("".join))
+def test_folding_names_character_by_character_is_folding_the_whole_text(text):
+    assert mentions.folded(text) == _names_folded_whole(text)
+
+
+def test_folding_the_real_articles_for_names_is_folding_the_whole_text():
+    for path in sorted((ROOT / "sources").glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        assert mentions.folded(text) == _names_folded_whole(text), path.name
