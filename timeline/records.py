@@ -147,13 +147,16 @@ class Source:
         """1-based position of the sentence holding (or next after) `offset`."""
         known = self.__dict__.get("_starts")
         if known is None or known[0] is not self.sentences or len(known[1]) != len(self.sentences):
-            starts = self.sentences.starts if isinstance(self.sentences, Spans) else \
-                array.array("q", [s[1] for s in self.sentences])
-            known = self.__dict__["_starts"] = (self.sentences, starts)
+            if isinstance(self.sentences, Spans):
+                starts, ends = self.sentences.starts, self.sentences.ends
+            else:
+                starts = array.array("q", [s[1] for s in self.sentences])
+                ends = array.array("q", [s[2] for s in self.sentences])
+            known = self.__dict__["_starts"] = (self.sentences, starts, ends)
         i = bisect.bisect_right(known[1], offset) - 1
         if i < 0:
             return 1
-        if offset >= self.sentences[i][2] and i + 1 < len(self.sentences):
+        if offset >= known[2][i] and i + 1 < len(known[1]):
             return i + 2
         return i + 1
 
