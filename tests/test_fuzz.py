@@ -162,6 +162,23 @@ def test_folding_the_real_articles_is_translating_every_character():
     quotes.forget()
 
 
+ARTICLE_PIECES = ["word", "Word", "words", "a", " ", "  ", "   ", "\n", "\n\n", "\t", "\u00a0", "-", "--", "\u2014", ".",
+                  "...", "\u2026", "'", "\u2019", '"', "\u201c", "\u00e9", "e\u0301", "2025"]
+
+
+@settings(max_examples=300 * SCALE, **SETTINGS)
+@given(st.lists(st.sampled_from(ARTICLE_PIECES), max_size=40).map("".join), st.data())
+def test_a_quote_found_with_str_find_is_where_its_pattern_finds_it(text, data):
+    """quotes._literal (str.find in the article with its runs of spaces made one) answers, when it
+    answers, what the quote's pattern finds in the folded article."""
+    start = data.draw(st.integers(0, len(text)))
+    quote = data.draw(st.sampled_from([text[start:start + n] for n in range(1, 16)] + ["word  word", "a word"]))
+    found = quotes._literal(text, quote)
+    if found is not None:
+        assert found == [(m.start(), m.end()) for m in quotes.pattern(quote).finditer(quotes.folded(text))]
+    quotes.forget()
+
+
 def _names_folded_whole(text):
     """mentions.folded as first written: the whole text decomposed at once, every acronym looked for."""
     if not text.isascii():

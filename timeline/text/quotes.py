@@ -120,7 +120,6 @@ def _fold_one(m: re.Match[str], get: Callable[[str], str] = _FOLDS.__getitem__) 
 
 
 _SPACE_RUN = re.compile(r"\s+")
-_SPACES_RUN = re.compile(" {2,}")
 _WORD_BEFORE = re.compile(r"\w")
 _WORD_AFTER = re.compile(r"[\w\u0300-\u036f]")
 
@@ -131,14 +130,21 @@ def _collapsed(text: str) -> tuple[str, array.array[int], array.array[int], bool
     removed up to and including each, whether the folded text has no two hyphens in a row)."""
     art = folded(text)
     positions, removed_by, removed = array.array("q"), array.array("q"), 0  # 8 bytes a number, not 36
-    if "  " not in art:
-        return art, positions, removed_by, "--" not in art  # no run to collapse (most articles): no search
-    for m in _SPACES_RUN.finditer(art):
-        run = m.end() - m.start() - 1
-        positions.append(m.start() - removed)
-        removed += run
+    kept, copied = [], 0  # the pieces of `art` kept, and how far it is copied
+    # str.find, not a pattern: a search for " {2,}" stops at every space (six times slower on news copy)
+    start = art.find("  ")
+    while start != -1:
+        end = start + 2
+        while end < len(art) and art[end] == " ":
+            end += 1
+        kept.append(art[copied:start + 1])
+        positions.append(start - removed)
+        removed += end - start - 1
         removed_by.append(removed)
-    return _SPACES_RUN.sub(" ", art), positions, removed_by, "--" not in art
+        copied = end
+        start = art.find("  ", end)
+    kept.append(art[copied:])
+    return "".join(kept), positions, removed_by, "--" not in art
 
 
 def forget() -> None:
