@@ -11,6 +11,7 @@ saying what to write, with the ISO form of a date as people write it.
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 
 from timeline.errors import DateError
@@ -148,7 +149,12 @@ def parse_date(text: object) -> Resolved:
         return Resolved(text, text, "day", "")
     if not isinstance(text, str):
         raise DateError(f"Cannot read date {text!r}: write it as text, {DATE_FORMS}")
-    text = text.strip()
+    return _parse_date_text(text.strip())
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_date_text(text: str) -> Resolved:
+    """parse_date of text without spaces around it, kept for a while: many facts of a story share a date."""
     if not text:
         raise DateError(f"The date is empty: write {DATE_FORMS}, or leave date: out")
     found = _edtf(text) if _EDTF_CODE.fullmatch(text) else plain_period(text) or _edtf(text)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -315,6 +316,9 @@ def _range_label(start: datetime.date, end: datetime.date, precision: str) -> st
     return f"{_one(start, precision)} \u2013 {_one(whole_period(end, precision)[0], precision)}"
 
 
+# date_label and edtf_form are kept for a while: many facts of a story share a date, and each fact's label and
+# EDTF text are worked out as it is read.
+@functools.lru_cache(maxsize=4096)
 def date_label(start: datetime.date | str, precision: str, end: datetime.date | str | None = None,
                qualifier: str | None = None, time: str | None = None) -> str:
     """How a person writes the date: '26 March 2025', 'week of 24 March 2025', 'March 2025', 'early March
@@ -391,6 +395,7 @@ def _edtf_one(start: datetime.date, end: datetime.date, precision: str) -> str:
     return f"{start.year // 10:03d}X"
 
 
+@functools.lru_cache(maxsize=4096)
 def edtf_form(start: datetime.date, end: datetime.date, precision: str, qualifier: str | None = None,
               time: str | None = None) -> str:
     """The EDTF text of a date: the form `date:` takes and the database's date_edtf column."""
