@@ -162,8 +162,8 @@ def test_folding_the_real_articles_is_translating_every_character():
     quotes.forget()
 
 
-ARTICLE_PIECES = ["word", "Word", "words", "a", " ", "  ", "   ", "\n", "\n\n", "\t", "\u00a0", "-", "--", "\u2014", ".",
-                  "...", "\u2026", "'", "\u2019", '"', "\u201c", "\u00e9", "e\u0301", "2025"]
+ARTICLE_PIECES = ["word", "Word", "words", "a", " ", "  ", "   ", "\n", "\n\n", "\t", "\u00a0", "-", "--", "\u2014",
+                  ".", "...", "\u2026", "'", "\u2019", '"', "\u201c", "\u00e9", "e\u0301", "2025"]
 
 
 @settings(max_examples=300 * SCALE, **SETTINGS)
@@ -180,7 +180,8 @@ def test_a_quote_found_with_str_find_is_where_its_pattern_finds_it(text, data):
 
 
 def _names_folded_whole(text):
-    """mentions.folded as first written: the whole text decomposed at once, every acronym looked for."""
+    """mentions.folded as first written: the whole text decomposed at once, every acronym looked for, the words
+    always split and joined again."""
     if not text.isascii():
         text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
         text = mentions._APOSTROPHES.sub("'", text)
@@ -190,8 +191,9 @@ def _names_folded_whole(text):
     return " ".join(text.split())
 
 
-NAME_PIECES = ["a", "S", "s", " ", ".", "'", "`", "U.S.", "\u00e9", "e\u0301", "\u0327\u0308", "\u2019", "\u02bc",
-               "\u2032", "\u1fef", "\uff35\uff0e", "\u00a0", "\ufb01", "\uac00", "\u0345\u05b0", "\u1e9b\u0323"]
+NAME_PIECES = ["a", "S", "s", " ", "  ", "\n", "\t", ".", "'", "`", "U.S.", "\u00e9", "e\u0301", "\u0327\u0308",
+               "\u2019", "\u02bc", "\u2032", "\u1fef", "\uff35\uff0e", "\u00a0", "\ufb01", "\uac00", "\u0345\u05b0",
+               "\u1e9b\u0323"]
 
 
 @settings(max_examples=300 * SCALE, **SETTINGS)

@@ -371,7 +371,9 @@ def folded(text: str) -> str:
         text = _ACRONYM.sub(lambda m: m[0].replace(".", ""), text)
     if "'" in text:
         text = _POSSESSIVE.sub("", text)
-    return " ".join(text.split())
+    if "  " in text or text[:1] == " " or text[-1:] == " " or not text.isprintable():
+        text = " ".join(text.split())  # else its only spaces are single " " between words (" " alone is printable)
+    return text
 
 
 def _plain(m: re.Match[str]) -> str:
