@@ -49,6 +49,7 @@ _DATE_PHRASE = re.compile(
     rf"|(?:the\s+)?(?:[0-9]{{3}}0s|'[0-9]0s)"
     rf"|(?:1[0-9]|20)[0-9]{{2}}(?![0-9,]|\s*(?:[-\u2013]\s*)?(?:people|men|inmates|years?|times)\b)"
     rf")(?!['\u2019]s\b|[-\u2013]\w)", re.IGNORECASE)
+_DAY_WORD = re.compile(rf"{_WEEKDAY}|{_MONTH}|Today|Yesterday")  # a word that is no one's name (fullmatch)
 # Month names that are also ordinary words: only a capitalised form counts.
 _AMBIGUOUS_MONTHS = {"may", "march", "mar", "jan", "june", "july", "aug", "sept", "oct", "dec"}
 
@@ -89,6 +90,7 @@ _SPEAKER_PATTERNS = (
     re.compile(rf"{_NAME},?\s+(?:[a-z]+\s+){{0,1}}{_SPEECH}"),
     re.compile(rf"{_SPEECH}\s+{_NAME}"),
 )
+_SPEAKER_AFTER = (re.compile(rf"^\W*{_SPEECH}\s+{_NAME}"), re.compile(rf"^\W*{_NAME},?\s+{_SPEECH}"))
 
 
 @dataclass(frozen=True)
@@ -298,7 +300,7 @@ def _clean_subject(subject: str) -> str | None:
     words = subject.split()
     while words and words[0] in ("In", "On", "But", "And", "When", "If", "This", "That", "Also", "However,"):
         words = words[1:]
-    if words and re.fullmatch(rf"{_WEEKDAY}|{_MONTH}|Today|Yesterday", words[0]):
+    if words and _DAY_WORD.fullmatch(words[0]):
         return None
     return " ".join(words) or None
 
@@ -325,8 +327,8 @@ def speaker_near(before: str, after: str, language: str = "en") -> str | None:
     if _spanish(language):
         return spanish_mentions.speaker_near(before, after)
     after = after[:120]
-    for pattern in (rf"^\W*{_SPEECH}\s+{_NAME}", rf"^\W*{_NAME},?\s+{_SPEECH}"):
-        m = re.search(pattern, after)
+    for pattern in _SPEAKER_AFTER:
+        m = pattern.search(after)
         if m:
             return _tidy(m.group(1))
     found = [m for pattern in _SPEAKER_PATTERNS for m in pattern.finditer(before)]
@@ -337,7 +339,7 @@ def speaker_near(before: str, after: str, language: str = "en") -> str | None:
 
 def _tidy(name: str) -> str | None:
     words = name.split()
-    if re.fullmatch(rf"{_WEEKDAY}|{_MONTH}|Today|Yesterday", words[0]):
+    if _DAY_WORD.fullmatch(words[0]):
         return None
     while words and words[0] in ("The", "A", "An", "In", "On", "But", "And", "When", "If", "This", "That"):
         words = words[1:]
