@@ -15,7 +15,8 @@ from timeline.errors import DateError
 from timeline.records import Citation, Fact, Row, Source, base_language, sentence_position
 from timeline.text import dates, mentions, periods, quotes
 
-_STAMP = re.compile(r"^\s*(?:Update[d]?|Published|Posted|Last updated)\s*:?\s*"
+# Matched at each sentence's start, in place (match(text, start, end)): not a copy of every sentence of every article.
+_STAMP = re.compile(r"\s*(?:Update[d]?|Published|Posted|Last updated)\s*:?\s*"
                     r"(?:(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})|(\w+\.? \d{1,2},? \d{4})|(\d{4}-\d{2}-\d{2}))", re.I)
 
 _RELATIVE_WORDS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today", "tonight",
@@ -36,10 +37,10 @@ Seen = tuple[dict[str, Stamp | None], dict[tuple[str, int], list[mentions.DatePh
 def stamp(source: Source) -> Stamp | None:
     """(date, text) of the article's own time stamp ('Update: 3/25/25, 7:50 p.m. ET'), or None."""
     for _, start, end in source.sentences:
-        text = source.text[start:end]
-        m = _STAMP.match(text)
+        m = _STAMP.match(source.text, start, end)
         if not m:
             continue
+        text = source.text[start:end]
         try:
             if m.group(1):
                 year = int(m.group(3)) + (2000 if len(m.group(3)) == 2 else 0)
