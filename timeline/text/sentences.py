@@ -126,9 +126,7 @@ def _segmenter(language: str = DEFAULT_LANGUAGE) -> pysbd.Segmenter:
 # A line ends at LF, CRLF or a lone CR (old Mac files, some CMS exports), and at the other breaks
 # str.splitlines() knows (vertical tab, form feed, the file/group/record separators, NEL, U+2028/2029):
 # each ends a paragraph, so no sentence or quote runs across one.
-_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
-LINE_BREAK = re.compile(f"\r\n|[{_BREAKS}]")
-LINE_BREAK_CHARACTER = re.compile(f"[{_BREAKS}]")  # one character of every line break (of CRLF, the CR)
+LINE_BREAK = re.compile("\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
 def line_of(text: str, offset: int) -> int:
