@@ -209,6 +209,34 @@ def test_shared_work_s_results_from_workers_go_through_received_here_once_each_a
     assert [r.removeprefix("got ") for r in out] == [t * 2 for t in tasks]
 
 
+def test_helpers_let_go_once_every_task_is_given_finish_what_they_were_given_and_exit():
+    import multiprocessing
+
+    tasks = [str(n) for n in range(40)]
+    helpers = workers.Helpers(1, None)
+    processes = list(helpers.pool._processes.values())
+    let_go = []
+
+    def given_all():
+        let_go.append(helpers.pool is not None)
+        helpers.release(cancel=False)
+
+    def here(task):
+        time.sleep(0.01)
+        return _twice(task)
+
+    try:
+        out = workers.share(_twice, tasks, here, lambda: helpers.pool, given_all=given_all)
+        assert out == [t * 2 for t in tasks], "what the helper was given came back, none cancelled"
+        assert let_go == [True], "called once, while the helper still ran"
+        for process in processes:
+            process.join(10)
+        assert not any(p.is_alive() for p in processes), "it exits without being closed"
+    finally:
+        helpers.close()
+    assert multiprocessing.active_children() == []
+
+
 def test_a_source_handed_to_a_worker_keeps_its_text_and_leaves_no_utf8_copy_behind():
     import pickle
     import sys

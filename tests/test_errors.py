@@ -145,3 +145,15 @@ def test_typographic_variants_of_a_quote_match(tree):
                                                 "quote: '\"It is a great day for the town,\" said'")
                .replace("  kind: figure\n", "  kind: event\n").replace("  value: 12000000\n  unit: USD\n", ""))
     assert tree.check() == []
+
+
+def test_problems_are_said_in_the_order_of_their_path_line_code_and_message():
+    from timeline.problems import Problem, in_order, report
+
+    found = [Problem("facts/b.yaml", 2, "bad-date", "x"), Problem("facts/a.yaml", 10, "bad-kind", "y"),
+             Problem("facts/a.yaml", 9, "missing-key", "z"), Problem("facts/a.yaml", 10, "bad-kind", "a"),
+             Problem("facts/a.yaml", 10, "bad-date", "b")]
+    assert in_order(found) == sorted(found)
+    assert report(found).split("\n") == ["facts/a.yaml:9: missing-key: z", "facts/a.yaml:10: bad-date: b",
+                                         "facts/a.yaml:10: bad-kind: a", "facts/a.yaml:10: bad-kind: y",
+                                         "facts/b.yaml:2: bad-date: x", "5 problems in 2 files"]

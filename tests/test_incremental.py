@@ -237,6 +237,31 @@ def test_cli_says_when_nothing_changed_and_can_skip_the_cache(work, monkeypatch)
                            "Updated out/timeline.db: 200 facts, 20 entities, 10 sources (changed: facts-0002.yaml)\n")
 
 
+def test_the_command_finds_nothing_to_do_before_it_loads_the_stages_that_check_and_write(work):
+    import subprocess
+    import sys
+
+    code = ("import sys; from timeline.cli import cli\n"
+            "try:\n    cli(['build', '--db', 'out/timeline.db'])\n"
+            "except SystemExit:\n    pass\n"
+            "print(sorted(m for m in sys.modules if m.startswith('timeline.')))")
+
+    def build_in_a_process():
+        done = subprocess.run([sys.executable, "-c", code], cwd=work, capture_output=True, text=True, check=True)
+        return done.stderr.splitlines()[-1], done.stdout
+
+    said, loaded = build_in_a_process()
+    assert said.startswith("Built") and "timeline.inputs.facts" in loaded
+    said, loaded = build_in_a_process()
+    assert said == "Up to date out/timeline.db: 200 facts, 20 entities, 10 sources"
+    for stage in ("timeline.database.build", "timeline.inputs.facts", "timeline.inputs.sources", "timeline.across",
+                  "timeline.text.dates", "timeline.ingest", "timeline.site", "timeline.api"):
+        assert f"'{stage}" not in loaded, f"{stage} was loaded for a build with nothing to do"
+    change_one_file(work)
+    said, loaded = build_in_a_process()
+    assert said.startswith("Updated") and "timeline.inputs.facts" in loaded and "timeline.site" not in loaded
+
+
 def test_a_file_whose_state_is_unchanged_is_not_read_again(work):
     folder = work / "facts"
     hashes, states = cache.input_hashes(folder, work / "sources", now=os.stat(folder / "facts-0001.yaml").st_ctime + 60)
@@ -262,3 +287,16 @@ def test_a_file_changed_just_before_its_state_was_taken_is_not_trusted(work):
     path = work / "facts" / "facts-0001.yaml"
     _, states = cache.input_hashes(work / "facts", work / "sources", now=os.stat(path).st_ctime + 0.5)
     assert str(path) not in states
+
+
+@pytest.mark.parametrize("text, spans, sane", [
+    ("One. Two.\nThree.", [(1, 0, 4), (1, 5, 9), (2, 10, 16)], True),
+    ("One. Two.\nThree.", [(1, 0, 4), (1, 5, 16)], False),  # across a line break
+    ("One.\r\nTwo.", [(1, 0, 10)], False),
+    ("One.\u2028Two.", [(1, 0, 9)], False),
+    ("One. Two.", [(1, 0, 5)], False),  # ends on a space
+    ("One. Two.", [(1, 5, 9), (1, 0, 4)], False),  # out of order
+    ("One.", [(1, 0, 5)], False),  # past the end
+])
+def test_cached_sentences_are_used_only_when_they_are_sentences_of_the_article(text, spans, sane):
+    assert cache._sane_spans([list(s) for s in spans], text) is sane

@@ -17,7 +17,6 @@ processes are started fresh and import only the module of their task, and every 
 file first: with the API imported here, each of them would load every stage (about 0.15 s a process).
 """
 import importlib
-import importlib.metadata
 from typing import TYPE_CHECKING, Any
 
 _API = {"check": "timeline.api", "build": "timeline.api", "add_source": "timeline.api", "resolve_date": "timeline.api",
@@ -42,7 +41,10 @@ if TYPE_CHECKING:  # what the names are, for type checkers and editors
 def __getattr__(name: str) -> Any:
     """The API's names, each loaded from its module the first time it is asked for."""
     if name == "__version__":  # pyproject.toml's, as installed
-        return importlib.metadata.version("timeline")
+        # imported here: it takes longer to import than all that a build with nothing to do needs
+        import importlib.metadata as metadata
+
+        return metadata.version("timeline")
     if name in _API:
         value = getattr(importlib.import_module(_API[name]), name)
         globals()[name] = value

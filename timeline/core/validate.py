@@ -6,11 +6,13 @@ import os
 import re
 import unicodedata
 from collections.abc import Collection, Iterable
+from typing import Any
 
 from timeline.core import yamlfile
 from timeline.core.yamlfile import Sequence
 from timeline.errors import Unreadable, YamlProblem
-from timeline.problems import Problem
+from timeline.problems import Problem, in_order
+from timeline.records import Fact
 
 # \Z, never $: `$` also matches before a final newline, and "bridge-cost\n" would pass as an id.
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
@@ -279,3 +281,23 @@ def number_hint(text: str) -> str:
         unit = _CURRENCY.get(money.group(1), "the currency code, e.g. USD")
         return f"write value: {amount:.0f} and unit: {unit}"
     return "write digits only, e.g. 40000 or 2.5"
+
+
+def warnings_by_file(facts: Iterable[Fact]) -> dict[str, list[list[Any]]]:
+    """{facts file name: [[line, code, message], ...]} of the warnings the facts carry: what a build keeps
+    in its manifest, to say them again when it finds the database up to date or patches it."""
+    out: dict[str, list[list[Any]]] = {}
+    for f in facts:
+        for warning in f.get("warnings", ()):
+            out.setdefault(os.path.basename(f["file"]), []).append(list(warning))
+    return out
+
+
+def file_warnings(by_file: dict[str, list[list[Any]]], facts_dir: str,
+                  relative_to: str | None = None) -> list[Problem]:
+    """The warnings of `warnings_by_file` as lines of their files, sorted."""
+    out = []
+    for name, warnings in by_file.items():
+        path = display_path(os.path.join(facts_dir, name), relative_to)
+        out += [Problem(path, line, code, message) for line, code, message in warnings]
+    return in_order(out)

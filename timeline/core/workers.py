@@ -123,7 +123,8 @@ def taken(path: str) -> Any:
 
 def share(function: Callable[[T], R], tasks: Sequence[T], here: Callable[[T], R],
           pool: concurrent.futures.ProcessPoolExecutor | Callable[[], concurrent.futures.ProcessPoolExecutor | None]
-          | None, received: Callable[[T, R], R] | None = None) -> list[R]:
+          | None, received: Callable[[T, R], R] | None = None,
+          given_all: Callable[[], None] | None = None) -> list[R]:
     """[function(task) for task in tasks], in order, worked out by the workers of `pool` (an executor,
     e.g. a Helpers' pool, left running; None: all here; or a callable giving one of those, asked again
     after each task while it gives None: workers that start late take what is left) taking tasks from
@@ -136,7 +137,8 @@ def share(function: Callable[[T], R], tasks: Sequence[T], here: Callable[[T], R]
 
     With `received`, a worker's result is replaced by `received(task, result)`, in this thread, as soon as
     this process sees it (between its own tasks, then one by one): what it keeps elsewhere and forgets is
-    never held for every task at once."""
+    never held for every task at once. `given_all()` is called once every task is given out or taken
+    here, before the last results are waited for: the workers may be let go then."""
     if pool is None or len(tasks) < 2:
         return [here(task) for task in tasks]
     current = pool if callable(pool) else (lambda: pool)
@@ -162,6 +164,8 @@ def share(function: Callable[[T], R], tasks: Sequence[T], here: Callable[[T], R]
         if received is not None:
             for n in [n for n, future in given.items() if future.done()]:
                 out[n] = _taken(given.pop(n), tasks[n], here, received)
+    if given_all is not None:
+        given_all()
     for n in sorted(given):  # a worker has (or had) these
         out[n] = _taken(given.pop(n), tasks[n], here, received)
     return out
@@ -250,13 +254,14 @@ class Helpers:
                 self._first_taken = True
             return self._first_taken
 
-    def release(self) -> None:
-        """Let the workers go once their tasks are done, without waiting for them to exit (close() waits)."""
+    def release(self, cancel: bool = True) -> None:
+        """Let the workers go, without waiting for them to exit (close() waits): at once when `cancel`
+        (a task given but not begun is cancelled), else once every task given is done."""
         with self._lock:
             self._closed = True
             if self.pool is not None:
                 self._exiting = list((self.pool._processes or {}).values())
-                self.pool.shutdown(wait=False, cancel_futures=True)
+                self.pool.shutdown(wait=False, cancel_futures=cancel)
                 self.pool = None
 
     def close(self) -> None:

@@ -16,22 +16,24 @@ from typing import Any
 
 from timeline.across import corroboration
 from timeline.core import files, memory, workers
-from timeline.database import history, patch, schema
+from timeline.core.validate import file_warnings, warnings_by_file
+from timeline.database import history, patch, uptodate
 from timeline.database.cache import SOURCE_TABLES as CACHED_TABLES
-from timeline.database.cache import Cache, file_state, fingerprint_of, folder_for, input_hashes
+from timeline.database.cache import Cache, file_state, folder_for
+from timeline.database.uptodate import Look, kept_warnings
 from timeline.database.write import disk_message, lock, remove_leftovers, start_database, temp_path, verify, write
 from timeline.errors import BuildError, InputError, WorkersFailed
 from timeline.inputs import articles
 from timeline.inputs.facts import dependencies
 from timeline.inputs.sources import handed
-from timeline.inputs.story import Inputs, Progress, check, file_warnings, warnings_by_file
+from timeline.inputs.story import Inputs, Progress, check
 from timeline.records import Entity, Sources
 from timeline.text.words import sentence_count
 
 
 def build(db_path: str = "timeline.db", facts_dir: str = "facts", sources_dir: str = "sources", wait: float = 30.0,
           progress: Progress | None = None, use_cache: bool = True, excerpts: bool = False,
-          jobs: int | None = None) -> Inputs:
+          jobs: int | None = None, looked: Look | None = None) -> Inputs:
     """Check, then replace `db_path` with a complete new database. Raises InputError or BuildError.
 
     With `use_cache`, results of earlier builds are reused from .timeline-cache/ next to the database
@@ -40,38 +42,37 @@ def build(db_path: str = "timeline.db", facts_dir: str = "facts", sources_dir: s
     `progress(phase, done, total)` is called as the build goes. With `excerpts`, the articles keep
     only their cited sentences and neighbours (for publishing). What depends on each article alone
     is worked out in `jobs` worker processes (None: one per CPU; 1: in this process); the database
-    is the same whatever the number.
+    is the same whatever the number. `looked`: what uptodate.up_to_date() found for the same
+    arguments a moment ago (not looked at again).
     """
     # Python's cycle collector stays paused for the whole build: it makes millions of objects and no
     # cycles among them, and each full collection walked them all (0.35 s for the manifest alone at
     # 100k facts, about a second a build).
     with memory.no_cycle_collection(freeze=True):
-        return _build(db_path, facts_dir, sources_dir, wait, progress, use_cache, excerpts, jobs)
+        return _build(db_path, facts_dir, sources_dir, wait, progress, use_cache, excerpts, jobs, looked)
 
 
 def _build(db_path: str, facts_dir: str, sources_dir: str, wait: float, progress: Progress | None, use_cache: bool,
-           excerpts: bool, jobs: int | None) -> Inputs:
+           excerpts: bool, jobs: int | None, looked: Look | None) -> Inputs:
     db_path = os.path.abspath(db_path)
-    cache = Cache(folder_for(db_path)) if use_cache else None
+    cache = Cache(folder_for(db_path), check=False) if use_cache else None  # checked whole before a full build
     # the work begun once the articles are read (corroboration's comparison, start_database)
     started: list[workers.Background | None] = []
     try:
-        manifest = hashes = states = fingerprint = None
-        history_key = history.key(facts_dir)  # the git history is an input too
-        if cache:
-            manifest = cache.manifest(db_path)  # what the last build of this database recorded
-            hashes, states = input_hashes(facts_dir, sources_dir, known=(manifest or {}).get("states"))
-            hashes["history"] = history_key
-            fingerprint = fingerprint_of(hashes) + (":excerpts" if excerpts else "")
-        unchanged = _unchanged(manifest, db_path, fingerprint, facts_dir)
-        if cache and unchanged:
+        found = looked if looked is not None and cache is not None \
+            else uptodate.look(cache, db_path, facts_dir, sources_dir, excerpts)
+        manifest, hashes, states, fingerprint, history_key = \
+            found.manifest, found.hashes, found.states, found.fingerprint, found.history_key
+        if cache and found.unchanged:
             cache.close(prune=False)
-            return unchanged
+            return Inputs({}, {}, [], [], found.warnings, unchanged=True, counts=found.counts)
         if cache and not excerpts:
             patched = _patch(cache, manifest, db_path, facts_dir, sources_dir, hashes, states, fingerprint, wait)
             if patched:
                 cache.close(prune=False)  # the other files' entries were not looked at, but still hold
                 return patched
+        if cache:
+            cache.make_sound()
         with lock(db_path, wait):
             remove_leftovers(db_path)
             tmp = temp_path(db_path)
@@ -221,7 +222,7 @@ def _patch(cache: Cache, manifest: dict[str, Any] | None, db_path: str, facts_di
                     os.unlink(tmp)
             counts = dict(manifest["counts"], facts=n_facts)
             # the warnings of the files not read again are those the last build kept; the changed files' are new
-            warnings = {name: found for name, found in _kept_warnings(manifest).items() if name not in names}
+            warnings = {name: found for name, found in kept_warnings(manifest).items() if name not in names}
             warnings.update(warnings_by_file(new))
             cache.put_manifest(db_path, dict(manifest, inputs=fingerprint, db=file_state(db_path),
                                              counts=counts, hashes=hashes, states=states, warnings=warnings))
@@ -232,38 +233,8 @@ def _patch(cache: Cache, manifest: dict[str, Any] | None, db_path: str, facts_di
     return Inputs({}, {}, [], [], file_warnings(warnings, facts_dir), counts=counts, patched=names)
 
 
-def _kept_warnings(manifest: dict[str, Any]) -> dict[str, list[list[Any]]]:
-    """{facts file name: its warnings} as the last build kept them ({} from a manifest that kept none)."""
-    kept = manifest.get("warnings")
-    return kept if isinstance(kept, dict) else {}
-
-
 def _reuse(cache: Cache, inputs: Inputs) -> None:
     """Take from the cache what depends on the sources alone: the corroboration tables."""
     kept = cache.source_rows(inputs.sources, CACHED_TABLES,
                              lambda: corroboration.without_members(corroboration.rows(inputs)))
     inputs.reused_rows[corroboration.__name__] = corroboration.from_cache(kept)
-
-
-def _unchanged(manifest: dict[str, Any] | None, db_path: str, fingerprint: str | None,
-               facts_dir: str) -> Inputs | None:
-    """Inputs(unchanged=True) when `db_path` is the intact database the last build wrote from these inputs
-    (`manifest`: what that build recorded, or None), with the warnings that build found."""
-    if not manifest or manifest.get("inputs") != fingerprint or not isinstance(manifest.get("counts"), dict):
-        return None
-    try:
-        if file_state(db_path) != manifest.get("db"):
-            return None
-        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
-        try:
-            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        finally:
-            conn.close()
-    except (OSError, sqlite3.Error):
-        return None
-    if not set(schema.TABLE_ORDER) <= tables:
-        return None
-    return Inputs({}, {}, [], [], file_warnings(_kept_warnings(manifest), facts_dir), unchanged=True,
-                  counts=manifest["counts"])
-
-

@@ -27,11 +27,11 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from timeline.core import yamlfile
+from timeline.core.git import git, last_commit
 from timeline.errors import GitUnavailable, YamlProblem
 from timeline.inputs.facts import FACT_KEYS, is_facts_file
 
@@ -41,7 +41,6 @@ if TYPE_CHECKING:
     from timeline.database.cache import Cache
     from timeline.records import Row
 
-GIT_TIMEOUT = 300  # seconds for one git command: a huge repository stops here instead of hanging a build
 NULL_BLOB = "0" * 40
 FIELD_ORDER = tuple(k for k in FACT_KEYS if k != "id")
 # What a row keeps of what git and old versions of files give, whatever their size (the database holds no value
@@ -53,21 +52,6 @@ MAX_VALUE = 16_000  # characters of one earlier value (a quote of a whole paragr
 MAX_PREVIOUS = 64 * 1024  # bytes of JSON of a row's earlier values, all together
 COLUMNS = ("fact_id", "revision", "commit_hash", "date", "author", "message", "action", "fields", "previous", "file",
            "note")
-
-
-def git(facts_dir: str, *args: str, data: bytes | None = None) -> bytes:
-    """stdout (bytes) of `git <args>` run in `facts_dir`; raises GitUnavailable."""
-    env = dict(os.environ, GIT_OPTIONAL_LOCKS="0", LC_ALL="C")
-    env.pop("GIT_DIR", None)
-    env.pop("GIT_WORK_TREE", None)
-    try:
-        done = subprocess.run(["git", "-c", "core.quotepath=off", *args], cwd=facts_dir, input=data,
-                              capture_output=True, timeout=GIT_TIMEOUT, env=env)
-    except (OSError, subprocess.SubprocessError) as e:
-        raise GitUnavailable(str(e)) from None
-    if done.returncode != 0:
-        raise GitUnavailable(done.stderr.decode("utf-8", "replace").strip())
-    return done.stdout
 
 
 def bounded(text: str, limit: int) -> str:
@@ -100,13 +84,7 @@ def previous_json(previous: dict[str, Any]) -> tuple[str | None, str | None]:
 def key(facts_dir: str) -> str | None:
     """The last commit on HEAD's first-parent line that touched the facts folder, or None (no git, no
     repository, nothing committed there). The history is a function of this commit alone."""
-    if not os.path.isdir(facts_dir):
-        return None
-    try:
-        out = git(facts_dir, "log", "-1", "--first-parent", "--format=%H", "--", ".").decode().strip()
-    except GitUnavailable:
-        return None
-    return out or None
+    return last_commit(facts_dir)
 
 
 def rows(facts_dir: str, head: str | None, cache: Cache | None = None,

@@ -16,9 +16,6 @@ import time
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-import sqlite_utils
-from sqlite_utils.db import quote_identifier
-
 from timeline.core import workers
 from timeline.database import schema
 from timeline.database.excerpts import excerpted
@@ -109,8 +106,12 @@ def full_text(conn: sqlite3.Connection, table: str) -> None:
     unicode61 folding accents, schema.FTS_TOKENIZE; the table as its content), filled in one go. FTS5 merges its segments as rows arrive unless told not to:
     automerge 0 while it is filled (a third quicker for the sentences at 100k facts, about as many
     segments, the same answers), then FTS5's default again for later changes (timeline/patch.py)."""
+    # imported here: a patch of a few facts never builds a whole index, and sqlite-utils (with what it
+    # imports) takes a tenth of its imports
+    import sqlite_utils
+
     conn.execute(full_text_table(table))
-    fts = quote_identifier(f"{table}_fts")
+    fts = sqlite_utils.db.quote_identifier(f"{table}_fts")
     conn.execute(f"INSERT INTO {fts} ({fts}, rank) VALUES ('automerge', 0)")
     sqlite_utils.Database(conn).table(table).populate_fts(schema.FTS[table])  # (its rowids are the table's)
     conn.execute(f"INSERT INTO {fts} ({fts}, rank) VALUES ('automerge', 4)")
@@ -119,9 +120,12 @@ def full_text(conn: sqlite3.Connection, table: str) -> None:
 def full_text_table(table: str) -> str:
     """CREATE VIRTUAL TABLE for `table`'s full-text index, as sqlite-utils' enable_fts writes it (a test
     compares them): Datasette finds the index by it."""
-    columns = ", ".join(quote_identifier(c) for c in schema.FTS[table])
-    return (f"CREATE VIRTUAL TABLE {quote_identifier(table + '_fts')} USING FTS5 (\n    {columns},\n"
-            f"    tokenize='{schema.FTS_TOKENIZE}',\n    content={quote_identifier(table)}\n)")
+    import sqlite_utils  # (see full_text)
+
+    quote = sqlite_utils.db.quote_identifier
+    columns = ", ".join(quote(c) for c in schema.FTS[table])
+    return (f"CREATE VIRTUAL TABLE {quote(table + '_fts')} USING FTS5 (\n    {columns},\n"
+            f"    tokenize='{schema.FTS_TOKENIZE}',\n    content={quote(table)}\n)")
 
 
 def insert(conn: sqlite3.Connection, table: str, rows: Iterable[Mapping[str, Any]]) -> None:

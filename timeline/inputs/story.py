@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from timeline.core import files, workers
-from timeline.core.validate import display_path
+from timeline.core.validate import display_path, file_warnings, warnings_by_file
 from timeline.inputs import curation
 from timeline.inputs.articles import BuildCache, Progress  # Progress: progress(phase, done, total)
 from timeline.inputs.entities import ENTITIES_FILE, load_entities
@@ -89,23 +89,3 @@ def check(facts_dir: str = "facts", sources_dir: str = "sources", relative_to: s
 def fact_warnings(facts: list[Fact], facts_dir: str, relative_to: str | None = None) -> list[Problem]:
     """Every warning the facts carry (`warnings`: [line, code, message]), as lines of their files, sorted."""
     return file_warnings(warnings_by_file(facts), facts_dir, relative_to)
-
-
-def warnings_by_file(facts: Iterable[Fact]) -> dict[str, list[list[Any]]]:
-    """{facts file name: [[line, code, message], ...]} of the warnings the facts carry: what a build keeps
-    in its manifest, to say them again when it finds the database up to date or patches it."""
-    out: dict[str, list[list[Any]]] = {}
-    for f in facts:
-        for warning in f.get("warnings", ()):
-            out.setdefault(os.path.basename(f["file"]), []).append(list(warning))
-    return out
-
-
-def file_warnings(by_file: dict[str, list[list[Any]]], facts_dir: str,
-                  relative_to: str | None = None) -> list[Problem]:
-    """The warnings of `warnings_by_file` as lines of their files, sorted."""
-    out = []
-    for name, warnings in by_file.items():
-        path = display_path(os.path.join(facts_dir, name), relative_to)
-        out += [Problem(path, line, code, message) for line, code, message in warnings]
-    return sorted(out)

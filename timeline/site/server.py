@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from timeline.core import files
-from timeline.database import history
+from timeline.core.git import git
 from timeline.database.cache import folder_for
 from timeline.errors import GitUnavailable, SiteError, Unreadable
 from timeline.site import SITE_METADATA, SITE_PLUGINS, SITE_STATIC, SITE_TEMPLATES
@@ -260,7 +260,7 @@ def git_refs(folder: str) -> tuple[str, ...]:
     """Where the git repository holding `folder` keeps its branch tips, or () outside git: HEAD and
     the refs a commit moves. Asked of git once; watching them is a few stat() calls a second."""
     try:
-        found = history.git(folder, "rev-parse", "--absolute-git-dir", "--git-common-dir").decode().split("\n")
+        found = git(folder, "rev-parse", "--absolute-git-dir", "--git-common-dir").decode().split("\n")
     except GitUnavailable:
         return ()
     git_dir = found[0]
