@@ -357,8 +357,10 @@ def court_words(sentence: str, language: str = "en") -> list[str]:
 
 
 _APOSTROPHES = re.compile(r"[\u2018\u2019\u02bc\u2032`]")
-_ACRONYM = re.compile(r"\b(?:[A-Za-z]\.){2,}")  # U.S., U.N., D.C.
-_DOTTED = re.compile(r"\.[A-Za-z]\.")  # in every acronym: a quick test before _ACRONYM's slower search
+# U.S., U.N., D.C.: \b(?:[A-Za-z]\.){2,} less its first letter, matched from the dot after it (the lookbehind then
+# checks that letter and the word boundary before it). A pattern starting with '.' is searched by jumping from dot
+# to dot; one starting with \b is tried at every character (20 times slower on news copy).
+_ACRONYM = re.compile(r"\.(?<=\b[A-Za-z]\.)(?:[A-Za-z]\.)+")
 _POSSESSIVE = re.compile(r"(?<=\w)'(?:s\b|(?=\W|$))")  # Noem's, the families'
 # What folding changes in a text that is not all ASCII: a character beyond ASCII, and the backtick (an apostrophe).
 _NOT_PLAIN = re.compile(r"[^\x00-\x5f\x61-\x7f]")
@@ -369,8 +371,7 @@ def folded(text: str) -> str:
     without possessives ("Noem's": "Noem"), with single spaces; the case is kept (see `_named`)."""
     if not text.isascii():
         text = _NOT_PLAIN.sub(_plain, text)
-    if _DOTTED.search(text):
-        text = _ACRONYM.sub(lambda m: m[0].replace(".", ""), text)
+    text = _ACRONYM.sub(lambda m: m[0].replace(".", ""), text)
     if "'" in text:
         text = _POSSESSIVE.sub("", text)
     if "  " in text or text[:1] == " " or text[-1:] == " " or not text.isprintable():
