@@ -105,7 +105,14 @@ def _build(db_path: str, facts_dir: str, sources_dir: str, wait: float, progress
                 if not written and not excerpts:
                     start_database(tmp, inputs.sources)  # as a helper would have: the same bytes
                 write(tmp, inputs, progress, excerpts, started=not excerpts)
-                verify(tmp, jobs)
+                warnings: dict[str, list[list[Any]]] = {}
+
+                def meanwhile() -> None:  # while the new file is checked: what the manifest needs, the cache saved
+                    warnings.update(warnings_by_file(inputs.facts))
+                    if cache:
+                        cache.save()
+
+                verify(tmp, jobs, meanwhile)
                 files.put_in_place(tmp, db_path)
             except sqlite3.DatabaseError as e:
                 raise BuildError(disk_message(e, db_path)) from None
@@ -121,8 +128,7 @@ def _build(db_path: str, facts_dir: str, sources_dir: str, wait: float, progress
                 depends = inputs.depends or dependencies(inputs.sources, inputs.entities)
                 cache.put_manifest(db_path, {"inputs": fingerprint, "db": file_state(db_path),
                                              "counts": inputs.counts, "hashes": hashes, "states": states,
-                                             "depends": depends, "excerpts": excerpts,
-                                             "warnings": warnings_by_file(inputs.facts)})
+                                             "depends": depends, "excerpts": excerpts, "warnings": warnings})
         return inputs
     finally:
         if cache:

@@ -204,6 +204,7 @@ class Cache:
         self.versions: dict[str, str] = {}
         self.used: set[tuple[str, str]] = set()
         self.hits = self.misses = 0
+        self.pruned = False  # the entries this build did not use are dropped already (save)
         self._rows: dict[str, dict[str, list[Row]] | None] = {}  # {key: the corroboration rows read for it, or None}
         # (the sources last described for those rows, how many, their key)
         self._described: tuple[Sources, int, str] | None = None
@@ -406,22 +407,34 @@ class Cache:
         if self.conn is None:
             return
         try:
-            if save and not prune:
-                self.conn.execute("COMMIT")
-            elif save:
-                self.conn.execute("CREATE TEMP TABLE used (kind TEXT, key TEXT)")
-                self.conn.executemany("INSERT INTO used VALUES (?, ?)",
-                                      [(k, self._key(k, key)) for k, key in self.used])
-                self.conn.execute("DELETE FROM entries WHERE kind != 'manifest' AND (kind, key) NOT IN"
-                                  " (SELECT kind, key FROM used)")
-                self.conn.execute("COMMIT")
-            else:
-                self.conn.execute("ROLLBACK")
+            if save and prune and not self.pruned:
+                self._prune()
+            self.conn.execute("COMMIT" if save else "ROLLBACK")
         except sqlite3.Error:
             pass
         finally:
             self.conn.close()
             self.conn = None
+
+    def save(self) -> None:
+        """What close() does, the cache staying open: a build saves what it used and wrote while it
+        checks the new database, and adds the manifest once that is in place."""
+        if self.conn is None:
+            return
+        with contextlib.suppress(sqlite3.Error):
+            self._prune()
+            self.conn.execute("COMMIT")
+            self.conn.execute("BEGIN")
+
+    def _prune(self) -> None:
+        """Drop the entries this build did not use (other databases' manifests are kept)."""
+        assert self.conn is not None  # (asked by close and save only)
+        self.conn.execute("CREATE TEMP TABLE used (kind TEXT, key TEXT)")
+        self.conn.executemany("INSERT INTO used VALUES (?, ?)", [(k, self._key(k, key)) for k, key in self.used])
+        self.conn.execute("DELETE FROM entries WHERE kind != 'manifest' AND (kind, key) NOT IN"
+                          " (SELECT kind, key FROM used)")
+        self.conn.execute("DROP TABLE used")
+        self.pruned = True
 
 
 def _sane_spans(spans: Any, text: str) -> bool:

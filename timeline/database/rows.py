@@ -76,10 +76,18 @@ def fact_tables(facts: Sequence[Fact], sources: Mapping[str, Source]) -> Tables:
         if "when_source" not in f:
             cast(dict[str, Any], f)["when_source"] = None
     yield "facts", iter(facts)
-    yield "citations", ({"fact_id": f["id"], "position": i, **c,
-                         **dict(zip(("page", "page_label"), pages.locate(sources[c["source_id"]], c["start"])))}
-                        for f in facts for i, c in enumerate(f["citations"], start=1))
-    yield "fact_entities", (dict(zip(("fact_id", "entity_id", "role"), r)) for r in sorted(_fact_entities(facts)))
+    yield "citations", _citation_rows(facts, sources)
+    yield "fact_entities", ({"fact_id": fact_id, "entity_id": entity_id, "role": role}
+                            for fact_id, entity_id, role in sorted(_fact_entities(facts)))
+
+
+def _citation_rows(facts: Sequence[Fact], sources: Mapping[str, Source]) -> Iterator[Row]:
+    for f in facts:
+        fact_id = f["id"]
+        for i, c in enumerate(f["citations"], start=1):
+            source = sources[c["source_id"]]
+            page, label = pages.locate(source, c["start"]) if source.pages else (None, None)
+            yield {"fact_id": fact_id, "position": i, **c, "page": page, "page_label": label}
 
 
 def _fact_entities(facts: Iterable[Fact]) -> Iterator[tuple[str, str, str]]:

@@ -13,7 +13,7 @@ import os
 import sqlite3
 import tempfile
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from timeline.core import workers
@@ -145,11 +145,12 @@ def insert(conn: sqlite3.Connection, table: str, rows: Iterable[Mapping[str, Any
     conn.executemany(sql, tuples())
 
 
-def verify(path: str, jobs: int | None = None) -> None:
+def verify(path: str, jobs: int | None = None, meanwhile: Callable[[], None] | None = None) -> None:
     """Check the new database as PRAGMA integrity_check and foreign_key_check do, in `jobs` threads (None:
     one per CPU): quick_check of the whole file (its structure, every page accounted for),
     integrity_check of each table (its indexes match it, its UNIQUE constraints hold) and the foreign
-    keys. SQLite does the work outside Python's lock, so the threads use every core."""
+    keys. SQLite does the work outside Python's lock, so the threads use every core, and this thread
+    runs `meanwhile()` while they work."""
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'"
@@ -161,7 +162,10 @@ def verify(path: str, jobs: int | None = None) -> None:
         [f"PRAGMA integrity_check(\"{t}\")" for t in sorted(tables, key=lambda t: -sizes[t])]  # the longest first
     jobs = workers.default_jobs() if jobs is None else jobs
     with concurrent.futures.ThreadPoolExecutor(max(1, min(jobs, len(checks)))) as pool:
-        results = list(pool.map(lambda sql: _run_check(path, sql), checks))
+        running = pool.map(lambda sql: _run_check(path, sql), checks)  # (each begun at once)
+        if meanwhile is not None:
+            meanwhile()
+        results = list(running)
     for sql, rows in zip(checks, results):
         if "foreign_key_check" in sql:
             if rows:
