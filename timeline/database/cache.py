@@ -264,6 +264,14 @@ class Cache:
         return self.versions[kind] + ":" + key
 
     def get(self, kind: str, key: str) -> Any:
+        text = self._sealed_text(kind, key)
+        try:
+            return json.loads(text) if text is not None else None
+        except ValueError:
+            return None
+
+    def _sealed_text(self, kind: str, key: str) -> str | None:
+        """The JSON kept for `key`, when this cache wrote it (its seal holds), else None."""
         if self.conn is None:
             return None
         try:
@@ -274,7 +282,7 @@ class Cache:
             seal, _, text = row[0].partition(":")
             if not hmac.compare_digest(seal, _seal(kind, full, text)):
                 return None  # changed since it was written, or written with another key
-            return json.loads(text)
+            return text
         except (sqlite3.Error, ValueError, TypeError):
             return None
 
@@ -348,21 +356,7 @@ class Cache:
         key = self._source_rows_key(sources)
         if key in self._rows:
             return self._rows[key] is not None
-        return self._sealed("source_rows", key)
-
-    def _sealed(self, kind: str, key: str) -> bool:
-        """True when an entry is kept for `key` as this cache wrote it (its seal holds), without reading its value."""
-        if self.conn is None:
-            return False
-        try:
-            full = self._key(kind, key)
-            row = self.conn.execute("SELECT value FROM entries WHERE kind = ? AND key = ?", (kind, full)).fetchone()
-            if not row or not isinstance(row[0], str):
-                return False
-            seal, _, text = row[0].partition(":")
-            return hmac.compare_digest(seal, _seal(kind, full, text))
-        except (sqlite3.Error, ValueError, TypeError):
-            return False
+        return self._sealed_text("source_rows", key) is not None  # (its JSON is not parsed here)
 
     def source_rows(self, sources: Sources, tables: Collection[str],
                     compute: Callable[[], dict[str, list[Row]]]) -> dict[str, list[Row]]:
@@ -461,7 +455,6 @@ def _sane_spans(spans: Any, text: str) -> bool:
     except (TypeError, ValueError):
         return False
     return True
-
 
 
 def _sane_facts(value: Any) -> bool:
