@@ -439,6 +439,8 @@ def test_a_commit_is_served_as_history_without_another_edit(tree):
         git(tree, "commit", "-q", "-am", "Name the bridge")  # no file changes now: only the commit
         assert wait_for(lambda: revisions() == [(1, "added", "First facts"), (2, "changed", "Name the bridge")]), \
             log.read_text()[-2000:]
+        # the new file is served as soon as it is in place; the line is printed once the build has returned
+        assert wait_for(lambda: log.read_text().count("Rebuilt timeline.db") > rebuilt), log.read_text()[-2000:]
         assert log.read_text().count("Rebuilt timeline.db") == rebuilt + 1
     finally:
         process.terminate()
