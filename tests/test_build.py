@@ -1,5 +1,6 @@
 """The build: all or nothing, deterministic, checked, with the promised tables."""
 import os
+import shutil
 import sqlite3
 import stat
 
@@ -140,6 +141,44 @@ def _small_database(path):
     """)
     conn.commit()
     return conn
+
+
+def test_a_failure_while_the_facts_are_indexed_waits_for_the_index_and_loses_nothing(tree, monkeypatch):
+    """The tables across sources are worked out while another thread indexes the facts (write.write):
+    when that work fails, the indexing thread is waited for, the new file removed, the old one kept."""
+    import threading
+
+    from timeline.across import conflicts
+
+    tree.build()
+    before = tree.db.read_bytes()
+    tree.write("facts/facts.yaml", FACT.replace("The bridge cost", "The new bridge cost"))
+    shutil.rmtree(tree.path / ".timeline-cache")  # a whole build (a changed facts file alone is patched in)
+    indexed = []
+    full_text = write.full_text
+    monkeypatch.setattr(write, "full_text", lambda conn, table: (full_text(conn, table), indexed.append(table)))
+
+    def fails(inputs):
+        raise RuntimeError("across sources")
+
+    monkeypatch.setattr(conflicts, "rows", fails)
+    threads = threading.active_count()
+    with pytest.raises(RuntimeError, match="across sources"):
+        tree.build()
+    assert indexed == ["sentences", "facts", "entities", "citations"]  # every full-text index was finished
+    assert threading.active_count() == threads
+    assert tree.db.read_bytes() == before
+    assert sorted(os.listdir(tree.path)) == [".timeline-cache", "facts", "sources", "timeline.db", "timeline.db.lock"]
+
+
+def test_every_index_is_made_once_whichever_part_of_the_build_makes_it():
+    first, later = schema.indexes_on(schema.FIRST_TABLES), schema.indexes_on(schema.TABLE_ORDER[len(schema.FIRST_TABLES):])
+    assert schema.indexes_on(schema.SOURCE_TABLES) == ["CREATE INDEX sentences_source ON sentences(source_id, position)"]
+    assert "CREATE INDEX facts_topic ON facts(topic)" in first and "CREATE INDEX source_links_b ON source_links(source_b)" in later
+    assert not set(first) & set(later)
+    derived = [s for s in schema.INDEXES if s not in first + later]  # on the tables DERIVED fills
+    assert derived == ["CREATE INDEX fact_origins_single_origin ON fact_origins(n_origins, origins, fact_id)",
+                       "CREATE INDEX fact_origins_unique ON fact_origins(n_sources, sources)"]
 
 
 def test_the_check_before_publishing_finds_an_index_that_does_not_match_its_table(tmp_path):

@@ -100,11 +100,14 @@ def _build(db_path: str, facts_dir: str, sources_dir: str, wait: float, progress
                 last = (manifest or {}).get("hashes")
                 inputs.history = history.rows(facts_dir, history_key, cache,
                                               previous=last.get("history") if isinstance(last, dict) else None)[0]
-                if cache:
-                    _reuse(cache, inputs)
                 if not written and not excerpts:
                     start_database(tmp, inputs.sources)  # as a helper would have: the same bytes
-                write(tmp, inputs, progress, excerpts, started=not excerpts)
+
+                def reuse() -> None:  # (while SQLite indexes the facts: see write)
+                    if cache:
+                        _reuse(cache, inputs)
+
+                write(tmp, inputs, progress, excerpts, started=not excerpts, prepare=reuse)
                 warnings: dict[str, list[list[Any]]] = {}
 
                 def meanwhile() -> None:  # while the new file is checked: what the manifest needs, the cache saved

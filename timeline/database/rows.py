@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, Protocol, cast
 
 from timeline.across import conflicts, corroboration, variants
-from timeline.database.schema import TABLE_ORDER
+from timeline.database.schema import FIRST_TABLES, TABLE_ORDER
 from timeline.inputs import pages
 from timeline.inputs.sources import COURT_KEYS
 from timeline.inputs.story import Inputs
@@ -120,11 +120,21 @@ def all_rows(inputs: Inputs) -> Tables:
     """(table, iterable of row dicts) for each table in TABLE_ORDER; use each iterable up before asking
     for the next. The tables of facts and sources are made row by row as they are written, so a
     build never holds every row of every table in memory at once."""
-    names = iter(TABLE_ORDER)
+    yield from first_rows(inputs)
+    yield from later_rows(inputs).items()
+
+
+def first_rows(inputs: Inputs) -> Tables:
+    """all_rows' tables of the articles and the facts (FIRST_TABLES), row by row."""
+    names = iter(FIRST_TABLES)
     for (table, made), name in zip(_lazy_rows(inputs), names):
         assert table == name
         yield table, made
-    group = _across_sources(inputs)
+
+
+def later_rows(inputs: Inputs) -> dict[str, list[Row]]:
+    """{table: [row dict]} for the tables after FIRST_TABLES, in TABLE_ORDER: those across sources
+    (worked out here, in Python) and the facts' history."""
+    group: dict[str, list[Row]] = _across_sources(inputs)
     group["fact_history"] = inputs.history
-    for table in names:
-        yield table, group.pop(table)
+    return {table: group.pop(table) for table in TABLE_ORDER[len(FIRST_TABLES):]}

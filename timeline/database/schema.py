@@ -4,6 +4,8 @@ Every table, view and column here is described in the site's metadata.json; a te
 step. What goes into each table is timeline.database.rows'.
 """
 TABLE_ORDER: tuple[str, ...] = ("sources", "sentences", "entities", "facts", "citations", "fact_entities", "set_aside")
+# The tables of the articles and the facts: written first, and indexed while the tables across sources are worked out
+FIRST_TABLES = TABLE_ORDER
 
 TABLES = [
     """CREATE TABLE sources (
@@ -409,3 +411,8 @@ INDEXES += [
     "CREATE INDEX fact_origins_single_origin ON fact_origins(n_origins, origins, fact_id)",
     "CREATE INDEX fact_origins_unique ON fact_origins(n_sources, sources)",
 ]
+
+
+def indexes_on(tables: tuple[str, ...]) -> list[str]:
+    """The statements of INDEXES that index one of `tables`, in their order."""
+    return [s for s in INDEXES if s.split(" ON ", 1)[1].split("(", 1)[0] in tables]

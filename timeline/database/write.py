@@ -19,17 +19,17 @@ from typing import Any
 from timeline.core import workers
 from timeline.database import schema
 from timeline.database.excerpts import excerpted
-from timeline.database.rows import all_rows, source_tables, table_rows
+from timeline.database.rows import first_rows, later_rows, source_tables, table_rows
 from timeline.errors import BuildError
 from timeline.inputs.story import Inputs, Progress
 from timeline.records import Sources
 
 
 def start_database(path: str, sources: Sources) -> None:
-    """Begin the new database at `path`: every table made, the sources and sentences tables written and
-    the sentences' full-text index built. They depend on the articles alone ({id: Source}), so a build
-    does this in a worker while the facts are checked; write(..., started=True) adds the rest. The
-    bytes are the same wherever it runs."""
+    """Begin the new database at `path`: every table made, the sources and sentences tables written,
+    indexed and given the sentences' full-text index. They depend on the articles alone ({id: Source}),
+    so a build does this in a worker while the facts are checked; write(..., started=True) adds the
+    rest. The bytes are the same wherever it runs."""
     with contextlib.suppress(FileNotFoundError):
         os.unlink(path)  # what a worker that failed part way left
     conn = _connect(path)
@@ -39,6 +39,8 @@ def start_database(path: str, sources: Sources) -> None:
             conn.execute(statement)
         for table, rows in source_tables(sources):
             insert(conn, table, rows)
+        for statement in schema.indexes_on(schema.SOURCE_TABLES):
+            conn.execute(statement)
         full_text(conn, "sentences")
         conn.execute("COMMIT")
     finally:
@@ -46,11 +48,16 @@ def start_database(path: str, sources: Sources) -> None:
 
 
 def write(path: str, inputs: Inputs, progress: Progress | None = None, excerpts: bool = False,
-          started: bool = False) -> None:
+          started: bool = False, prepare: Callable[[], None] | None = None) -> None:
     """Write every table, index, view and full-text index into a new database at `path` (`started`: one
-    start_database began, holding the sources and sentences)."""
-    conn = _connect(path)
+    start_database began, holding the sources and sentences). `prepare()`, when given, runs before
+    the tables across sources are worked out (it may give them rows: Inputs.reused_rows).
+
+    The tables of the articles and the facts are written first; then SQLite indexes them in another
+    thread (outside Python's lock: the other core) while this one works out the tables across sources."""
+    conn = _connect(path, threads=True)
     done_first = schema.SOURCE_TABLES if started else ()
+    first_fts = [table for table in schema.FTS if table in schema.FIRST_TABLES and table not in done_first]
     steps = len(schema.TABLE_ORDER) + len(schema.FTS) + 2 - 2 * len(done_first)
     step = 0
 
@@ -60,30 +67,52 @@ def write(path: str, inputs: Inputs, progress: Progress | None = None, excerpts:
         if progress:
             progress(phase, step, steps)
 
+    def index_first() -> None:  # (in the other thread, while nothing else uses the connection)
+        conn.execute("PRAGMA cache_size = -100000")  # the indexes of the big tables sorted in memory (a quarter quicker)
+        for statement in schema.indexes_on(tuple(t for t in schema.FIRST_TABLES if t not in done_first)):
+            conn.execute(statement)
+        for table in first_fts:
+            full_text(conn, table)
+
     try:
         conn.execute("BEGIN")
         if not started:
             for statement in schema.TABLES:
                 conn.execute(statement)
-        tables: Iterable[tuple[str, Iterable[Mapping[str, Any]]]]
+        first: Iterable[tuple[str, Iterable[Mapping[str, Any]]]]
         if excerpts:
+            if prepare is not None:
+                prepare()
             applied = excerpted(table_rows(inputs))
-            tables = ((table, applied.pop(table)) for table in schema.TABLE_ORDER)
+            first = ((table, applied.pop(table)) for table in schema.FIRST_TABLES)
         else:
-            tables = all_rows(inputs)  # row by row: less memory (the ones written already are never made)
-        for table, rows in tables:
+            first = first_rows(inputs)  # row by row: less memory (the ones written already are never made)
+        for table, rows in first:
             if table not in done_first:
                 insert(conn, table, rows)
                 done("writing")
-        del rows, tables
-        conn.execute("PRAGMA cache_size = -100000")  # the indexes of the big tables sorted in memory (a quarter quicker)
-        for statement in schema.DERIVED + schema.INDEXES + schema.VIEWS:
+        del rows, first
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            indexing = pool.submit(index_first)
+            try:
+                if not excerpts and prepare is not None:
+                    prepare()
+                later: dict[str, Any] = applied if excerpts else later_rows(inputs)  # {table: [row dict]}
+            finally:
+                indexing.result()  # (waited for even when the work here failed: then its error is raised)
+        for table in schema.TABLE_ORDER[len(schema.FIRST_TABLES):]:
+            insert(conn, table, later.pop(table))
+            done("writing")
+        del later
+        made_first = schema.indexes_on(schema.FIRST_TABLES)
+        for statement in schema.DERIVED + [s for s in schema.INDEXES if s not in made_first] + schema.VIEWS:
             conn.execute(statement)
         conn.execute("PRAGMA cache_size = -2000")  # SQLite's default again for the rest
         done("indexing")
         for table in schema.FTS:
             if table not in done_first:
-                full_text(conn, table)
+                if table not in first_fts:
+                    full_text(conn, table)
                 done("indexing")
         conn.execute("COMMIT")
         # No VACUUM: a new file written in one transaction, with nothing ever deleted, has no free pages.
@@ -92,8 +121,9 @@ def write(path: str, inputs: Inputs, progress: Progress | None = None, excerpts:
         conn.close()
 
 
-def _connect(path: str) -> sqlite3.Connection:
-    conn = sqlite3.connect(path, isolation_level=None)
+def _connect(path: str, threads: bool = False) -> sqlite3.Connection:
+    """A connection for writing a new file (`threads`: used by one thread after another, never two at once)."""
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=not threads)
     conn.execute("PRAGMA journal_mode = OFF")
     conn.execute("PRAGMA synchronous = OFF")
     # References are checked once, over the whole file, by verify() (foreign_key_check) before it is used.
@@ -155,11 +185,15 @@ def verify(path: str, jobs: int | None = None, meanwhile: Callable[[], None] | N
     try:
         tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'"
                                              " AND sql NOT LIKE 'CREATE VIRTUAL TABLE%' ORDER BY name")]
-        sizes = {t: _rows_about(conn, t) for t in tables}
+        indexes = dict(conn.execute("SELECT tbl_name, count(*) FROM sqlite_master WHERE type = 'index'"
+                                    " GROUP BY tbl_name").fetchall())
+        shadows = tuple(f"{t}_fts_" for t in schema.FTS)  # a full-text index's own tables: few rows, odd rowids
+        # the work of a table's check: each row, and its entry in each index
+        work = {t: 0 if t.startswith(shadows) else _rows_about(conn, t) * (1 + indexes.get(t, 0)) for t in tables}
     finally:
         conn.close()
     checks = ["PRAGMA quick_check", "PRAGMA foreign_key_check"] + \
-        [f"PRAGMA integrity_check(\"{t}\")" for t in sorted(tables, key=lambda t: -sizes[t])]  # the longest first
+        [f"PRAGMA integrity_check(\"{t}\")" for t in sorted(tables, key=lambda t: -work[t])]  # the longest first
     jobs = workers.default_jobs() if jobs is None else jobs
     with concurrent.futures.ThreadPoolExecutor(max(1, min(jobs, len(checks)))) as pool:
         running = pool.map(lambda sql: _run_check(path, sql), checks)  # (each begun at once)
