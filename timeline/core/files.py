@@ -112,10 +112,15 @@ def put_in_place(tmp: str | os.PathLike[str], path: str | os.PathLike[str]) -> N
     umask = os.umask(0)
     os.umask(umask)
     os.chmod(tmp, 0o666 & ~umask)
-    with open(tmp, "rb") as f:
-        os.fsync(f.fileno())
+    sync(tmp)
     os.replace(tmp, path)
     _sync_folder(os.path.dirname(os.path.abspath(path)))
+
+
+def sync(path: str | os.PathLike[str]) -> None:
+    """The file's bytes on disk (fsync), not only in the system's cache."""
+    with open(path, "rb") as f:
+        os.fsync(f.fileno())
 
 
 def _sync_folder(folder: str) -> None:

@@ -7,6 +7,7 @@ cache (timeline.database.cache) or is done in worker processes beside this one.
 """
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import os
 import shutil
@@ -107,15 +108,18 @@ def _build(db_path: str, facts_dir: str, sources_dir: str, wait: float, progress
                     if cache:
                         _reuse(cache, inputs)
 
-                write(tmp, inputs, progress, excerpts, started=not excerpts, prepare=reuse)
                 warnings: dict[str, list[list[Any]]] = {}
 
-                def meanwhile() -> None:  # while the new file is checked: what the manifest needs, the cache saved
+                def meanwhile() -> None:  # while SQLite finishes the new file: what the manifest needs, the cache saved
                     warnings.update(warnings_by_file(inputs.facts))
                     if cache:
                         cache.save()
 
-                verify(tmp, jobs, meanwhile)
+                write(tmp, inputs, progress, excerpts, started=not excerpts, prepare=reuse, meanwhile=meanwhile)
+                with concurrent.futures.ThreadPoolExecutor(1) as pool:
+                    on_disk = pool.submit(files.sync, tmp)  # while SQLite checks it: put_in_place has little left to do
+                    verify(tmp, jobs)
+                    on_disk.result()
                 files.put_in_place(tmp, db_path)
             except sqlite3.DatabaseError as e:
                 raise BuildError(disk_message(e, db_path)) from None

@@ -48,16 +48,20 @@ def start_database(path: str, sources: Sources) -> None:
 
 
 def write(path: str, inputs: Inputs, progress: Progress | None = None, excerpts: bool = False,
-          started: bool = False, prepare: Callable[[], None] | None = None) -> None:
+          started: bool = False, prepare: Callable[[], None] | None = None,
+          meanwhile: Callable[[], None] | None = None) -> None:
     """Write every table, index, view and full-text index into a new database at `path` (`started`: one
     start_database began, holding the sources and sentences). `prepare()`, when given, runs before
-    the tables across sources are worked out (it may give them rows: Inputs.reused_rows).
+    the tables across sources are worked out (it may give them rows: Inputs.reused_rows);
+    `meanwhile()` while the derived tables and the last indexes are made.
 
     The tables of the articles and the facts are written first; then SQLite indexes them in another
-    thread (outside Python's lock: the other core) while this one works out the tables across sources."""
+    thread (outside Python's lock: the other core) while this one works out the tables across
+    sources. Those written, the other thread makes the derived tables, the rest of the indexes and
+    the views, and commits, while this one runs `meanwhile()`."""
     conn = _connect(path, threads=True)
     done_first = schema.SOURCE_TABLES if started else ()
-    first_fts = [table for table in schema.FTS if table in schema.FIRST_TABLES and table not in done_first]
+    assert set(schema.FTS) <= set(schema.FIRST_TABLES)  # (indexed in the first thread)
     steps = len(schema.TABLE_ORDER) + len(schema.FTS) + 2 - 2 * len(done_first)
     step = 0
 
@@ -71,8 +75,16 @@ def write(path: str, inputs: Inputs, progress: Progress | None = None, excerpts:
         conn.execute("PRAGMA cache_size = -100000")  # the indexes of the big tables sorted in memory (a quarter quicker)
         for statement in schema.indexes_on(tuple(t for t in schema.FIRST_TABLES if t not in done_first)):
             conn.execute(statement)
-        for table in first_fts:
-            full_text(conn, table)
+        for table in schema.FTS:
+            if table not in done_first:
+                full_text(conn, table)
+
+    def finish() -> None:  # (the same)
+        made_first = schema.indexes_on(schema.FIRST_TABLES)
+        for statement in schema.DERIVED + [s for s in schema.INDEXES if s not in made_first] + schema.VIEWS:
+            conn.execute(statement)
+        conn.execute("PRAGMA cache_size = -2000")  # SQLite's default again
+        conn.execute("COMMIT")
 
     try:
         conn.execute("BEGIN")
@@ -104,17 +116,17 @@ def write(path: str, inputs: Inputs, progress: Progress | None = None, excerpts:
             insert(conn, table, later.pop(table))
             done("writing")
         del later
-        made_first = schema.indexes_on(schema.FIRST_TABLES)
-        for statement in schema.DERIVED + [s for s in schema.INDEXES if s not in made_first] + schema.VIEWS:
-            conn.execute(statement)
-        conn.execute("PRAGMA cache_size = -2000")  # SQLite's default again for the rest
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            finishing = pool.submit(finish)
+            try:
+                if meanwhile is not None:
+                    meanwhile()
+            finally:
+                finishing.result()
         done("indexing")
         for table in schema.FTS:
             if table not in done_first:
-                if table not in first_fts:
-                    full_text(conn, table)
                 done("indexing")
-        conn.execute("COMMIT")
         # No VACUUM: a new file written in one transaction, with nothing ever deleted, has no free pages.
         done("compacting")
     finally:
@@ -175,12 +187,11 @@ def insert(conn: sqlite3.Connection, table: str, rows: Iterable[Mapping[str, Any
     conn.executemany(sql, tuples())
 
 
-def verify(path: str, jobs: int | None = None, meanwhile: Callable[[], None] | None = None) -> None:
+def verify(path: str, jobs: int | None = None) -> None:
     """Check the new database as PRAGMA integrity_check and foreign_key_check do, in `jobs` threads (None:
     one per CPU): quick_check of the whole file (its structure, every page accounted for),
     integrity_check of each table (its indexes match it, its UNIQUE constraints hold) and the foreign
-    keys. SQLite does the work outside Python's lock, so the threads use every core, and this thread
-    runs `meanwhile()` while they work."""
+    keys. SQLite does the work outside Python's lock, so the threads use every core."""
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'"
@@ -196,10 +207,7 @@ def verify(path: str, jobs: int | None = None, meanwhile: Callable[[], None] | N
         [f"PRAGMA integrity_check(\"{t}\")" for t in sorted(tables, key=lambda t: -work[t])]  # the longest first
     jobs = workers.default_jobs() if jobs is None else jobs
     with concurrent.futures.ThreadPoolExecutor(max(1, min(jobs, len(checks)))) as pool:
-        running = pool.map(lambda sql: _run_check(path, sql), checks)  # (each begun at once)
-        if meanwhile is not None:
-            meanwhile()
-        results = list(running)
+        results = list(pool.map(lambda sql: _run_check(path, sql), checks))
     for sql, rows in zip(checks, results):
         if "foreign_key_check" in sql:
             if rows:
