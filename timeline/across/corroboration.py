@@ -131,10 +131,11 @@ def _score(sources: Mapping[str, Source | Compared], members: list[str], thresho
 
 
 def shingles(source: Source, n: int = SHINGLE) -> set[tuple[str, ...]]:
+    """Every run of `n` words of the source's narration, within a sentence."""
     out: set[tuple[str, ...]] = set()
     for _, start, end in source.sentences:
         words = narration(source.text[start:end]).split()
-        out.update(tuple(words[i:i + n]) for i in range(len(words) - n + 1))
+        out.update(zip(*(words[i:] for i in range(n))))  # (words[i], ..., words[i + n - 1]) for each i
     return out
 
 

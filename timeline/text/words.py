@@ -23,14 +23,15 @@ what when where while not no nor but if into than then also any some all s so su
 you your i me my us would could should can will may might about after before over under up out
 """.split())
 _QUOTED = re.compile(r"[\u201c\"\u00ab][^\u201c\u201d\"\u00ab\u00bb]*[\u201d\"\u00bb]")
+_APOSTROPHE = re.compile(r"[\u2018\u2019'`]")
+_PUNCTUATION = re.compile(r"[^\w\s]")
 
 
 def narration(text: str) -> str:
     """The sentence without its quotations, lowercased, apostrophes dropped, punctuation as spaces."""
     text = unicodedata.normalize("NFKC", text)
     text = _QUOTED.sub(" ", text).lower()
-    text = re.sub(r"[\u2018\u2019'`]", "", text)
-    return " ".join(re.sub(r"[^\w\s]", " ", text).split())
+    return " ".join(_PUNCTUATION.sub(" ", _APOSTROPHE.sub("", text)).split())
 
 
 def stopwords(language: str = "en") -> frozenset[str]:
