@@ -143,12 +143,13 @@ def _small_database(path):
     return conn
 
 
-def test_a_failure_while_the_facts_are_indexed_waits_for_the_index_and_loses_nothing(tree, monkeypatch):
-    """The tables across sources are worked out while another thread indexes the facts (write.write):
-    when that work fails, the indexing thread is waited for, the new file removed, the old one kept."""
+@pytest.mark.parametrize("module", ["corroboration", "conflicts"])
+def test_a_failure_while_sqlite_works_in_the_other_thread_waits_for_it_and_loses_nothing(tree, monkeypatch, module):
+    """The tables across sources are worked out while another thread has SQLite index the facts
+    (corroboration's), then fill the derived tables (the others'): when that work fails, the other
+    thread is waited for, the new file removed, the old one kept."""
+    import importlib
     import threading
-
-    from timeline.across import conflicts
 
     tree.build()
     before = tree.db.read_bytes()
@@ -161,7 +162,7 @@ def test_a_failure_while_the_facts_are_indexed_waits_for_the_index_and_loses_not
     def fails(inputs):
         raise RuntimeError("across sources")
 
-    monkeypatch.setattr(conflicts, "rows", fails)
+    monkeypatch.setattr(importlib.import_module(f"timeline.across.{module}"), "rows", fails)
     threads = threading.active_count()
     with pytest.raises(RuntimeError, match="across sources"):
         tree.build()
@@ -171,14 +172,19 @@ def test_a_failure_while_the_facts_are_indexed_waits_for_the_index_and_loses_not
     assert sorted(os.listdir(tree.path)) == [".timeline-cache", "facts", "sources", "timeline.db", "timeline.db.lock"]
 
 
-def test_every_index_is_made_once_whichever_part_of_the_build_makes_it():
-    first, later = schema.indexes_on(schema.FIRST_TABLES), schema.indexes_on(schema.TABLE_ORDER[len(schema.FIRST_TABLES):])
+def test_every_index_is_made_once_whichever_part_of_the_build_makes_it(tree):
+    from timeline.database.rows import ACROSS_AFTER_DERIVED, later_rows
+
+    first, last = schema.indexes_on(schema.FIRST_TABLES), schema.indexes_on(schema.LAST_TABLES)
     assert schema.indexes_on(schema.SOURCE_TABLES) == ["CREATE INDEX sentences_source ON sentences(source_id, position)"]
-    assert "CREATE INDEX facts_topic ON facts(topic)" in first and "CREATE INDEX source_links_b ON source_links(source_b)" in later
-    assert not set(first) & set(later)
-    derived = [s for s in schema.INDEXES if s not in first + later]  # on the tables DERIVED fills
-    assert derived == ["CREATE INDEX fact_origins_single_origin ON fact_origins(n_origins, origins, fact_id)",
-                       "CREATE INDEX fact_origins_unique ON fact_origins(n_sources, sources)"]
+    assert "CREATE INDEX facts_topic ON facts(topic)" in first
+    assert "CREATE INDEX fact_disagreements_topic ON fact_disagreements(topic, field, value, fact_id)" in last
+    assert not set(first) & set(last)
+    rest = [s for s in schema.INDEXES if s not in first + last]  # made with the derived tables
+    assert "CREATE INDEX source_links_b ON source_links(source_b)" in rest
+    assert "CREATE INDEX fact_origins_unique ON fact_origins(n_sources, sources)" in rest
+    # the tables written after the derived ones are those the modules worked out meanwhile make
+    assert list(later_rows(tree.build(), ACROSS_AFTER_DERIVED, history=False)) == list(schema.LAST_TABLES)
 
 
 def test_the_check_before_publishing_finds_an_index_that_does_not_match_its_table(tmp_path):

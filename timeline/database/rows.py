@@ -31,7 +31,11 @@ class TableMaker(Protocol):
     def rows(self, inputs: Inputs) -> dict[str, list[Row]]: ...
 
 
-ACROSS: tuple[TableMaker, ...] = (corroboration, conflicts, variants)  # in this order
+# The derived tables (schema.DERIVED) read corroboration's origins: its tables are written before them, the
+# others' (schema.LAST_TABLES) after them, worked out while SQLite fills them (write.write).
+ACROSS_BEFORE_DERIVED: tuple[TableMaker, ...] = (corroboration,)
+ACROSS_AFTER_DERIVED: tuple[TableMaker, ...] = (conflicts, variants)
+ACROSS = ACROSS_BEFORE_DERIVED + ACROSS_AFTER_DERIVED  # in this order
 
 
 def _lazy_rows(inputs: Inputs) -> Tables:
@@ -103,9 +107,9 @@ def _fact_entities(facts: Iterable[Fact]) -> Iterator[tuple[str, str, str]]:
                 yield (f["id"], eid, role)
 
 
-def _across_sources(inputs: Inputs) -> dict[str, list[Row]]:
+def _across_sources(inputs: Inputs, modules: tuple[TableMaker, ...] = ACROSS) -> dict[str, list[Row]]:
     out: dict[str, list[Row]] = {}
-    for module in ACROSS:
+    for module in modules:
         reused = getattr(inputs, "reused_rows", {}).get(module.__name__)  # from the build cache
         out.update(reused if reused is not None else module.rows(inputs))
     return out
@@ -132,9 +136,10 @@ def first_rows(inputs: Inputs) -> Tables:
         yield table, made
 
 
-def later_rows(inputs: Inputs) -> dict[str, list[Row]]:
-    """{table: [row dict]} for the tables after FIRST_TABLES, in TABLE_ORDER: those across sources
-    (worked out here, in Python) and the facts' history."""
-    group: dict[str, list[Row]] = _across_sources(inputs)
-    group["fact_history"] = inputs.history
-    return {table: group.pop(table) for table in TABLE_ORDER[len(FIRST_TABLES):]}
+def later_rows(inputs: Inputs, modules: tuple[TableMaker, ...] = ACROSS, history: bool = True) -> dict[str, list[Row]]:
+    """{table: [row dict]} for the tables of `modules` (those across sources, worked out here, in Python)
+    and, with `history`, the facts' history, in TABLE_ORDER."""
+    group: dict[str, list[Row]] = _across_sources(inputs, modules)
+    if history:
+        group["fact_history"] = inputs.history
+    return {table: group.pop(table) for table in TABLE_ORDER if table in group}

@@ -19,7 +19,7 @@ from typing import Any
 from timeline.core import workers
 from timeline.database import schema
 from timeline.database.excerpts import excerpted
-from timeline.database.rows import first_rows, later_rows, source_tables, table_rows
+from timeline.database.rows import ACROSS_AFTER_DERIVED, ACROSS_BEFORE_DERIVED, first_rows, later_rows, source_tables, table_rows
 from timeline.errors import BuildError
 from timeline.inputs.story import Inputs, Progress
 from timeline.records import Sources
@@ -56,9 +56,10 @@ def write(path: str, inputs: Inputs, progress: Progress | None = None, excerpts:
     `meanwhile()` while the derived tables and the last indexes are made.
 
     The tables of the articles and the facts are written first; then SQLite indexes them in another
-    thread (outside Python's lock: the other core) while this one works out the tables across
-    sources. Those written, the other thread makes the derived tables, the rest of the indexes and
-    the views, and commits, while this one runs `meanwhile()`."""
+    thread (outside Python's lock: the other core) while this one works out corroboration's tables.
+    Those written, the other thread fills the derived tables, which read them, and makes the indexes
+    and views, while this one runs `meanwhile()` and works out the other tables across sources
+    (schema.LAST_TABLES), written last."""
     conn = _connect(path, threads=True)
     done_first = schema.SOURCE_TABLES if started else ()
     assert set(schema.FTS) <= set(schema.FIRST_TABLES)  # (indexed in the first thread)
@@ -79,12 +80,10 @@ def write(path: str, inputs: Inputs, progress: Progress | None = None, excerpts:
             if table not in done_first:
                 full_text(conn, table)
 
-    def finish() -> None:  # (the same)
-        made_first = schema.indexes_on(schema.FIRST_TABLES)
-        for statement in schema.DERIVED + [s for s in schema.INDEXES if s not in made_first] + schema.VIEWS:
+    def derive() -> None:  # (the same)
+        made_apart = schema.indexes_on(schema.FIRST_TABLES + schema.LAST_TABLES)
+        for statement in schema.DERIVED + [s for s in schema.INDEXES if s not in made_apart] + schema.VIEWS:
             conn.execute(statement)
-        conn.execute("PRAGMA cache_size = -2000")  # SQLite's default again
-        conn.execute("COMMIT")
 
     try:
         conn.execute("BEGIN")
@@ -109,20 +108,32 @@ def write(path: str, inputs: Inputs, progress: Progress | None = None, excerpts:
             try:
                 if not excerpts and prepare is not None:
                     prepare()
-                later: dict[str, Any] = applied if excerpts else later_rows(inputs)  # {table: [row dict]}
+                # {table: [row dict]}
+                later: dict[str, Any] = applied if excerpts else later_rows(inputs, ACROSS_BEFORE_DERIVED)
             finally:
-                indexing.result()  # (waited for even when the work here failed: then its error is raised)
+                indexing.result()  # (waited for even when the work here failed)
         for table in schema.TABLE_ORDER[len(schema.FIRST_TABLES):]:
-            insert(conn, table, later.pop(table))
-            done("writing")
-        del later
+            if table not in schema.LAST_TABLES:
+                insert(conn, table, later.pop(table))
+                done("writing")
         with concurrent.futures.ThreadPoolExecutor(1) as pool:
-            finishing = pool.submit(finish)
+            deriving = pool.submit(derive)
             try:
                 if meanwhile is not None:
                     meanwhile()
+                if not excerpts:
+                    later = later_rows(inputs, ACROSS_AFTER_DERIVED, history=False)
             finally:
-                finishing.result()
+                deriving.result()
+        for table in schema.TABLE_ORDER:
+            if table in schema.LAST_TABLES:
+                insert(conn, table, later.pop(table))
+                done("writing")
+        del later
+        for statement in schema.indexes_on(schema.LAST_TABLES):
+            conn.execute(statement)
+        conn.execute("PRAGMA cache_size = -2000")  # SQLite's default again
+        conn.execute("COMMIT")
         done("indexing")
         for table in schema.FTS:
             if table not in done_first:
