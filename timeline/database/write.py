@@ -56,10 +56,12 @@ def write(path: str, inputs: Inputs, progress: Progress | None = None, excerpts:
     `meanwhile()` while the derived tables and the last indexes are made.
 
     The tables of the articles and the facts are written first; then SQLite indexes them in another
-    thread (outside Python's lock: the other core) while this one works out corroboration's tables.
-    Those written, the other thread fills the derived tables, which read them, and makes the indexes
-    and views, while this one runs `meanwhile()` and works out the other tables across sources
-    (schema.LAST_TABLES), written last."""
+    thread (outside Python's lock: the other core) while this one works out corroboration's tables
+    (or takes them from the cache), and the other tables across sources (schema.LAST_TABLES) if the
+    indexes are not made yet. Corroboration's written, the other thread fills the derived tables,
+    which read them, and makes the indexes and views, while this one runs `meanwhile()` and works out
+    the tables across sources still to do. Those are written last: the same file whichever thread
+    finished first."""
     conn = _connect(path, threads=True)
     done_first = schema.SOURCE_TABLES if started else ()
     assert set(schema.FTS) <= set(schema.FIRST_TABLES)  # (indexed in the first thread)
@@ -110,6 +112,9 @@ def write(path: str, inputs: Inputs, progress: Progress | None = None, excerpts:
                     prepare()
                 # {table: [row dict]}
                 later: dict[str, Any] = applied if excerpts else later_rows(inputs, ACROSS_BEFORE_DERIVED)
+                last: dict[str, Any] | None = None
+                if not excerpts and not indexing.done():  # (corroboration's from the cache): the rest now
+                    last = later_rows(inputs, ACROSS_AFTER_DERIVED, history=False)
             finally:
                 indexing.result()  # (waited for even when the work here failed)
         for table in schema.TABLE_ORDER[len(schema.FIRST_TABLES):]:
@@ -121,15 +126,15 @@ def write(path: str, inputs: Inputs, progress: Progress | None = None, excerpts:
             try:
                 if meanwhile is not None:
                     meanwhile()
-                if not excerpts:
-                    later = later_rows(inputs, ACROSS_AFTER_DERIVED, history=False)
+                if last is None:
+                    last = later if excerpts else later_rows(inputs, ACROSS_AFTER_DERIVED, history=False)
             finally:
                 deriving.result()
         for table in schema.TABLE_ORDER:
             if table in schema.LAST_TABLES:
-                insert(conn, table, later.pop(table))
+                insert(conn, table, last.pop(table))
                 done("writing")
-        del later
+        del later, last
         for statement in schema.indexes_on(schema.LAST_TABLES):
             conn.execute(statement)
         conn.execute("PRAGMA cache_size = -2000")  # SQLite's default again
