@@ -172,11 +172,42 @@ def test_a_failure_while_sqlite_works_in_the_other_thread_waits_for_it_and_loses
     assert sorted(os.listdir(tree.path)) == [".timeline-cache", "facts", "sources", "timeline.db", "timeline.db.lock"]
 
 
+def test_the_file_is_the_same_whichever_thread_finishes_first(tree, monkeypatch):
+    """Conflicts and quote variants are worked out while the facts are indexed when that is still
+    going on, else while the derived tables are filled (write.write): the bytes are the same."""
+    import time
+
+    from timeline.across import variants
+    from timeline.database import build
+
+    tree.build()
+    built = {}
+    for first in ("indexes", "tables across sources"):
+        with monkeypatch.context() as m:
+            events = []
+            full_text, reuse, rows = write.full_text, build._reuse, variants.rows
+            if first == "indexes":  # made before corroboration's rows are taken
+                m.setattr(build, "_reuse", lambda cache, inputs: (time.sleep(0.5), reuse(cache, inputs)))
+            else:  # still being made when corroboration's rows are taken
+                m.setattr(write, "full_text", lambda conn, table: (time.sleep(0.2), full_text(conn, table)))
+            m.setattr(write, "full_text", lambda conn, table, made=write.full_text: (made(conn, table),
+                                                                                    events.append(table)))
+            m.setattr(variants, "rows", lambda inputs: (events.append("quote variants"), rows(inputs))[1])
+            tree.db.unlink()
+            build.build(str(tree.db), str(tree.facts), str(tree.sources), jobs=1)
+        built[first] = tree.db.read_bytes(), events
+    assert built["indexes"][1] == ["sentences", "facts", "entities", "citations", "quote variants"]
+    meanwhile = built["tables across sources"][1]
+    assert meanwhile.index("quote variants") < meanwhile.index("citations")
+    assert built["indexes"][0] == built["tables across sources"][0]
+
+
 def test_every_index_is_made_once_whichever_part_of_the_build_makes_it(tree):
     from timeline.database.rows import ACROSS_AFTER_DERIVED, later_rows
 
     first, last = schema.indexes_on(schema.FIRST_TABLES), schema.indexes_on(schema.LAST_TABLES)
-    assert schema.indexes_on(schema.SOURCE_TABLES) == ["CREATE INDEX sentences_source ON sentences(source_id, position)"]
+    assert schema.indexes_on(schema.SOURCE_TABLES) == \
+        ["CREATE INDEX sentences_source ON sentences(source_id, position)"]
     assert "CREATE INDEX facts_topic ON facts(topic)" in first
     assert "CREATE INDEX fact_disagreements_topic ON fact_disagreements(topic, field, value, fact_id)" in last
     assert not set(first) & set(last)

@@ -19,7 +19,8 @@ from typing import Any
 from timeline.core import workers
 from timeline.database import schema
 from timeline.database.excerpts import excerpted
-from timeline.database.rows import ACROSS_AFTER_DERIVED, ACROSS_BEFORE_DERIVED, first_rows, later_rows, source_tables, table_rows
+from timeline.database.rows import (ACROSS_AFTER_DERIVED, ACROSS_BEFORE_DERIVED, first_rows, later_rows, source_tables,
+                                    table_rows)
 from timeline.errors import BuildError
 from timeline.inputs.story import Inputs, Progress
 from timeline.records import Sources
@@ -75,7 +76,7 @@ def write(path: str, inputs: Inputs, progress: Progress | None = None, excerpts:
             progress(phase, step, steps)
 
     def index_first() -> None:  # (in the other thread, while nothing else uses the connection)
-        conn.execute("PRAGMA cache_size = -100000")  # the indexes of the big tables sorted in memory (a quarter quicker)
+        conn.execute("PRAGMA cache_size = -100000")  # the big tables' indexes sorted in memory (a quarter quicker)
         for statement in schema.indexes_on(tuple(t for t in schema.FIRST_TABLES if t not in done_first)):
             conn.execute(statement)
         for table in schema.FTS:
