@@ -136,7 +136,8 @@ def first_rows(inputs: Inputs) -> Tables:
         yield table, made
 
 
-def later_rows(inputs: Inputs, modules: tuple[TableMaker, ...] = ACROSS, history: bool = True) -> dict[str, list[Row]]:
+def later_rows(inputs: Inputs, modules: tuple[TableMaker, ...] = ACROSS,
+               history: bool = True) -> dict[str, list[Row]]:
     """{table: [row dict]} for the tables of `modules` (those across sources, worked out here, in Python)
     and, with `history`, the facts' history, in TABLE_ORDER."""
     group: dict[str, list[Row]] = _across_sources(inputs, modules)

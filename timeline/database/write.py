@@ -83,7 +83,7 @@ def write(path: str, inputs: Inputs, progress: Progress | None = None, excerpts:
             if table not in done_first:
                 full_text(conn, table)
 
-    def derive() -> None:  # (the same)
+    def derive() -> None:  # (in the other thread too)
         made_apart = schema.indexes_on(schema.FIRST_TABLES + schema.LAST_TABLES)
         for statement in schema.DERIVED + [s for s in schema.INDEXES if s not in made_apart] + schema.VIEWS:
             conn.execute(statement)
@@ -114,7 +114,7 @@ def write(path: str, inputs: Inputs, progress: Progress | None = None, excerpts:
                 # {table: [row dict]}
                 later: dict[str, Any] = applied if excerpts else later_rows(inputs, ACROSS_BEFORE_DERIVED)
                 last: dict[str, Any] | None = None
-                if not excerpts and not indexing.done():  # (corroboration's from the cache): the rest now
+                if not excerpts and not indexing.done():  # (corroboration's from the cache): the rest beside it
                     last = later_rows(inputs, ACROSS_AFTER_DERIVED, history=False)
             finally:
                 indexing.result()  # (waited for even when the work here failed)
