@@ -202,6 +202,19 @@ def test_the_file_is_the_same_whichever_thread_finishes_first(tree, monkeypatch)
     assert built["indexes"][0] == built["tables across sources"][0]
 
 
+@pytest.mark.parametrize("excerpts", [False, True])
+def test_the_writing_progress_ends_at_its_total(tree, excerpts):
+    """It counted one step more than it announced (18 of 17): a progress line past 100%."""
+    from timeline.database import build
+
+    seen = []
+    build.build(str(tree.db), str(tree.facts), str(tree.sources), excerpts=excerpts,
+                progress=lambda phase, done, total: seen.append((phase, done, total)))
+    writing = [(done, total) for phase, done, total in seen if phase in ("writing", "indexing", "compacting")]
+    assert [done for done, _ in writing] == list(range(1, len(writing) + 1))
+    assert {total for _, total in writing} == {len(writing)}
+
+
 def test_every_index_is_made_once_whichever_part_of_the_build_makes_it(tree):
     from timeline.database.rows import ACROSS_AFTER_DERIVED, later_rows
 

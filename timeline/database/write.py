@@ -66,7 +66,8 @@ def write(path: str, inputs: Inputs, progress: Progress | None = None, excerpts:
     conn = _connect(path, threads=True)
     done_first = schema.SOURCE_TABLES if started else ()
     assert set(schema.FTS) <= set(schema.FIRST_TABLES)  # (indexed in the first thread)
-    steps = len(schema.TABLE_ORDER) + len(schema.FTS) + 2 - 2 * len(done_first)
+    # a step for each table written here, the indexes, each full-text index built here, the last commit
+    steps = len(schema.TABLE_ORDER) - len(done_first) + 1 + sum(t not in done_first for t in schema.FTS) + 1
     step = 0
 
     def done(phase: str) -> None:
