@@ -96,7 +96,7 @@ def load_sources(sources_dir: str, relative_to: str | None = None, cache: BuildC
         _check_sentences(source, checker)
     problems = checker.problems
     if not problems and only is None:  # every path is known: any other file in the folder is one nothing can cite
-        problems = _stray_files(sources_dir, root, out, relative_to)
+        problems = _stray_files(sources_dir, root, out, relative_to, folder)
     return out, problems
 
 
@@ -277,13 +277,15 @@ def _missing_sha256(source: Source, item: yamlfile.Mapping, full: str, checker: 
     checker.add(where, "missing-key", f"source '{source.id}' has no sha256: {value}")
 
 
-def _stray_files(sources_dir: str, root: str, sources: Sources, relative_to: str | None) -> list[Problem]:
-    """A problem for each file in the sources folder that no source names (see PATH_KEYS)."""
+def _stray_files(sources_dir: str, root: str, sources: Sources, relative_to: str | None,
+                 folder: _Folder) -> list[Problem]:
+    """A problem for each file in the sources folder that no source names (see PATH_KEYS). `folder`:
+    the one load_sources read the articles with (each folder's real path worked out once)."""
     named: set[str] = set()
     for path in listed_files(sources):
         full = os.path.join(root, path)
-        named |= {os.path.normpath(full), os.path.realpath(full)}
-    folder = os.path.basename(sources_dir)
+        named |= {os.path.normpath(full), _real_path(full, folder)}
+    name = os.path.basename(sources_dir)
     out: list[Problem] = []
     for rel, full in files.walk(sources_dir):
         if rel in ("sources.yaml",) + files.IGNORED_FILES or not os.path.lexists(full):
@@ -295,14 +297,14 @@ def _stray_files(sources_dir: str, root: str, sources: Sources, relative_to: str
         try:
             sha, _ = files.sha256_of(full, MAX_ORIGINAL_BYTES)
         except Unreadable as e:
-            what = (f"{rel} is not listed in sources.yaml, and {e.reason}: remove it from {folder}/"
+            what = (f"{rel} is not listed in sources.yaml, and {e.reason}: remove it from {name}/"
                     if not e.too_large else f"{rel} is not listed in sources.yaml ({e.reason}): move it out of"
-                    f" {folder}/, or list it")
+                    f" {name}/, or list it")
         except OSError:
             continue  # gone since the folder was listed
         else:
-            what = (f"{rel} is in {folder}/ but no source in sources.yaml has path: {repo}, so no fact can cite"
-                    f" it: add an entry for it (path: {repo}, sha256: {sha}), or move it out of {folder}/")
+            what = (f"{rel} is in {name}/ but no source in sources.yaml has path: {repo}, so no fact can cite"
+                    f" it: add an entry for it (path: {repo}, sha256: {sha}), or move it out of {name}/")
         out.append(Problem(where, 1, "stray-file", what))
     return out
 
