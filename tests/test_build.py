@@ -224,6 +224,7 @@ def test_every_index_is_made_once_whichever_part_of_the_build_makes_it(tree):
     assert "CREATE INDEX facts_topic ON facts(topic)" in first
     assert "CREATE INDEX fact_disagreements_topic ON fact_disagreements(topic, field, value, fact_id)" in last
     assert not set(first) & set(last)
+    assert set(schema.FTS) <= set(schema.FIRST_TABLES)  # every full-text index is built with the facts' indexes
     rest = [s for s in schema.INDEXES if s not in first + last]  # made with the derived tables
     assert "CREATE INDEX source_links_b ON source_links(source_b)" in rest
     assert "CREATE INDEX fact_origins_unique ON fact_origins(n_sources, sources)" in rest

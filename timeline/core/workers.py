@@ -100,6 +100,18 @@ class Stream:
             self.pool = None
 
 
+def beside(other: Callable[[], object], here: Callable[[Callable[[], bool]], R]) -> R:
+    """here(still_running) in this thread while other() runs in a second one (work that leaves Python's
+    lock, as SQLite's statements do, so both use a core); `still_running()` says whether other() has not
+    finished yet. Both are finished when this returns; an error of either is raised (here()'s first)."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        running = pool.submit(other)
+        try:
+            return here(lambda: not running.done())
+        finally:
+            running.result()  # (waited for even when here() failed)
+
+
 @contextlib.contextmanager
 def handed_over(value: object) -> Iterator[str]:
     """The path of a temporary file holding `value` pickled, for workers to load (`taken`): a worker

@@ -7,8 +7,8 @@ cache (timeline.database.cache) or is done in worker processes beside this one.
 """
 from __future__ import annotations
 
-import concurrent.futures
 import contextlib
+import functools
 import os
 import shutil
 import sqlite3
@@ -103,11 +103,6 @@ def _build(db_path: str, facts_dir: str, sources_dir: str, wait: float, progress
                                               previous=last.get("history") if isinstance(last, dict) else None)[0]
                 if not written and not excerpts:
                     start_database(tmp, inputs.sources)  # as a helper would have: the same bytes
-
-                def reuse() -> None:  # (while SQLite indexes the facts: see write)
-                    if cache:
-                        _reuse(cache, inputs)
-
                 warnings: dict[str, list[list[Any]]] = {}
 
                 def meanwhile() -> None:  # while SQLite finishes the new file: what the manifest needs, the cache saved
@@ -115,11 +110,11 @@ def _build(db_path: str, facts_dir: str, sources_dir: str, wait: float, progress
                     if cache:
                         cache.save()
 
-                write(tmp, inputs, progress, excerpts, started=not excerpts, prepare=reuse, meanwhile=meanwhile)
-                with concurrent.futures.ThreadPoolExecutor(1) as pool:
-                    on_disk = pool.submit(files.sync, tmp)  # while SQLite checks it: put_in_place has little left to do
-                    verify(tmp, jobs)
-                    on_disk.result()
+                # corroboration's rows taken from the cache while SQLite indexes the facts (see write)
+                write(tmp, inputs, progress, excerpts, started=not excerpts,
+                      prepare=functools.partial(_reuse, cache, inputs) if cache else None, meanwhile=meanwhile)
+                # the file synced to disk while SQLite checks it: putting it in place has little left to do
+                workers.beside(functools.partial(files.sync, tmp), lambda _: verify(tmp, jobs))
                 files.put_in_place(tmp, db_path)
             except sqlite3.DatabaseError as e:
                 raise BuildError(disk_message(e, db_path)) from None

@@ -65,7 +65,6 @@ def write(path: str, inputs: Inputs, progress: Progress | None = None, excerpts:
     finished first."""
     conn = _connect(path, threads=True)
     done_first = schema.SOURCE_TABLES if started else ()
-    assert set(schema.FTS) <= set(schema.FIRST_TABLES)  # (indexed in the first thread)
     # a step for each table written here, the indexes, each full-text index built here, the last commit
     steps = len(schema.TABLE_ORDER) - len(done_first) + 1 + sum(t not in done_first for t in schema.FTS) + 1
     step = 0
@@ -107,44 +106,44 @@ def write(path: str, inputs: Inputs, progress: Progress | None = None, excerpts:
                 insert(conn, table, rows)
                 done("writing")
         del rows, first
-        with concurrent.futures.ThreadPoolExecutor(1) as pool:
-            indexing = pool.submit(index_first)
-            try:
-                if not excerpts and prepare is not None:
-                    prepare()
-                # {table: [row dict]}
-                later: dict[str, Any] = applied if excerpts else later_rows(inputs, ACROSS_BEFORE_DERIVED)
-                last: dict[str, Any] | None = None
-                if not excerpts and not indexing.done():  # (corroboration's from the cache): the rest beside it
-                    last = later_rows(inputs, ACROSS_AFTER_DERIVED, history=False)
-            finally:
-                indexing.result()  # (waited for even when the work here failed)
+
+        def across_first(indexing: Callable[[], bool]) -> tuple[dict[str, Any], dict[str, Any] | None]:
+            """({table: [row dict]} of corroboration's tables and the history, and of the last tables when
+            the indexes are still being made (corroboration's came from the cache), else None)."""
+            if excerpts:
+                return applied, None
+            if prepare is not None:
+                prepare()
+            later = later_rows(inputs, ACROSS_BEFORE_DERIVED)
+            return later, later_rows(inputs, ACROSS_AFTER_DERIVED, history=False) if indexing() else None
+
+        later, soon = workers.beside(index_first, across_first)
+        for table in schema.FTS:
+            if table not in done_first:
+                done("indexing")
         for table in schema.TABLE_ORDER[len(schema.FIRST_TABLES):]:
             if table not in schema.LAST_TABLES:
                 insert(conn, table, later.pop(table))
                 done("writing")
-        with concurrent.futures.ThreadPoolExecutor(1) as pool:
-            deriving = pool.submit(derive)
-            try:
-                if meanwhile is not None:
-                    meanwhile()
-                if last is None:
-                    last = later if excerpts else later_rows(inputs, ACROSS_AFTER_DERIVED, history=False)
-            finally:
-                deriving.result()
+
+        def across_last(_: Callable[[], bool]) -> dict[str, Any]:
+            if meanwhile is not None:
+                meanwhile()
+            if soon is not None:
+                return soon
+            return later if excerpts else later_rows(inputs, ACROSS_AFTER_DERIVED, history=False)
+
+        last = workers.beside(derive, across_last)
+        done("indexing")
         for table in schema.TABLE_ORDER:
             if table in schema.LAST_TABLES:
                 insert(conn, table, last.pop(table))
                 done("writing")
-        del later, last
+        del later, soon, last
         for statement in schema.indexes_on(schema.LAST_TABLES):
             conn.execute(statement)
         conn.execute("PRAGMA cache_size = -2000")  # SQLite's default again
         conn.execute("COMMIT")
-        done("indexing")
-        for table in schema.FTS:
-            if table not in done_first:
-                done("indexing")
         # No VACUUM: a new file written in one transaction, with nothing ever deleted, has no free pages.
         done("compacting")
     finally:
