@@ -425,10 +425,16 @@ class Cache:
         assert self.conn is not None  # (asked by close and save only)
         self.conn.execute("CREATE TEMP TABLE used (kind TEXT, key TEXT)")
         self.conn.executemany("INSERT INTO used VALUES (?, ?)", [(k, self._key(k, key)) for k, key in self.used])
-        self.conn.execute("DELETE FROM entries WHERE kind != 'manifest' AND (kind, key) NOT IN"
-                          " (SELECT kind, key FROM used)")
+        self.conn.execute(PRUNE)
         self.conn.execute("DROP TABLE used")
         self.pruned = True
+
+
+# The entries a build did not use (in the temporary table `used`), found from the (kind, key) index alone:
+# the table's own pages, one or more per entry with the checked facts' JSON beside the key, are read only
+# for the entries deleted (a scan of the table read about 120 MB at 100,000 facts to delete none).
+PRUNE = ("DELETE FROM entries WHERE rowid IN (SELECT rowid FROM entries WHERE kind != 'manifest'"
+         " AND (kind, key) NOT IN (SELECT kind, key FROM used))")
 
 
 def _sane_spans(spans: Any, text: str) -> bool:
