@@ -423,18 +423,22 @@ class Cache:
     def _prune(self) -> None:
         """Drop the entries this build did not use (other databases' manifests are kept)."""
         assert self.conn is not None  # (asked by close and save only)
-        self.conn.execute("CREATE TEMP TABLE used (kind TEXT, key TEXT)")
-        self.conn.executemany("INSERT INTO used VALUES (?, ?)", [(k, self._key(k, key)) for k, key in self.used])
+        self.conn.execute(USED)
+        self.conn.executemany("INSERT OR IGNORE INTO used VALUES (?, ?)",
+                              [(k, self._key(k, key)) for k, key in self.used])
         self.conn.execute(PRUNE)
         self.conn.execute("DROP TABLE used")
         self.pruned = True
 
 
-# The entries a build did not use (in the temporary table `used`), found from the (kind, key) index alone:
-# the table's own pages, one or more per entry with the checked facts' JSON beside the key, are read only
-# for the entries deleted (a scan of the table read about 120 MB at 100,000 facts to delete none).
-PRUNE = ("DELETE FROM entries WHERE rowid IN (SELECT rowid FROM entries WHERE kind != 'manifest'"
-         " AND (kind, key) NOT IN (SELECT kind, key FROM used))")
+# The entries a build used, and the DELETE of the others. Each entry is looked up in `used` by its key:
+# `(kind, key) NOT IN (SELECT ...)` scanned the whole of `used` for every entry not in it (the plan SQLite
+# 3.40 makes of a NOT IN of two columns), so a build after an upgrade that made 20,000 entries stale spent
+# 39 s here (now 0.8 s). The entries are found from the (kind, key) index alone: the table's own pages,
+# which hold the entries' JSON (about 120 MB at 100,000 facts), are read only for the entries deleted.
+USED = "CREATE TEMP TABLE used (kind TEXT NOT NULL, key TEXT NOT NULL, PRIMARY KEY (kind, key)) WITHOUT ROWID"
+PRUNE = ("DELETE FROM entries WHERE rowid IN (SELECT rowid FROM entries WHERE kind != 'manifest' AND NOT EXISTS"
+         " (SELECT 1 FROM used WHERE used.kind = entries.kind AND used.key = entries.key))")
 
 
 def _sane_spans(spans: Any, text: str) -> bool:
