@@ -88,10 +88,18 @@ def workers_of(serve_pid):
     [supervisor] = children(serve_pid)
     found = []
     for pid in children(supervisor):
-        with open(f"/proc/{pid}/cmdline", "rb") as f:
-            if b"spawn_main" in f.read():
-                found.append(pid)
+        if b"spawn_main" in cmdline(pid):
+            found.append(pid)
     return supervisor, sorted(found)
+
+
+def cmdline(pid):
+    """The command line of `pid`, b"" once it has gone (a child may end between the listing and the read)."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return f.read()
+    except OSError:
+        return b""
 
 
 def children(pid):
@@ -644,10 +652,8 @@ def test_a_socket_bound_to_the_port_before_serve_starts_gets_no_connection(tree)
             start_new_session=True)
     try:
         def server_started():  # the server's process: the thief listens before its sockets do
-            for pid in children(process.pid):
-                with open(f"/proc/{pid}/cmdline", "rb") as f:
-                    if b"timeline.site.asgi" in f.read():
-                        return True
+            if any(b"timeline.site.asgi" in cmdline(pid) for pid in children(process.pid)):
+                return True
             return process.poll() is not None
         deadline = time.monotonic() + 60
         while not server_started() and time.monotonic() < deadline:
