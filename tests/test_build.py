@@ -130,6 +130,24 @@ def test_checking_facts_leaves_the_cycle_collector_as_it_was(tree, enabled):
         (gc.enable if was else gc.disable)()
 
 
+def test_a_build_leaves_python_s_thread_turns_as_they_were(tree):
+    """A build shortens the turns its threads take at Python's lock (workers.short_turns); a program
+    that builds gets its own setting back, after a build that fails too."""
+    import sys
+
+    was = sys.getswitchinterval()
+    try:
+        sys.setswitchinterval(0.002)
+        tree.build()
+        assert sys.getswitchinterval() == 0.002
+        tree.write("facts/facts.yaml", "- id: [broken\n")
+        with pytest.raises(InputError):
+            tree.build()
+        assert sys.getswitchinterval() == 0.002
+    finally:
+        sys.setswitchinterval(was)
+
+
 def _small_database(path):
     conn = sqlite3.connect(path)
     conn.executescript("""

@@ -49,7 +49,9 @@ def build(db_path: str = "timeline.db", facts_dir: str = "facts", sources_dir: s
     # Python's cycle collector stays paused for the whole build: it makes millions of objects and no
     # cycles among them, and each full collection walked them all (0.35 s for the manifest alone at
     # 100k facts, about a second a build).
-    with memory.no_cycle_collection(freeze=True):
+    # Its threads (reading the workers' results, running SQLite's statements) take short turns at
+    # Python's lock: see workers.short_turns.
+    with memory.no_cycle_collection(freeze=True), workers.short_turns():
         return _build(db_path, facts_dir, sources_dir, wait, progress, use_cache, excerpts, jobs, looked)
 
 
