@@ -357,3 +357,10 @@ def test_threads_take_short_turns_while_work_is_shared_and_as_they_were_after():
         assert sys.getswitchinterval() == before, "restored when the work fails"
     finally:
         helpers.close()
+
+
+def test_workers_hold_fewer_tasks_ahead_near_the_end_of_shared_work():
+    """Two each and one more while many are left; near the end one each and their share of what is left,
+    so that this process, once it takes the last task, does not wait for tasks queued and not begun."""
+    assert [workers.given_ahead(1, left) for left in (100, 4, 3, 2, 1, 0)] == [3, 3, 2, 2, 1, 1]
+    assert [workers.given_ahead(3, left) for left in (100, 8, 4, 1, 0)] == [7, 7, 6, 3, 3]
