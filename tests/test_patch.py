@@ -415,3 +415,41 @@ def test_a_patch_waits_for_another_build_like_a_full_build(real):
             run(real, wait=0.3)
     assert db.read_bytes() == before
     assert run(real).patched == ["statements.yaml"]
+
+
+def test_every_patched_table_is_checked_and_a_failed_check_makes_a_full_build(real, monkeypatch):
+    """After the patch commits, SQLite checks each table it touched and their full-text indexes (in
+    threads, the largest first); a table that fails its check is never put in place: the full build runs."""
+    from timeline.database import patch
+
+    run(real)
+    checked = []
+    real_checks = patch.run_checks
+
+    def spy(path, checks, jobs=None):
+        checked.append(checks)
+        return real_checks(path, checks, jobs)
+
+    monkeypatch.setattr(patch, "run_checks", spy)
+    db = sqlite3.connect(real / "out" / "timeline.db")
+    [(first,)] = db.execute("SELECT id FROM facts ORDER BY id LIMIT 1").fetchall()
+    db.close()
+    copy_fact(real, first, "zz-checked-copy")
+    assert run(real).patched
+    [checks] = checked
+    tables = [re.fullmatch(r"PRAGMA quick_check\(\[(\w+)\]\)", sql)[1] for sql in checks]
+    assert tables[:3] == ["facts", "citations", "fact_entities"]
+    assert set(patch.PATCHED_TABLES) <= set(tables)
+    assert {"facts_fts_data", "citations_fts_data"} <= set(tables)
+
+    def damaged(path, checks, jobs=None):  # the facts table's check finds a page out of place
+        return [[("*** in database main ***",)] if "[facts]" in sql else [("ok",)] for sql in checks]
+
+    monkeypatch.setattr(patch, "run_checks", damaged)
+    copy_fact(real, first, "zz-second-copy")
+    inputs = run(real)
+    assert not inputs.patched, "the full build ran instead"
+    db = sqlite3.connect(real / "out" / "timeline.db")
+    assert db.execute("SELECT count(*) FROM facts WHERE id IN ('zz-checked-copy', 'zz-second-copy')").fetchone()[0] == 2
+    db.close()
+    assert sorted(p.name for p in (real / "out").iterdir() if "building" in p.name) == [], "the patched copy removed"

@@ -22,9 +22,6 @@ from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, NamedTuple
 
-import numpy as np
-
-from timeline.core import setjoin
 from timeline.records import DEFAULT_LANGUAGE, Row, Source, base_language, sentence_id
 from timeline.text.words import narration, sentence_words, unpacked
 
@@ -38,6 +35,8 @@ SHINGLE = 4
 WINDOW_DAYS = 31
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from timeline.inputs.story import Inputs
 
 # {(source a, source b): [(similarity, sentence a, sentence b)]}, as sentence_pairs gives them
@@ -121,6 +120,8 @@ def _score(sources: Mapping[str, Source | Compared], members: list[str], thresho
         added = len(sets) - len(group)
         group += [g] * added
         day += [published] * added
+    from timeline.core import setjoin  # numpy (0.07 s to import) only where sentences are compared
+
     for i, j, common in setjoin.similar_pairs(sets, group, day, threshold, window_days):
         a, b = order[group[i]], order[group[j]]
         score = common / (sets[i].count(" ") + sets[j].count(" ") + 2 - common)
@@ -275,6 +276,10 @@ def similarities(sources: Mapping[str, Source], keys: list[tuple[str, str]]) -> 
 def _shared_sequences(sources: Mapping[str, Source], members: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """(shared, sizes): shared[i * n + j] the 4-word sequences members i and j (i < j) share, sizes[i] how
     many member i has."""
+    import numpy as np
+
+    from timeline.core import setjoin
+
     n = len(members)
     ids: dict[tuple[str, ...], int] = {}
     held: list[np.ndarray] = []

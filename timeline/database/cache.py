@@ -65,7 +65,7 @@ DEPENDS = {
     "sentences": ("text.sentences",),
     "signals": ("text.sentences", "text.signals", "inputs.articles"),
     "words": ("text.sentences", "text.words", "inputs.articles"),
-    "source_rows": ("text.sentences", "across.corroboration"),
+    "source_rows": ("text.sentences", "across.corroboration", "core.setjoin"),  # (setjoin is imported where used)
     "facts": ("inputs.facts", "inputs.sources"),
     "history": ("database.history",),
     "history_blob": ("database.history",),

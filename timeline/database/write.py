@@ -222,10 +222,7 @@ def verify(path: str, jobs: int | None = None) -> None:
         conn.close()
     checks = ["PRAGMA quick_check", "PRAGMA foreign_key_check"] + \
         [f"PRAGMA integrity_check(\"{t}\")" for t in sorted(tables, key=lambda t: -work[t])]  # the longest first
-    jobs = workers.default_jobs() if jobs is None else jobs
-    with concurrent.futures.ThreadPoolExecutor(max(1, min(jobs, len(checks)))) as pool:
-        results = list(pool.map(lambda sql: _run_check(path, sql), checks))
-    for sql, rows in zip(checks, results):
+    for sql, rows in zip(checks, run_checks(path, checks, jobs)):
         if "foreign_key_check" in sql:
             if rows:
                 raise BuildError(f"the new database has {len(rows)} broken references (first: {rows[0]});"
@@ -240,6 +237,14 @@ def _rows_about(conn: sqlite3.Connection, table: str) -> int:
         return conn.execute(f'SELECT max(rowid) FROM "{table}"').fetchone()[0] or 0
     except sqlite3.OperationalError:
         return conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+
+
+def run_checks(path: str, checks: list[str], jobs: int | None = None) -> list[list[Any]]:
+    """The rows of each of `checks` (PRAGMAs) on the file at `path`, in order, run in `jobs` threads (None:
+    one per CPU), each with its own connection: SQLite does the work outside Python's lock."""
+    jobs = workers.default_jobs() if jobs is None else jobs
+    with concurrent.futures.ThreadPoolExecutor(max(1, min(jobs, len(checks)))) as pool:
+        return list(pool.map(lambda sql: _run_check(path, sql), checks))
 
 
 def _run_check(path: str, sql: str) -> list[Any]:
