@@ -328,3 +328,40 @@ def test_a_file_changed_just_before_its_state_was_taken_is_not_trusted(work):
 ])
 def test_cached_sentences_are_used_only_when_they_are_sentences_of_the_article(text, spans, sane):
     assert cache._sane_spans([list(s) for s in spans], text) is sane
+
+
+@pytest.mark.parametrize("value", [
+    [[{"id": "fact-1", "title": "Noem tours the prison", "value": 238, "share": 0.4, "entities": [("e1", "said")],
+       "notes": None, "ok": True}, 12]],
+    {"title": "Año nuevo – «cita» \u2028 \U0001f600", "text": "a \"quoted\" \\ backslash\n\ttab \x00"},
+    [1.5, 123456789.125, -0.0, 2 ** 63 - 1, 0.1 + 0.2],
+])
+def test_the_cache_json_is_the_json_modules_text(value):
+    """jsontext.compact (orjson) writes what json.dumps wrote, and reads back as the same value."""
+    import json
+
+    from timeline.core import jsontext
+
+    text = jsontext.compact(value)
+    assert text == json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    assert json.loads(text) == json.loads(json.dumps(value))
+
+
+def test_a_float_with_an_exponent_reads_back_the_same():
+    import json
+
+    from timeline.core import jsontext
+
+    value = [1e-07, 2.5e-12, 1e+16, 1.7976931348623157e+308]
+    assert jsontext.compact(value) == "[1e-7,2.5e-12,1e16,1.7976931348623157e308]"  # json: 1e-07, 1e+16
+    assert json.loads(jsontext.compact(value)) == value
+
+
+@pytest.mark.parametrize("value, expected", [
+    ({1: "a number as a key"}, '{"1":"a number as a key"}'),
+    ([2 ** 70], "[1180591620717411303424]"),
+])
+def test_what_orjson_does_not_take_is_written_by_the_json_module(value, expected):
+    from timeline.core import jsontext
+
+    assert jsontext.compact(value) == expected

@@ -45,7 +45,7 @@ from typing import Any
 
 import pysbd
 
-from timeline.core import files
+from timeline.core import files, jsontext
 from timeline.errors import Unreadable
 from timeline.records import FACT_FIELDS, Row, Sources, Span
 
@@ -289,7 +289,7 @@ class Cache:
     def put(self, kind: str, key: str, value: Any, as_json: str | None = None) -> None:
         if self.conn is None:
             return
-        full, text = self._key(kind, key), as_json or json.dumps(value, separators=(",", ":"))
+        full, text = self._key(kind, key), as_json or jsontext.compact(value)
         with contextlib.suppress(sqlite3.Error):
             self.conn.execute("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)",
                               (kind, full, f"{_seal(kind, full, text)}:{text}"))
