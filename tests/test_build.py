@@ -6,7 +6,7 @@ import stat
 
 import pytest
 from click.testing import CliRunner
-from conftest import FACT
+from conftest import FACT, gen_corpus
 
 from timeline.cli import cli
 from timeline.database import schema, write
@@ -307,3 +307,59 @@ def test_full_text_search_folds_accents_both_ways(tmp_path):
     assert found("prision") == ["La prisión de máxima seguridad", "the prision of old"]
     assert found("prisión") == found("prision")
     assert found("maxima") == ["La prisión de máxima seguridad"] and found("guzman") == ["Andrés Guzmán"]
+
+
+def _selected(conn, statement):
+    """The rows an INSERT ... SELECT of schema.py would insert (its SELECT, run on `conn`)."""
+    return conn.execute(statement.format(where="").split("\n", 1)[1]).fetchall()
+
+
+def test_the_derived_tables_a_build_works_out_are_what_their_statements_select():
+    """fact_origins and scheduled_facts are worked out in Python (rows.derived_rows); a patched rebuild
+    runs schema.FACT_ORIGINS and SCHEDULED_FACTS instead. Cases where the two could part: a source
+    cited twice, two sources of one origin, a source without a publication date, a publication time,
+    a fact dated the very day of its last source, facts without a date or a citation."""
+    from types import SimpleNamespace
+
+    from timeline.database.rows import derived_rows
+
+    published = {"a": "2025-03-26T18:40:00-04:00", "b": "2025-03-27", "c": None, "d": "2025-03-20"}
+    origin = {"a": "AP", "b": "AP", "c": "c", "d": "d"}
+    cited = {"f1": ["a", "b", "a", "d"], "f2": ["d", "a"], "f3": ["a", "c"], "f4": ["b"], "f5": ["d"], "f6": [],
+             "f0": ["c", "d", "c"], "f7": ["a"]}
+    start = {"f1": "2025-03-28", "f2": "2025-03-26", "f3": "2025-04-01", "f4": "2025-03-27", "f5": None,
+             "f6": "2025-05-01", "f0": "2025-04-01", "f7": "2025-03-27"}
+    facts = [{"id": f, "date_start": start[f], "citations": [{"source_id": s} for s in cited[f]]}
+             for f in ("f3", "f1", "f7", "f6", "f0", "f2", "f5", "f4")]  # any order: rows come by fact id
+    inputs = SimpleNamespace(facts=facts, sources={k: SimpleNamespace(published=v) for k, v in published.items()})
+    made = derived_rows(inputs, [{"source_id": s, "origin": o} for s, o in origin.items()])
+
+    conn = sqlite3.connect(":memory:")
+    conn.executescript("CREATE TABLE sources (id TEXT PRIMARY KEY, published TEXT);"
+                       "CREATE TABLE facts (id TEXT PRIMARY KEY, date_start TEXT);"
+                       "CREATE TABLE citations (fact_id TEXT, position INTEGER, source_id TEXT,"
+                       " PRIMARY KEY (fact_id, position));"
+                       "CREATE TABLE source_origins (source_id TEXT PRIMARY KEY, origin TEXT);")
+    conn.executemany("INSERT INTO sources VALUES (?, ?)", published.items())
+    conn.executemany("INSERT INTO facts VALUES (?, ?)", sorted(start.items()))
+    conn.executemany("INSERT INTO citations VALUES (?, ?, ?)",
+                     [(f, n, s) for f in sorted(cited) for n, s in enumerate(cited[f], start=1)])
+    conn.executemany("INSERT INTO source_origins VALUES (?, ?)", origin.items())
+    for table, statement in (("fact_origins", schema.FACT_ORIGINS), ("scheduled_facts", schema.SCHEDULED_FACTS)):
+        assert [tuple(r.values()) for r in made[table]] == _selected(conn, statement), table
+    assert [r["fact_id"] for r in made["scheduled_facts"]] == ["f1", "f7"]
+    assert made["fact_origins"][1] == {"fact_id": "f1", "n_sources": 3, "n_origins": 2, "sources": "a,b,d",
+                                       "origins": "AP,d"}
+
+
+def test_a_built_database_holds_what_the_derived_tables_statements_select(real_db, corpus, tmp_path):
+    from timeline.database import build
+
+    wire = tmp_path / "wire"
+    gen_corpus.generate(str(wire), 300, n_articles=30, facts_per_file=100, days=20, wire=0.3)
+    build.build(str(wire / "timeline.db"), str(wire / "facts"), str(wire / "sources"), jobs=1)
+    for path in (real_db, wire / "timeline.db"):
+        conn = sqlite3.connect(path)
+        for table, statement in (("fact_origins", schema.FACT_ORIGINS), ("scheduled_facts", schema.SCHEDULED_FACTS)):
+            assert conn.execute(f"SELECT * FROM {table}").fetchall() == _selected(conn, statement), (path, table)
+        assert conn.execute("SELECT count(*) FROM fact_origins WHERE n_sources > n_origins").fetchone()[0] > 0, path

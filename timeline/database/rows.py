@@ -8,6 +8,7 @@ may hold the result of corroboration's, which depends on the sources alone.
 from __future__ import annotations
 
 import json
+import operator
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, Protocol, cast
 
@@ -31,8 +32,9 @@ class TableMaker(Protocol):
     def rows(self, inputs: Inputs) -> dict[str, list[Row]]: ...
 
 
-# The derived tables (schema.DERIVED) read corroboration's origins: its tables are written before them, the
-# others' (schema.LAST_TABLES) after them, worked out while SQLite fills them (write.write).
+# The derived tables (fact_origins, scheduled_facts: derived_rows) read corroboration's origins: they are worked
+# out with its tables and written after them; the others' (schema.LAST_TABLES) are written last, worked out
+# while SQLite makes the indexes (write.write).
 ACROSS_BEFORE_DERIVED: tuple[TableMaker, ...] = (corroboration,)
 ACROSS_AFTER_DERIVED: tuple[TableMaker, ...] = (conflicts, variants)
 ACROSS = ACROSS_BEFORE_DERIVED + ACROSS_AFTER_DERIVED  # in this order
@@ -138,9 +140,46 @@ def first_rows(inputs: Inputs) -> Tables:
 
 def later_rows(inputs: Inputs, modules: tuple[TableMaker, ...] = ACROSS,
                history: bool = True) -> dict[str, list[Row]]:
-    """{table: [row dict]} for the tables of `modules` (those across sources, worked out here, in Python)
-    and, with `history`, the facts' history, in TABLE_ORDER."""
+    """{table: [row dict]} for the tables of `modules` (those across sources, worked out here, in Python),
+    with corroboration's the tables derived from its origins, and, with `history`, the facts' history, in
+    TABLE_ORDER."""
     group: dict[str, list[Row]] = _across_sources(inputs, modules)
+    if "source_origins" in group:
+        group.update(derived_rows(inputs, group["source_origins"]))
     if history:
         group["fact_history"] = inputs.history
     return {table: group.pop(table) for table in TABLE_ORDER if table in group}
+
+
+def derived_rows(inputs: Inputs, origin_rows: Iterable[Mapping[str, Any]]) -> dict[str, list[Row]]:
+    """The rows of fact_origins and scheduled_facts, by fact id: what schema.FACT_ORIGINS and
+    schema.SCHEDULED_FACTS select from the written tables (a patched rebuild runs those), given
+    source_origins' rows. Lists are in citation order, each source or origin once (group_concat(DISTINCT)
+    over citations read in (fact_id, position) order); a fact is scheduled when it has a start date and
+    every source citing it was published, the last of them (its day: the first 10 characters) before
+    that date, compared as SQLite compares text."""
+    origin = {r["source_id"]: r["origin"] for r in origin_rows}
+    day = {k: s.published[:10] if s.published is not None else None for k, s in inputs.sources.items()}
+    origins: list[Row] = []
+    scheduled: list[Row] = []
+    for f in sorted(inputs.facts, key=operator.itemgetter("id")):
+        cited = [c["source_id"] for c in f["citations"]]
+        if not cited:
+            continue
+        ids = distinct = list(dict.fromkeys(cited)) if len(cited) > 1 else cited
+        try:
+            named = [origin[s] for s in ids]
+        except KeyError:  # a source without an origin row: the join leaves its citations out
+            named = [origin[s] for s in ids if s in origin]
+            ids = [s for s in ids if s in origin]
+        if len(named) > 1:
+            named = list(dict.fromkeys(named))  # (in the order of their first citation, as of their sources')
+        if ids:
+            origins.append({"fact_id": f["id"], "n_sources": len(ids), "n_origins": len(named),
+                            "sources": ",".join(ids), "origins": ",".join(named)})
+        start = f["date_start"]
+        if start is not None:
+            days = [day[s] for s in distinct]
+            if None not in days and (last := max(cast(list[str], days))) < start:
+                scheduled.append({"fact_id": f["id"], "date_start": start, "last_published": last})
+    return {"fact_origins": origins, "scheduled_facts": scheduled}

@@ -54,15 +54,15 @@ def write(path: str, inputs: Inputs, progress: Progress | None = None, excerpts:
     """Write every table, index, view and full-text index into a new database at `path` (`started`: one
     start_database began, holding the sources and sentences). `prepare()`, when given, runs before
     the tables across sources are worked out (it may give them rows: Inputs.reused_rows);
-    `meanwhile()` while the derived tables and the last indexes are made.
+    `meanwhile()` while the last indexes and the views are made.
 
     The tables of the articles and the facts are written first; then SQLite indexes them in another
     thread (outside Python's lock: the other core) while this one works out corroboration's tables
-    (or takes them from the cache), and the other tables across sources (schema.LAST_TABLES) if the
-    indexes are not made yet. Corroboration's written, the other thread fills the derived tables,
-    which read them, and makes the indexes and views, while this one runs `meanwhile()` and works out
-    the tables across sources still to do. Those are written last: the same file whichever thread
-    finished first."""
+    (or takes them from the cache) and the tables derived from its origins (rows.derived_rows), and
+    the other tables across sources (schema.LAST_TABLES) if the indexes are not made yet. Those
+    written, the other thread makes their indexes and the views, while this one runs `meanwhile()`
+    and works out the tables across sources still to do. Those are written last: the same file
+    whichever thread finished first."""
     conn = _connect(path, threads=True)
     done_first = schema.SOURCE_TABLES if started else ()
     # a step for each table written here, the indexes, each full-text index built here, the last commit
@@ -85,7 +85,7 @@ def write(path: str, inputs: Inputs, progress: Progress | None = None, excerpts:
 
     def derive() -> None:  # (in the other thread too)
         made_apart = schema.indexes_on(schema.FIRST_TABLES + schema.LAST_TABLES)
-        for statement in schema.DERIVED + [s for s in schema.INDEXES if s not in made_apart] + schema.VIEWS:
+        for statement in [s for s in schema.INDEXES if s not in made_apart] + schema.VIEWS:
             conn.execute(statement)
 
     try:
