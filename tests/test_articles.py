@@ -112,9 +112,9 @@ def test_the_comparison_of_sentences_and_the_helpers_run_beside_the_facts_and_st
                         lambda self, *a: started.append((a[0].__name__, a[2])) or real(self, *a))
     real_helpers = workers.Helpers.__init__
 
-    def helpers(self, jobs, value, first=None, after=None):
+    def helpers(self, jobs, value, first=None, after=None, then=None):
         started.append(("helpers", jobs, "at once" if after is None else "once the comparison is done"))
-        real_helpers(self, jobs, value, first, after)
+        real_helpers(self, jobs, value, first, after, then)
 
     monkeypatch.setattr(workers.Helpers, "__init__", helpers)
     work = tmp_path / "work"
@@ -364,3 +364,42 @@ def test_workers_hold_fewer_tasks_ahead_near_the_end_of_shared_work():
     so that this process, once it takes the last task, does not wait for tasks queued and not begun."""
     assert [workers.given_ahead(1, left) for left in (100, 4, 3, 2, 1, 0)] == [3, 3, 2, 2, 1, 1]
     assert [workers.given_ahead(3, left) for left in (100, 8, 4, 1, 0)] == [7, 7, 6, 3, 3]
+
+
+def test_a_helper_works_out_the_similarities_of_the_sources_to_link_once_the_comparison_is_done(tmp_path):
+    """In a build from nothing, a helper starts once corroboration's comparison is done, and is given the
+    similarities of the pairs of sources to link (build._compare_beside), which this process takes
+    (build._similar) instead of working them out after the facts' check."""
+    import functools
+
+    from conftest import gen_corpus
+
+    from timeline.across import corroboration
+    from timeline.inputs.sources import handed, load_sources
+
+    gen_corpus.generate(str(tmp_path), 300, n_articles=30, facts_per_file=100, days=20, wire=0.3)
+    sources, _ = load_sources(str(tmp_path / "sources"))
+    pending = workers.Background(corroboration.sentence_pairs, lambda: (corroboration.compared(sources),), 2)
+    similar = []
+    held = workers.Helpers(1, (handed(sources), None), after=pending.done_elsewhere,
+                           then=functools.partial(build._compare_beside, sources, pending, similar))
+    try:
+        held._thread.join()  # started, once the comparison was done
+        pairs = pending.result()
+        keys = corroboration.link_keys(pairs, corroboration.declared_reasons(sources))
+        assert len(keys) > 20 and [k for k, _ in similar] == [keys]
+        assert build._similar(similar, keys) == corroboration.similarities(sources, keys)
+        assert build._similar(similar, keys[1:]) is None, "other keys: worked out here"
+        assert corroboration.links(sources, pairs, functools.partial(build._similar, similar)) == \
+            corroboration.links(sources, pairs)
+    finally:
+        held.close()
+        pending.close()
+
+
+def test_similarities_the_helpers_were_let_go_before_working_out_are_worked_out_here(tmp_path):
+    import concurrent.futures
+
+    future = concurrent.futures.Future()
+    future.cancel()
+    assert build._similar([([("a", "b")], future)], [("a", "b")]) is None

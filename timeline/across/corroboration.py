@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, NamedTuple
 
 from timeline.records import DEFAULT_LANGUAGE, Row, Source, base_language, sentence_id
@@ -203,13 +203,15 @@ def _within(sources: Mapping[str, Source], members: list[str], window_days: int 
             yield (min(m, o), max(m, o))
 
 
-def links(sources: Mapping[str, Source], pairs: SentencePairs | None = None) -> tuple[list[Row], list[Row]]:
+def links(sources: Mapping[str, Source], pairs: SentencePairs | None = None,
+          similar: Callable[[list[tuple[str, str]]], list[float] | None] | None = None) -> tuple[list[Row], list[Row]]:
     """(source_links rows, shared_sentences rows) for every pair that is linked or shares a sentence
-    (`pairs`: sentence_pairs(sources), when it was worked out already)."""
+    (`pairs`: sentence_pairs(sources), when it was worked out already; `similar(keys)`:
+    similarities(sources, keys) when it was worked out already, else None)."""
     pairs = sentence_pairs(sources) if pairs is None else pairs
     reasons = declared_reasons(sources)
-    keys = sorted(set(pairs) | set(reasons))
-    similarity = similarities(sources, keys)
+    keys = link_keys(pairs, reasons)
+    similarity = (similar(keys) if similar is not None else None) or similarities(sources, keys)
     link_rows: list[Row] = []
     sentence_rows: list[Row] = []
     for (a, b), contained in zip(keys, similarity):
@@ -228,6 +230,12 @@ def links(sources: Mapping[str, Source], pairs: SentencePairs | None = None) -> 
         sentence_rows += [{"sentence_a": sa, "sentence_b": sb, "source_a": a, "source_b": b, "similarity": score}
                           for score, sa, sb in shared]
     return link_rows, sentence_rows
+
+
+def link_keys(pairs: SentencePairs, reasons: Mapping[tuple[str, str], str]) -> list[tuple[str, str]]:
+    """The pairs of sources given a row of source_links: those sharing sentences (`pairs`) or declared
+    dependent (`reasons`: declared_reasons), in order."""
+    return sorted(set(pairs) | set(reasons))
 
 
 # The sources crediting one wire are linked two by two (within the window): with at least this many, and at
@@ -362,7 +370,8 @@ def origins(sources: Mapping[str, Source], link_rows: list[Row]) -> dict[str, st
 def rows(inputs: Inputs) -> dict[str, list[Row]]:
     """The rows of source_links, shared_sentences and source_origins."""
     pending = getattr(inputs, "sentence_pairs", None)  # worked out in a worker while the facts were read
-    link_rows, sentence_rows = links(inputs.sources, pending.result() if pending is not None else None)
+    link_rows, sentence_rows = links(inputs.sources, pending.result() if pending is not None else None,
+                                     getattr(inputs, "similarities", None))  # (likewise, by a helper)
     named = origins(inputs.sources, link_rows)
     origin_rows = [{"source_id": s, "origin": named[s]} for s in sorted(named)]
     return {"source_links": link_rows, "shared_sentences": sentence_rows, "source_origins": with_members(origin_rows)}

@@ -242,7 +242,8 @@ class Helpers:
     """`jobs` worker processes holding one value (handed over once, in a file), for tasks that need it
     (they read it with held()). `first` (function, *args) is their first task, begun as they start
     (its Future: `self.first`). With `after`, they start only once `after()` returns True (waited for
-    in a thread, while this process goes on: `self.pool` is None until then). Close them when done."""
+    in a thread, while this process goes on: `self.pool` is None until then). `then(pool)` is called
+    once they have started, in the thread that started them. Close them when done."""
 
     pool: concurrent.futures.ProcessPoolExecutor | None
     first: concurrent.futures.Future[Any] | None
@@ -251,8 +252,10 @@ class Helpers:
     _file: contextlib.AbstractContextManager[str] | None
 
     def __init__(self, jobs: int, value: object, first: tuple[Any, ...] | None = None,
-                 after: Callable[[], bool] | None = None):
+                 after: Callable[[], bool] | None = None,
+                 then: Callable[[concurrent.futures.ProcessPoolExecutor], None] | None = None):
         self.pool = self.first = None
+        self.then = then
         self._lock = threading.Lock()
         self._closed = self._first_taken = False
         self._exiting = []  # processes released, to wait for in close()
@@ -284,6 +287,8 @@ class Helpers:
             if first and not self._first_taken:
                 self.first = pool.submit(*first)
             self.pool = pool
+        if self.then is not None:
+            self.then(pool)
 
     def _start_after(self, after: Callable[[], bool], jobs: int, path: str, first: tuple[Any, ...] | None) -> None:
         with contextlib.suppress(WorkersFailed):
@@ -364,6 +369,15 @@ class Background:
                     self._stop()
                     return True
             pending.wait(0.05)
+
+    def sent(self) -> Any:
+        """The result the worker has sent, once done_elsewhere() returned True (result() still gives
+        it); else None."""
+        with self._lock:
+            pending = self.pending
+        if pending is None or not pending.ready() or not pending.successful():
+            return None
+        return pending.get()
 
     def result(self) -> Any:
         try:

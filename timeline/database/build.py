@@ -7,6 +7,7 @@ cache (timeline.database.cache) or is done in worker processes beside this one.
 """
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import functools
 import os
@@ -81,10 +82,12 @@ def _build(db_path: str, facts_dir: str, sources_dir: str, wait: float, progress
             tmp = temp_path(db_path)
             helpers: list[workers.Helpers] = []
 
+            similar: list[tuple[list[tuple[str, str]], concurrent.futures.Future[list[float]]]] = []
+
             def begin(sources: Sources, entities: dict[str, Entity] | None) -> tuple[workers.Helpers | None, int]:
                 pending = _compare_sources(sources, cache, jobs)
                 started.append(pending)
-                held, facts_jobs = _helpers(sources, entities, jobs, excerpts, pending, tmp)
+                held, facts_jobs = _helpers(sources, entities, jobs, excerpts, pending, tmp, similar)
                 if held:
                     helpers.append(held)
                 return held, facts_jobs
@@ -93,6 +96,7 @@ def _build(db_path: str, facts_dir: str, sources_dir: str, wait: float, progress
                 inputs = check(facts_dir, sources_dir, cache=cache, progress=progress, jobs=jobs, parts=articles.PARTS,
                                on_sources=begin)
                 inputs.sentence_pairs = started[0] if started else None
+                inputs.similarities = functools.partial(_similar, similar)
                 if inputs.problems:
                     raise InputError(inputs.problems)
                 written = _started(tmp, helpers)
@@ -140,23 +144,61 @@ def _build(db_path: str, facts_dir: str, sources_dir: str, wait: float, progress
 
 
 def _helpers(sources: Sources, entities: dict[str, Entity] | None, jobs: int | None, excerpts: bool,
-             pending: workers.Background | None, tmp: str) -> tuple[workers.Helpers | None, int]:
+             pending: workers.Background | None, tmp: str,
+             similar: list[tuple[list[tuple[str, str]], concurrent.futures.Future[list[float]]]]) -> tuple[
+                 workers.Helpers | None, int]:
     """(workers.Helpers holding the sources and entities, or None; the number of processes the facts may
     use). Helpers use the cores beside this one once they are free: at once, or when corroboration's
     comparison of sentences (`pending`) is under way in a worker, as soon as it has finished (its
-    worker stopped first: both at once took the peak memory to 1.45 GB at 100k facts). With enough
-    sentences, the first writes the database's tables of sources and sentences (start_database, into
-    `tmp`), then they share the facts files with this process."""
+    worker stopped first: both at once took the peak memory to 1.45 GB at 100k facts); then one of
+    them is also given the similarities of the pairs of sources to link (added to `similar`, see
+    _compare_beside). With enough sentences, the first writes the database's tables of sources and
+    sentences (start_database, into `tmp`), then they share the facts files with this process."""
     n = workers.default_jobs() if jobs is None else jobs
     if excerpts or n < 2 or sum(len(s.sentences) for s in sources.values()) < articles.MIN_BACKGROUND_SENTENCES:
         return None, (n - 1 if pending is not None and pending.elsewhere else n)
-    after = pending.done_elsewhere if pending is not None and pending.elsewhere else None
+    after = then = None
+    if pending is not None and pending.elsewhere:
+        after, then = pending.done_elsewhere, functools.partial(_compare_beside, sources, pending, similar)
     try:
         held = workers.Helpers(n - 1, (handed(sources), entities), first=(_start_database_held, tmp),
-                               after=after)
+                               after=after, then=then)
     except WorkersFailed:
         return None, n
     return held, n
+
+
+def _compare_beside(sources: Sources, pending: workers.Background,
+                    similar: list[tuple[list[tuple[str, str]], concurrent.futures.Future[list[float]]]],
+                    pool: concurrent.futures.ProcessPoolExecutor) -> None:
+    """Once the helpers have started (corroboration's comparison is done): give them the similarity of
+    every pair of sources to link (corroboration.similarities: their 4-word sequences compared, 1.9 s
+    at 100,000 facts of the wire shape), which this process would otherwise work out after the facts'
+    check, one core busy. (keys, its Future) is added to `similar`; links() uses it through _similar."""
+    pairs = pending.sent()
+    if pairs is None:
+        return
+    keys = corroboration.link_keys(pairs, corroboration.declared_reasons(sources))
+    with contextlib.suppress(RuntimeError):  # the helpers were let go meanwhile: worked out here
+        similar.append((keys, pool.submit(_similarities_held, keys)))
+
+
+def _similarities_held(keys: list[tuple[str, str]]) -> list[float]:
+    """corroboration.similarities in a workers.Helpers worker holding (sources, entities)."""
+    return corroboration.similarities(workers.held()[0], keys)
+
+
+def _similar(similar: list[tuple[list[tuple[str, str]], concurrent.futures.Future[list[float]]]],
+             keys: list[tuple[str, str]]) -> list[float] | None:
+    """The similarities of `keys` a helper worked out (see _compare_beside), or None: none was asked for
+    these keys, or the helper could not (it was let go before it began, or it failed)."""
+    for asked, future in similar:
+        if asked == keys:
+            try:
+                return future.result()
+            except (concurrent.futures.CancelledError, BrokenProcessPool):
+                return None
+    return None
 
 
 def _start_database_held(tmp: str) -> None:

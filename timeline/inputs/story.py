@@ -40,6 +40,8 @@ class Inputs:
     reused_rows: dict[str, dict[str, list[Row]]] = field(default_factory=dict)  # {module: {table: rows}} from the cache
     history: list[Row] = field(default_factory=list)  # fact_history rows (timeline.database.history)
     sentence_pairs: workers.Background | None = None  # corroboration's comparison, under way in a worker
+    # corroboration's similarities of the pairs to link, worked out by a helper: keys -> the list, or None
+    similarities: Callable[[list[tuple[str, str]]], list[float] | None] | None = None
     depends: str | None = None  # what the checked facts depend on besides their files (facts.dependencies)
 
 
