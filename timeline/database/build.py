@@ -33,6 +33,10 @@ from timeline.records import Entity, Fact, Sources
 from timeline.text.words import sentence_count
 
 
+# [(keys, the Future of their similarities)] given to a helper (_compare_beside)
+Similar = list[tuple[list[tuple[str, str]], concurrent.futures.Future[list[float]]]]
+
+
 def build(db_path: str = "timeline.db", facts_dir: str = "facts", sources_dir: str = "sources", wait: float = 30.0,
           progress: Progress | None = None, use_cache: bool = True, excerpts: bool = False,
           jobs: int | None = None, looked: Look | None = None) -> Inputs:
@@ -82,7 +86,7 @@ def _build(db_path: str, facts_dir: str, sources_dir: str, wait: float, progress
             tmp = temp_path(db_path)
             helpers: list[workers.Helpers] = []
 
-            similar: list[tuple[list[tuple[str, str]], concurrent.futures.Future[list[float]]]] = []
+            similar: Similar = []
 
             def begin(sources: Sources, entities: dict[str, Entity] | None) -> tuple[workers.Helpers | None, int]:
                 pending = _compare_sources(sources, cache, jobs)
@@ -144,9 +148,7 @@ def _build(db_path: str, facts_dir: str, sources_dir: str, wait: float, progress
 
 
 def _helpers(sources: Sources, entities: dict[str, Entity] | None, jobs: int | None, excerpts: bool,
-             pending: workers.Background | None, tmp: str,
-             similar: list[tuple[list[tuple[str, str]], concurrent.futures.Future[list[float]]]]) -> tuple[
-                 workers.Helpers | None, int]:
+             pending: workers.Background | None, tmp: str, similar: Similar) -> tuple[workers.Helpers | None, int]:
     """(workers.Helpers holding the sources and entities, or None; the number of processes the facts may
     use). Helpers use the cores beside this one once they are free: at once, or when corroboration's
     comparison of sentences (`pending`) is under way in a worker, as soon as it has finished (its
@@ -168,8 +170,7 @@ def _helpers(sources: Sources, entities: dict[str, Entity] | None, jobs: int | N
     return held, n
 
 
-def _compare_beside(sources: Sources, pending: workers.Background,
-                    similar: list[tuple[list[tuple[str, str]], concurrent.futures.Future[list[float]]]],
+def _compare_beside(sources: Sources, pending: workers.Background, similar: Similar,
                     pool: concurrent.futures.ProcessPoolExecutor) -> None:
     """Once the helpers have started (corroboration's comparison is done): give them the similarity of
     every pair of sources to link (corroboration.similarities: their 4-word sequences compared, 1.9 s
@@ -188,15 +189,14 @@ def _similarities_held(keys: list[tuple[str, str]]) -> list[float]:
     return corroboration.similarities(workers.held()[0], keys)
 
 
-def _similar(similar: list[tuple[list[tuple[str, str]], concurrent.futures.Future[list[float]]]],
-             keys: list[tuple[str, str]]) -> list[float] | None:
+def _similar(similar: Similar, keys: list[tuple[str, str]]) -> list[float] | None:
     """The similarities of `keys` a helper worked out (see _compare_beside), or None: none was asked for
     these keys, or the helper could not (it was let go before it began, or it failed)."""
     for asked, future in similar:
         if asked == keys:
             try:
                 return future.result()
-            except (concurrent.futures.CancelledError, BrokenProcessPool):
+            except Exception:  # (let go first, the helper died, ...): worked out here, and fails here if it must
                 return None
     return None
 
