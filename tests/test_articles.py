@@ -397,7 +397,7 @@ def test_a_helper_works_out_the_similarities_of_the_sources_to_link_once_the_com
         pending.close()
 
 
-def test_similarities_the_helpers_were_let_go_before_working_out_are_worked_out_here(tmp_path):
+def test_similarities_the_helpers_were_let_go_before_working_out_are_worked_out_here():
     import concurrent.futures
 
     future = concurrent.futures.Future()
