@@ -112,9 +112,9 @@ def test_the_comparison_of_sentences_and_the_helpers_run_beside_the_facts_and_st
                         lambda self, *a: started.append((a[0].__name__, a[2])) or real(self, *a))
     real_helpers = workers.Helpers.__init__
 
-    def helpers(self, jobs, value, first=None, after=None, then=None):
+    def helpers(self, jobs, value=None, first=None, after=None, then=None, made=None):
         started.append(("helpers", jobs, "at once" if after is None else "once the comparison is done"))
-        real_helpers(self, jobs, value, first, after, then)
+        real_helpers(self, jobs, value, first, after, then, made)
 
     monkeypatch.setattr(workers.Helpers, "__init__", helpers)
     work = tmp_path / "work"
@@ -403,3 +403,120 @@ def test_similarities_the_helpers_were_let_go_before_working_out_are_worked_out_
     future = concurrent.futures.Future()
     future.cancel()
     assert build._similar([([("a", "b")], future)], [("a", "b")]) is None
+
+
+def _made(value):
+    return value, f"digest of {value}"
+
+
+def test_helpers_that_make_their_value_take_tasks_only_when_it_is_the_one_this_process_made():
+    """Helpers(made=...) start at once and make their value themselves; hand() gives this process's
+    digest. With the same digest they work as handed helpers do; with another, held() refuses in the
+    worker and every task given to it is worked out here (workers._taken)."""
+    import multiprocessing
+
+    for digest, by_helper in (("digest of x", True), ("digest of y", False)):
+        helpers = workers.Helpers(1, made=(_made, ("x",)))
+        try:
+            assert helpers.pool is not None and len(helpers.pool._processes) == 1, "started before hand()"
+            helpers.hand(digest, first=(_held_value, None))
+            if by_helper:
+                assert helpers.first.result() == "x"
+            else:
+                with pytest.raises(workers.HeldDiffers):
+                    helpers.first.result()
+            done_here = []
+
+            def here(task):
+                done_here.append(task)
+                time.sleep(0.01)
+                return _held_twice(task, "x")
+
+            tasks = [str(n) for n in range(30)]
+            assert workers.share(_held_twice, tasks, here, helpers.pool) == [t * 2 + "x" for t in tasks]
+            assert (len(done_here) < len(tasks)) is by_helper
+        finally:
+            helpers.close()
+    assert multiprocessing.active_children() == []
+
+
+def _held_value(_):
+    return workers.held()
+
+
+def _held_twice(task, value=None):
+    return task * 2 + (value if value is not None else workers.held())
+
+
+def _slow_made(seconds):
+    time.sleep(seconds)
+    return "late", "digest"
+
+
+def test_helpers_making_their_value_and_never_handed_are_stopped_at_once():
+    import multiprocessing
+
+    helpers = workers.Helpers(1, made=(_slow_made, (30,)))
+    began = time.monotonic()
+    helpers.close()
+    assert time.monotonic() - began < 10, "not waited for"
+    assert multiprocessing.active_children() == []
+
+
+def test_with_the_articles_known_a_helper_reads_them_itself_beside_this_process(corpus, tmp_path, pools,
+                                                                                 monkeypatch):
+    """build._early_helpers: the cache knows the articles, so a helper starts before this process reads
+    them and reads them itself; it writes the sources' tables and checks facts files: the same bytes.
+    When what it read is not what this process read (here: the digest this process hands it is another),
+    it takes nothing, and this process does all: the same bytes again."""
+    import multiprocessing
+
+    one = built_bytes(tmp_path / "one", corpus / "facts", corpus / "sources", jobs=1)
+    work = tmp_path / "work"
+    shutil.copytree(corpus, work)
+    db = str(work / "timeline.db")
+    build.build(db, str(work / "facts"), str(work / "sources"), jobs=2)
+    monkeypatch.setattr(build, "EARLY_HELPERS_BYTES", 0)
+    seen = {"started": [], "helper wrote the tables": [], "failed tasks": 0}
+    real_started, real_taken, real_early = build._started, workers._taken, build._early_helpers
+
+    def early(*args):
+        held = real_early(*args)
+        seen["started"].append(held is not None and held.pool is not None)
+        return held
+
+    def taken(future, *args):
+        seen["failed tasks"] += future.exception() is not None
+        return real_taken(future, *args)
+
+    monkeypatch.setattr(build, "_early_helpers", early)
+    monkeypatch.setattr(build, "_started", lambda *a: seen["helper wrote the tables"].append(real_started(*a)) or
+                        seen["helper wrote the tables"][-1])
+    monkeypatch.setattr(workers, "_taken", taken)
+    for digest in (build.digest, lambda *a: "another"):
+        monkeypatch.setattr(build, "digest", digest)
+        forget_facts(work)
+        del pools[:]
+        build.build(db, str(work / "facts"), str(work / "sources"), jobs=2)
+        assert (work / "timeline.db").read_bytes() == one
+        assert pools == [1] and multiprocessing.active_children() == []
+    assert seen["started"] == [True, True]
+    assert seen["helper wrote the tables"] == [True, False]
+    assert seen["failed tasks"] > 0, "the second helper's tasks were refused, and done here"
+
+
+def test_no_early_helper_starts_for_articles_the_cache_does_not_know(corpus, tmp_path, pools, monkeypatch):
+    monkeypatch.setattr(build, "EARLY_HELPERS_BYTES", 0)
+    made = []
+    real = workers.Helpers.__init__
+    monkeypatch.setattr(workers.Helpers, "__init__", lambda self, *a, **k: made.append(k.get("made") is not None)
+                        or real(self, *a, **k))
+    work = tmp_path / "work"
+    shutil.copytree(corpus, work)
+    build.build(str(work / "timeline.db"), str(work / "facts"), str(work / "sources"), jobs=2)
+    assert made == [False], "from nothing: the helper is handed the sources once they are read"
+    (work / "timeline.db").unlink()
+    (work / "facts" / "facts-0002.yaml").write_text("- id: broken\n  kind: nonsense\n", encoding="utf-8")
+    with pytest.raises(InputError):
+        build.build(str(work / "timeline.db"), str(work / "facts"), str(work / "sources"), jobs=2)
+    assert made == [False, True], "the articles known: one reads them itself, and is stopped with the build"

@@ -363,3 +363,31 @@ def test_a_built_database_holds_what_the_derived_tables_statements_select(real_d
         for table, statement in (("fact_origins", schema.FACT_ORIGINS), ("scheduled_facts", schema.SCHEDULED_FACTS)):
             assert conn.execute(f"SELECT * FROM {table}").fetchall() == _selected(conn, statement), (path, table)
         assert conn.execute("SELECT count(*) FROM fact_origins WHERE n_sources > n_origins").fetchone()[0] > 0, path
+
+
+def test_the_sentences_rows_start_database_writes_are_those_of_the_sentences_table():
+    """write.start_database inserts rows.sentence_tuples; every other way (rows.source_tables) makes
+    row dicts: the same values, column by column, with pages, kept signals and signals worked out."""
+    import operator
+
+    from conftest import ROOT
+
+    from timeline.database import schema
+    from timeline.database.rows import SENTENCE_COLUMNS, sentence_tuples, source_tables
+    from timeline.inputs.sources import load_sources
+    from timeline.records import Source
+    from timeline.text import sentences
+
+    sources, _ = load_sources(str(ROOT / "sources"), parts=("sentences", "signals"))
+    text = "Page one says the court met on Monday. It ruled.\nPage two, the judge said, \u201cwe decline.\u201d"
+    sources["filing"] = Source("filing", "filing.txt", "0" * 64, text=text, sentences=sentences.split(text),
+                               pages=[0, 49], page_labels=["i", "ii"])  # a PDF's text, its pages
+    sources["without-signals"] = Source("without-signals", "w.txt", "1" * 64, text=text, sentences=sentences.split(text))
+    made = list(sentence_tuples(sources))
+    dicts = dict(source_tables(sources))["sentences"]
+    assert made == [operator.itemgetter(*SENTENCE_COLUMNS)(row) for row in dicts]
+    assert len(made) > 100 and {row[-1] for row in made} == {None, 1, 2}
+    conn = sqlite3.connect(":memory:")
+    for statement in schema.TABLES:
+        conn.execute(statement)
+    assert [r[1] for r in conn.execute("PRAGMA table_info(sentences)")] == list(SENTENCE_COLUMNS)

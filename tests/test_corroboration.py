@@ -503,3 +503,33 @@ def test_sources_crediting_one_wire_are_linked_within_the_window_and_are_one_ori
     assert ("a", "c") not in {(r["source_a"], r["source_b"]) for r in rows}  # 400 days apart: no row
     assert corroboration.origins(archive, rows) == {"a": "AP + ap", "b": "AP + ap", "c": "AP + ap", "d": "AP + ap",
                                                     "e": "Reuters", "reuters": "Reuters"}
+
+
+@pytest.mark.parametrize("text, found", [
+    ("Noem toured the prison.\nUpdate: 3/25/25, 7:50 p.m. ET\nShe spoke on Monday.", datetime.date(2025, 3, 25)),
+    ("Noem toured the prison.\nLAST UPDATED: March 24, 2025\nShe spoke.", datetime.date(2025, 3, 24)),
+    ("Noem toured the prison.\nposted 2025-03-23 by the desk\nShe spoke.", datetime.date(2025, 3, 23)),
+    ("The updated figures were posted on Monday.\nShe spoke.", None),  # the words, not a stamp
+    ("Noem toured the prison.\nShe spoke on Monday.", None),
+])
+def test_an_articles_own_time_stamp_is_found_at_the_start_of_a_sentence(text, found):
+    from timeline.inputs import dating
+    from timeline.text import sentences
+
+    source = Source("a1", "a1.txt", "0" * 64, text=text, published="2025-03-26",
+                    published_date=datetime.date(2025, 3, 26), sentences=sentences.split(text))
+    assert (dating.stamp(source) or (None,))[0] == found
+
+
+def test_a_time_stamp_begins_with_one_of_six_letters_whatever_the_case():
+    """dating.stamp tries its pattern only on sentences that begin with one of _STAMP_FIRST's letters (or a
+    space): under IGNORECASE, no other character can begin a match."""
+    import re
+
+    from timeline.inputs import dating
+
+    words = re.compile(r"(?:Update[d]?|Published|Posted|Last updated)", re.I)
+    starts = {chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000 and
+              any(re.match(w[0], chr(c), re.I) for w in ("Update", "Published", "Posted", "Last"))}
+    assert starts == set(dating._STAMP_FIRST)
+    assert words.match("pUBLISHED") and dating._STAMP.match("  Posted: 2025-03-23")

@@ -325,9 +325,27 @@ def test_a_file_changed_just_before_its_state_was_taken_is_not_trusted(work):
     ("One. Two.", [(1, 0, 5)], False),  # ends on a space
     ("One. Two.", [(1, 5, 9), (1, 0, 4)], False),  # out of order
     ("One.", [(1, 0, 5)], False),  # past the end
+    ("One. Two.", [], True),
+    ("One. Two.", [(1, 0, 4), (1, 4, 9)], False),  # overlapping: the second starts on a space
+    ("One. Two.", [(1, 0, 4), (1, 3, 9)], False),  # overlapping
+    ("One. Two.", [(1, 0, 4), (1, 5, 5)], False),  # empty
+    ("One.\nTwo.", [(2, 0, 4), (1, 5, 9)], False),  # paragraphs out of order
+    ("One. Two.", [(0, 0, 4)], False),  # paragraphs count from 1
+    ("One. Two.", [(1, -1, 4)], False),
+    ("One. Two.", [(True, 0, 4)], False),  # not a number
+    ("One. Two.", [(1, 0.0, 4)], False),
+    ("One. Two.", [(1, "0", 4)], False),
+    ("One. Two.", [(1, 0, 4, 5)], False),
+    ("One. Two.", [(1, 0)], False),
 ])
 def test_cached_sentences_are_used_only_when_they_are_sentences_of_the_article(text, spans, sane):
     assert cache._sane_spans([list(s) for s in spans], text) is sane
+    assert (cache.sane_spans([list(s) for s in spans], text) == spans) is sane  # as Spans, when sane
+
+
+@pytest.mark.parametrize("value", [None, {}, "1 0 4", [None], [[1, 0, 4], None], [{"a": 1, "b": 2, "c": 3}]])
+def test_cached_sentences_of_another_shape_are_not_used(value):
+    assert cache.sane_spans(value, "One. Two.") is None
 
 
 @pytest.mark.parametrize("value", [
@@ -365,3 +383,22 @@ def test_what_orjson_does_not_take_is_written_by_the_json_module(value, expected
     from timeline.core import jsontext
 
     assert jsontext.compact(value) == expected
+
+
+def test_a_read_only_cache_reads_entries_beside_a_writer_and_never_writes(tmp_path):
+    """What an early helper opens (build._read_held) while the build's own cache has entries to write."""
+    folder = tmp_path / "cache"
+    assert cache.Cache(str(folder), read_only=True).conn is None and not folder.exists(), "nothing made"
+    with cache.Cache(str(folder)) as writer:
+        writer.put_part("sentences", "a1", [[1, 0, 4]])
+    writer = cache.Cache(str(folder))
+    writer.put_part("sentences", "a2", [[1, 0, 9]])  # not committed yet
+    reader = cache.Cache(str(folder), read_only=True)
+    assert reader.get("sentences", "a1") == [[1, 0, 4]] and reader.get("sentences", "a2") is None
+    assert reader.count("sentences") == 1 and reader.count("signals") == 0
+    reader.put_part("sentences", "a3", [[1, 0, 2]])
+    reader.close()
+    writer.keep("sentences", "a1")
+    writer.close()
+    with cache.Cache(str(folder)) as after:
+        assert after.count("sentences") == 2 and after.get("sentences", "a3") is None

@@ -17,6 +17,7 @@
         │   └── QuoteProblem        a quote that cannot be placed in its article
         ├── Unreadable              a file in an input folder that cannot be read as one: `.reason`
         ├── WorkersFailed           the worker processes could not do the work
+        │   └── HeldDiffers         a helper read the inputs otherwise than the build: its work is done here
         └── PatchFallback           an incremental rebuild cannot be made safely: a full build runs
 
 The messages a user sees keep one shape, `path:line: code: what to do` for the input's problems
@@ -117,6 +118,10 @@ class Unreadable(InternalError):
 
 class WorkersFailed(InternalError):
     """The worker processes could not do the work."""
+
+
+class HeldDiffers(WorkersFailed):
+    """A helper that read its inputs itself read them otherwise than the build did: its tasks are done here."""
 
 
 class PatchFallback(InternalError):

@@ -69,6 +69,13 @@ class Spans(collections.abc.Sequence[Span]):
             self.starts.append(start)
             self.ends.append(end)
 
+    @classmethod
+    def of_columns(cls, paragraphs: Iterable[int], starts: Iterable[int], ends: Iterable[int]) -> Spans:
+        """Spans from their three columns (of the same length)."""
+        out = cls.__new__(cls)
+        out.paragraphs, out.starts, out.ends = array.array("q", paragraphs), array.array("q", starts), array.array("q", ends)
+        return out
+
     def __eq__(self, other: object) -> bool:
         if isinstance(other, (Spans, list, tuple)):
             return len(self) == len(other) and all(a == tuple(b) for a, b in zip(self, other))

@@ -94,8 +94,9 @@ def pairs(facts: Iterable[Mapping[str, Any]], involving: Container[str] | None =
     ({source id: language}, DEFAULT_LANGUAGE for a source it does not name): two citations are compared only
     when their sources are in one language (a quote and its translation in another article are not a variant
     of each other's words)."""
-    def language(source_id: str) -> str:
-        return base_language(languages.get(source_id)) if languages is not None else DEFAULT_LANGUAGE
+    # each source's language subtag, worked out once (not twice for each of the pairs: 0.3 s at 100,000 facts)
+    language = {sid: base_language(tag) for sid, tag in languages.items()} if languages is not None else {}
+    default = base_language(None) if languages is not None else DEFAULT_LANGUAGE
 
     groups: dict[str, list[Mapping[str, Any]]] = {}
     for f in sorted(facts, key=lambda f: f["id"]):
@@ -105,7 +106,8 @@ def pairs(facts: Iterable[Mapping[str, Any]], involving: Container[str] | None =
     for group in groups.values():
         cites = [(f, i, c) for f in group for i, c in enumerate(f["citations"], start=1)]
         for (fa, ia, ca), (fb, ib, cb) in pairs_involving(cites, involving, lambda cite: cite[0]["id"]):
-            if ca["source_id"] == cb["source_id"] or language(ca["source_id"]) != language(cb["source_id"]):
+            a, b = ca["source_id"], cb["source_id"]
+            if a == b or language.get(a, default) != language.get(b, default):
                 continue
             score, differences = _compare(_prepare(ca["quote"]), _prepare(cb["quote"]), SAME_WORDS - 1)
             if score < SAME_WORDS:

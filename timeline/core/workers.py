@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from timeline.errors import WorkersFailed
+from timeline.errors import HeldDiffers, WorkersFailed
 
 if TYPE_CHECKING:
     from multiprocessing.pool import AsyncResult, Pool
@@ -143,6 +143,22 @@ def handed_over(value: object) -> Iterator[str]:
             os.unlink(path)
 
 
+@contextlib.contextmanager
+def _digest_file() -> Iterator[str]:
+    """The path of a temporary file for Helpers.hand() to write a digest into; removed afterwards."""
+    fd, path = tempfile.mkstemp(prefix="timeline-", suffix=".digest")
+    os.close(fd)
+    try:
+        yield path
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+
+
+def _nothing() -> None:
+    """A task that starts a worker."""
+
+
 def taken(path: str) -> Any:
     """The value `handed_over` wrote to `path`."""
     with open(path, "rb") as f:
@@ -217,15 +233,17 @@ def given_ahead(helpers: int, left: int) -> int:
 
 def _taken(future: concurrent.futures.Future[R], task: T, here: Callable[[T], R],
            received: Callable[[T, R], R] | None) -> R:
-    """The result of `task` given to a worker (through `received`), or worked out here when the worker failed."""
+    """The result of `task` given to a worker (through `received`), or worked out here when the worker failed
+    (or holds another value than this process: HeldDiffers)."""
     try:
         result = future.result()
-    except (BrokenProcessPool, OSError, concurrent.futures.CancelledError):
+    except (BrokenProcessPool, OSError, concurrent.futures.CancelledError, HeldDiffers):
         return here(task)
     return received(task, result) if received is not None else result
 
 
-_held: list[Any] = []  # in a Helpers worker: the value it was handed
+_held: list[Any] = []  # in a Helpers worker: the value it was handed, or made
+_vouch: list[str] = []  # in a worker that made its value: [the file of the digest this process made, its own]
 
 
 def _hold(path: str) -> None:
@@ -233,8 +251,26 @@ def _hold(path: str) -> None:
     _held[:] = [taken(path)]
 
 
+def _make(function: Callable[..., tuple[Any, str]], args: tuple[Any, ...], path: str) -> None:
+    gc.disable()
+    try:
+        value, digest = function(*args)
+    except Exception as e:  # (its tasks are then worked out by the Helpers' owner)
+        value, digest = None, f"failed: {e!r}"
+    _held[:] = [value]
+    _vouch[:] = [path, digest]
+
+
 def held() -> Any:
-    """In a Helpers worker: the value the Helpers were given."""
+    """In a Helpers worker: the value the Helpers were given, or made (raises HeldDiffers when it is not
+    the one the Helpers' owner made: its digest is not the one given to hand())."""
+    if _vouch:
+        path, digest = _vouch
+        with open(path, encoding="utf-8") as f:
+            expected = f.read()
+        if expected != digest:
+            raise HeldDiffers(f"made {digest[:12]}, expected {expected[:12]}")
+        _vouch.clear()
     return _held[0]
 
 
@@ -243,7 +279,13 @@ class Helpers:
     (they read it with held()). `first` (function, *args) is their first task, begun as they start
     (its Future: `self.first`). With `after`, they start only once `after()` returns True (waited for
     in a thread, while this process goes on: `self.pool` is None until then). `then(pool)` is called
-    once they have started, in the thread that started them. Close them when done."""
+    once they have started, in the thread that started them. Close them when done.
+
+    With `made` (function, args) instead of a value, the workers start at once and each makes the value
+    itself, function(*args) -> (value, its digest), while this process makes its own: hand(digest, first)
+    then says which digest this process's value has, and gives the first task. A worker whose digest
+    differs (its inputs changed between the two readings, say) takes no task: each is worked out by this
+    process (held() raises HeldDiffers there)."""
 
     pool: concurrent.futures.ProcessPoolExecutor | None
     first: concurrent.futures.Future[Any] | None
@@ -251,18 +293,26 @@ class Helpers:
     _thread: threading.Thread | None
     _file: contextlib.AbstractContextManager[str] | None
 
-    def __init__(self, jobs: int, value: object, first: tuple[Any, ...] | None = None,
+    def __init__(self, jobs: int, value: object = None, first: tuple[Any, ...] | None = None,
                  after: Callable[[], bool] | None = None,
-                 then: Callable[[concurrent.futures.ProcessPoolExecutor], None] | None = None):
+                 then: Callable[[concurrent.futures.ProcessPoolExecutor], None] | None = None,
+                 made: tuple[Callable[..., tuple[Any, str]], tuple[Any, ...]] | None = None):
         self.pool = self.first = None
         self.then = then
         self._lock = threading.Lock()
         self._closed = self._first_taken = False
         self._exiting = []  # processes released, to wait for in close()
         self._thread = None
-        self._file = handed_over(value)
-        path = self._file.__enter__()
-        if after is None:
+        self._made = made is not None  # until hand()
+        self._file = _digest_file() if made is not None else handed_over(value)
+        path = self._path = self._file.__enter__()
+        if made is not None:
+            try:
+                self._start(jobs, path, None, (_make, (*made, path)))
+            except WorkersFailed:
+                self._file.__exit__(None, None, None)
+                raise
+        elif after is None:
             try:
                 self._start(jobs, path, first)
             except WorkersFailed:
@@ -272,12 +322,16 @@ class Helpers:
             self._thread = threading.Thread(target=self._start_after, args=(after, jobs, path, first), daemon=True)
             self._thread.start()
 
-    def _start(self, jobs: int, path: str, first: tuple[Any, ...] | None) -> None:
+    def _start(self, jobs: int, path: str, first: tuple[Any, ...] | None,
+               initializer: tuple[Callable[..., None], tuple[Any, ...]] | None = None) -> None:
         if self._closed:  # let go before they were needed
             return
+        function, args = initializer or (_hold, (path,))
         try:
             pool = concurrent.futures.ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
-                                                          initializer=_hold, initargs=(path,))
+                                                          initializer=function, initargs=args)
+            for _ in range(jobs if initializer is not None else 0):  # started now, not with their first tasks
+                pool.submit(_nothing)
         except OSError:
             raise WorkersFailed("could not start worker processes") from None
         with self._lock:
@@ -294,6 +348,20 @@ class Helpers:
         with contextlib.suppress(WorkersFailed):
             if after():
                 self._start(jobs, path, first)
+
+    def hand(self, digest: str, first: tuple[Any, ...] | None = None) -> None:
+        """Helpers(made=...): this process's value has `digest` (a worker whose own differs takes no task);
+        `first` is their first task (its Future: `self.first`)."""
+        assert self._made, "hand() is for Helpers(made=...), once"
+        temporary = f"{self._path}.{os.getpid()}"
+        with open(temporary, "w", encoding="utf-8") as f:
+            f.write(digest)
+        os.replace(temporary, self._path)  # whole when a worker reads it
+        with self._lock:
+            self._made = False
+            if first and self.pool is not None and not self._first_taken:
+                with contextlib.suppress(BrokenProcessPool, RuntimeError):
+                    self.first = self.pool.submit(*first)
 
     def take_first(self) -> bool:
         """True when the first task has not been begun by the workers, and now never will be (the caller
@@ -318,7 +386,11 @@ class Helpers:
         with self._lock:
             self._closed = True
             pool, self.pool = self.pool, None
+            unused = self._made  # never handed: still making a value no one will use
         if pool is not None:
+            if unused:  # not waited for (a build that fails on its inputs reports it at once)
+                for worker in list((pool._processes or {}).values()):
+                    worker.terminate()
             pool.shutdown(cancel_futures=True)
         if self._thread is not None:
             self._thread.join()

@@ -73,6 +73,22 @@ def source_tables(sources: Mapping[str, Source]) -> Tables:
                         for s in ordered for n, (para, start, end) in enumerate(s.sentences, start=1))
 
 
+SENTENCE_COLUMNS = ("id", "source_id", "position", "paragraph", "text", "start", "end", "signals", "page")
+
+
+def sentence_tuples(sources: Mapping[str, Source]) -> Iterator[tuple[Any, ...]]:
+    """source_tables' rows of the sentences table as tuples of SENTENCE_COLUMNS: what start_database
+    writes (no dict made and taken apart again for each sentence: 0.27 s of the 1.5 s the sentences'
+    rows took at 100,000 facts, in the helper that writes them while the facts are checked)."""
+    for s in [sources[k] for k in sorted(sources)]:
+        sid, text, kept = s.id, s.text, s.signals
+        for n, (para, start, end) in enumerate(s.sentences, start=1):
+            words = text[start:end]
+            yield (sentence_id(sid, n), sid, n, para, words, start, end,
+                   kept[n - 1] if kept else ",".join(signals.signals(words, s.language)),
+                   pages.locate(s, start)[0] if s.pages else None)
+
+
 def fact_tables(facts: Sequence[Fact], sources: Mapping[str, Source]) -> Tables:
     """(table, iterator of row dicts) for facts, citations and fact_entities; `facts` sorted by id. A
     fact's row is the fact itself: it holds every column (and more, which the insert leaves out); a fact

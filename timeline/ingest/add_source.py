@@ -576,7 +576,7 @@ class _Known:
                                                  for s in sources.values() if s.text}  # as the cache keys them
         self.cache = cache
 
-    def sentences(self, sha256: str, text: str) -> list[Span] | None:
+    def sentences(self, sha256: str, text: str) -> Sequence[Span] | None:
         known = self.spans.get(sha256)
         if known is not None:
             return list(known)

@@ -19,6 +19,10 @@ from timeline.text import dates, mentions, periods, quotes
 _STAMP = re.compile(r"\s*(?:Update[d]?|Published|Posted|Last updated)\s*:?\s*"
                     r"(?:(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})|(\w+\.? \d{1,2},? \d{4})|(\d{4}-\d{2}-\d{2}))", re.I)
 
+# The characters _STAMP can begin with after its spaces: the first letters of its words in either case
+# (under IGNORECASE no other character matches one of them; a test tries every character).
+_STAMP_FIRST = frozenset("UuPpLl")
+
 _RELATIVE_WORDS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today", "tonight",
                    "yesterday", "tomorrow", "ago", "this", "last", "next", "earlier", "later")
 _RELATIVE = re.compile(r"\b(?:" + "|".join(_RELATIVE_WORDS) + r")\b", re.I)
@@ -36,8 +40,11 @@ Seen = tuple[dict[str, Stamp | None], dict[tuple[str, int], list[mentions.DatePh
 
 def stamp(source: Source) -> Stamp | None:
     """(date, text) of the article's own time stamp ('Update: 3/25/25, 7:50 p.m. ET'), or None."""
+    article = source.text
     for _, start, end in source.sentences:
-        m = _STAMP.match(source.text, start, end)
+        if start >= end or (article[start] not in _STAMP_FIRST and not article[start].isspace()):
+            continue  # (a sentence that cannot match: most are never given to the pattern)
+        m = _STAMP.match(article, start, end)
         if not m:
             continue
         text = source.text[start:end]
