@@ -120,6 +120,31 @@ def test_the_quick_rejection_of_pairs_keeps_every_pair_compare_keeps(a, b):
         assert quick[0] < variants.SAME_WORDS
 
 
+@settings(max_examples=400)
+@given(st.lists(st.tuples(st.sampled_from(["s1", "s2", "s3", "s4"]),
+                          st.lists(st.sampled_from(VOCABULARY), min_size=1, max_size=14).map(" ".join)),
+                min_size=2, max_size=8))
+def test_pairs_keeps_exactly_the_pairs_compare_keeps(cites):
+    """pairs() rejects most pairs on rapidfuzz's score alone, before _compare: it must keep the rows a
+    comparison of every pair of citations from different sources in one language keeps, in its order."""
+    import itertools
+
+    languages = {"s1": "en", "s2": "en-GB", "s3": "es", "s4": None}  # s4 names none: English
+    facts = [{"id": f"f{n}", "kind": "statement", "topic": "t" if n % 3 else None,
+              "citations": [{"source_id": sid, "quote": quote}]} for n, (sid, quote) in enumerate(cites)]
+    expected = []
+    for group in ([f for f in facts if f["topic"]], *([f] for f in facts if not f["topic"])):
+        for fa, fb in itertools.combinations(group, 2):
+            a, b = fa["citations"][0], fb["citations"][0]
+            if a["source_id"] == b["source_id"] or (a["source_id"] == "s3") != (b["source_id"] == "s3"):
+                continue
+            score, differences = variants.compare(a["quote"], b["quote"])
+            if score >= variants.SAME_WORDS:
+                expected.append((fa["id"], fb["id"], score, differences or None))
+    got = variants.pairs(facts, languages={k: v for k, v in languages.items() if v})
+    assert [(r["fact_a"], r["fact_b"], r["similarity"], r["differences"]) for r in got] == expected
+
+
 def test_source_coverage(real_db):
     rows = query(real_db, "select source_id, n_sentences, n_cited_sentences, n_facts from source_coverage")
     assert [r[0] for r in rows] == ["bbc", "moneycontrol", "newsweek", "unknown-outlet", "wapo"]
