@@ -365,29 +365,42 @@ def test_a_built_database_holds_what_the_derived_tables_statements_select(real_d
         assert conn.execute("SELECT count(*) FROM fact_origins WHERE n_sources > n_origins").fetchone()[0] > 0, path
 
 
-def test_the_sentences_rows_start_database_writes_are_those_of_the_sentences_table():
-    """write.start_database inserts rows.sentence_tuples; every other way (rows.source_tables) makes
-    row dicts: the same values, column by column, with pages, kept signals and signals worked out."""
-    import operator
-
+def test_the_big_tables_rows_are_tuples_of_their_tables_columns():
+    """rows.Tuples: the sentences', citations' and fact_entities' rows are made as tuples, named by
+    columns that are the tables' own (what write.insert names); their dicts are what the rows were
+    before (a sentence of a PDF's page, kept signals or signals worked out; a citation's page)."""
     from conftest import ROOT
 
     from timeline.database import schema
-    from timeline.database.rows import SENTENCE_COLUMNS, sentence_tuples, source_tables
+    from timeline.database.rows import Tuples, fact_tables, source_tables
     from timeline.inputs.sources import load_sources
     from timeline.records import Source
-    from timeline.text import sentences
+    from timeline.text import sentences, signals
 
+    conn = sqlite3.connect(":memory:")
+    for statement in schema.TABLES:
+        conn.execute(statement)
     sources, _ = load_sources(str(ROOT / "sources"), parts=("sentences", "signals"))
     text = "Page one says the court met on Monday. It ruled.\nPage two, the judge said, \u201cwe decline.\u201d"
     sources["filing"] = Source("filing", "filing.txt", "0" * 64, text=text, sentences=sentences.split(text),
                                pages=[0, 49], page_labels=["i", "ii"])  # a PDF's text, its pages
-    sources["without-signals"] = Source("without-signals", "w.txt", "1" * 64, text=text, sentences=sentences.split(text))
-    made = list(sentence_tuples(sources))
-    dicts = dict(source_tables(sources))["sentences"]
-    assert made == [operator.itemgetter(*SENTENCE_COLUMNS)(row) for row in dicts]
-    assert len(made) > 100 and {row[-1] for row in made} == {None, 1, 2}
-    conn = sqlite3.connect(":memory:")
-    for statement in schema.TABLES:
-        conn.execute(statement)
-    assert [r[1] for r in conn.execute("PRAGMA table_info(sentences)")] == list(SENTENCE_COLUMNS)
+    sources["plain"] = Source("plain", "w.txt", "1" * 64, text=text, sentences=sentences.split(text))
+    made = dict(source_tables(sources))["sentences"]
+    assert isinstance(made, Tuples)
+    rows = list(made.dicts())
+    assert len(rows) > 100 and {r["page"] for r in rows} == {None, 1, 2}
+    plain = [r for r in rows if r["source_id"] == "plain"]
+    assert [(r["id"], r["position"], r["text"]) for r in plain] == \
+        [(f"plain:{n}", n, text[start:end]) for n, (_, start, end) in enumerate(sources["plain"].sentences, 1)]
+    assert plain[0]["signals"] == ",".join(signals.signals(plain[0]["text"], "en"))
+    citation = {"source_id": "filing", "sentence_id": "filing:3", "quote": "the judge said", "start": 59, "end": 73,
+                "line": 7, "translation": None, "translated_by": None}
+    facts = [{"id": "f1", "citations": [citation], "entities": [("e1", "court")], "attributed_to": "e2",
+              "kind": "statement", "when_source": None}]
+    tables = dict(fact_tables(facts, sources))
+    assert list(tables["citations"].dicts()) == [dict(fact_id="f1", position=1, **citation, page=2, page_label="ii")]
+    assert list(tables["fact_entities"].dicts()) == [{"fact_id": "f1", "entity_id": "e1", "role": "court"},
+                                                     {"fact_id": "f1", "entity_id": "e2", "role": "speaker"}]
+    for table in ("sentences", "citations", "fact_entities"):
+        named = (made if table == "sentences" else tables[table]).columns
+        assert set(named) == {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}, table

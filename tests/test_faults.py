@@ -224,3 +224,25 @@ def test_a_second_build_that_cannot_wait_refuses_with_a_message(repo):
     assert code == 1
     assert "another build of timeline.db is running (it holds timeline.db.lock); wait for it to finish" in output
     assert (repo / "timeline.db").read_bytes() == old
+
+
+def test_the_replaced_database_is_given_back_in_a_thread_and_gone_when_the_build_returns(tmp_path):
+    """files.put_in_place keeps the replaced file by a second name (no 0.1 s freeing its blocks in the
+    build's path) and removes it in a thread; files.removed() waits for that (build() calls it)."""
+    from timeline.core import files
+
+    old, new = tmp_path / "timeline.db", tmp_path / "timeline.db.building-new"
+    old.write_bytes(b"old" * 100_000)
+    new.write_bytes(b"new")
+    with open(old, "rb") as reader:  # a reader of the old file (a Datasette) keeps reading it
+        files.put_in_place(new, old)
+        assert old.read_bytes() == b"new"
+        files.removed()
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["timeline.db"]
+        assert os.fstat(reader.fileno()).st_nlink == 0, "no name is left to the old file"
+        assert reader.read(3) == b"old"
+    first = tmp_path / "first.db"
+    new.write_bytes(b"first")
+    files.put_in_place(new, first)  # nothing to replace
+    files.removed()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["first.db", "timeline.db"]

@@ -24,6 +24,7 @@ import contextlib
 import hashlib
 import os
 import stat
+import threading
 from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 
@@ -108,13 +109,41 @@ def write_atomically(path: str | os.PathLike[str], data: bytes, replace: bool = 
 
 def put_in_place(tmp: str | os.PathLike[str], path: str | os.PathLike[str]) -> None:
     """Move the finished file `tmp` (written by another library: SQLite) to `path` in one step, with the
-    permissions a new file in its folder gets; a reader sees the old file or the new one."""
+    permissions a new file in its folder gets; a reader sees the old file or the new one.
+
+    The file replaced is given back to the system in a thread (see removed()): replacing it frees its
+    blocks at once otherwise, 0.08-0.12 s for the 300 MB of a database of 100,000 facts, a step the
+    caller waits for. It is kept by a second name ending in `.building-replaced-...` until then (what
+    a killed build leaves there is a build's leftover: write.remove_leftovers)."""
     umask = os.umask(0)
     os.umask(umask)
     os.chmod(tmp, 0o666 & ~umask)
     sync(tmp)
+    kept = f"{path}.building-replaced-{os.getpid()}-{threading.get_ident()}"
+    try:
+        os.link(path, kept, follow_symlinks=False)
+    except OSError:  # nothing there yet, or a file system without hard links: replaced as it is
+        kept = ""
     os.replace(tmp, path)
     _sync_folder(os.path.dirname(os.path.abspath(path)))
+    if kept:
+        thread = threading.Thread(target=_remove, args=(kept,), name="timeline-remove")
+        thread.start()
+        _removing.append(thread)
+
+
+_removing: list[threading.Thread] = []  # put_in_place's removals under way
+
+
+def _remove(path: str) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(path)
+
+
+def removed() -> None:
+    """Wait until every file put_in_place replaced is removed."""
+    while _removing:
+        _removing.pop().join()
 
 
 def sync(path: str | os.PathLike[str]) -> None:

@@ -58,7 +58,10 @@ def build(db_path: str = "timeline.db", facts_dir: str = "facts", sources_dir: s
     # Its threads (reading the workers' results, running SQLite's statements) take short turns at
     # Python's lock: see workers.short_turns.
     with memory.no_cycle_collection(freeze=True), workers.short_turns():
-        return _build(db_path, facts_dir, sources_dir, wait, progress, use_cache, excerpts, jobs, looked)
+        try:
+            return _build(db_path, facts_dir, sources_dir, wait, progress, use_cache, excerpts, jobs, looked)
+        finally:
+            files.removed()  # the old database, replaced (its blocks freed while the manifest was written)
 
 
 def _build(db_path: str, facts_dir: str, sources_dir: str, wait: float, progress: Progress | None, use_cache: bool,
@@ -191,10 +194,11 @@ def _early_helpers(cache: Cache | None, sources_dir: str, facts_dir: str, jobs: 
     """Helpers started before this process reads the articles, each reading the sources and entities
     itself (_read_held), while this one does: when the build cache holds the sentences of about every
     article (so reading them is quick in both processes) and there are enough to need helpers. Handed
-    the sources this process read (pickled, 0.3 s at 10,000 articles, and as long to read back), they
-    began on the facts 0.9 s after this process did; now about when it does. A worker that read
-    anything otherwise than this process (a file changed between the two readings) takes no task
-    (workers.Helpers, made=). None when not worth it."""
+    the sources once this process had read them (pickled in 0.3 s at 10,000 articles, read back in
+    0.25 s, by a worker that took 0.35 s to start), a helper finished its first facts file 1.1-1.3 s
+    later than it does now, in the wire shape at 100,000 facts. A worker that read anything otherwise
+    than this process (a file changed between the two readings) takes no task (workers.Helpers,
+    made=). None when not worth it."""
     n = workers.default_jobs() if jobs is None else jobs
     known = cache.count("sentences") if cache is not None and not excerpts and n >= 2 else 0
     if cache is None or not known:

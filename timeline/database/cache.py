@@ -464,11 +464,6 @@ PRUNE = ("DELETE FROM entries WHERE rowid IN (SELECT rowid FROM entries WHERE ki
          " (SELECT 1 FROM used WHERE used.kind = entries.kind AND used.key = entries.key))")
 
 
-def _sane_spans(spans: Any, text: str) -> bool:
-    """True when `spans` are sentences of `text` (see sane_spans)."""
-    return sane_spans(spans, text) is not None
-
-
 def sane_spans(spans: Any, text: str) -> Spans | None:
     """`spans` (a list of [paragraph, start, end] lists, as JSON gives them) as Spans when they are
     sentences of `text`: in order, each starting and ending on a character that is not a space, none

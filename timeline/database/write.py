@@ -13,14 +13,14 @@ import os
 import sqlite3
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any, cast
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any
 
 from timeline.core import workers
 from timeline.database import schema
 from timeline.database.excerpts import excerpted
-from timeline.database.rows import (ACROSS_AFTER_DERIVED, ACROSS_BEFORE_DERIVED, SENTENCE_COLUMNS, first_rows,
-                                    later_rows, sentence_tuples, source_tables, table_rows)
+from timeline.database.rows import (ACROSS_AFTER_DERIVED, ACROSS_BEFORE_DERIVED, Rows, Tuples, first_rows, later_rows,
+                                    source_tables, table_rows)
 from timeline.errors import BuildError
 from timeline.inputs.story import Inputs, Progress
 from timeline.records import Sources
@@ -39,10 +39,7 @@ def start_database(path: str, sources: Sources) -> None:
         for statement in schema.TABLES:
             conn.execute(statement)
         for table, rows in source_tables(sources):
-            if table == "sentences":
-                insert(conn, table, sentence_tuples(sources), SENTENCE_COLUMNS)
-            else:
-                insert(conn, table, rows)
+            insert(conn, table, rows)
         for statement in schema.indexes_on(schema.SOURCE_TABLES):
             conn.execute(statement)
         full_text(conn, "sentences")
@@ -96,7 +93,7 @@ def write(path: str, inputs: Inputs, progress: Progress | None = None, excerpts:
         if not started:
             for statement in schema.TABLES:
                 conn.execute(statement)
-        first: Iterable[tuple[str, Iterable[Mapping[str, Any]]]]
+        first: Iterable[tuple[str, Rows]]
         if excerpts:
             if prepare is not None:
                 prepare()
@@ -199,20 +196,20 @@ def full_text_table(table: str) -> str:
             f"    tokenize='{schema.FTS_TOKENIZE}',\n    content={quote(table)}\n)")
 
 
-def insert(conn: sqlite3.Connection, table: str, rows: Iterable[Mapping[str, Any]] | Iterable[tuple[Any, ...]],
-           given: Sequence[str] | None = None) -> None:
-    """Insert row dicts into `table` with one prepared statement (a missing key is NULL); with `given`
-    (column names), rows are tuples of those columns."""
+def insert(conn: sqlite3.Connection, table: str, rows: Rows) -> None:
+    """Insert rows into `table` with one prepared statement: row dicts (a missing key is NULL), or
+    rows.Tuples of the columns they name."""
+    given = rows.columns if isinstance(rows, Tuples) else None
     columns = list(given) if given is not None else [r[1] for r in conn.execute(f'PRAGMA table_info("{table}")')]
     sql = f'INSERT INTO "{table}" ({", ".join(chr(34) + c + chr(34) for c in columns)})' \
           f' VALUES ({", ".join("?" * len(columns))})'
-    if given is not None:
-        conn.executemany(sql, cast(Iterable[tuple[Any, ...]], rows))
+    if isinstance(rows, Tuples):
+        conn.executemany(sql, rows.rows)
         return
     values = operator.itemgetter(*columns) if len(columns) > 1 else lambda row: (row[columns[0]],)
 
     def tuples() -> Iterator[tuple[Any, ...]]:
-        for row in cast(Iterable[Mapping[str, Any]], rows):
+        for row in rows:
             try:
                 yield values(row)  # every column given (the usual case): one C call
             except KeyError:
