@@ -1,5 +1,6 @@
 """What goes into each table: row dicts made from the checked inputs (timeline.inputs.story.Inputs),
-table by table in schema.TABLE_ORDER, in a deterministic order (the same inputs give the same file).
+table by table in schema.TABLE_ORDER, in a deterministic order (the same inputs give the same file);
+the biggest tables' rows as tuples of their columns (Tuples).
 
 The tables across sources are made by the modules of timeline.across: each has `rows(inputs)`
 giving {table: [row dict]} for its tables (ACROSS, the `TableMaker` protocol); the build cache
