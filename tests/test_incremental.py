@@ -403,3 +403,20 @@ def test_a_read_only_cache_reads_entries_beside_a_writer_and_never_writes(tmp_pa
     writer.close()
     with cache.Cache(str(folder)) as after:
         assert after.count("sentences") == 2 and after.get("sentences", "a3") is None
+
+
+def test_helpers_read_the_cache_only_when_the_key_of_its_seals_is_kept_for_them(tmp_path, monkeypatch):
+    """build._early_helpers asks cache.key_is_kept(): a helper seals with the key in this user's file;
+    where no file can be kept, this process's key is its own and a helper could read none of its entries."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
+    cache.sealing_key.cache_clear()
+    try:
+        assert cache.key_is_kept() and (home / "timeline" / "cache-key").stat().st_size == 32
+        blocked = tmp_path / "blocked"
+        blocked.write_text("a file where the folder would be")
+        monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+        cache.sealing_key.cache_clear()
+        assert not cache.key_is_kept(), "a key of this process's own"
+    finally:
+        cache.sealing_key.cache_clear()

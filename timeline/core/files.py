@@ -124,7 +124,12 @@ def put_in_place(tmp: str | os.PathLike[str], path: str | os.PathLike[str]) -> N
         os.link(path, kept, follow_symlinks=False)
     except OSError:  # nothing there yet, or a file system without hard links: replaced as it is
         kept = ""
-    os.replace(tmp, path)
+    try:
+        os.replace(tmp, path)
+    except OSError:
+        if kept:
+            _remove(kept)
+        raise
     _sync_folder(os.path.dirname(os.path.abspath(path)))
     if kept:
         thread = threading.Thread(target=_remove, args=(kept,), name="timeline-remove")

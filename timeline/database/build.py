@@ -21,7 +21,7 @@ from timeline.core import files, memory, workers
 from timeline.core.validate import file_warnings, warnings_by_file
 from timeline.database import history, patch, uptodate
 from timeline.database.cache import SOURCE_TABLES as CACHED_TABLES
-from timeline.database.cache import Cache, file_state, folder_for
+from timeline.database.cache import Cache, file_state, folder_for, key_is_kept
 from timeline.database.uptodate import Look, kept_warnings
 from timeline.database.write import disk_message, lock, remove_leftovers, start_database, temp_path, verify, write
 from timeline.errors import BuildError, InputError, WorkersFailed
@@ -201,7 +201,7 @@ def _early_helpers(cache: Cache | None, sources_dir: str, facts_dir: str, jobs: 
     made=). None when not worth it."""
     n = workers.default_jobs() if jobs is None else jobs
     known = cache.count("sentences") if cache is not None and not excerpts and n >= 2 else 0
-    if cache is None or not known:
+    if cache is None or not known or not key_is_kept():  # (a helper could not read this process's entries)
         return None
     count = size = 0
     for _, full in files.walk(sources_dir):  # (0.02 s for 10,000 articles)

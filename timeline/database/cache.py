@@ -156,11 +156,26 @@ def kind_version(kind: str) -> str:
     return version_of(*DEPENDS[kind]) if kind in DEPENDS else code_version()
 
 
+def _key_path() -> str:
+    home = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(home, "timeline", "cache-key")
+
+
+def key_is_kept() -> bool:
+    """True when this process seals with the key kept in this user's file: another process of this user
+    (a helper) reads the same entries; False when the key is this process's own (no file could be kept)."""
+    key = sealing_key()  # (made first, when there is none yet)
+    try:
+        with open(_key_path(), "rb") as f:
+            return f.read(64) == key
+    except OSError:
+        return False
+
+
 @functools.cache
 def sealing_key() -> bytes:
     """This user's key for the cache's seals (see the module's docstring), made on first use."""
-    home = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    path = os.path.join(home, "timeline", "cache-key")
+    path = _key_path()
     try:
         with open(path, "rb") as f:
             key = f.read(64)
