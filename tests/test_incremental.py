@@ -394,7 +394,7 @@ def test_a_read_only_cache_reads_entries_beside_a_writer_and_never_writes(tmp_pa
         writer.put_part("sentences", "a1", [[1, 0, 4]])
     writer = cache.Cache(str(folder))
     writer.put_part("sentences", "a2", [[1, 0, 9]])  # not committed yet
-    reader = cache.Cache(str(folder), read_only=True)
+    reader = cache.Cache(os.path.relpath(folder), read_only=True)  # (a relative folder too)
     assert reader.get("sentences", "a1") == [[1, 0, 4]] and reader.get("sentences", "a2") is None
     assert reader.count("sentences") == 1 and reader.count("signals") == 0
     reader.put_part("sentences", "a3", [[1, 0, 2]])

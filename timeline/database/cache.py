@@ -231,7 +231,7 @@ class Cache:
     def _connect(self) -> None:
         if self.read_only:
             try:
-                self.conn = sqlite3.connect(pathlib.Path(self.path).as_uri() + "?mode=ro", uri=True,
+                self.conn = sqlite3.connect(pathlib.Path(os.path.abspath(self.path)).as_uri() + "?mode=ro", uri=True,
                                             isolation_level=None, timeout=5)
             except sqlite3.Error:
                 self.conn = None
