@@ -306,15 +306,12 @@ class Helpers:
         self._made = made is not None  # until hand()
         self._file = _digest_file() if made is not None else handed_over(value)
         path = self._path = self._file.__enter__()
-        if made is not None:
+        if made is not None or after is None:
             try:
-                self._start(jobs, path, None, (_make, (*made, path)))
-            except WorkersFailed:
-                self._file.__exit__(None, None, None)
-                raise
-        elif after is None:
-            try:
-                self._start(jobs, path, first)
+                if made is not None:
+                    self._start(jobs, path, None, (_make, (*made, path)))
+                else:
+                    self._start(jobs, path, first)
             except WorkersFailed:
                 self._file.__exit__(None, None, None)
                 raise

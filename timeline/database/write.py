@@ -199,8 +199,8 @@ def full_text_table(table: str) -> str:
 def insert(conn: sqlite3.Connection, table: str, rows: Rows) -> None:
     """Insert rows into `table` with one prepared statement: row dicts (a missing key is NULL), or
     rows.Tuples of the columns they name."""
-    given = rows.columns if isinstance(rows, Tuples) else None
-    columns = list(given) if given is not None else [r[1] for r in conn.execute(f'PRAGMA table_info("{table}")')]
+    columns = list(rows.columns) if isinstance(rows, Tuples) else \
+        [r[1] for r in conn.execute(f'PRAGMA table_info("{table}")')]
     sql = f'INSERT INTO "{table}" ({", ".join(chr(34) + c + chr(34) for c in columns)})' \
           f' VALUES ({", ".join("?" * len(columns))})'
     if isinstance(rows, Tuples):
