@@ -279,6 +279,62 @@ def test_a_helper_killed_part_way_leaves_its_work_to_this_process_and_the_same_b
         ["timeline.db", "timeline.db.lock"]
 
 
+def test_the_facts_rows_written_while_the_helpers_check_are_copied_over_to_the_same_bytes(corpus, tmp_path, pools,
+                                                                                        monkeypatch):
+    from timeline.database import write
+
+    one = built_bytes(tmp_path / "one", corpus / "facts", corpus / "sources", jobs=1)
+    staged, ready = [], []
+    real_add, real_ready = write.Staged.add, write.Staged.ready
+    monkeypatch.setattr(write.Staged, "add", lambda self, file, found: staged.append((file, len(found)))
+                        or real_add(self, file, found))
+    monkeypatch.setattr(write.Staged, "ready", lambda self, inputs: ready.append(real_ready(self, inputs)) or ready[-1])
+    work = tmp_path / "work"
+    shutil.copytree(corpus, work)
+    build.build(str(work / "timeline.db"), str(work / "facts"), str(work / "sources"), jobs=2)
+    forget_facts(work)
+    del staged[:], ready[:]
+    build.build(str(work / "timeline.db"), str(work / "facts"), str(work / "sources"), jobs=2)
+    assert sorted(staged) == [(f"facts/facts-000{n}.yaml", 50) for n in range(1, 5)], "each file's facts, once"
+    assert ready == [True], "the rows of every fact were staged, and copied"
+    assert (work / "timeline.db").read_bytes() == one
+    assert sorted(p.name for p in work.iterdir() if p.name.startswith("timeline.db")) == \
+        ["timeline.db", "timeline.db.lock"], "the staged rows' file is removed"
+
+
+@pytest.mark.parametrize("broken", ["a file left out", "the staged file cannot be made", "a value SQLite refuses"])
+def test_facts_rows_not_all_staged_are_written_as_before(broken, corpus, tmp_path, pools, monkeypatch):
+    from timeline.database import write
+
+    one = built_bytes(tmp_path / "one", corpus / "facts", corpus / "sources", jobs=1)
+    real_add, real_init = write.Staged.add, write.Staged.__init__
+    if broken == "a file left out":
+        monkeypatch.setattr(write.Staged, "add", lambda self, file, found: None if file.endswith("2.yaml")
+                            else real_add(self, file, found))
+    elif broken == "the staged file cannot be made":
+        monkeypatch.setattr(write.Staged, "__init__", lambda self, path, sources: real_init(
+            self, str(tmp_path / "no such folder" / "rows"), sources))
+    else:
+        def overflowing(self, file, found):
+            found = [dict(f, value=10 ** 30) if f is found[0] and file.endswith("3.yaml") else f for f in found]
+            real_add(self, file, found)
+
+        monkeypatch.setattr(write.Staged, "add", overflowing)
+    ready = []
+    real_ready = write.Staged.ready
+    monkeypatch.setattr(write.Staged, "ready", lambda self, inputs: ready.append(real_ready(self, inputs)) or ready[-1])
+    work = tmp_path / "work"
+    shutil.copytree(corpus, work)
+    build.build(str(work / "timeline.db"), str(work / "facts"), str(work / "sources"), jobs=2)
+    forget_facts(work)
+    del ready[:]
+    build.build(str(work / "timeline.db"), str(work / "facts"), str(work / "sources"), jobs=2)
+    assert ready == [False]
+    assert (work / "timeline.db").read_bytes() == one, "every row written here instead"
+    assert sorted(p.name for p in work.iterdir() if p.name.startswith("timeline.db")) == \
+        ["timeline.db", "timeline.db.lock"]
+
+
 def _slow_value(seconds):
     import time
 

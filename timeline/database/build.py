@@ -23,7 +23,8 @@ from timeline.database import history, patch, uptodate
 from timeline.database.cache import SOURCE_TABLES as CACHED_TABLES
 from timeline.database.cache import Cache, file_state, folder_for, key_is_kept
 from timeline.database.uptodate import Look, kept_warnings
-from timeline.database.write import disk_message, lock, remove_leftovers, start_database, temp_path, verify, write
+from timeline.database.write import (Staged, disk_message, lock, remove_leftovers, start_database, temp_path, verify,
+                                     write)
 from timeline.errors import BuildError, InputError, WorkersFailed
 from timeline.inputs import articles
 from timeline.inputs.facts import dependencies
@@ -91,6 +92,7 @@ def _build(db_path: str, facts_dir: str, sources_dir: str, wait: float, progress
             helpers: list[workers.Helpers] = []
             early = _early_helpers(cache, sources_dir, facts_dir, jobs, excerpts)
             similar: Similar = []
+            staged: list[Staged] = []  # the facts' rows, written while helpers check other files
 
             def begin(sources: Sources, entities: dict[str, Entity] | None) -> tuple[workers.Helpers | None, int]:
                 pending = _compare_sources(sources, cache, jobs)
@@ -98,11 +100,16 @@ def _build(db_path: str, facts_dir: str, sources_dir: str, wait: float, progress
                 held, facts_jobs = _helpers(sources, entities, jobs, excerpts, pending, tmp, similar, early)
                 if held:
                     helpers.append(held)
+                    staged.append(Staged(tmp + "-facts", sources))
                 return held, facts_jobs
+
+            def on_facts(file: str, facts: list[Fact]) -> None:
+                if staged:
+                    staged[0].add(file, facts)
 
             try:
                 inputs = check(facts_dir, sources_dir, cache=cache, progress=progress, jobs=jobs, parts=articles.PARTS,
-                               on_sources=begin)
+                               on_sources=begin, on_facts=on_facts)
                 inputs.sentence_pairs = started[0] if started else None
                 inputs.similarities = functools.partial(_similar, similar)
                 if inputs.problems:
@@ -120,13 +127,15 @@ def _build(db_path: str, facts_dir: str, sources_dir: str, wait: float, progress
                 warnings: dict[str, list[list[Any]]] = {}
 
                 def meanwhile() -> None:  # while SQLite finishes the new file: what the manifest needs, the cache saved
-                    warnings.update(warnings_by_file(inputs.facts))
+                    warnings.update(inputs.warnings_by_file if inputs.warnings_by_file is not None
+                                    else warnings_by_file(inputs.facts))
                     if cache:
                         cache.save()
 
                 # corroboration's rows taken from the cache while SQLite indexes the facts (see write)
                 write(tmp, inputs, progress, excerpts, started=not excerpts,
-                      prepare=functools.partial(_reuse, cache, inputs) if cache else None, meanwhile=meanwhile)
+                      prepare=functools.partial(_reuse, cache, inputs) if cache else None, meanwhile=meanwhile,
+                      staged=staged[0] if staged else None)
                 # the file synced to disk while SQLite checks it: putting it in place has little left to do
                 workers.beside(functools.partial(files.sync, tmp), lambda _: verify(tmp, jobs))
                 files.put_in_place(tmp, db_path)
@@ -138,6 +147,8 @@ def _build(db_path: str, facts_dir: str, sources_dir: str, wait: float, progress
                 for pending in started + helpers + [early]:
                     if pending:  # (not filter(None, ...): mypy joins the two classes to object)
                         pending.close()  # used, or the build failed, or not needed: no worker is left running
+                for rows in staged:
+                    rows.discard()
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(tmp)
             if cache:

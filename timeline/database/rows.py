@@ -119,7 +119,16 @@ def fact_tables(facts: Sequence[Fact], sources: Mapping[str, Source]) -> Tables:
             cast(dict[str, Any], f)["when_source"] = None
     yield "facts", iter(facts)
     yield "citations", Tuples(CITATION_COLUMNS, _citation_rows(facts, sources))
-    yield "fact_entities", Tuples(FACT_ENTITY_COLUMNS, sorted(_fact_entities(facts)))
+    yield "fact_entities", Tuples(FACT_ENTITY_COLUMNS, _sorted(_fact_entities(facts)))
+
+
+# The order fact_tables writes the rows of each table in (of `facts` sorted by id): a table's rows
+# written elsewhere first (write.Staged) are copied over in the same order, so the file is the same.
+FACT_TABLES_ORDER = {"facts": "id", "citations": "fact_id, position", "fact_entities": "fact_id, entity_id, role"}
+
+
+def _sorted(rows: Iterable[tuple[str, str, str]]) -> Iterator[tuple[str, str, str]]:
+    yield from sorted(rows)  # (sorted only when the rows are asked for: not by a build that copies them)
 
 
 def _citation_rows(facts: Sequence[Fact], sources: Mapping[str, Source]) -> Iterator[tuple[Any, ...]]:

@@ -36,6 +36,8 @@ RESOLUTIONS_FILE = "resolutions.yaml"  # which fact stands where facts disagree 
 IGNORED_FILES = files.IGNORED_FILES
 Pair = tuple[Fact, int]  # (fact, line of its id) as read_file gives them
 _Task = tuple[str, str, str | None]  # (path, where, cache key) of a facts file to check
+# on_facts(file, facts): the facts of one file that passed its checks, as soon as they are known (see load_facts)
+OnFacts = Callable[[str, list[Fact]], None]
 
 
 def fact_files(facts_dir: str, check_for: Callable[[str], Checker]) -> list[str]:
@@ -87,7 +89,7 @@ MIN_PARALLEL_BYTES = 2_000_000
 def load_facts(facts_dir: str, sources: Mapping[str, Source] | None, entities: Mapping[str, Entity] | None,
                relative_to: str | None = None, cache: BuildCache | None = None, progress: Progress | None = None,
                jobs: int | None = 1, helpers: workers.Helpers | None = None,
-               depends: str | None = None) -> tuple[list[Fact], list[Problem]]:
+               depends: str | None = None, on_facts: OnFacts | None = None) -> tuple[list[Fact], list[Problem]]:
     """([fact dict], [Problem]): every fact checked and every quote placed in its source.
 
     With a `cache` (timeline.cache.Cache), a facts file whose bytes, sources, entities and code are
@@ -95,11 +97,15 @@ def load_facts(facts_dir: str, sources: Mapping[str, Source] | None, entities: M
     shared with `jobs - 1` worker processes when there are enough of them (None: one per CPU), or with
     `helpers` (workers.Helpers holding these sources and entities, let go once every file is given
     out); the facts and problems are the same, in the same order, whatever the number. `depends`:
-    dependencies(sources, entities), when the caller has it already.
+    dependencies(sources, entities), when the caller has it already. `on_facts(file, facts)` is called in
+    this thread for each file without a problem as soon as its facts are known (a worker's between this
+    process's own files; those from the cache while the workers check their first files), each fact
+    holding its `file` already: a build writes their rows meanwhile (write.Staged).
     """
     with memory.no_cycle_collection():
         try:
-            return _load_facts(facts_dir, sources, entities, relative_to, cache, progress, jobs, helpers, depends)
+            return _load_facts(facts_dir, sources, entities, relative_to, cache, progress, jobs, helpers, depends,
+                               on_facts)
         finally:
             quotes.forget()  # the articles folded for matching need not outlive the check
             _seen.clear()
@@ -107,7 +113,8 @@ def load_facts(facts_dir: str, sources: Mapping[str, Source] | None, entities: M
 
 def _load_facts(facts_dir: str, sources: Mapping[str, Source] | None, entities: Mapping[str, Entity] | None,
                 relative_to: str | None, cache: BuildCache | None, progress: Progress | None, jobs: int | None,
-                helpers: workers.Helpers | None, depends: str | None) -> tuple[list[Fact], list[Problem]]:
+                helpers: workers.Helpers | None, depends: str | None,
+                on_facts: OnFacts | None = None) -> tuple[list[Fact], list[Problem]]:
     checks: dict[str, Checker] = {}
 
     def check_for(path: str) -> Checker:
@@ -130,9 +137,19 @@ def _load_facts(facts_dir: str, sources: Mapping[str, Source] | None, entities: 
             known[name] = pairs
         else:  # not known, or a cache entry that does not hold: read the file again
             todo.append((name, path, checker.path, key))
+    def staged(path: str, pairs: list[Pair]) -> None:
+        file = files.story_path(path, facts_dir)
+        facts = [fact for fact, _ in pairs]
+        for fact in facts:
+            fact["file"] = file
+        if on_facts is not None:
+            on_facts(file, facts)
+
+    known_first = [(os.path.join(facts_dir, name), pairs) for name, pairs in known.items()] if on_facts else []
     read: dict[str, tuple[list[Pair], list[Problem]]] = {}
     for (name, _, _, key), (pairs, problems, as_json) in zip(todo, _read_files(todo, sources, entities, jobs, helpers,
-                                                                                 cache)):
+                                                                                 cache, staged if on_facts else None,
+                                                                                 known_first)):
         read[name] = pairs, problems
         if as_json is not None:  # checked by a worker (what this process checked is kept already)
             assert cache is not None and key is not None  # JSON is made only for a file with a cache key
@@ -167,14 +184,24 @@ def _load_facts(facts_dir: str, sources: Mapping[str, Source] | None, entities: 
 
 def _read_files(todo: list[tuple[str, str, str, str | None]], sources: Mapping[str, Source] | None,
                 entities: Mapping[str, Entity] | None, jobs: int | None, helpers: workers.Helpers | None = None,
-                cache: BuildCache | None = None) -> list[tuple[list[Pair], list[Problem], str | None]]:
+                cache: BuildCache | None = None, staged: Callable[[str, list[Pair]], None] | None = None,
+                known_first: list[tuple[str, list[Pair]]] | None = None) -> list[
+                    tuple[list[Pair], list[Problem], str | None]]:
     """(pairs, problems, pairs as JSON or None) for each (name, path, where, key) of `todo`, in order:
     here, or shared with worker processes when there is enough to read (`helpers`, or Helpers started
     for it). What this process checks is kept in the `cache` at once (its JSON is then None): while a
-    worker still checks files."""
+    worker still checks files. `staged(path, pairs)` is given each file's pairs without a problem as
+    soon as they are here, and first (before this process checks a file) the (path, pairs) of
+    `known_first`."""
     tasks = [(path, where, key) for _, path, where, key in todo]
+    early = list(reversed(known_first or []))
+
+    def stage_known() -> None:
+        while early and staged is not None:
+            staged(*early.pop())
 
     def here(task: _Task) -> tuple[list[Pair], list[Problem], str | None]:
+        stage_known()  # (the workers have their first files by now)
         return received(task, _check_file(task, sources, entities))
 
     def received(task: _Task, result: tuple[list[Pair], list[Problem], str | None]) -> tuple[
@@ -187,10 +214,14 @@ def _read_files(todo: list[tuple[str, str, str, str | None]], sources: Mapping[s
             assert task[2] is not None  # JSON is made only for a file with a cache key
             cache.put_facts(task[2], pairs, as_json)
             as_json = None
+        if staged is not None and not problems:
+            staged(task[0], pairs)
         return pairs, problems, as_json
 
     if len(tasks) < 2 or sum(_size(path) for path, _, _ in tasks) < MIN_PARALLEL_BYTES:
-        return [here(task) for task in tasks]
+        done = [here(task) for task in tasks]
+        stage_known()
+        return done
     own = None
     jobs = workers.default_jobs() if jobs is None else jobs
     if helpers is None and jobs > 1:
@@ -201,8 +232,10 @@ def _read_files(todo: list[tuple[str, str, str, str | None]], sources: Mapping[s
         # The helpers are the facts' alone (the build's first task for them is done before they take a
         # file): once every file is given out they exit as they finish, their memory back before this
         # process holds every fact (a tenth of the peak at 100,000 facts).
-        return workers.share(_check_held, tasks, here, (lambda: helpers.pool) if helpers else None, received,
+        done = workers.share(_check_held, tasks, here, (lambda: helpers.pool) if helpers else None, received,
                              given_all=(lambda: helpers.release(cancel=False)) if helpers else None)
+        stage_known()  # (when the workers took every file)
+        return done
     finally:
         if own:
             own.close()

@@ -12,7 +12,7 @@ from timeline.core.validate import display_path, file_warnings, warnings_by_file
 from timeline.inputs import curation
 from timeline.inputs.articles import BuildCache, Progress  # Progress: progress(phase, done, total)
 from timeline.inputs.entities import ENTITIES_FILE, load_entities
-from timeline.inputs.facts import SET_ASIDE_FILE, dependencies, load_facts
+from timeline.inputs.facts import SET_ASIDE_FILE, OnFacts, dependencies, load_facts
 from timeline.inputs.sources import load_sources
 from timeline.problems import Problem
 from timeline.records import Entity, Fact, Row, Sources
@@ -43,17 +43,19 @@ class Inputs:
     # corroboration's similarities of the pairs to link, worked out by a helper: keys -> the list, or None
     similarities: Callable[[list[tuple[str, str]]], list[float] | None] | None = None
     depends: str | None = None  # what the checked facts depend on besides their files (facts.dependencies)
+    warnings_by_file: dict[str, list[list[Any]]] | None = None  # the facts' warnings as the manifest keeps them
 
 
 def check(facts_dir: str = "facts", sources_dir: str = "sources", relative_to: str | None = None,
           cache: BuildCache | None = None, progress: Progress | None = None, jobs: int | None = None,
-          parts: tuple[str, ...] = ("sentences",), on_sources: OnSources | None = None) -> Inputs:
+          parts: tuple[str, ...] = ("sentences",), on_sources: OnSources | None = None,
+          on_facts: OnFacts | None = None) -> Inputs:
     """Read and check every input; problems are collected, never raised. Each article's `parts`
     (timeline.inputs.articles) are worked out in `jobs` processes (None: one per CPU), and the facts
     files are shared with worker processes when there are many. `cache` is a
     timeline.database.cache.Cache. `on_sources(sources, entities)` is called once the articles and
     entities are read without a problem, before the facts; it returns (workers.Helpers holding them
-    or None, the number of processes the facts may use)."""
+    or None, the number of processes the facts may use). `on_facts`: see load_facts."""
     sources, problems = load_sources(sources_dir, relative_to, cache=cache, progress=progress, jobs=jobs, parts=parts)
     if not os.path.isdir(facts_dir):
         problems.append(Problem(display_path(facts_dir, relative_to), 1, "missing-file",
@@ -69,7 +71,7 @@ def check(facts_dir: str = "facts", sources_dir: str = "sources", relative_to: s
         if cache is not None and sources is not None and entities is not None else None
     # None (a file that could not be read) makes the facts skip checks against it: no cascade of errors.
     facts, more = load_facts(facts_dir, sources, entities, relative_to, cache=cache, progress=progress,
-                             jobs=facts_jobs, helpers=helpers, depends=depends)
+                             jobs=facts_jobs, helpers=helpers, depends=depends, on_facts=on_facts)
     problems += more
     # Cross-checks wait for the inputs they need to be whole: otherwise a broken sources.yaml, or one
     # fact with a typo, would be reported again as every set-aside source or resolved topic it hides.
@@ -84,8 +86,9 @@ def check(facts_dir: str = "facts", sources_dir: str = "sources", relative_to: s
         resolutions, more = curation.load_resolutions(facts_dir, facts, relative_to)
         problems += more
     quotes.forget()  # set-aside quotes were matched too
-    return Inputs(sources or {}, entities or {}, facts, problems, fact_warnings(facts, facts_dir, relative_to),
-                  set_aside, resolutions, depends=depends)
+    by_file = warnings_by_file(facts)
+    return Inputs(sources or {}, entities or {}, facts, problems, file_warnings(by_file, facts_dir, relative_to),
+                  set_aside, resolutions, depends=depends, warnings_by_file=by_file)
 
 
 def fact_warnings(facts: list[Fact], facts_dir: str, relative_to: str | None = None) -> list[Problem]:
