@@ -298,6 +298,11 @@ def test_the_facts_rows_written_while_the_helpers_check_are_copied_over_to_the_s
     assert sorted(staged) == [(f"facts/facts-000{n}.yaml", 50) for n in range(1, 5)], "each file's facts, once"
     assert ready == [True], "the rows of every fact were staged, and copied"
     assert (work / "timeline.db").read_bytes() == one
+    del staged[:], ready[:]
+    (work / "timeline.db").unlink()  # every facts file known to the cache: their facts staged as they are taken
+    build.build(str(work / "timeline.db"), str(work / "facts"), str(work / "sources"), jobs=2)
+    assert sorted(staged) == [(f"facts/facts-000{n}.yaml", 50) for n in range(1, 5)] and ready == [True]
+    assert (work / "timeline.db").read_bytes() == one
     assert sorted(p.name for p in work.iterdir() if p.name.startswith("timeline.db")) == \
         ["timeline.db", "timeline.db.lock"], "the staged rows' file is removed"
 

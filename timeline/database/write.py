@@ -74,7 +74,7 @@ class Staged:
                 self.conn = _connect(self.path)
                 self.conn.execute("BEGIN")
                 for statement in schema.TABLES:
-                    if statement.split("(", 1)[0].split()[-1] in FACT_TABLES_ORDER:
+                    if statement.split()[2] in FACT_TABLES_ORDER:  # ("CREATE TABLE facts (...")
                         self.conn.execute(statement)
             for table, rows in fact_tables(facts, self.sources):
                 insert(self.conn, table, rows)

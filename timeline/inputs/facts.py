@@ -137,7 +137,8 @@ def _load_facts(facts_dir: str, sources: Mapping[str, Source] | None, entities: 
             known[name] = pairs
         else:  # not known, or a cache entry that does not hold: read the file again
             todo.append((name, path, checker.path, key))
-    def staged(path: str, pairs: list[Pair]) -> None:
+
+    def staged(path: str, pairs: list[Pair]) -> None:  # (given to _read_files with on_facts only)
         file = files.story_path(path, facts_dir)
         facts = [fact for fact, _ in pairs]
         for fact in facts:
