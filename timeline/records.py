@@ -73,7 +73,8 @@ class Spans(collections.abc.Sequence[Span]):
     def of_columns(cls, paragraphs: Iterable[int], starts: Iterable[int], ends: Iterable[int]) -> Spans:
         """Spans from their three columns (of the same length)."""
         out = cls.__new__(cls)
-        out.paragraphs, out.starts, out.ends = array.array("q", paragraphs), array.array("q", starts), array.array("q", ends)
+        out.paragraphs, out.starts = array.array("q", paragraphs), array.array("q", starts)
+        out.ends = array.array("q", ends)
         return out
 
     def __eq__(self, other: object) -> bool:

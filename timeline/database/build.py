@@ -127,8 +127,7 @@ def _build(db_path: str, facts_dir: str, sources_dir: str, wait: float, progress
                 warnings: dict[str, list[list[Any]]] = {}
 
                 def meanwhile() -> None:  # while SQLite finishes the new file: what the manifest needs, the cache saved
-                    warnings.update(inputs.warnings_by_file if inputs.warnings_by_file is not None
-                                    else warnings_by_file(inputs.facts))
+                    warnings.update(inputs.warnings_by_file)
                     if cache:
                         cache.save()
 

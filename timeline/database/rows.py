@@ -23,7 +23,6 @@ from timeline.records import Fact, Row, Source, sentence_id
 from timeline.text import signals
 
 
-
 @dataclass(frozen=True)
 class Tuples:
     """A table's rows as tuples of `columns`, in order: the big tables' rows (sentences, citations,

@@ -47,7 +47,7 @@ def stamp(source: Source) -> Stamp | None:
         m = _STAMP.match(article, start, end)
         if not m:
             continue
-        text = source.text[start:end]
+        text = article[start:end]
         try:
             if m.group(1):
                 year = int(m.group(3)) + (2000 if len(m.group(3)) == 2 else 0)

@@ -57,7 +57,8 @@ def digest(sources: Mapping[str, Source], entities: Mapping[str, Any] | None) ->
     h = hashlib.sha256()
     for sid, source in sources.items():
         spans = Spans(source.sentences)
-        h.update(repr((sid, len(source.text), source.signals is None, _DIGESTED(source))).encode("utf-8", "surrogatepass"))
+        described = (sid, len(source.text), source.signals is None, _DIGESTED(source))
+        h.update(repr(described).encode("utf-8", "surrogatepass"))
         for column in (spans.paragraphs, spans.starts, spans.ends):
             h.update(column)
         h.update("\x1f".join(source.signals or ()).encode("utf-8", "surrogatepass") + b"\x1e")

@@ -3,7 +3,7 @@ the curator's set-aside and resolutions files. `check()` gives `Inputs`, what ev
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,7 +43,8 @@ class Inputs:
     # corroboration's similarities of the pairs to link, worked out by a helper: keys -> the list, or None
     similarities: Callable[[list[tuple[str, str]]], list[float] | None] | None = None
     depends: str | None = None  # what the checked facts depend on besides their files (facts.dependencies)
-    warnings_by_file: dict[str, list[list[Any]]] | None = None  # the facts' warnings as the manifest keeps them
+    # the facts' warnings as the manifest keeps them (validate.warnings_by_file), worked out once by check()
+    warnings_by_file: dict[str, list[list[Any]]] = field(default_factory=dict)
 
 
 def check(facts_dir: str = "facts", sources_dir: str = "sources", relative_to: str | None = None,
@@ -89,8 +90,3 @@ def check(facts_dir: str = "facts", sources_dir: str = "sources", relative_to: s
     by_file = warnings_by_file(facts)
     return Inputs(sources or {}, entities or {}, facts, problems, file_warnings(by_file, facts_dir, relative_to),
                   set_aside, resolutions, depends=depends, warnings_by_file=by_file)
-
-
-def fact_warnings(facts: list[Fact], facts_dir: str, relative_to: str | None = None) -> list[Problem]:
-    """Every warning the facts carry (`warnings`: [line, code, message]), as lines of their files, sorted."""
-    return file_warnings(warnings_by_file(facts), facts_dir, relative_to)
